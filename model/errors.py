@@ -1,0 +1,93 @@
+"""Problems found while loading or checking a model, and the exception that carries them.
+
+Every complaint archdoc makes about a model is a :class:`Problem` with a file
+position and a stable code, so that editors, CI logs and the golden tests all see
+the same one-line ``path:line:col: CODE message`` form. A :class:`ModelError`
+carries *all* problems of one load at once: fixing one typo per run is tedious.
+
+>>> p = Problem("model/data/prod.yaml", 14, 7, "E021", "subnet 'x' is outside its VPC")
+>>> str(p)
+'model/data/prod.yaml:14:7: E021 subnet \\'x\\' is outside its VPC'
+>>> e = ModelError([p, p])
+>>> len(e.problems)
+1
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+__all__ = ["Problem", "ModelError", "display_path", "LOAD_CODES"]
+
+#: Codes of problems found before the rules run (files, YAML, schema). Rule codes live
+#: in :data:`model.rules.RULES`; :data:`model.rules.CODE_TABLE` joins both for the docs.
+LOAD_CODES: dict[str, str] = {
+    "E001": "the model path does not exist",
+    "E002": "a model folder contains no *.yaml / *.yml files",
+    "E003": "a model file is larger than 1 MiB",
+    "E004": "a model file cannot be read or is not valid UTF-8",
+    "E005": "a model file is empty",
+    "E006": "a model file holds more than one YAML document",
+    "E007": "the top level of a model file is not a mapping",
+    "E008": "unknown top-level section",
+    "E009": "a section is defined twice or has the wrong shape across files",
+    "E010": "YAML syntax error",
+    "E011": "duplicate key in a mapping",
+    "E012": "unsafe or unknown YAML tag (e.g. !!python/...)",
+    "E013": "too many values (alias bomb)",
+    "E014": "nesting deeper than 50 levels",
+    "E015": "unsupported mapping key (merge key '<<' or a non-scalar key)",
+    "E090": "unknown key (extra keys are forbidden)",
+    "E091": "required key missing",
+    "E092": "value has the wrong type",
+    "E093": "value is not one of the allowed values",
+    "E094": "value does not match the required format (ids, regions, AZs, ...)",
+    "E095": "number out of range (ports 0-65535, ...)",
+    "E096": "invalid date",
+    "E097": "invalid value (other schema constraint)",
+    "E099": "internal error while validating (a bug in archdoc)",
+}
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the working directory, unless that climbs out more than two levels.
+
+    >>> display_path(os.path.join(os.getcwd(), "a", "b.yaml")) == os.path.join("a", "b.yaml")
+    True
+    """
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(os.path.abspath(text))
+    except ValueError:  # another drive on Windows
+        return os.path.abspath(text)
+    ups = 0
+    for part in Path(rel).parts:
+        if part != "..":
+            break
+        ups += 1
+    return rel if ups <= 2 else os.path.abspath(text)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One complaint about a model: where (file, 1-based line and column; 0:0 = the file as a whole) and what."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+class ModelError(Exception):
+    """Raised when a model cannot be loaded; ``problems`` is sorted and free of duplicates."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid model")
