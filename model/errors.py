@@ -5,9 +5,9 @@ position and a stable code, so that editors, CI logs and the golden tests all se
 the same one-line ``path:line:col: CODE message`` form. A :class:`ModelError`
 carries *all* problems of one load at once: fixing one typo per run is tedious.
 
->>> p = Problem("model/data/prod.yaml", 14, 7, "E021", "subnet 'x' is outside its VPC")
->>> str(p)
-'model/data/prod.yaml:14:7: E021 subnet \\'x\\' is outside its VPC'
+>>> p = Problem("model/data/prod.yaml", 14, 7, "E021", "subnet x is outside its VPC")
+>>> print(p)
+model/data/prod.yaml:14:7: E021 subnet x is outside its VPC
 >>> e = ModelError([p, p])
 >>> len(e.problems)
 1
