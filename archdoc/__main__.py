@@ -1,0 +1,5 @@
+import sys
+
+from archdoc.cli import main
+
+sys.exit(main())
