@@ -1,0 +1,153 @@
+"""Load a model from one YAML file or a folder of them, validate it, and remember where things are.
+
+Everything downstream (diagrams, pages, reachability, findings) needs the validated
+:class:`~model.schema.Model` *and* a way to say "this rule is defined at
+prod.yaml:120:9". :func:`load_model` returns both as :class:`Loaded`. It reports every
+problem of a load at once, each with file, line and column, and never returns a model
+that failed the schema or the rules in :mod:`model.rules`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from model.errors import ModelError, Problem
+from model.schema import Model
+from model.schema_messages import did_you_mean, translate
+from model.yamlsafe import Located, load_file
+
+__all__ = ["Loaded", "load_model", "DEFAULT_MODEL", "SECTIONS"]
+
+DEFAULT_MODEL = Path(__file__).parent / "data"
+SECTIONS: tuple[str, ...] = tuple(Model.model_fields)
+_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated model plus the files it came from and where each item is written."""
+
+    model: Model
+    root: Path
+    files: tuple[Path, ...]
+    located: tuple[Located, ...] = field(repr=False, compare=False)
+    origins: dict[tuple, tuple[int, tuple]] = field(repr=False, compare=False)
+    """(section,) or (section, merged index) -> (file index, path prefix in that file)."""
+
+    def _where(self, keys: tuple) -> tuple[int, tuple] | None:
+        if len(keys) >= 2 and (keys[0], keys[1]) in self.origins:
+            index, prefix = self.origins[(keys[0], keys[1])]
+            return index, prefix + keys[2:]
+        if keys and (keys[0],) in self.origins:
+            return self.origins[(keys[0],)][0], keys
+        return None
+
+    def locate(self, *keys: Any) -> tuple[str, int, int]:
+        """(file, line, col) of the value at ``keys`` in the merged model, e.g. ``locate("nodes", 3, "kind")``.
+
+        A path that is not written in any file (a default, a missing section) gives the
+        nearest written ancestor, or ``(root, 0, 0)``.
+        """
+        return self._locate(tuple(keys), key=False)
+
+    def locate_key(self, *keys: Any) -> tuple[str, int, int]:
+        """Like :meth:`locate`, but the position of the key itself (for 'unknown key' style messages)."""
+        return self._locate(tuple(keys), key=True)
+
+    def locate_id(self, section: str, item_id: str) -> tuple[str, int, int]:
+        """Where the item with ``id == item_id`` of a top-level list section is defined."""
+        for index, item in enumerate(getattr(self.model, section)):
+            if getattr(item, "id", None) == item_id:
+                return self.locate(section, index)
+        raise KeyError(f"no {section} item with id '{item_id}'")
+
+    def problem(self, code: str, message: str, *keys: Any, key: bool = False) -> Problem:
+        """A :class:`Problem` positioned at ``keys`` (the key itself when ``key``)."""
+        return Problem(*self._locate(tuple(keys), key=key), code, message)
+
+    def _locate(self, keys: tuple, key: bool) -> tuple[str, int, int]:
+        where = self._where(keys)
+        if where is None:
+            return str(self.root), 0, 0
+        index, inner = where
+        loc = self.located[index]
+        line, col = loc.locations.key(inner) if key else loc.locations.value(inner)
+        return loc.path, line, col
+
+
+def _files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise ModelError([Problem(str(path), 0, 0, "E001", "no such file or directory")])
+    if not path.is_dir():
+        return [path]
+    found = sorted(p for p in path.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+    if not found:
+        raise ModelError([Problem(str(path), 0, 0, "E002", "no model files (*.yaml, *.yml) in folder")])
+    return found
+
+
+def _merge(located: list[Located]) -> tuple[dict, dict, list[Problem]]:
+    """Concatenate list sections in file order; keep where every item came from."""
+    merged: dict[str, Any] = {}
+    origins: dict[tuple, tuple[int, tuple]] = {}
+    problems: list[Problem] = []
+    for index, loc in enumerate(located):
+        for section, value in loc.data.items():
+            kline, kcol = loc.locations.key((section,))
+            if section not in SECTIONS:
+                problems.append(Problem(loc.path, kline, kcol, "E008", f"unknown top-level section '{section}'"
+                                        f"{did_you_mean(section, SECTIONS)}"))
+            elif section not in merged:
+                merged[section] = list(value) if isinstance(value, list) else value
+                origins[(section,)] = (index, ())
+                for i in range(len(value) if isinstance(value, list) else 0):
+                    origins[(section, i)] = (index, (section, i))
+            elif section == "document" or not isinstance(value, list) or not isinstance(merged[section], list):
+                first = located[origins[(section,)][0]].path
+                problems.append(Problem(loc.path, kline, kcol, "E009", f"section '{section}' is already defined in "
+                                        f"{os.path.basename(first)}" + ("" if section == "document" else
+                                                                        " and cannot be combined (not a list)")))
+            else:
+                start = len(merged[section])
+                merged[section].extend(value)
+                for i in range(len(value)):
+                    origins[(section, start + i)] = (index, (section, i))
+    return merged, origins, problems
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> Loaded:
+    """Load, validate and check the model at ``path`` (default: the bundled ``model/data/``).
+
+    Raises :class:`~model.errors.ModelError` with every problem found.
+    """
+    from model import rules  # rules import Loaded from here
+
+    root = Path(os.path.abspath(os.fspath(path))) if path is not None else DEFAULT_MODEL
+    files = _files(root)
+    located: list[Located] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            located.append(load_file(file))
+        except ModelError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ModelError(problems)
+    data, origins, problems = _merge(located)
+    try:
+        model = Model.model_validate(data)
+    except ValidationError as exc:
+        partial = Loaded(None, root, tuple(files), tuple(located), origins)  # type: ignore[arg-type]
+        for data_path, at_key, code, message in translate(exc.errors(), data):
+            problems.append(partial.problem(code, message, *data_path, key=at_key))
+        raise ModelError(problems)
+    loaded = Loaded(model, root, tuple(files), tuple(located), origins)
+    problems.extend(rules.check(loaded))
+    if problems:
+        raise ModelError(problems)
+    return loaded
