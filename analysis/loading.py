@@ -1,0 +1,129 @@
+"""Load the model for the analysis and turn model paths into ``file:line`` strings.
+
+The analysis needs the validated :class:`~model.schema.Model` and, for every blocker
+and finding, *where* the rule or resource to change is written. :func:`load` returns a
+:class:`Source` holding both. It prefers :func:`model.loader.load_model`; while the
+cross-reference rules of :mod:`model.rules` are unavailable or broken (they are written
+in parallel) it validates the same merged data without them, so that the analysis keeps
+working and keeps its locations. Genuine model errors (:class:`~model.errors.ModelError`)
+are always raised.
+
+Locations are printed relative to the *parent of the model folder's parent* (for the
+bundled model ``model/data`` that is the project root, giving ``model/data/shared.yaml:42``),
+never relative to the current directory, so generated pages are the same wherever the
+command runs.
+
+>>> src = load()
+>>> src.where("nodes", src.index_of("nodes", "alb"))
+'model/data/nodes.yaml:81'
+>>> src.where_id("security_groups", "rds-sg")
+'model/data/shared.yaml:58'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model.schema import Model
+
+__all__ = ["Source", "load", "from_model"]
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "model" / "data"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model plus an optional locator (``loaded`` is a :class:`model.loader.Loaded` or None)."""
+
+    model: Model
+    loaded: Any = None
+    root: Path | None = None
+
+    def index_of(self, section: str, item_id: str) -> int | None:
+        for i, item in enumerate(getattr(self.model, section)):
+            if getattr(item, "id", None) == item_id:
+                return i
+        return None
+
+    def where(self, *keys: Any) -> str | None:
+        """``file:line`` of the value at ``keys`` in the merged data, or None without a locator."""
+        if self.loaded is None or any(k is None for k in keys):
+            return None
+        try:
+            file, line, _col = self.loaded.locate(*keys)
+        except Exception:  # a locator that cannot answer is not an analysis error
+            return None
+        return f"{_display(file, self.root)}:{line}" if line else _display(file, self.root)
+
+    def where_id(self, section: str, item_id: str, *more: Any) -> str | None:
+        index = self.index_of(section, item_id)
+        return None if index is None else self.where(section, index, *more)
+
+
+def _display(file: str, root: Path | None) -> str:
+    path = Path(file)
+    if root is None:
+        return path.name
+    base = root if root.is_dir() else root.parent
+    base = base.parent.parent
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
+
+
+def from_model(model: Model) -> Source:
+    """A :class:`Source` without locations (synthetic and test models)."""
+    return Source(model, None, None)
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Source:
+    """Load the model at ``path`` (default: the bundled ``model/data``)."""
+    from model.errors import ModelError
+
+    root = Path(os.path.abspath(os.fspath(path))) if path is not None else DEFAULT_MODEL
+    try:
+        from model.loader import load_model
+        loaded = load_model(root)
+        return Source(loaded.model, loaded, root)
+    except ModelError:
+        raise
+    except Exception:  # the rules module is being written: validate without it
+        pass
+    try:
+        return _load_without_rules(root)
+    except ModelError:
+        raise
+    except Exception:
+        return Source(_plain_yaml(root), None, root)
+
+
+def _load_without_rules(root: Path) -> Source:
+    from model import loader as L
+    from model.errors import ModelError
+
+    files = L._files(root)
+    located = [L.load_file(f) for f in files]
+    data, origins, problems = L._merge(located)
+    if problems:
+        raise ModelError(problems)
+    model = Model.model_validate(data)
+    return Source(model, L.Loaded(model, root, tuple(files), tuple(located), origins), root)
+
+
+def _plain_yaml(root: Path) -> Model:
+    files = sorted(root.glob("*.yaml")) if root.is_dir() else [root]
+    merged: dict[str, Any] = {}
+    for f in files:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged[key] = value
+    return Model.model_validate(merged)
