@@ -16,12 +16,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from model import rules
 from model.errors import ModelError, Problem
 from model.schema import Model
 from model.schema_messages import did_you_mean, translate
 from model.yamlsafe import Located, load_file
 
-__all__ = ["Loaded", "load_model", "DEFAULT_MODEL", "SECTIONS"]
+__all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS"]
 
 DEFAULT_MODEL = Path(__file__).parent / "data"
 SECTIONS: tuple[str, ...] = tuple(Model.model_fields)
@@ -97,6 +98,9 @@ def _merge(located: list[Located]) -> tuple[dict, dict, list[Problem]]:
     origins: dict[tuple, tuple[int, tuple]] = {}
     problems: list[Problem] = []
     for index, loc in enumerate(located):
+        if not isinstance(loc.data, dict):
+            problems.append(Problem(loc.path, 1, 1, "E007", "the top level must be a mapping of model sections"))
+            continue
         for section, value in loc.data.items():
             kline, kcol = loc.locations.key((section,))
             if section not in SECTIONS:
@@ -125,8 +129,6 @@ def load_model(path: str | os.PathLike[str] | None = None) -> Loaded:
 
     Raises :class:`~model.errors.ModelError` with every problem found.
     """
-    from model import rules  # rules import Loaded from here
-
     root = Path(os.path.abspath(os.fspath(path))) if path is not None else DEFAULT_MODEL
     files = _files(root)
     located: list[Located] = []
@@ -138,6 +140,16 @@ def load_model(path: str | os.PathLike[str] | None = None) -> Loaded:
             problems.extend(exc.problems)
     if problems:
         raise ModelError(problems)
+    return load_located(root, located)
+
+
+def load_located(root: str | os.PathLike[str], located: list[Located]) -> Loaded:
+    """Merge, validate and check already-parsed files (what :func:`load_model` does after reading).
+
+    Useful for callers that build :class:`~model.yamlsafe.Located` data themselves (tests, fuzzing).
+    """
+    root = Path(root)
+    files = [Path(loc.path) for loc in located]
     data, origins, problems = _merge(located)
     try:
         model = Model.model_validate(data)

@@ -176,13 +176,15 @@ def dangling_refs(c: Ctx) -> Iterator[Finding]:
 def placement_subnets_in_env(c: Ctx) -> Iterator[Finding]:
     for i, node in enumerate(c.m.nodes):
         for env, pl in node.at.items():
+            if env not in c.ids["environments"]:
+                continue  # reported by E050
             vpc = c.get("vpcs", pl.vpc)
-            if vpc and vpc.env != env:
+            if vpc and vpc.env != env and vpc.env in c.ids["environments"]:
                 yield ("nodes", i, "at", env, "vpc"), f"VPC '{vpc.id}' belongs to env '{vpc.env}', not '{env}'"
             for j, sid in enumerate(pl.subnets):
                 subnet = c.get("subnets", sid)
                 svpc = c.get("vpcs", subnet.vpc) if subnet else None
-                if svpc and svpc.env != env:
+                if svpc and svpc.env != env and svpc.env in c.ids["environments"]:
                     yield ("nodes", i, "at", env, "subnets", j), (f"subnet '{sid}' is in VPC '{svpc.id}' of env "
                                                                   f"'{svpc.env}', not '{env}'")
                 elif svpc and vpc and svpc.id != vpc.id:
@@ -206,7 +208,8 @@ def flow_endpoints_in_env(c: Ctx) -> Iterator[Finding]:
             ident = getattr(flow, key)
             node, actor = c.get("nodes", ident), c.get("actors", ident)
             present = set(node.at) if node else set(actor.envs) if actor else None
-            missing = [e for e in flow.envs if present is not None and e not in present]
+            missing = [e for e in flow.envs if present is not None and e not in present
+                       and e in c.ids["environments"]]
             if missing:
                 yield ("flows", i, key), f"{key} '{ident}' does not exist in env {', '.join(map(repr, missing))}"
 
@@ -215,6 +218,7 @@ def flow_endpoints_in_env(c: Ctx) -> Iterator[Finding]:
 def account_env_consistency(c: Ctx) -> Iterator[Finding]:
     for i, vpc in enumerate(c.m.vpcs):
         account = c.get("accounts", vpc.account)
-        if account and account.env != vpc.env:
+        known = c.ids["environments"]
+        if account and account.env != vpc.env and vpc.env in known and account.env in known:
             yield ("vpcs", i, "account"), (f"VPC '{vpc.id}' is in env '{vpc.env}' but its account "
                                            f"'{account.id}' belongs to env '{account.env}'")

@@ -184,7 +184,8 @@ def _message(err: dict, loc: tuple, path: tuple, is_key: bool) -> tuple[str, str
     if kind.startswith("date"):
         if kind == "date_from_datetime_inexact":
             return "E096", f"{where}: expected a date without a time, got {value}"
-        return "E096", f"{where}: invalid date {describe(value)} (expected YYYY-MM-DD)"
+        reason = f": {ctx['error']}" if ctx.get("error") else ""
+        return "E096", f"{where}: invalid date '{value}'{reason} (expected YYYY-MM-DD)"
     if kind == "string_too_short":
         return "E097", f"{where}: must not be empty"
     if kind == "string_too_long":
