@@ -1,0 +1,99 @@
+"""The filters of a path: security groups, network ACLs and route lookups.
+
+Pure functions over an :class:`~analysis.graph.EnvGraph`:
+
+* :func:`sg_match` - stateful, allow-only SG evaluation of one direction. A peer is a
+  CIDR (or a named CIDR valued for the environment) that must *contain* the packet's
+  address range, or another SG whose members are matched only when they are addressed by
+  their *private* address in the same VPC (AWS: SG references match private IPs; traffic
+  through NAT, a proxy or the Client VPN SNAT carries the translator's identity). An SG
+  without outbound rules allows no new outbound connection.
+* :func:`nacl_check` - stateless, numbered-rule evaluation; a subnet without a NACL uses
+  the default NACL (allow all), which the caller records as ``ASSUMED_DEFAULT_NACL``.
+* :func:`lookup` - longest-prefix match over a VPC or TGW route table.
+
+>>> from analysis.loading import load
+>>> from analysis.graph import build_graph, net
+>>> eg = build_graph(load(), "poc")
+>>> lookup(eg.rt_routes["poc-app-private-a-rt"], net("10.0.1.0/24")).target
+'tgw'
+>>> m = sg_match(eg, ("rds-sg",), "inbound", "tcp", 5432, net("10.1.11.0/24"), ("ecs-sg",), True)
+>>> [r.rule.purpose for r in m]
+['PostgreSQL']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.graph import EnvGraph, Net, RouteEntry, RuleRef, net, ports_of
+
+__all__ = ["sg_match", "nacl_check", "lookup", "NaclVerdict", "proto_match"]
+
+
+def proto_match(rule_proto: str, proto: str) -> bool:
+    return rule_proto == "all" or rule_proto == proto
+
+
+def sg_match(eg: EnvGraph, sgs: tuple[str, ...], direction: str, proto: str, port: int,
+             peer: Net, peer_sgs: tuple[str, ...], private_same_vpc: bool) -> tuple[RuleRef, ...]:
+    """Rules of ``sgs`` (in ``direction``) that admit the peer; empty tuple = denied.
+
+    ``peer`` is the other side's address range as seen at this ENI; ``peer_sgs`` the SGs
+    of the other side's ENI, usable only if ``private_same_vpc``.
+    """
+    hits = []
+    for sg in sgs:
+        for r in eg.rules.get(sg, ()):
+            if r.direction != direction or not proto_match(r.protocol, proto):
+                continue
+            if not r.ports[0] <= port <= r.ports[1]:
+                continue
+            if r.peer_net is not None and peer.version == r.peer_net.version and peer.subnet_of(r.peer_net):
+                hits.append(r)
+            elif r.peer_sg is not None and private_same_vpc and r.peer_sg in peer_sgs:
+                hits.append(r)
+    return tuple(hits)
+
+
+@dataclass(frozen=True)
+class NaclVerdict:
+    allowed: bool
+    nacl: str | None
+    rule_number: int | None
+    location: str | None
+
+    @property
+    def default(self) -> bool:
+        return self.nacl is None
+
+
+def nacl_check(eg: EnvGraph, subnet: str, direction: str, proto: str, port: int, peer: Net) -> NaclVerdict:
+    """Evaluate the subnet's NACL for one packet (rules in number order, first match wins)."""
+    nacl_id = eg.nacl_of.get(subnet)
+    if nacl_id is None:
+        return NaclVerdict(True, None, None, None)
+    index = next(i for i, n in enumerate(eg.model.nacls) if n.id == nacl_id)
+    nacl = eg.model.nacls[index]
+    order = sorted(range(len(nacl.rules)), key=lambda k: nacl.rules[k].number)
+    for k in order:
+        r = nacl.rules[k]
+        lo, hi = ports_of(r.port)
+        if r.direction != direction or not proto_match(r.protocol, proto) or not lo <= port <= hi:
+            continue
+        rn = net(r.cidr)
+        if peer.version == rn.version and peer.subnet_of(rn):
+            return NaclVerdict(r.action == "allow", nacl_id, r.number, eg.where("nacls", index, "rules", k))
+    return NaclVerdict(False, nacl_id, None, eg.where("nacls", index))
+
+
+def lookup(routes: tuple[RouteEntry, ...], dest: Net) -> RouteEntry | None:
+    """Longest-prefix match: the most specific route containing all of ``dest``; static wins ties."""
+    best: RouteEntry | None = None
+    for r in routes:
+        if dest.version != r.net.version or not dest.subnet_of(r.net):
+            continue
+        if best is None or r.net.prefixlen > best.net.prefixlen or (
+                r.net.prefixlen == best.net.prefixlen and best.origin == "propagated" and r.origin != "propagated"):
+            best = r
+    return best

@@ -1,0 +1,253 @@
+"""Walk one candidate path hop by hop, collecting what allowed each hop and every blocker.
+
+A walk does not stop at the first drop: like AWS Reachability Analyzer's *blocked
+path*, it assumes the blocked step were fixed and goes on, so the caller gets every
+setting to change. It stops only where the next hop is unknown (no route).
+
+The walk is private machinery of :mod:`analysis.reach`; its steps mirror AWS:
+
+* ENI egress SG -> subnet route table (longest prefix) -> local / IGW (needs a public
+  address, 1:1 NAT) / NAT gateway (SNAT to its EIP, NAT subnet must route to the IGW) /
+  TGW (attachment AZ, associated TGW route table, egress attachment AZ);
+* arrival: NACL, ingress SG (SG references match private, same-VPC peers only),
+  ALB listener, WAF, ALB -> target-group targets as a new connection from the ALB;
+* return path: the destination subnet must route the reply back the way it came.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analysis.filters import lookup, nacl_check, sg_match
+from analysis.graph import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry
+from analysis.results import Blocker, Hop
+
+__all__ = ["Trace", "Packet", "from_eni", "via_tgw", "arrive", "from_internet", "EPHEMERAL"]
+
+EPHEMERAL = 32768
+"""Representative reply port for stateless NACL checks (Linux ephemeral range start)."""
+
+
+@dataclass
+class Trace:
+    hops: list[Hop] = field(default_factory=list)
+    blockers: list[Blocker] = field(default_factory=list)
+    notes: set[str] = field(default_factory=set)
+
+    def hop(self, node: str, action: str, reason: str, loc: str | None = None) -> None:
+        self.hops.append(Hop(node, action, reason, loc))
+
+    def block(self, code: str, node: str, message: str, loc: str | None = None) -> None:
+        b = Blocker(code, node, message, loc)
+        if b not in self.blockers:
+            self.blockers.append(b)
+
+    @property
+    def hard(self) -> int:
+        return sum(not b.conditional for b in self.blockers)
+
+
+@dataclass(frozen=True)
+class Packet:
+    """What is being delivered: protocol, port, destination address and the target instance."""
+
+    proto: str
+    port: int
+    dst: Net
+    target: Eni | None
+    country: str | None = None
+    depth: int = 0
+
+
+def _sg_names(eg: EnvGraph, sgs: tuple[str, ...]) -> str:
+    return ", ".join(sgs) or "（なし）"
+
+
+def _nacl(eg: EnvGraph, t: Trace, subnet: str, direction: str, p: Packet, port: int, peer: Net) -> None:
+    v = nacl_check(eg, subnet, direction, p.proto, port, peer)
+    if v.default:
+        t.notes.add("ASSUMED_DEFAULT_NACL")
+    elif v.allowed:
+        t.hop(subnet, "PERMITTED", f"NACL {v.nacl} ルール {v.rule_number}（{direction}, {port}）", v.location)
+    else:
+        t.block("NACL_DENIED", subnet, f"NACL {v.nacl} が {direction} {p.proto}/{port}（{peer}）を拒否"
+                f"{'（ルール ' + str(v.rule_number) + '）' if v.rule_number else '（暗黙の拒否）'}", v.location)
+
+
+def _routes(eg: EnvGraph, t: Trace, subnet: str) -> tuple[tuple[RouteEntry, ...], str | None]:
+    rt = eg.subnet_rt.get(subnet)
+    if rt is None:
+        t.notes.add("ASSUMED_MAIN_ROUTE_TABLE")
+        vpc = eg.vpc_of_subnet(subnet)
+        return (RouteEntry(eg.vpc_net[vpc], "local", "local", None),), None
+    return eg.rt_routes[rt], rt
+
+
+def _kind(eg: EnvGraph, node_id: str) -> str:
+    n = eg.ix.nodes.get(node_id)
+    return n.kind.value if n else node_id
+
+
+def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
+    """Send from ENI ``s``; ``arrive_public(t, src)`` finishes a path that reached the internet."""
+    tg = p.target
+    same_vpc = tg is not None and p.dst == tg.net and tg.vpc == s.vpc
+    peer_sgs = tg.sgs if tg is not None and p.dst == tg.net else ()
+    if s.sgs:
+        hits = sg_match(eg, s.sgs, "outbound", p.proto, p.port, p.dst, peer_sgs, same_vpc)
+        if hits:
+            h = hits[0]
+            t.hop(s.node, "PERMITTED", f"SG {h.sg} 送信ルール「{h.rule.purpose}」", h.location)
+        else:
+            empty = not any(r.direction == "outbound" for g in s.sgs for r in eg.rules.get(g, ()))
+            why = "送信ルールが1つもない（新しい送信接続はすべて拒否）" if empty else \
+                f"{p.proto}/{p.port} → {p.dst} を許可する送信ルールがない"
+            t.block("SG_EGRESS_DENIED", s.node, f"SG {_sg_names(eg, s.sgs)}: {why}", eg.sg_location.get(s.sgs[0]))
+    routes, rt = _routes(eg, t, s.subnet)
+    e = lookup(routes, p.dst)
+    if e is None:
+        t.block("NO_ROUTE", s.subnet, f"ルートテーブル {rt} に {p.dst} へのルートがない",
+                eg.rt_location.get(rt) if rt else None)
+        return
+    t.hop(s.subnet, "FORWARDED", f"ルートテーブル {rt}: {e.net} → {e.target}", e.location)
+    if not (e.target == "local" and tg is not None and tg.subnet == s.subnet):
+        _nacl(eg, t, s.subnet, "outbound", p, p.port, p.dst)
+    kind = _kind(eg, e.target)
+    if e.target == "local":
+        if tg is None or tg.vpc != s.vpc or p.dst != tg.net:
+            t.block("NO_ROUTE", s.subnet, f"{p.dst} はこのVPC内にない（local ルートのみ一致）", e.location)
+            return
+        arrive(eg, t, tg, p, s.net, s.sgs, True, s, arrive_public)
+        back = lookup(_routes(eg, t, tg.subnet)[0], s.net)
+        if back is None or back.target != "local":
+            _no_return(eg, t, tg.subnet, s.net)
+    elif kind == "igw":
+        if not s.public:
+            t.block("NO_PUBLIC_ADDRESS", s.node, f"{s.node} にパブリックIPがなく、IGW経由で送信できない"
+                    "（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）", eg.where_id("nodes", s.node))
+        t.hop(e.target, "TRANSFORMED", "IGW: プライベートIP → パブリックIP（1:1 NAT）")
+        arrive_public(t, PUBLIC_ADDR)
+    elif kind == "nat-gateway":
+        nat = eg.enis.get(e.target, ())
+        if not nat:
+            t.block("NO_ROUTE", s.subnet, f"NAT {e.target} はこの環境にない", e.location)
+            return
+        if nat[0].vpc != s.vpc:
+            t.block("NGW_REQUIRES_SOURCE_IN_VPC", e.target, "NAT Gatewayは同じVPC内の送信元のみ変換する",
+                    eg.where_id("nodes", e.target))
+        if not nat[0].public:
+            t.block("NO_PUBLIC_ADDRESS", e.target, f"NAT {e.target} にEIPがない", eg.where_id("nodes", e.target))
+        t.hop(e.target, "TRANSFORMED", f"SNAT: 送信元 {s.net} → NAT {e.target} のEIP", eg.where_id("nodes", e.target))
+        nroutes, nrt = _routes(eg, t, nat[0].subnet)
+        ne = lookup(nroutes, p.dst)
+        if ne is None or _kind(eg, ne.target) != "igw":
+            t.block("NO_ROUTE", nat[0].subnet, f"NATのサブネットのルートテーブル {nrt} に {p.dst} → IGW のルートがない",
+                    eg.rt_location.get(nrt) if nrt else None)
+            return
+        t.hop(nat[0].subnet, "FORWARDED", f"ルートテーブル {nrt}: {ne.net} → {ne.target}", ne.location)
+        arrive_public(t, PUBLIC_ADDR)
+    elif kind == "tgw":
+        att = eg.attachment_of_vpc(s.vpc)
+        if att is None:
+            t.block("NO_ROUTE", s.subnet, f"VPC {s.vpc} にTGWアタッチメントがない", e.location)
+            return
+        if s.az not in eg.attachment_azs(att):
+            t.block("TGW_ROUTE_AZ_RESTRICTION", att, f"{s.az} にアタッチメントのサブネットがなく、{s.node} はTGWに届かない",
+                    eg.where_id("nodes", att))
+        t.hop(att, "FORWARDED", f"TGWアタッチメント {att}（{', '.join(eg.attachment_azs(att))}）",
+              eg.where_id("nodes", att))
+        out = via_tgw(eg, t, att, p)
+        if out is None:
+            return
+        arrive(eg, t, tg, p, s.net, s.sgs, False, None, arrive_public)
+        tgw_return(eg, t, tg, s.net, att, out)
+    else:
+        t.block("NO_ROUTE", s.subnet, f"ルートの転送先 {e.target} はモデル化されていない", e.location)
+
+
+def via_tgw(eg: EnvGraph, t: Trace, ingress: str, p: Packet) -> str | None:
+    """Forward through the TGW from attachment ``ingress``; returns the egress VPC attachment."""
+    rt = next((r for r in eg.tgw_rts.values() if ingress in r.associations), None)
+    if rt is None:
+        t.block("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", ingress, f"{ingress} に関連付けられたTGWルートテーブルがない",
+                eg.where_id("nodes", ingress))
+        return None
+    e = lookup(rt.routes, p.dst)
+    if e is None:
+        t.block("TGW_RTB_NO_ROUTE", "tgw", f"TGWルートテーブル {rt.id} に {p.dst} へのルートがない", rt.location)
+        return None
+    if e.blackhole:
+        t.block("NULL_ROUTED", "tgw", f"TGWルートテーブル {rt.id} の {e.net} はブラックホール", e.location)
+        return None
+    t.hop("tgw", "FORWARDED", f"TGWルートテーブル {rt.id}: {e.net} → {e.target}（{e.origin}）", e.location or rt.location)
+    tg = p.target
+    if e.target not in eg.attachments or tg is None or eg.attachment_of_vpc(tg.vpc) != e.target:
+        t.block("TGW_RTB_NO_ROUTE", "tgw", f"{e.target} は宛先のVPCへのアタッチメントではない", e.location or rt.location)
+        return None
+    if tg.az not in eg.attachment_azs(e.target):
+        t.block("TGW_ROUTE_AZ_RESTRICTION", e.target, f"{tg.az} にアタッチメントのサブネットがなく、TGWから {tg.node} に届かない",
+                eg.where_id("nodes", e.target))
+    t.hop(e.target, "FORWARDED", f"アタッチメント {e.target} からVPC {tg.vpc} へ（local ルート）", eg.where_id("nodes", e.target))
+    return e.target
+
+
+def tgw_return(eg: EnvGraph, t: Trace, tg: Eni, src: Net, ingress: str, egress: str) -> None:
+    """The reply from ``tg`` to ``src`` must go back through the TGW to ``ingress``."""
+    routes, rt = _routes(eg, t, tg.subnet)
+    back = lookup(routes, src)
+    if back is None or _kind(eg, back.target) != "tgw":
+        _no_return(eg, t, tg.subnet, src)
+        return
+    trt = next((r for r in eg.tgw_rts.values() if egress in r.associations), None)
+    e = lookup(trt.routes, src) if trt else None
+    if e is None or e.blackhole or e.target != ingress:
+        t.block("NO_RETURN_PATH", "tgw", f"TGWルートテーブル{(' ' + trt.id) if trt else ''}に応答先 {src} → {ingress} のルートがない",
+                trt.location if trt else None)
+
+
+def _no_return(eg: EnvGraph, t: Trace, subnet: str, src: Net) -> None:
+    rt = eg.subnet_rt.get(subnet)
+    t.block("NO_RETURN_PATH", subnet, f"応答が戻れない: ルートテーブル {rt} に送信元 {src} へ来た経路で戻るルートがない",
+            eg.rt_location.get(rt) if rt else None)
+
+
+def from_internet(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, arrive_public) -> None:
+    """Inbound from the internet to ENI ``tg`` through its VPC's IGW."""
+    node = eg.node(tg.node)
+    if node.alb is not None and node.alb.scheme == "internal":
+        t.block("ALB_INTERNAL_SCHEME", tg.node, "内部ALBはインターネットから到達できない", eg.where_id("nodes", tg.node, "alb"))
+    elif not tg.public:
+        t.block("NO_PUBLIC_ADDRESS", tg.node, f"{tg.node} にパブリックアドレスがない（IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）",
+                eg.where_id("nodes", tg.node))
+    igw = eg.igw_of_vpc(tg.vpc)
+    if igw is None:
+        t.block("NO_ROUTE", tg.vpc, f"VPC {tg.vpc} にInternet Gatewayがない", eg.where_id("vpcs", tg.vpc))
+        return
+    t.hop(igw, "TRANSFORMED", "IGW: パブリックIP → プライベートIP（1:1 NAT）", eg.where_id("nodes", igw))
+    arrive(eg, t, tg, p, src, (), False, None, arrive_public)
+    back = lookup(_routes(eg, t, tg.subnet)[0], src)
+    if back is None or back.target != igw:
+        _no_return(eg, t, tg.subnet, src)
+
+
+def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[str, ...], same_vpc: bool,
+           src_eni: Eni | None, arrive_public) -> None:
+    """Ingress at ENI ``tg``: NACL, SG, then what the target itself admits (ALB listener, WAF)."""
+    from analysis.targets import after_ingress  # ALB/WAF semantics live there
+
+    if src_eni is None or src_eni.subnet != tg.subnet:
+        _nacl(eg, t, tg.subnet, "inbound", p, p.port, src)
+        _nacl(eg, t, tg.subnet, "outbound", p, EPHEMERAL, src)
+    if tg.sgs:
+        hits = sg_match(eg, tg.sgs, "inbound", p.proto, p.port, src, src_sgs, same_vpc)
+        if hits:
+            h = hits[0]
+            t.hop(tg.node, "PERMITTED", f"SG {h.sg} 受信ルール「{h.rule.purpose}」", h.location)
+        else:
+            extra = ""
+            if "CVPN_SNAT_SOURCE_IS_ENI" in t.notes:
+                extra = "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行は一致しない）"
+            t.block("SG_INGRESS_DENIED", tg.node, f"SG {_sg_names(eg, tg.sgs)} に {p.proto}/{p.port} を送信元 {src}"
+                    f"{'（SG ' + ', '.join(src_sgs) + '）' if src_sgs and same_vpc else ''} から許可する受信ルールがない{extra}",
+                    eg.sg_location.get(tg.sgs[0]))
+    after_ingress(eg, t, tg, p, src, arrive_public)
