@@ -1,0 +1,158 @@
+"""Section 5 (コンポーネント詳細): the component specs of the model as the seed words them.
+
+The seed writes specs as nested bullet lists ("CPU: 256 (.25 vCPU)", "ストレージ: 100 GB
+GP3（Auto Scaling有効）"). The wording is fixed here; every number comes from the
+model. :func:`component_sections` returns the subsections that exist in this model
+(a model without Cognito simply has no Cognito subsection), each as a title and a tree
+of ``(label, value, children)`` items the template turns into bullets.
+"""
+
+from __future__ import annotations
+
+from model.index import ModelIndex
+from model.schema import FargateSpec, NodeKind, RdsSpec
+
+__all__ = ["component_sections", "vcpu_text", "fargate_items", "rds_items"]
+
+_MFA = {"off": "無効", "optional": "オプション", "required": "必須"}
+_SCHEME = {"internet-facing": "Internet-facing", "internal": "Internal"}
+
+Item = tuple  # (label, value, children)
+
+
+def vcpu_text(cpu: int) -> str:
+    """Fargate CPU units as the seed writes them: 256 -> '256 (.25 vCPU)', 1024 -> '1024 (1 vCPU)'."""
+    v = f"{cpu / 1024:g}"
+    return f"{cpu} ({v[1:] if v.startswith('0.') else v} vCPU)"
+
+
+def fargate_items(spec: FargateSpec) -> list[Item]:
+    tasks = f"{spec.tasks.min}-{spec.tasks.max}" + ("（Auto Scaling）" if spec.autoscaling else "")
+    return [("CPU", vcpu_text(spec.cpu), ()), ("Memory", f"{spec.memory_mb} MB", ()),
+            ("タスク数", tasks, ()), ("コンテナポート", str(spec.container_port), ())]
+
+
+def rds_items(spec: RdsSpec) -> list[Item]:
+    storage = f"{spec.storage_gb} GB {spec.storage_type}" + ("（Auto Scaling有効）" if spec.storage_autoscaling else "")
+    crypt = ("有効" if spec.encryption else "無効") + (f"（{spec.encryption_note}）" if spec.encryption_note else "")
+    items = [("エンジン", f"{spec.engine} {spec.engine_version}", ()),
+             ("インスタンスクラス", spec.instance_class, ()), ("ストレージ", storage, ()),
+             ("構成", "Multi-AZ" if spec.multi_az else "Single-AZ", ()),
+             ("バックアップ", f"{spec.backup_retention_days}日間", ()), ("暗号化", crypt, ())]
+    if spec.performance_insights is not None:  # the seed only states it for production
+        items.append(("Performance Insights", "有効" if spec.performance_insights else "無効", ()))
+    return items
+
+
+def _short_label(ix: ModelIndex, node_id: str) -> str:
+    """'ECS Fargate Frontend' under the parent 'ECS Fargate' -> 'Frontend'."""
+    node = ix.nodes[node_id]
+    parent = ix.nodes.get(node.part_of) if node.part_of else None
+    if parent and node.label.startswith(parent.label + " "):
+        return node.label[len(parent.label) + 1:]
+    return node.label
+
+
+def _envs(ix: ModelIndex) -> list:
+    return list(ix.model.environments)
+
+
+def _fargate(ix: ModelIndex) -> dict | None:
+    groups = []
+    for env in _envs(ix):
+        items = [(_short_label(ix, n.id), None, fargate_items(n.at[env.id].fargate))
+                 for n in ix.nodes_in(env.id) if n.at[env.id].fargate]
+        if items:
+            groups.append((env.name, items))
+    if not groups:
+        return None
+    return {"title": "ECS Fargate", "groups": groups}
+
+
+def _rds(ix: ModelIndex) -> list[dict]:
+    out = []
+    for node in ix.model.nodes:
+        groups = [(env.name, rds_items(node.at[env.id].rds)) for env in _envs(ix)
+                  if env.id in node.at and node.at[env.id].rds]
+        if groups:
+            out.append({"title": node.label, "groups": groups})
+    return out
+
+
+def _cognito(ix: ModelIndex, node) -> dict:
+    c = node.cognito
+    p = c.password_policy
+    required = [name for name, flag in (("大文字", p.require_uppercase), ("小文字", p.require_lowercase),
+                                        ("数字", p.require_numbers), ("記号", p.require_symbols)) if flag]
+    policy = [("最小長", f"{p.min_length}文字", ())]
+    if required:
+        policy.append((None, "・".join(required) + "必須", ()))
+    items = [("User Pool", f"{c.user_pools}つ", ()),
+             ("User Groups", None, [(None, f"{g.name}（{g.description}）", ()) for g in c.groups]),
+             ("MFA", _MFA[c.mfa], ()), ("パスワードポリシー", None, policy)]
+    if c.lambda_triggers:
+        items.append(("Lambda Triggers", None, [(None, f"{t.trigger}（{t.purpose}）", ())
+                                                for t in c.lambda_triggers]))
+    title = "Amazon Cognito" if node.label.startswith("Amazon Cognito") else node.label
+    return {"title": title, "groups": [(None, items)]}
+
+
+def _alb(ix: ModelIndex, node) -> dict:
+    a = node.alb
+    tgs = {t.id: t for t in a.target_groups}
+    listeners = []
+    for li in a.listeners:
+        if li.action == "redirect":
+            listeners.append((None, f"{li.protocol}:{li.port} → {li.redirect_protocol}:{li.redirect_port}リダイレクト", ()))
+        else:
+            listeners.append((None, f"{li.protocol}:{li.port} → Target Group", ()))
+    spec = [("スキーム", _SCHEME[a.scheme], ()), ("リスナー", None, listeners),
+            ("ターゲットグループ", None, [(None, f"{tgs[t].name}: {tgs[t].path}", ()) for t in tgs]),
+            ("ヘルスチェック", None, [("パス", a.health_check.path, ()),
+                                  ("間隔", f"{a.health_check.interval_seconds}秒", ()),
+                                  ("タイムアウト", f"{a.health_check.timeout_seconds}秒", ())])]
+    wafs = [w for w in ix.model.nodes if w.waf and w.waf.protects == node.id]
+    groups, first = [], None
+    for env in _envs(ix):
+        if env.id not in node.at:
+            continue
+        waf_items = [("WAF Rules", None, [(None, r.name, ()) for r in sorted(w.waf.rules, key=lambda r: r.priority)])
+                     for w in wafs if env.id in w.at]
+        if first is None:
+            first = env
+            groups.append((env.name, spec + waf_items))
+        else:  # the spec lives on the node, so it is the same: say so, as the seed does
+            suffix = f"（{first.short}と同じ" + (" + WAF）" if waf_items else "）")
+            groups.append((env.name + suffix, waf_items))
+    return {"title": "Application Load Balancer" if node.kind == NodeKind.ALB else node.label, "groups": groups}
+
+
+def _schedules(ix: ModelIndex, node) -> dict:
+    items = [("スケジュール", None, [(None, f"{s.name}: {s.expression} {s.description}", ())
+                                 for s in node.schedules.schedules])]
+    targets = []
+    for s in node.schedules.schedules:
+        if s.target not in targets:
+            targets.append(s.target)
+    for target in targets:
+        specs = [(env, ix.nodes[target].at[env.id].batch) for env in _envs(ix)
+                 if env.id in ix.nodes[target].at and ix.nodes[target].at[env.id].batch]
+        distinct = {b for _, b in specs}
+        for env, b in specs if len(distinct) > 1 else specs[:1]:
+            label = "ECS Task" + (f"（{env.name}）" if len(distinct) > 1 else "")
+            items.append((label, None, [("CPU", str(b.cpu), ()), ("Memory", f"{b.memory_mb} MB", ()),
+                                        ("タイムアウト", f"{b.timeout_hours}時間", ())]))
+    return {"title": f"{node.label} + Batch処理", "groups": [(None, items)]}
+
+
+def component_sections(ix: ModelIndex) -> list[dict]:
+    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge."""
+    sections: list[dict] = []
+    fargate = _fargate(ix)
+    if fargate:
+        sections.append(fargate)
+    sections.extend(_rds(ix))
+    sections.extend(_cognito(ix, n) for n in ix.model.nodes if n.cognito)
+    sections.extend(_alb(ix, n) for n in ix.model.nodes if n.alb)
+    sections.extend(_schedules(ix, n) for n in ix.model.nodes if n.schedules)
+    return sections

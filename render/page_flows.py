@@ -1,0 +1,68 @@
+"""Tables of flows for the diagram pages (6 CI/CD, 7 監視, 8 DR) and the migration table (9).
+
+A diagram alone cannot be searched, diffed or reviewed line by line, so each diagram
+page also lists the arrows it draws: the flows its view selects, labelled the way the
+view labels them. The migration rows are computed by :mod:`model.migration`; this
+module only shapes them for the template.
+"""
+
+from __future__ import annotations
+
+from model.index import ModelIndex
+from model.schema import Flow, View
+
+__all__ = ["FLOW_HEADER", "KIND_NAMES", "view_flows", "view_flow_rows", "migration_table"]
+
+FLOW_HEADER = ("環境", "送信元", "送信先", "種別", "ラベル")
+KIND_NAMES = {
+    "network": "通信", "control": "制御", "replication": "レプリケーション", "backup": "バックアップ",
+    "image-pull": "イメージ取得", "logs": "ログ", "metrics": "メトリクス", "notification": "通知",
+    "pipeline": "パイプライン", "restore": "復元",
+}
+
+
+def view_flows(ix: ModelIndex, view: View) -> list[tuple[str, Flow]]:
+    """(env, flow) pairs a view draws: flows of its environments selected by tag or kind."""
+    out = []
+    for env in view.envs:
+        for flow in ix.flows_in(env):
+            if set(flow.tags) & set(view.flow_tags) or flow.kind in view.flow_kinds:
+                out.append((env, flow))
+    return out
+
+
+def _name(ix: ModelIndex, view: View, node: str, env: str) -> str:
+    for merge in view.merges:
+        if node in merge.members:
+            node = merge.into
+            break
+    if node in view.labels:
+        return view.labels[node]
+    if node in ix.nodes and env not in ix.nodes[node].at:
+        return ix.nodes[node].label
+    return ix.label(node, env)
+
+
+def view_flow_rows(ix: ModelIndex, view: View) -> list[tuple[str, str, str, str, str]]:
+    """One row per distinct arrow; an arrow drawn in several environments lists them all."""
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for env, flow in view_flows(ix, view):
+        key = (_name(ix, view, flow.source, env), _name(ix, view, flow.target, env),
+               KIND_NAMES.get(flow.kind.value, flow.kind.value), flow.label or "")
+        env_name = view.box_labels.get(env) or ix.envs[env].name
+        names = rows.setdefault(key, [])
+        if env_name not in names:
+            names.append(env_name)
+    return [("・".join(envs), *key) for key, envs in rows.items()]
+
+
+def migration_table(ix: ModelIndex, src: str, dst: str) -> list[dict]:
+    """Rows of the migration table as computed by :func:`model.migration.migration_rows`."""
+    from model.migration import migration_rows
+
+    out = []
+    for r in migration_rows(ix, src, dst):
+        out.append({"item": r.item, "before": r.before, "after": r.after,
+                    "seed": bool(getattr(r, "seed", True)),
+                    "basis": getattr(r, "basis", None) or getattr(r, "derived_from", None) or ""})
+    return out

@@ -1,0 +1,124 @@
+"""Rows for the reference pages: assumptions, the list of diagrams, the model format.
+
+The model format page is generated from the JSON Schema of :class:`model.schema.Model`
+plus the attribute docstrings of the pydantic classes, so the reference cannot drift
+from the code that validates the YAML.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from model import schema as schema_module
+from model.index import ModelIndex
+from model.schema import Model
+
+__all__ = ["assumption_rows", "assumption_uses", "schema_definitions", "type_text"]
+
+
+def assumption_uses(ix: ModelIndex) -> dict[str, list[str]]:
+    """Assumption id -> the model items that cite it, as 'section/id' (model order)."""
+    uses: dict[str, list[str]] = {}
+
+    def walk(obj: object, where: str) -> None:
+        if isinstance(obj, BaseModel):
+            ref = getattr(obj, "assumption", None)
+            if isinstance(ref, str):
+                uses.setdefault(ref, [])
+                if where not in uses[ref]:
+                    uses[ref].append(where)
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name), where)
+        elif isinstance(obj, (tuple, list)):
+            for item in obj:
+                walk(item, where)
+        elif isinstance(obj, dict):
+            for item in obj.values():
+                walk(item, where)
+
+    for section in Model.model_fields:
+        value = getattr(ix.model, section)
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item, f"{section}/{getattr(item, 'id', '')}".rstrip("/"))
+    return uses
+
+
+def assumption_rows(ix: ModelIndex) -> list[dict]:
+    uses = assumption_uses(ix)
+    return [{"id": a.id, "title": a.title, "statement": a.statement, "value": a.value,
+             "kind": "矛盾" if a.kind == "contradiction" else "仮定", "contradiction": a.kind == "contradiction",
+             "seed_ref": a.seed_ref or "-", "uses": uses.get(a.id, [])}
+            for a in ix.model.assumptions]
+
+
+@lru_cache(maxsize=None)
+def _docstrings(cls: type) -> dict[str, str]:
+    """Attribute docstrings (a string literal right after ``name: type``) of one class."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    out: dict[str, str] = {}
+    for stmt, nxt in zip(body, body[1:]):
+        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)):
+            out[stmt.target.id] = " ".join(nxt.value.value.split())
+    return out
+
+
+def type_text(prop: dict) -> str:
+    """A JSON Schema property as a short type: 'string', 'list[Subnet]', 'int | PortRange', ..."""
+    if "$ref" in prop:
+        return prop["$ref"].rsplit("/", 1)[-1]
+    if "enum" in prop:
+        return " / ".join(f'"{v}"' for v in prop["enum"])
+    if "const" in prop:
+        return f'"{prop["const"]}"'
+    if "anyOf" in prop:
+        return " | ".join(type_text(p) for p in prop["anyOf"])
+    kind = prop.get("type")
+    if kind == "array":
+        return f"list[{type_text(prop.get('items', {}))}]"
+    if kind == "object":
+        extra = prop.get("additionalProperties")
+        return f"map[string, {type_text(extra)}]" if isinstance(extra, dict) else "object"
+    text = {"integer": "int", "boolean": "bool", "string": "string", "null": "null"}.get(kind, kind or "any")
+    limits = [f"{k}={prop[k]}" for k in ("minimum", "maximum", "maxLength", "pattern", "format") if k in prop]
+    return text + (f" ({', '.join(limits)})" if limits else "")
+
+
+def schema_definitions() -> list[dict]:
+    """Every definition of the model's JSON Schema: ``Model`` first, then alphabetical."""
+    schema = Model.model_json_schema()
+    defs = dict(sorted(schema.get("$defs", {}).items()))
+    ordered = [("Model", schema)] + list(defs.items())
+    out = []
+    for name, definition in ordered:
+        cls = getattr(schema_module, name, None)
+        docs = _docstrings(cls) if isinstance(cls, type) else {}
+        by_alias = {}
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            by_alias = {(f.alias or n): n for n, f in cls.model_fields.items()}
+        if "enum" in definition:
+            out.append({"name": name, "description": " ".join((definition.get("description") or "").split()),
+                        "fields": [], "enum_values": [str(v) for v in definition["enum"]]})
+            continue
+        required = set(definition.get("required", ()))
+        fields = []
+        for prop_name, prop in definition.get("properties", {}).items():
+            doc = docs.get(by_alias.get(prop_name, prop_name), "")
+            default = "" if prop_name in required or "default" not in prop else f"既定: {prop['default']!r}"
+            fields.append((prop_name, type_text(prop), "必須" if prop_name in required else "任意",
+                           doc, default))
+        description = definition.get("description") or ""
+        out.append({"name": name, "description": " ".join((description or "").split()),
+                    "fields": fields, "enum_values": []})
+    return out
