@@ -1,0 +1,98 @@
+"""``archdoc reach ENV SOURCE TARGET PORT [--protocol tcp] [--json]``: one reachability query.
+
+Exit status:
+
+* ``0`` reachable, or **conditional** (the path works until a condition outside the
+  model holds, e.g. a WAF rate limit): the verdict line says 条件付き and lists the
+  conditions; 3 is never used;
+* ``1`` unreachable;
+* ``2`` unknown environment, source or target (with did-you-mean), or a model error.
+
+Text output: the verdict, the path hop by hop (action, component, what allowed it and
+where it is written), then every blocker with its code and the ``file:line`` to change.
+
+``--json`` prints one object::
+
+    {"env": str, "source": str, "target": str, "protocol": "tcp"|"udp", "port": int,
+     "verdict": "reachable"|"unreachable"|"conditional",
+     "hops": [{"node": str, "action": str, "reason": str, "location": str|null}],
+     "blockers": [{"code": str, "node": str, "message": str, "location": str|null,
+                   "conditional": bool}],
+     "notes": [str]}          # assumption flags, e.g. ASSUMED_DEFAULT_NACL
+
+On errors with ``--json``: ``{"error": str, "suggestions": [str]}``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+
+from analysis.results import ReachResult
+
+__all__ = ["run_reach", "format_result", "VERDICT_JA"]
+
+VERDICT_JA = {"reachable": "到達可能", "unreachable": "到達不可", "conditional": "条件付き"}
+
+
+def format_result(r: ReachResult) -> str:
+    """Human-readable text of one result (Japanese labels, English codes)."""
+    head = f"{r.env}: {r.source} → {r.target} {r.protocol}/{r.port}: {VERDICT_JA[r.verdict]}（{r.verdict}）"
+    lines = [head]
+    if r.verdict == "conditional":
+        conds = "; ".join(f"{b.code}: {b.message}" for b in r.blockers if b.conditional)
+        lines.append(f"  条件: {conds}")
+    lines.append("経路:")
+    for i, h in enumerate(r.hops, 1):
+        loc = f"  [{h.location}]" if h.location else ""
+        lines.append(f"  {i:2d}. {h.action:<11} {h.node}: {h.reason}{loc}")
+    if r.blockers:
+        lines.append("阻害要因:")
+        for b in r.blockers:
+            kind = "条件" if b.conditional else "遮断"
+            lines.append(f"  - [{kind}] {b.code} @ {b.node}: {b.message}  [{b.location or '位置不明'}]")
+    if r.notes:
+        lines.append("前提: " + ", ".join(r.notes))
+    return "\n".join(lines)
+
+
+def _fail(msg: str, suggestions: list[str], as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"error": msg, "suggestions": suggestions}, ensure_ascii=False))
+    else:
+        print(msg, file=sys.stderr)
+    return 2
+
+
+def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tcp",
+              as_json: bool = False, model_path=None) -> int:
+    """Run one query and print it; returns the exit status documented above."""
+    from analysis.graph import build_graph
+    from analysis.loading import load
+    from analysis.reach import UnknownEndpoint, reach
+    from model.errors import ModelError
+
+    try:
+        src = load(model_path)
+    except ModelError as exc:
+        return _fail("モデルエラー:\n" + "\n".join(str(p) for p in exc.problems), [], as_json)
+    envs = [e.id for e in src.model.environments]
+    if env not in envs:
+        close = difflib.get_close_matches(env, envs, n=3, cutoff=0.3)
+        return _fail(f"環境 '{env}' はない。" + (f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(envs)}"),
+                     close or envs, as_json)
+    if protocol not in ("tcp", "udp"):
+        return _fail(f"プロトコル '{protocol}' は扱えない（tcp / udp）", ["tcp", "udp"], as_json)
+    if not 0 <= int(port) <= 65535:
+        return _fail(f"ポート {port} は範囲外（0–65535）", [], as_json)
+    try:
+        r = reach(build_graph(src, env), source, target, int(port), protocol)
+    except UnknownEndpoint as exc:
+        close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
+        return _fail(str(exc), close or exc.choices, as_json)
+    if as_json:
+        print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_result(r))
+    return 1 if r.verdict == "unreachable" else 0
