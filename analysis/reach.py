@@ -144,6 +144,8 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
         return t
     if site is not None and site.kind == "onprem":
         src = net(site.cidrs[0]) if site.cidrs else PUBLIC_ADDR
+        if mode == "public" and kind != "service":
+            return None
         t.hop(a.id, "ORIGINATED", f"{a.label}（{site.name} {src}）", loc)
         if mode == "public" or dx is None or tg is None:
             t.block("NO_ROUTE", a.site, f"{site.name} から {target} への経路はモデル化されていない",
