@@ -122,6 +122,8 @@ class EnvGraph:
     attachments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """TGW VPC attachment id -> its subnets."""
     nacl_of: dict[str, str] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict, repr=False)
+    """Query results (results are immutable and the graph never changes after building)."""
 
     @property
     def model(self) -> Model:

@@ -23,7 +23,7 @@ command runs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +43,25 @@ class Source:
     model: Model
     loaded: Any = None
     root: Path | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def index_of(self, section: str, item_id: str) -> int | None:
-        for i, item in enumerate(getattr(self.model, section)):
-            if getattr(item, "id", None) == item_id:
-                return i
-        return None
+        key = ("#index", section, item_id)
+        if key not in self._cache:
+            self._cache[key] = next((i for i, item in enumerate(getattr(self.model, section))
+                                     if getattr(item, "id", None) == item_id), None)
+        return self._cache[key]
 
     def where(self, *keys: Any) -> str | None:
         """``file:line`` of the value at ``keys`` in the merged data, or None without a locator."""
         if self.loaded is None or any(k is None for k in keys):
             return None
+        if keys in self._cache:
+            return self._cache[keys]
+        self._cache[keys] = value = self._where(keys)
+        return value
+
+    def _where(self, keys: tuple) -> str | None:
         try:
             file, line, _col = self.loaded.locate(*keys)
         except Exception:  # a locator that cannot answer is not an analysis error

@@ -56,15 +56,19 @@ class UnknownEndpoint(KeyError):
 
 def sources(eg: EnvGraph) -> list[str]:
     """Actors of the environment, then nodes with addresses, in model order."""
-    out = [a.id for a in eg.ix.actors_in(eg.env)]
-    out += [n for n in eg.enis if eg.node(n).kind not in _NOT_SOURCES]
-    return out
+    if "sources" not in eg.memo:
+        out = [a.id for a in eg.ix.actors_in(eg.env)]
+        out += [n for n in eg.enis if eg.node(n).kind not in _NOT_SOURCES]
+        eg.memo["sources"] = out
+    return list(eg.memo["sources"])
 
 
 def targets(eg: EnvGraph) -> list[str]:
     """Nodes with addresses, Client VPN endpoints and AWS service endpoints, in model order."""
-    return [n.id for n in eg.ix.nodes_in(eg.env)
-            if n.id in eg.enis or n.kind in SERVICE_KINDS or n.kind is NodeKind.CLIENT_VPN]
+    if "targets" not in eg.memo:
+        eg.memo["targets"] = [n.id for n in eg.ix.nodes_in(eg.env)
+                              if n.id in eg.enis or n.kind in SERVICE_KINDS or n.kind is NodeKind.CLIENT_VPN]
+    return list(eg.memo["targets"])
 
 
 def endpoint_ports(eg: EnvGraph) -> list[int]:
@@ -194,6 +198,14 @@ def _result(eg, source, target, proto, port, t: Trace, extra: list[Blocker] = ()
 
 def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0) -> ReachResult:
     """Answer one query; raises :class:`UnknownEndpoint` for an unknown source or target."""
+    key = (source, target, port, protocol, _depth)
+    if key in eg.memo:
+        return eg.memo[key]
+    eg.memo[key] = result = _reach(eg, source, target, port, protocol, _depth)
+    return result
+
+
+def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _depth: int) -> ReachResult:
     if source not in sources(eg):
         raise UnknownEndpoint("送信元", source, eg.env, sources(eg))
     kind, instances = _target_instances(eg, target)
