@@ -1,0 +1,185 @@
+"""``archdoc build``: model -> pages + diagrams -> MkDocs site, all or nothing.
+
+A half-written ``docs/`` (new tables, old diagrams) is worse than a failed build: a
+reviewer could approve a mixture that no model describes. So the build runs in phases
+and touches nothing until everything succeeded:
+
+1. validate the model (a model error prints ``path:line:col: CODE message``, exit 2);
+2. gather every generated page and DOT source (:func:`gather`, pure, reused by the
+   CI check to compare with the committed files);
+3. render the diagrams into a staging copy of docs (unchanged images are reused);
+4. run ``mkdocs build --strict`` on the staging copy into a staging site;
+5. publish: move each generated file into ``docs/`` (``os.replace``), delete files that
+   an earlier build generated and this one did not (the manifest
+   ``docs/.archdoc-generated.json`` lists them; hand-written pages are never touched),
+   and swap the staging site into the site folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from archdoc import publish
+from archdoc.publish import MANIFEST, BuildFailure
+
+__all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIFEST", "BuildFailure"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ASSETS = REPO_ROOT / "render" / "assets"
+_ASSET_FILES = ("zoom.js", "extra.css")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Everything a build generates from a model, as text (no Graphviz, no files)."""
+
+    pages: dict[str, str]
+    """Doc-relative path -> text: the Markdown pages and the site's own assets."""
+    dots: dict[str, str]
+    """View id -> DOT source (written as ``diagrams/<view>.dot``)."""
+
+
+def load(model_path: str | os.PathLike[str] | None = None):
+    """Load and validate the model (raises :class:`model.errors.ModelError`)."""
+    from model.loader import load_model
+
+    return load_model(model_path)
+
+
+def gather(loaded: Any) -> Generated:
+    """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`). Pure."""
+    from render.diagrams import dot_sources
+    from render.pages import render_pages
+
+    pages = dict(render_pages(loaded))
+    for name in _ASSET_FILES:
+        pages[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
+    return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())))
+
+
+class _Steps:
+    """Numbered progress lines: ``[2/5] gather pages ... ok (0.31 s)``."""
+
+    def __init__(self, total: int, progress: Callable[[str], Any]):
+        self.total, self.progress, self.n = total, progress, 0
+
+    def run(self, name: str, fn: Callable[[], Any], detail: Callable[[Any], str] | None = None) -> Any:
+        self.n += 1
+        start = time.perf_counter()
+        try:
+            result = fn()
+        except BaseException:
+            self.progress(f"[{self.n}/{self.total}] {name} ... FAILED ({time.perf_counter() - start:.2f} s)")
+            raise
+        extra = f", {detail(result)}" if detail else ""
+        self.progress(f"[{self.n}/{self.total}] {name} ... ok ({time.perf_counter() - start:.2f} s{extra})")
+        return result
+
+
+def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[str]:
+    """Render every view into ``out_dir``; return the doc-relative paths written there."""
+    from render.diagrams import build_diagrams
+
+    build_diagrams(loaded.model, out_dir, previous_dir=previous if previous and previous.is_dir() else None)
+    return sorted(f"diagrams/{p.name}" for p in out_dir.iterdir() if p.is_file())
+
+
+def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.PathLike[str] = "site",
+          docs_dir: str | os.PathLike[str] | None = None, progress: Callable[[str], Any] = print,
+          pdf: bool = False) -> int:
+    """Build docs and site; return 0 (ok), 2 (model or usage error) or 1 (any other failure).
+
+    ``docs_dir`` defaults to ``docs/`` for the bundled model. For any other model the
+    generated docs are only staged (never written over the bundled ``docs/``) unless a
+    ``docs_dir`` is given.
+    """
+    from model.errors import ModelError
+    from model.loader import DEFAULT_MODEL
+
+    steps = _Steps(6 if pdf else 5, progress)
+    try:
+        loaded = steps.run("validate model", lambda: load(model_path),
+                           lambda l: f"{len(l.files)} files")
+    except ModelError as exc:
+        for problem in exc.problems:
+            progress(str(problem))
+        progress(f"error: the model has {len(exc.problems)} problem(s); nothing was written")
+        return 2
+    bundled = Path(loaded.root).resolve() == Path(DEFAULT_MODEL).resolve()
+    if docs_dir is None and bundled:
+        docs_dir = REPO_ROOT / "docs"
+    docs = Path(docs_dir).resolve() if docs_dir is not None else None
+    site = Path(site_dir).resolve()
+    if docs is not None and docs == site:
+        progress("error: --docs-dir and --site-dir must differ")
+        return 2
+    try:
+        return _build(loaded, docs, site, steps, progress, pdf)
+    except BuildFailure as exc:
+        progress(f"error: {exc}")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the CLI prints one line, never a traceback
+        progress(f"error: {type(exc).__name__}: {exc}")
+        return 1
+
+
+def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
+           pdf: bool) -> int:
+    generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
+                          lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
+    stage_root = Path(tempfile.mkdtemp(prefix=".archdoc-build-", dir=_existing_parent(docs or site)))
+    site_root = Path(tempfile.mkdtemp(prefix=".archdoc-site-", dir=_existing_parent(site)))
+    try:
+        stage_docs = stage_root / "docs"
+        publish.stage_docs(docs, stage_docs, generated.pages)
+        previous = docs / "diagrams" if docs is not None else None
+        diagram_files = steps.run("render diagrams", lambda: _render_diagrams(
+            loaded, stage_docs / "diagrams", previous), lambda files: f"{len(files)} files")
+        files = sorted(set(generated.pages) | set(diagram_files))
+        stage_site = site_root / "site"
+        steps.run("build site (mkdocs --strict)", lambda: publish.run_mkdocs(
+            stage_root, stage_docs, stage_site, loaded.model.document.title))
+        if pdf:
+            steps.run("write PDF", lambda: _write_pdf(loaded, generated, stage_docs, stage_site))
+        steps.run("publish", lambda: publish.publish(stage_docs, docs, files, stage_site, site),
+                  lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
+    finally:
+        shutil.rmtree(stage_root, ignore_errors=True)
+        shutil.rmtree(site_root, ignore_errors=True)
+    return 0
+
+
+def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, stage_site: Path) -> None:
+    from render.pdf import write_pdf
+
+    pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
+    write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages))
+
+
+def _existing_parent(path: Path) -> Path:
+    """The folder staging directories are created in: beside ``path`` (same filesystem)."""
+    parent = path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m
+    import argparse
+
+    p = argparse.ArgumentParser(prog="archdoc-build")
+    p.add_argument("--model")
+    p.add_argument("--site-dir", default="site")
+    p.add_argument("--docs-dir")
+    a = p.parse_args(argv)
+    return build(a.model, a.site_dir, a.docs_dir)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
