@@ -161,9 +161,11 @@ def _message(err: dict, loc: tuple, path: tuple, is_key: bool) -> tuple[str, str
     else:
         shown = f"'{value}'"
     if kind in ("literal_error", "enum"):
-        owner_types, owner, name = _walk(loc)
+        _, owner, name = _walk(loc)
         allowed = _allowed(loc)
         label = _label(owner, name, isinstance(loc[-1], int))
+        if not isinstance(value, str):
+            return "E093", f"{where}: expected a {label}, got {describe(value)}; allowed: {', '.join(allowed)}"
         hint = did_you_mean(value, allowed)
         listing = f"; allowed: {', '.join(allowed)}" if allowed and (len(allowed) <= 8 or not hint) else ""
         return "E093", f"{where}: unknown {label} {shown}{hint}{listing}"
@@ -180,7 +182,7 @@ def _message(err: dict, loc: tuple, path: tuple, is_key: bool) -> tuple[str, str
         bound = next(iter(ctx.values()), "?")
         words = {"greater_than_equal": "at least", "less_than_equal": "at most",
                  "greater_than": "greater than", "less_than": "less than"}[kind]
-        return "E095", f"{where}: {describe(value)} must be {words} {bound}"
+        return "E095", f"{where}: {value} must be {words} {bound}"
     if kind.startswith("date"):
         if kind == "date_from_datetime_inexact":
             return "E096", f"{where}: expected a date without a time, got {value}"

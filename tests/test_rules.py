@@ -1,0 +1,135 @@
+"""Each rule fires on a one-place change of the mini model, and only that rule fires.
+
+The mini model is mutated in memory and validated through :func:`model.loader.load_located`
+(no YAML parsing), which keeps these tests fast; positions are covered by the golden
+fixtures in tests/fixtures/bad.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from model.errors import ModelError
+from model.loader import load_located
+from model.rules import CODE_TABLE, RULES
+from model.yamlsafe import Located, Locations, load_file
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "good" / "mini"
+
+
+def _mini_data() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for file in sorted(MINI.glob("*.yaml")):
+        for key, value in load_file(file).data.items():
+            merged[key] = merged.get(key, []) + value if isinstance(value, list) else value
+    return merged
+
+
+MINI_DATA = _mini_data()
+
+
+def _codes(data: dict[str, Any]) -> list[str]:
+    try:
+        load_located(MINI, [Located(str(MINI / "mini.yaml"), data, Locations())])
+    except ModelError as exc:
+        return sorted({p.code for p in exc.problems})
+    return []
+
+
+def _item(data: dict, section: str, item_id: str) -> dict:
+    return next(x for x in data[section] if x.get("id") == item_id)
+
+
+def _add_tgw(d: dict) -> None:
+    d["vpcs"].append({**_item(d, "vpcs", "stg-vpc"), "id": "stg-shared-vpc", "cidr": "10.10.0.0/16"})
+    d["nodes"] += [
+        {"id": "tgw", "kind": "tgw", "label": "TGW", "at": {"stg": {"region": "ap-northeast-1"}}},
+        {"id": "att-app", "kind": "tgw-attachment", "label": "a", "part_of": "tgw", "at": {"stg": {"vpc": "stg-vpc"}}},
+        {"id": "att-shared", "kind": "tgw-attachment", "label": "b", "part_of": "tgw",
+         "at": {"stg": {"vpc": "stg-shared-vpc"}}},
+    ]
+
+
+def _add_client_vpn(d: dict) -> None:
+    d["named_cidrs"].append({"id": "vpn-cidr", "label": "VPN CIDR", "values": {"stg": "10.10.128.0/20"}})
+    d["nodes"].append({"id": "cvpn", "kind": "client-vpn", "label": "Client VPN", "at": {"stg": {"vpc": "stg-vpc"}},
+                       "client_vpn": {"client_cidr": "vpn-cidr", "associated_subnets": ["stg-app-a"],
+                                      "authorization_rules": [{"destination": "10.10.0.0/16"}]}})
+
+
+def _set(section: str, item_id: str, **values: Any) -> Callable[[dict], None]:
+    return lambda d: _item(d, section, item_id).update(values)
+
+
+def _app_stg(d: dict) -> dict:
+    return _item(d, "nodes", "app")["at"]["stg"]
+
+
+CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
+    ("malformed cidr", _set("subnets", "stg-app-a", cidr="10.10.10.0/33"), {"E020"}),
+    ("cidr without prefix", _set("vpcs", "live-vpc", cidr="10.20.0.0"), {"E020"}),
+    ("subnet outside vpc", _set("subnets", "stg-app-a", cidr="10.11.10.0/24"), {"E021"}),
+    ("host bits", _set("subnets", "stg-app-a", cidr="10.10.10.1/24"), {"E022"}),
+    ("overlapping subnets", _set("subnets", "stg-app-a", cidr="10.10.0.0/23"), {"E023"}),
+    ("tgw-connected vpcs overlap", _add_tgw, {"E024"}),
+    ("client vpn cidr overlaps vpc", _add_client_vpn, {"E024"}),
+    ("az outside region", _set("subnets", "stg-db-c", az="ap-northeast-1d"), {"E025"}),
+    ("inverted port range", lambda d: _item(d, "security_groups", "app-sg")["rules"][0].update(
+        port={"from": 9000, "to": 8000}), {"E030"}),
+    ("node spec on wrong kind", _set("nodes", "db", schedules={"schedules": []}), {"E031"}),
+    ("placement spec on wrong kind", lambda d: _item(d, "nodes", "ecr")["at"]["stg"].update(
+        batch={"cpu": 1, "memory_mb": 2, "timeout_hours": 1}), {"E031"}),
+    ("tasks min > max", lambda d: _app_stg(d)["fargate"].update(tasks={"min": 3, "max": 1}), {"E032"}),
+    ("duplicate node id", lambda d: d["nodes"].append(copy.deepcopy(_item(d, "nodes", "ecr"))), {"E040"}),
+    ("duplicate target group", lambda d: _item(d, "nodes", "alb")["alb"]["target_groups"].append(
+        copy.deepcopy(_item(d, "nodes", "alb")["alb"]["target_groups"][0])), {"E040"}),
+    ("duplicate intent id", lambda d: d["intents"].append(copy.deepcopy(d["intents"][0])), {"E040"}),
+    ("actor id is a node id", lambda d: d["actors"].append({**d["actors"][0], "id": "db"}), {"E041"}),
+    ("listener target group", lambda d: _item(d, "nodes", "alb")["alb"]["listeners"][1].update(
+        target_groups=["app-tgg"]), {"E050"}),
+    ("waf protects", lambda d: _item(d, "nodes", "waf")["waf"].update(protects="alb2"), {"E050"}),
+    ("route target", lambda d: _item(d, "route_tables", "stg-public-rt")["routes"][1].update(target="igw2"), {"E050"}),
+    ("intent target", lambda d: d["intents"][0].update(target="alb-x"), {"E050"}),
+    ("view label key", lambda d: d["views"][0].update(labels={"apq": "x"}), {"E050"}),
+    ("placement key", lambda d: _item(d, "nodes", "ecr")["at"].update(prod={}), {"E050"}),
+    ("assumption ref", _set("nodes", "db", assumption="a-single-az"), {"E050"}),
+    ("part_of", _set("nodes", "app", part_of="ecs"), {"E050"}),
+    ("target group target", lambda d: _item(d, "nodes", "alb")["alb"]["target_groups"][0].update(target="ap"),
+     {"E050"}),
+    ("subnet of another env", lambda d: _app_stg(d).update(subnets=["live-app-a"]), {"E051"}),
+    ("placement vpc of another env", lambda d: _item(d, "nodes", "igw")["at"]["stg"].update(vpc="live-vpc"),
+     {"E051"}),
+    ("sg rule envs", lambda d: _item(d, "security_groups", "db-sg").update(envs=["stg"]) or
+     _item(d, "security_groups", "db-sg")["rules"][0].update(envs=["live"]), {"E052"}),
+    ("flow endpoint missing in env", lambda d: d["flows"][1].update(envs=["stg", "live"]), {"E053"}),
+    ("vpc account of another env", _set("vpcs", "stg-vpc", account="live-account"), {"E054"}),
+]
+
+
+def test_mini_is_clean() -> None:
+    assert _codes(copy.deepcopy(MINI_DATA)) == []
+
+
+@pytest.mark.parametrize("name, mutate, expected", CASES, ids=[c[0] for c in CASES])
+def test_rule_fires_alone(name: str, mutate: Callable[[dict], None], expected: set[str]) -> None:
+    data = copy.deepcopy(MINI_DATA)
+    mutate(data)
+    assert set(_codes(data)) == expected
+
+
+def test_every_rule_is_exercised() -> None:
+    covered = set().union(*(c[2] for c in CASES))
+    assert {r.code for r in RULES} <= covered
+
+
+def test_registry_is_well_formed() -> None:
+    codes = [code for code, _ in CODE_TABLE]
+    assert codes == sorted(set(codes))
+    for code, description in CODE_TABLE:
+        assert len(code) == 4 and code.startswith("E") and description and "\n" not in description
+    for r in RULES:
+        assert callable(r.func) and r.description[0].islower()
