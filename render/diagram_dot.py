@@ -1,0 +1,170 @@
+"""DOT source for a :class:`~render.diagram_spec.DiagramSpec`, written directly (not via ``diagrams``).
+
+Writing DOT ourselves avoids the ``diagrams`` 0.25.1 pitfalls listed in the project's
+reference notes: clusters merging by label (we name them ``cluster_<box id>``), random
+node ids (ours are model ids), fonts reset per cluster and edge (we set ``fontname`` on
+the graph, every cluster, every node and every edge), ortho splines dropping edge labels
+(we use ``spline``) and whole labels like ``<b>x</b>`` turning into HTML (every text is a
+quoted, escaped string). Icons still come from the ``diagrams`` package, as tokens
+relative to its ``resources`` folder (see :mod:`render.diagram_icons`), so the DOT holds
+no machine path and is byte-identical for the same model.
+
+The format is line-oriented (one statement per line) so that
+:func:`render.diagrams.dot_summary` can read it back.
+
+>>> from render.diagram_spec import DiagramSpec, DiagramNode
+>>> spec = DiagramSpec("v", "T", "TB", (), (DiagramNode("a", "<b>x</b>", "alb", "aws/x.png"),), ())
+>>> '"a" [label="<b>x</b>"' in to_dot(spec)
+True
+"""
+
+from __future__ import annotations
+
+from render.diagram_icons import ICON_PX
+from render.diagram_spec import Box, DiagramNode, DiagramSpec
+from render.dot_text import label as wrap_label
+from render.dot_text import quote
+
+__all__ = ["to_dot", "FONT", "BOX_STYLES", "DPI", "LEGEND_PREFIX"]
+
+FONT = "Noto Sans CJK JP"
+DPI = 96
+LEGEND_PREFIX = "_legend"
+"""Ids of legend nodes and the legend box; model ids are kebab-case and never start with '_'."""
+
+_LINE_IN = 0.22  # height of one 11-pt label line in inches (Noto CJK is taller than 1.2 em)
+
+BOX_STYLES: dict[str, dict[str, str]] = {
+    "cloud": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "solid"},
+    "account": {"pencolor": "#CD2264", "fontcolor": "#CD2264", "style": "solid"},
+    "region": {"pencolor": "#00A4A6", "fontcolor": "#147EBA", "style": "dashed"},
+    "vpc": {"pencolor": "#8C4FFF", "fontcolor": "#8C4FFF", "style": "solid"},
+    "az": {"pencolor": "#007CBD", "fontcolor": "#007CBD", "style": "dashed"},
+    "subnet-public": {"pencolor": "#7AA116", "fontcolor": "#248814", "style": "filled", "fillcolor": "#E9F3D2"},
+    "subnet-private": {"pencolor": "#00A4A6", "fontcolor": "#147EBA", "style": "filled", "fillcolor": "#E6F6F7"},
+    "onprem": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "solid"},
+    "internet": {"pencolor": "#7D8998", "fontcolor": "#5A6B86", "style": "dashed"},
+    "saas": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "rounded"},
+    "env": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "bold"},
+    "generic": {"pencolor": "#7D8998", "fontcolor": "#5A6B86", "style": "dashed"},
+    "part": {"pencolor": "#E7157B", "fontcolor": "#E7157B", "style": "rounded"},
+    "legend": {"pencolor": "#AEB6BE", "fontcolor": "#5A6B86", "style": "rounded"},
+}
+
+
+def _attrs(pairs: dict[str, object]) -> str:
+    """``[k=v, ...]`` with every value quoted (numbers too, so any value is safe)."""
+    return "[" + ", ".join(f"{k}={quote(str(v))}" for k, v in pairs.items()) + "]"
+
+
+def _node_line(node: DiagramNode) -> str:
+    shown = wrap_label(node.label, node.notes)
+    lines = shown.count("\n") + 1
+    height = round(ICON_PX / DPI + lines * _LINE_IN + 0.08, 2)
+    attrs: dict[str, object] = {"label": shown, "image": node.icon, "height": height,
+                                "tooltip": " ".join((node.label, *node.notes)), "fontname": FONT}
+    if node.dashed:
+        attrs.update(shape="box", style="rounded,dashed", color="#545B64", margin="0.08,0.04")
+    return f"{quote(node.id)} {_attrs(attrs)};"
+
+
+def _box_attr_line(box: Box, indent: str) -> str:
+    style = dict(BOX_STYLES[box.kind])
+    attrs: dict[str, object] = {"label": wrap_label(box.label, ()) if len(box.label) > 40 else box.label,
+                                "fontname": FONT, "fontsize": 12, "labeljust": "l", "labelloc": "t",
+                                "margin": 12, **style}
+    return f"{indent}graph {_attrs(attrs)};"
+
+
+def _cluster(spec: DiagramSpec, box: Box | None, depth: int, out: list[str]) -> None:
+    indent = "  " * depth
+    box_id = box.id if box else None
+    for child in (b for b in spec.boxes if b.parent == box_id):
+        out.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
+        out.append(_box_attr_line(child, indent + "  "))
+        _cluster(spec, child, depth + 1, out)
+        out.append(f"{indent}}}")
+    for node in (n for n in spec.nodes if n.box == box_id):
+        out.append(indent + _node_line(node))
+
+
+def _legend(spec: DiagramSpec, out: list[str]) -> None:
+    if not spec.legend:
+        return
+    out.append(f"  subgraph {quote('cluster_' + LEGEND_PREFIX)} {{")
+    out.append(_box_attr_line(Box(LEGEND_PREFIX, "凡例", "legend"), "    "))
+    for i, entry in enumerate(spec.legend, start=1):
+        a, b = f"{LEGEND_PREFIX}-{i}a", f"{LEGEND_PREFIX}-{i}b"
+        if entry.kind == "dashed-node":
+            attrs = {"label": entry.label, "shape": "box", "style": "rounded,dashed", "color": "#545B64",
+                     "fontname": FONT, "fontsize": 10, "height": 0.3, "margin": "0.1,0.03"}
+            out.append(f"    {quote(a)} {_attrs(attrs)};")
+            continue
+        point = {"label": "", "shape": "point", "width": 0.05, "color": "#545B64", "fontname": FONT}
+        out.append(f"    {quote(a)} {_attrs(point)};")
+        out.append(f"    {quote(b)} {_attrs(point)};")
+        edge = {"label": entry.label, "fontname": FONT, "fontsize": 10, "style": entry.kind, "minlen": 1}
+        out.append(f"    {quote(a)} -> {quote(b)} {_attrs(edge)};")
+        if spec.direction == "TB":  # keep the sample edge horizontal
+            out.append(f"    {{ rank=same; {quote(a)}; {quote(b)}; }}")
+    out.append("  }")
+
+
+def _first_node(spec: DiagramSpec, box_id: str) -> str | None:
+    """The first node drawn in ``box_id`` or in its first non-empty child box."""
+    for node in spec.nodes:
+        if node.box == box_id:
+            return node.id
+    for child in (b for b in spec.boxes if b.parent == box_id):
+        found = _first_node(spec, child.id)
+        if found:
+            return found
+    return None
+
+
+def _layout_hints(spec: DiagramSpec, out: list[str]) -> None:
+    """Invisible edges that stack the subnets of an AZ in model order (public, app, DB).
+
+    (``rank=same`` groups across AZ clusters would align rows too, but make Graphviz 2.43
+    fail in spline routing, so they are not used.)
+
+    They carry ``style=invis`` so :func:`render.diagrams.dot_summary` ignores them.
+    """
+    invis = _attrs({"style": "invis", "weight": 4})
+    for parent in [None, *(b.id for b in spec.boxes)]:
+        azs = [b for b in spec.boxes if b.parent == parent and b.kind == "az"]
+        columns = [[b.id for b in spec.boxes if b.parent == az.id] or [az.id] for az in azs]
+        for column in columns:
+            heads = [n for n in (_first_node(spec, box) for box in column) if n]
+            for a, b in zip(heads, heads[1:]):
+                out.append(f"  {quote(a)} -> {quote(b)} {invis};")
+
+
+def to_dot(spec: DiagramSpec) -> str:
+    """The DOT source of ``spec``: deterministic, no absolute paths, one statement per line."""
+    graph = {"charset": "UTF-8", "dpi": DPI, "fontname": FONT, "fontsize": 16, "label": spec.title,
+             "labelloc": "t", "labeljust": "l", "newrank": "true", "nodesep": 0.35, "pad": 0.4,
+             "rankdir": spec.direction, "ranksep": 0.55, "splines": "spline", "compound": "true",
+             "bgcolor": "white"}
+    node = {"fontname": FONT, "fontsize": 11, "shape": "none", "imagescale": "false", "imagepos": "tc",
+            "labelloc": "b", "fixedsize": "false", "width": 1.1, "margin": "0.05,0.02", "fontcolor": "#232F3E"}
+    edge = {"fontname": FONT, "fontsize": 10, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
+    out = [f"digraph {quote(spec.view)} {{", f"  graph {_attrs(graph)};", f"  node {_attrs(node)};",
+           f"  edge {_attrs(edge)};"]
+    _cluster(spec, None, 1, out)
+    layers = {n.id: n.layer for n in spec.nodes}
+    for e in spec.edges:
+        attrs: dict[str, object] = {"id": e.id, "fontname": FONT}
+        src, dst = e.src, e.dst
+        if layers.get(src) is not None and layers.get(dst) is not None and layers[src] > layers[dst]:
+            src, dst = dst, src
+            attrs["dir"] = "back"
+        if e.label:
+            attrs["label"] = wrap_label(e.label, ())
+        if e.dashed:
+            attrs["style"] = "dashed"
+        out.append(f"  {quote(src)} -> {quote(dst)} {_attrs(attrs)};")
+    _layout_hints(spec, out)
+    _legend(spec, out)
+    out.append("}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,110 @@
+"""Icons for every node kind, taken from the installed ``diagrams`` package.
+
+The DOT kept in ``docs/diagrams`` must not depend on where the venv lives, so a node's
+``image`` is a stable token relative to the package's ``resources`` folder (e.g.
+``aws/network/nat-gateway.png``). :func:`prepare_icons` writes small copies of exactly
+those files into a folder that is passed to ``dot`` as ``-Gimagepath``: icons drawn at
+their natural size (``imagescale=false``) leave room for the label under them, which a
+scaled 200-px icon would cover.
+
+>>> ICONS["nat-gateway"]
+'aws/network/nat-gateway.png'
+>>> ICONS["actor"]
+'aws/general/user.png'
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
+from model.schema import NodeKind
+
+__all__ = ["ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons"]
+
+ICON_PX = 56
+"""Icon edge in pixels; at the DOT's ``dpi=96`` this is about 0.58 inch."""
+
+_CLASSES: dict[str, str] = {
+    "client-vpn": "aws.network.ClientVpn",
+    "tgw": "aws.network.TransitGateway",
+    "tgw-attachment": "aws.network.TransitGatewayAttachment",
+    "dx-gateway": "aws.network.DirectConnect",
+    "igw": "aws.network.InternetGateway",
+    "nat-gateway": "aws.network.NATGateway",
+    "alb": "aws.network.ALB",
+    "waf": "aws.security.WAF",
+    "ecs-cluster": "aws.compute.Fargate",
+    "ecs-service": "aws.compute.Fargate",
+    "ecs-task": "aws.compute.ElasticContainerServiceTask",
+    "rds": "aws.database.RDSPostgresqlInstance",
+    "ecr": "aws.compute.ECR",
+    "cloudwatch": "aws.management.Cloudwatch",
+    "cloudwatch-metrics": "aws.management.Cloudwatch",
+    "cloudwatch-logs": "aws.management.CloudwatchLogs",
+    "cloudwatch-alarms": "aws.management.CloudwatchAlarm",
+    "cognito": "aws.security.Cognito",
+    "ses": "aws.engagement.SES",
+    "s3": "aws.storage.S3",
+    "secrets-manager": "aws.security.SecretsManager",
+    "guardduty": "aws.security.Guardduty",
+    "config": "aws.management.Config",
+    "eventbridge": "aws.integration.Eventbridge",
+    "bedrock": "aws.ml.Bedrock",
+    "sns": "aws.integration.SNS",
+    "email": "aws.general.Client",
+    "chat": "saas.chat.Slack",
+    "git-repository": "onprem.vcs.Github",
+    "git-branch": "onprem.vcs.Git",
+    "ci-job": "onprem.ci.GithubActions",
+    "approval": "aws.general.Users",
+    "actor": "aws.general.User",
+}
+
+
+def _token(dotted: str) -> str:
+    module, _, name = dotted.rpartition(".")
+    cls = getattr(importlib.import_module("diagrams." + module), name)
+    icon_dir = cls._icon_dir.removeprefix("resources/")
+    return f"{icon_dir}/{cls._icon}"
+
+
+ICONS: dict[str, str] = {kind: _token(path) for kind, path in _CLASSES.items()}
+"""Node kind (or 'actor') -> icon token relative to the diagrams resources folder."""
+
+_missing = {k.value for k in NodeKind} - set(ICONS)
+assert not _missing, f"node kinds without an icon: {sorted(_missing)}"
+
+
+def icon_for(kind: str) -> str:
+    return ICONS[kind]
+
+
+@lru_cache(maxsize=1)
+def resources_dir() -> Path:
+    """The ``resources`` folder of the installed diagrams package."""
+    import diagrams
+
+    return Path(diagrams.__file__).resolve().parent.parent / "resources"
+
+
+def prepare_icons(tokens: set[str], folder: Path, px: int = ICON_PX) -> Path:
+    """Write ``px``-sized copies of the icons named by ``tokens`` under ``folder``; return it.
+
+    Deterministic (same input bytes, same resampling), so PNG/SVG outputs stay byte-identical.
+    """
+    from PIL import Image
+
+    for token in sorted(tokens):
+        target = folder / token
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(resources_dir() / token) as img:
+            img = img.convert("RGBA")
+            img.thumbnail((px, px), Image.Resampling.LANCZOS)
+            canvas = Image.new("RGBA", (px, px), (0, 0, 0, 0))
+            canvas.paste(img, ((px - img.width) // 2, (px - img.height) // 2))
+            canvas.save(target, format="PNG", optimize=True)
+    return folder
