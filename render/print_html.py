@@ -24,7 +24,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-__all__ = ["Chapter", "chapters", "print_html", "chapter_number", "TEMPLATE_DIR", "EXTENSIONS"]
+__all__ = ["Chapter", "chapters", "print_html", "chapter_number", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "print"
 EXTENSIONS = ["tables", "attr_list", "toc", "admonition", "def_list", "fenced_code", "md_in_html",
@@ -33,6 +33,13 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?=\s|$)")
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
 _ATTR = re.compile(r'\s(id|href|src)="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
+# A paragraph made only of download links to diagram files ("PNG ・ SVG ・ DOT"): useful
+# on the site, a dead link on paper.
+_FILE_LINKS = re.compile(r'<p>(?:\s*(?:・|\|)?\s*<a href="[^":#]+\.(?:png|svg|dot)">[^<]*</a>)+\s*</p>\n?')
+PRINT_SKIP = ("index.md", "schema.md", "diagrams.md")
+"""Site pages the print leaves out: the home page (the cover, revision history and
+contents replace it), the model-format reference (for model authors, not approvers) and
+the diagram gallery (every diagram is already printed in its own section)."""
 
 
 def chapter_number(title: str) -> str | None:
@@ -61,7 +68,7 @@ def _anchor(path: str) -> str:
 def _convert(text: str) -> str:
     md = markdown.Markdown(extensions=EXTENSIONS,
                            extension_configs={"toc": {"slugify": slugify_unicode}})
-    return md.convert(text)
+    return _FILE_LINKS.sub("", md.convert(text))
 
 
 def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> str:
@@ -129,14 +136,13 @@ def _number_headings(body: str, number: str, anchor: str) -> tuple[str, str, lis
     return body, title, toc
 
 
-def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = None) -> list[Chapter]:
-    """Every page as a chapter: numbered pages in number order, then the others in path order.
+def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = None,
+             skip: tuple[str, ...] = PRINT_SKIP) -> list[Chapter]:
+    """Every page as a chapter: numbered pages in number order, then the others in page order.
 
-    ``index.md`` (the site's home page) is left out: the cover, revision history and
-    contents of the print document replace it.
+    Pages in ``skip`` (default :data:`PRINT_SKIP`) are left out.
     """
-    paths = [p for p in (order or sorted(pages)) if p in pages and p.endswith(".md")
-             and posixpath.basename(p) != "index.md"]
+    paths = [p for p in (order or list(pages)) if p in pages and p.endswith(".md") and p not in skip]
     anchors = {p: _anchor(p) for p in pages}
     converted = {p: _rewrite(_convert(pages[p]), p, anchors, docs_dir) for p in paths}
     firsts = {p: next((html.unescape(_TAGS.sub("", m.group(3))) for m in _HEADING.finditer(converted[p])), p)
