@@ -95,6 +95,30 @@ def load(path: str | os.PathLike[str] | None = None) -> Source:
     from model.errors import ModelError
 
     root = Path(os.path.abspath(os.fspath(path))) if path is not None else DEFAULT_MODEL
+    stamp = _stamp(root)
+    cached = _CACHE.get(root)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    src = _load(root)
+    _CACHE[root] = (stamp, src)
+    return src
+
+
+_CACHE: dict[Path, tuple[tuple, Source]] = {}
+
+
+def _stamp(root: Path) -> tuple:
+    """Names, sizes and modification times of the model files (cache key)."""
+    try:
+        files = sorted(root.iterdir()) if root.is_dir() else [root]
+        return tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.suffix in (".yaml", ".yml"))
+    except OSError:
+        return ()
+
+
+def _load(root: Path) -> Source:
+    from model.errors import ModelError
+
     try:
         from model.loader import load_model
         loaded = load_model(root)

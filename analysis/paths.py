@@ -33,6 +33,7 @@ class Trace:
     hops: list[Hop] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
     notes: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
 
     def hop(self, node: str, action: str, reason: str, loc: str | None = None) -> None:
         self.hops.append(Hop(node, action, reason, loc))
@@ -98,6 +99,7 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
         if hits:
             h = hits[0]
             t.hop(s.node, "PERMITTED", f"SG {h.sg} 送信ルール「{h.rule.purpose}」", h.location)
+            t.used.add(f"{h.sg}#{h.index}")
         else:
             empty = not any(r.direction == "outbound" for g in s.sgs for r in eg.rules.get(g, ()))
             why = "送信ルールが1つもない（新しい送信接続はすべて拒否）" if empty else \
@@ -243,6 +245,7 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
         if hits:
             h = hits[0]
             t.hop(tg.node, "PERMITTED", f"SG {h.sg} 受信ルール「{h.rule.purpose}」", h.location)
+            t.used.add(f"{h.sg}#{h.index}")
         else:
             extra = ""
             if "CVPN_SNAT_SOURCE_IS_ENI" in t.notes:

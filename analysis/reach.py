@@ -193,7 +193,7 @@ def _score(t: Trace, order: int) -> tuple:
 def _result(eg, source, target, proto, port, t: Trace, extra: list[Blocker] = ()) -> ReachResult:
     blockers = tuple(t.blockers) + tuple(extra)
     return ReachResult(eg.env, source, target, proto, port, verdict_of(blockers), tuple(t.hops), blockers,
-                       tuple(sorted(t.notes)))
+                       tuple(sorted(t.notes)), tuple(sorted(t.used)))
 
 
 def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0) -> ReachResult:

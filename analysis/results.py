@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-__all__ = ["Hop", "Blocker", "ReachResult", "Verdict", "ACTIONS", "CONDITIONAL_CODES",
+__all__ = ["Hop", "Blocker", "ReachResult", "Finding", "SEVERITIES", "Verdict", "ACTIONS", "CONDITIONAL_CODES",
            "HARD_CODES", "verdict_of"]
 
 Verdict = Literal["reachable", "unreachable", "conditional"]
@@ -78,6 +78,8 @@ class ReachResult:
     blockers: tuple[Blocker, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
     """Assumption flags that apply to this path (ASSUMED_DEFAULT_NACL, ...), sorted."""
+    rules: tuple[str, ...] = field(default=(), compare=False)
+    """SG rules that admitted a hop of this path, as ``sg-id#index`` (index into the SG's rules)."""
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -93,6 +95,7 @@ class ReachResult:
         d["hops"] = [asdict(h) for h in self.hops]
         d["blockers"] = [asdict(b) | {"conditional": b.conditional} for b in self.blockers]
         d["notes"] = list(self.notes)
+        d.pop("rules", None)
         return d
 
 
@@ -107,3 +110,24 @@ def verdict_of(blockers: tuple[Blocker, ...] | list[Blocker]) -> Verdict:
     if any(not b.conditional for b in blockers):
         return "unreachable"
     return "conditional" if blockers else "reachable"
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One design problem: stable code, severity, where, what (Japanese) and how to fix it."""
+
+    env: str
+    severity: str
+    code: str
+    resources: tuple[str, ...]
+    message: str
+    location: str | None = None
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["resources"] = list(self.resources)
+        return d

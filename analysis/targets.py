@@ -104,6 +104,7 @@ def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net) -> None:
         tloc = eg.where("nodes", ni, "alb", "target_groups", j)
         if sub.verdict != "unreachable":
             served = True
+            t.used.update(sub.rules)
             t.hop(tg.node, "FORWARDED", f"ターゲットグループ {x.id} → {x.target}:{x.port}（ALBから新しい接続、到達可）", tloc)
         else:
             t.hop(tg.node, "NOTE", f"ターゲットグループ {x.id} → {x.target}:{x.port} に到達できない"

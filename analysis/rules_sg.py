@@ -1,0 +1,98 @@
+"""Security-group rule hygiene: shadowed, never-matching and unneeded rules.
+
+* ``SG_RULE_SHADOWED`` (info) - another rule of the same SG and direction admits
+  everything this rule admits (protocol, port range and peer CIDR all covered), so the
+  rule has no effect (e.g. ALB SG 443 from the VPC CIDR is covered by 443 from 0.0.0.0/0).
+* ``SG_RULE_NEVER_MATCHES`` (warning) - the peer is a Client VPN client CIDR: Client VPN
+  translates the client address to its ENI address (SNAT) before the packet reaches any
+  SG in the VPC, so a rule on the client CIDR never matches (CVPN_SNAT_SOURCE_IS_ENI).
+* ``SG_RULE_UNUSED`` (info) - the rule admits no hop of any reachable path between the
+  environment's sources and targets on the model's ports (neither a flow nor an intent
+  needs it): over-permissive or dead. Rules already reported above are not repeated.
+
+>>> from analysis.loading import load
+>>> from analysis.graph import build_graph
+>>> sorted((f.code, f.resources[0]) for f in sg_findings(build_graph(load(), "poc")))[:3]
+[('SG_RULE_NEVER_MATCHES', 'ecs-sg'), ('SG_RULE_NEVER_MATCHES', 'ecs-sg'), ('SG_RULE_SHADOWED', 'alb-sg')]
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from analysis.graph import EnvGraph, RuleRef
+from analysis.matrix import matrix
+from analysis.results import Finding
+
+__all__ = ["sg_findings", "covers", "client_cidrs"]
+
+
+def covers(a: RuleRef, b: RuleRef) -> bool:
+    """True if rule ``a`` admits every packet rule ``b`` admits (same SG and direction assumed)."""
+    if a is b or a.direction != b.direction:
+        return False
+    if a.protocol != "all" and a.protocol != b.protocol:
+        return False
+    if not (a.ports[0] <= b.ports[0] and b.ports[1] <= a.ports[1]):
+        return False
+    if a.peer_net is not None and b.peer_net is not None:
+        return b.peer_net.subnet_of(a.peer_net)
+    if a.peer_net is not None and b.peer_sg is not None:
+        return a.peer_net.prefixlen == 0  # 0.0.0.0/0 covers any referenced SG's private addresses
+    return a.peer_sg is not None and a.peer_sg == b.peer_sg
+
+
+def client_cidrs(eg: EnvGraph) -> dict[str, str]:
+    """Client VPN client CIDR (as text) -> endpoint id, for this environment."""
+    out = {}
+    for n in eg.ix.nodes_in(eg.env):
+        if n.client_vpn is not None:
+            c = eg.named(n.client_vpn.client_cidr)
+            if c is not None:
+                out[str(c)] = n.id
+    return out
+
+
+def _shadowed(eg: EnvGraph) -> Iterator[tuple[RuleRef, RuleRef]]:
+    for sg, refs in eg.rules.items():
+        for b in refs:
+            cover = next((a for a in refs if covers(a, b) and not (covers(b, a) and a.index > b.index)), None)
+            if cover is not None:
+                yield b, cover
+
+
+def sg_findings(eg: EnvGraph) -> list[Finding]:
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for b, a in _shadowed(eg):
+        reported.add(f"{b.sg}#{b.index}")
+        out.append(Finding(eg.env, "info", "SG_RULE_SHADOWED", (b.sg,), f"SG {b.sg} のルール「{b.rule.purpose}」"
+                           f"（{b.direction} {b.protocol}/{b.ports[0]}–{b.ports[1]}）は「{a.rule.purpose}」に包含され、効果がない",
+                           b.location, f"ルールを削除するか、「{a.rule.purpose}」の範囲を狭める"))
+    clients = client_cidrs(eg)
+    for sg, refs in eg.rules.items():
+        for r in refs:
+            if r.peer_net is None or r.peer_net.prefixlen == 0:
+                continue
+            hit = next((ep for c, ep in clients.items() if r.peer_net.overlaps(__import__("ipaddress").ip_network(c))), None)
+            if hit:
+                reported.add(f"{sg}#{r.index}")
+                out.append(Finding(eg.env, "warning", "SG_RULE_NEVER_MATCHES", (sg, hit),
+                                   f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
+                                   f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
+                                   r.location, f"送信元をClient VPNエンドポイントのSG（{', '.join(eg.node(hit).security_groups) or 'ENIのSG'}）"
+                                   "の参照、または関連付けサブネットのCIDRにする"))
+    used: set[str] = set()
+    for r in matrix(eg):
+        if r.verdict != "unreachable":
+            used.update(r.rules)
+    for sg, refs in eg.rules.items():
+        for r in refs:
+            key = f"{sg}#{r.index}"
+            if key in used or key in reported:
+                continue
+            out.append(Finding(eg.env, "info", "SG_RULE_UNUSED", (sg,), f"SG {sg} のルール「{r.rule.purpose}」"
+                               f"（{r.direction} {r.protocol}/{r.ports[0]}–{r.ports[1]}）はどの到達可能な経路にも使われない"
+                               "（過剰な許可、または到達しない経路のためのルール）", r.location,
+                               "必要なフロー・インテントがなければ削除する。必要なら経路側（ルート・他のSG）を直す"))
+    return out
