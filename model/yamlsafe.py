@@ -112,6 +112,12 @@ class LocatingLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        """Refuse deep ``[[[...`` while scanning: PyYAML looks ahead for keys, which is slow there."""
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(self.get_mark(), "E014", f"nesting deeper than {MAX_DEPTH} levels")
+        super().fetch_flow_collection_start(token_class)
+
     def single_root(self) -> Node | None:
         """The only document's root node (None for an empty stream); refuses a second document."""
         self.get_event()  # StreamStartEvent

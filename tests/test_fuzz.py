@@ -109,7 +109,7 @@ EDIT = st.tuples(st.sampled_from(SEED_PATHS), st.sampled_from(["delete", "retype
                  st.sampled_from(VALUES))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.lists(EDIT, min_size=1, max_size=3))
 def test_mutated_model_only_raises_model_error(edits: list[tuple[tuple, str, Any]]) -> None:
     data = copy.deepcopy(SEED)
