@@ -80,8 +80,9 @@ def sg_findings(eg: EnvGraph) -> list[Finding]:
                 out.append(Finding(eg.env, "warning", "SG_RULE_NEVER_MATCHES", (sg, hit),
                                    f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
                                    f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
-                                   r.location, f"送信元をClient VPNエンドポイントのSG（{', '.join(eg.node(hit).security_groups) or 'ENIのSG'}）"
-                                   "の参照、または関連付けサブネットのCIDRにする"))
+                                   r.location, "送信元をClient VPNの関連付けサブネットのCIDR（"
+                                   + ", ".join(str(eg.subnet_net[s]) for s in eg.node(hit).client_vpn.associated_subnets)
+                                   + "）にする（別VPCのSGはTGW越しに参照できない）"))
     used: set[str] = set()
     for r in matrix(eg):
         if r.verdict != "unreachable":

@@ -1,0 +1,71 @@
+"""``archdoc diff --from ENV --to ENV [--json]``: what changes between two environments.
+
+Exit status: ``0`` (a report), ``2`` on a model error or an unknown environment.
+
+Text output: configuration differences (``+`` only in ``--to``, ``-`` only in ``--from``,
+``~`` changed) then reachability differences (source, target, port, verdict on each side
+with the reason).
+
+``--json`` prints one object::
+
+    {"from": str, "to": str,
+     "config": [{"kind": "vpc"|"subnet"|"node"|"security-group"|"sg-rule", "key": str,
+                 "change": "only-from"|"only-to"|"changed",
+                 "from_value": str|null, "to_value": str|null}],
+     "reach": [{"source": str,          # "persona:<id>" for actors, else a node id
+                "target": str, "port": int,
+                "from_source": str, "to_source": str,   # the actor/node used on each side
+                "from_verdict": str, "to_verdict": str,
+                "from_reason": str, "to_reason": str}]}
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+
+__all__ = ["run_diff", "format_diff"]
+
+_MARK = {"only-from": "-", "only-to": "+", "changed": "~"}
+_VJA = {"reachable": "✓", "unreachable": "✗", "conditional": "△"}
+
+
+def format_diff(d) -> str:
+    lines = [f"構成の差分（{d.from_env} → {d.to_env}）:"]
+    for c in d.config:
+        if c.change == "changed":
+            lines.append(f"  ~ {c.kind} {c.key}: {c.from_value} → {c.to_value}")
+        else:
+            lines.append(f"  {_MARK[c.change]} {c.kind} {c.key}: {c.from_value or c.to_value}")
+    lines.append(f"到達性の差分（{d.from_env} → {d.to_env}）:")
+    for r in d.reach:
+        lines.append(f"  {r.source} → {r.target}:{r.port}  {_VJA[r.from_verdict]} {r.from_verdict} → "
+                     f"{_VJA[r.to_verdict]} {r.to_verdict}")
+        lines.append(f"      {d.from_env}（{r.from_source}）: {r.from_reason}")
+        lines.append(f"      {d.to_env}（{r.to_source}）: {r.to_reason}")
+    if not d.reach:
+        lines.append("  （なし）")
+    return "\n".join(lines)
+
+
+def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:
+    from analysis.diff import diff
+    from analysis.loading import load
+    from model.errors import ModelError
+
+    try:
+        src = load(model_path)
+    except ModelError as exc:
+        print("モデルエラー:\n" + "\n".join(str(p) for p in exc.problems), file=sys.stderr)
+        return 2
+    envs = [e.id for e in src.model.environments]
+    for e in (from_env, to_env):
+        if e not in envs:
+            close = difflib.get_close_matches(e, envs, n=3, cutoff=0.3)
+            print(f"環境 '{e}' はない。" + (f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(envs)}"),
+                  file=sys.stderr)
+            return 2
+    d = diff(src, from_env, to_env)
+    print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2) if as_json else format_diff(d))
+    return 0
