@@ -8,7 +8,7 @@ A view is data, so this one pure function serves every view. In order:
    ``collapse_parts`` and the parent is selected too; a parent in ``part_boxes`` is drawn
    as a box around its parts instead), then by a merge target (``merges``);
 3. ``draw: per-subnet`` nodes become one instance per subnet (``frontend@prod-private-app-1``);
-   in a view of several envs, every non-site node is drawn per env (``ecr@poc``);
+   a node present in several of the view's envs is drawn per env (``ecr@poc``), except at a site;
 4. flows (``flow_kinds``/``flow_tags``, both empty = all) are mapped to representatives and
    expanded to instances (``same_az`` keeps only pairs sharing an AZ), then deduplicated
    by (src, dst, label, style), without self-loops;
@@ -114,7 +114,8 @@ class _Selection:
         node, place = self.ix.nodes[rep], self.ix.placement(rep, env)
         if node.draw == "per-subnet" and place.subnets:
             return [_Inst(f"{rep}@{s}", rep, env, (s,), frozenset({self.ix.subnets[s].az})) for s in place.subnets]
-        suffix = f"@{env}" if self.multi and place.site is None else ""
+        several = sum(e in node.at for e in self.envs) > 1
+        suffix = f"@{env}" if several and place.site is None else ""
         azs = frozenset(self.ix.subnets[s].az for s in place.subnets)
         return [_Inst(rep + suffix, rep, env, tuple(place.subnets), azs)]
 

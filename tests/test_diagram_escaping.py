@@ -1,0 +1,112 @@
+"""Hostile label text must render literally through real ``dot``, and Japanese must not be tofu."""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import subprocess
+import zlib
+
+import pytest
+
+from render.diagram_dot import to_dot
+from render.diagram_files import RenderError, render_views
+from render.diagram_spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
+from render.diagrams import dot_summary
+from render.dot_text import quote, unquote, wrap
+
+HOSTILE = ["<b>x</b>", "<内部>", 'ECS "api"', "NAT & GW", "C:\\x\\n", "a|b{c}", "\\N \\G", "🚀 ロケット",
+           "x\ny", "'; DROP", "]]> -->", "\\"]
+
+
+def _spec() -> DiagramSpec:
+    box = Box("b1", "<VPC> & \"x\" \\", "vpc")
+    nodes = tuple(DiagramNode(f"n{i}", text, "alb", "aws/network/elb-application-load-balancer.png", "b1")
+                  for i, text in enumerate(HOSTILE))
+    edges = tuple(DiagramEdge(f"e{i}", f"n{i}", f"n{i + 1}", HOSTILE[-1 - i], i % 2 == 0)
+                  for i in range(len(HOSTILE) - 1))
+    return DiagramSpec("hostile", "<title> & \"t\"", "TB", (box,), nodes, edges,
+                       (LegendEntry("solid", "<s>"), LegendEntry("dashed", "a\\b")))
+
+
+@pytest.fixture(scope="module")
+def hostile_svg(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hostile")
+    dot = to_dot(_spec())
+    render_views({"hostile": dot}, out)
+    return dot, (out / "hostile.svg").read_text(encoding="utf-8")
+
+
+def test_hostile_labels_render_literally(hostile_svg):
+    dot, svg = hostile_svg
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    for label in HOSTILE:
+        for line in (w for part in label.split("\n") for w in wrap(part)):
+            assert line in texts, line
+    assert "<VPC> & \"x\" \\" in texts
+
+
+def test_hostile_labels_round_trip_through_summary(hostile_svg):
+    dot, _ = hostile_svg
+    nodes, edges, boxes = dot_summary(dot)
+    assert {label for _, label in nodes} == {"\n".join(wrap(label)) for label in HOSTILE}
+    assert ("b1", "<VPC> & \"x\" \\") in boxes
+    assert len(edges) == len(HOSTILE) - 1
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["", "\x00bell\x07"])
+def test_quote_round_trip(text):
+    token = quote(text)
+    assert token.startswith('"') and token.endswith('"')
+    assert unquote(token) == text.replace("\x00", "").replace("\x07", "")
+
+
+def test_dot_error_is_reported(tmp_path):
+    with pytest.raises(RenderError) as err:
+        render_views({"broken": "digraph { a -> }\n"}, tmp_path)
+    assert err.value.view == "broken"
+
+
+# ---------------------------------------------------------------- Japanese glyphs (no tofu)
+
+def _png_ink(data: bytes) -> tuple[int, bytes]:
+    """(count of dark pixels, their bitmap) of an 8-bit RGB(A) PNG, decoded with zlib only."""
+    pos, idat, width, height, channels = 8, b"", 0, 0, 4
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, _, color = struct.unpack(">IIBB", body[:10])
+            channels = {2: 3, 6: 4}[color]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride = zlib.decompress(idat), width * channels
+    rows, prev, out = [], bytearray(stride), 0
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b, c = prev[x], prev[x - channels] if x >= channels else 0
+            p = {0: 0, 1: a, 2: b, 3: (a + b) // 2}.get(f)
+            if p is None:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            line[x] = (line[x] + p) & 0xFF
+        rows.append(bytes(1 if line[x] < 128 else 0 for x in range(0, stride, channels)))
+        prev = line
+    bitmap = b"".join(rows)
+    return sum(bitmap), bitmap
+
+
+def _render_text(text: str) -> bytes:
+    dot = f'digraph {{ node [shape=plaintext, fontname="Noto Sans CJK JP", fontsize=28]; a [label={quote(text)}]; }}'
+    return subprocess.run(["dot", "-Tpng"], input=dot.encode("utf-8"), capture_output=True, check=True).stdout
+
+
+def test_japanese_is_not_tofu():
+    kanji, boxes = _png_ink(_render_text("監視")), _png_ink(_render_text("□□"))
+    assert kanji[0] > 0 and boxes[0] > 0
+    assert kanji[1] != boxes[1]
+    assert kanji[0] > boxes[0] * 1.3  # 監視 has far more strokes than two empty squares

@@ -1,0 +1,230 @@
+"""Diagrams: what each view draws (checked against an independent reading of the model), seed
+arrows, rendering (deterministic, self-contained SVG, Japanese glyphs) and the cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from model.index import ModelIndex
+from model.loader import load_model
+from render.diagram_files import MANIFEST, render_views, sha256
+from render.diagrams import build_diagrams, dot_sources, dot_summary
+
+MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model().model
+
+
+@pytest.fixture(scope="module")
+def sources(model):
+    return dot_sources(model)
+
+
+@pytest.fixture(scope="module")
+def rendered(model, tmp_path_factory):
+    out = tmp_path_factory.mktemp("diagrams")
+    report = build_diagrams(model, out)
+    return out, report
+
+
+# ---------------------------------------------------------------- independent expectation
+
+def _expected(model, view):
+    """Nodes {id: label without spaces} and edges {(src, dst, label)} of ``view``, computed
+    directly from the model with the documented semantics (not with render.view_select)."""
+    ix = ModelIndex(model)
+    envs = [e.id for e in model.environments if e.id in view.envs]
+    any_filter = view.node_kinds or view.node_tags or view.nodes
+
+    def selected(env):
+        return [n.id for n in model.nodes if env in n.at and (not any_filter or n.kind in view.node_kinds
+                or set(n.tags) & set(view.node_tags) or n.id in view.nodes)]
+
+    def rep(item, env):
+        if item in ix.actors:
+            return item if view.include_actors and env in ix.actors[item].envs else None
+        if item not in ix.nodes or env not in ix.nodes[item].at:
+            return None
+        sel, cur = selected(env), item
+        while view.collapse_parts and ix.nodes[cur].part_of in sel and ix.nodes[cur].part_of not in view.part_boxes:
+            cur = ix.nodes[cur].part_of
+        for m in view.merges:
+            if cur in m.members:
+                cur = m.into
+        if cur in view.part_boxes and cur in sel:
+            return None
+        if cur == item and item not in sel:
+            return None
+        return cur
+
+    def instances(r, env):
+        if r in ix.actors:
+            return [(r, frozenset())]
+        node, p = ix.nodes[r], ix.placement(r, env)
+        if node.draw == "per-subnet" and p.subnets:
+            return [(f"{r}@{s}", frozenset({ix.subnets[s].az})) for s in p.subnets]
+        suffix = f"@{env}" if sum(e in node.at for e in envs) > 1 and p.site is None else ""
+        return [(r + suffix, frozenset(ix.subnets[s].az for s in p.subnets))]
+
+    nodes, edges = {}, set()
+    for env in envs:
+        reps = {rep(n, env) for n in selected(env)} | {a.id for a in ix.actors_in(env) if view.include_actors}
+        for r in reps - {None}:
+            for inst, azs in instances(r, env):
+                text = view.labels.get(r) or ix.label(r, env)
+                if "@" in inst and r in ix.nodes and ix.nodes[r].draw == "per-subnet" \
+                        and not {"az", "subnet"} & set(view.nesting):
+                    text += f"(AZ-{next(iter(azs))[-1]})"
+                if view.show_security_groups and r in ix.nodes:
+                    text += "".join(f"[SG:{ix.security_groups[g].name}]" for g in ix.nodes[r].security_groups
+                                    if env in ix.security_groups[g].envs)
+                nodes.setdefault(inst, re.sub(r"\s", "", text))
+        for f in model.flows:
+            if env not in f.envs or ((view.flow_kinds or view.flow_tags)
+                                     and f.kind not in view.flow_kinds and not set(f.tags) & set(view.flow_tags)):
+                continue
+            s, t = rep(f.source, env), rep(f.target, env)
+            if s is None or t is None:
+                continue
+            for a, aa in instances(s, env):
+                for b, bb in instances(t, env):
+                    if a != b and not (f.same_az and aa and bb and not aa & bb):
+                        edges.add((a, b, f.label or ""))
+    return nodes, edges
+
+
+@pytest.mark.parametrize("view_id", ["poc-overview", "prod-overview", "cicd", "monitoring", "dr",
+                                     "poc-network", "prod-network", "poc-access", "prod-access"])
+def test_view_matches_model(model, sources, view_id):
+    view = next(v for v in model.views if v.id == view_id)
+    want_nodes, want_edges = _expected(model, view)
+    nodes, edges, boxes = dot_summary(sources[view_id])
+    assert {i: re.sub(r"\s", "", label) for i, label in nodes} == want_nodes
+    assert {(s, d, re.sub(r"\s", "", label)) for s, d, label in edges} == \
+        {(s, d, re.sub(r"\s", "", label)) for s, d, label in want_edges}
+    assert boxes, "every view has at least one box"
+
+
+def test_every_view_is_rendered(model, sources):
+    assert sorted(sources) == sorted(v.id for v in model.views)
+    assert len(sources) == 9
+
+
+# ---------------------------------------------------------------- the seed's pictures
+
+def _edge_line(dot: str, src: str, dst: str) -> str:
+    return next(line for line in dot.splitlines() if f'"{src}" -> "{dst}"' in line)
+
+
+def test_prod_overview_replication_is_dashed(sources):
+    _, edges, boxes = dot_summary(sources["prod-overview"])
+    assert ("rds", "rds-standby", "レプリケーション") in edges
+    assert 'style="dashed"' in _edge_line(sources["prod-overview"], "rds", "rds-standby")
+    labels = [label for _, label in boxes]
+    assert "VPC 10.1.0.0/16" in labels and "大阪リージョン (DR)" in labels
+    assert ("s3", "s3-dr", "日次コピー") in edges
+
+
+def test_poc_overview_tgw_and_nat(sources):
+    nodes, edges, boxes = dot_summary(sources["poc-overview"])
+    from_attach = {d for s, d, _ in edges if s == "tgw-attach-app"}
+    assert from_attach == {"frontend@poc-app-private-app-1", "frontend@poc-app-private-app-2",
+                           "backend@poc-app-private-app-1", "backend@poc-app-private-app-2"}
+    nat = {(s, d) for s, d, _ in edges if d.startswith("nat-")}
+    assert ("frontend@poc-app-private-app-1", "nat-a") in nat
+    assert ("frontend@poc-app-private-app-1", "nat-c") not in nat
+    assert ("backend@poc-app-private-app-2", "nat-c") in nat
+    labels = {label for _, label in boxes}
+    assert {"アプリ系VPC 10.1.0.0/16", "Public Subnet 1 10.1.1.0/24 (AZ-a)", "AZ-a (ap-northeast-1a)"} <= labels
+    dot = sources["poc-overview"]
+    assert dot.index("cluster_vpc-poc-app-vpc.ap-northeast-1a") < dot.index("cluster_vpc-poc-app-vpc.ap-northeast-1c")
+
+
+def test_seed_edge_labels_present(sources):
+    labels = {label for dot in sources.values() for _, _, label in dot_summary(dot)[1]}
+    for wanted in ("VPN接続", "HTTPS", "定時起動", "レプリケーション", "日次コピー", "災害時に復元", "承認後",
+                   "push", "自動バックアップ", "Direct Connect", "Private VIF"):
+        assert wanted in labels
+
+
+def test_dr_and_cicd(sources):
+    nodes, edges, _ = dot_summary(sources["dr"])
+    assert edges == {("rds", "s3-backup", "自動バックアップ"), ("s3-backup", "s3-dr", "日次コピー"),
+                     ("s3-dr", "rds-dr", "災害時に復元")}
+    assert 'style="rounded,dashed"' in next(li for li in sources["dr"].splitlines() if li.strip().startswith('"rds-dr"'))
+    _, cicd, boxes = dot_summary(sources["cicd"])
+    assert ("approval", "push", "承認後") in cicd and ("push", "ecr@poc", "") in cicd and ("push", "ecr@prod", "") in cicd
+    assert {"開発環境", "本番環境", "GitHub", "GitHub Actions"} <= {label for _, label in boxes}
+
+
+def test_monitoring_boxes(sources):
+    nodes, edges, boxes = dot_summary(sources["monitoring"])
+    assert {label for _, label in boxes} >= {"監視対象", "CloudWatch", "通知", "AI運用支援"}
+    assert ("ecs", "cw-metrics", "") in edges and ("cw-logs", "bedrock", "") in edges
+
+
+def test_other_model_needs_no_code(tmp_path):
+    mini = load_model(MINI).model
+    sources = dot_sources(mini)
+    assert sorted(sources) == sorted(v.id for v in mini.views)
+    report = render_views(sources, tmp_path, jobs=2)
+    assert report.rendered == sorted(sources)
+
+
+# ---------------------------------------------------------------- rendered files
+
+def test_dot_is_pure_and_portable(model, sources):
+    assert dot_sources(model) == sources
+    for dot in sources.values():
+        assert "/" + "work" not in dot and "site-packages" not in dot and 'image="/' not in dot
+        assert "fontname" in dot and "splines" in dot and "ortho" not in dot
+
+
+def test_outputs_and_manifest(rendered, sources):
+    out, report = rendered
+    assert not report.reused
+    import json
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for view, dot in sources.items():
+        assert (out / f"{view}.dot").read_text(encoding="utf-8") == dot
+        assert manifest[view]["dot_sha256"] == sha256(dot.encode("utf-8"))
+        assert manifest[view]["png_sha256"] == sha256((out / f"{view}.png").read_bytes())
+        assert (out / f"{view}.png").stat().st_size < 600_000
+
+
+def test_svg_self_contained_and_cjk(rendered):
+    out, _ = rendered
+    for svg_path in out.glob("*.svg"):
+        svg = svg_path.read_text(encoding="utf-8")
+        refs = re.findall(r'href="([^"]*)"', svg)
+        assert refs and all(r.startswith(("data:", "#")) for r in refs), svg_path.name
+        assert "file:" not in svg and 'href="/' not in svg and "/tmp" not in svg
+        assert 'font-family="Noto Sans CJK JP' in svg
+        assert 'xmlns:xlink="http://www.w3.org/1999/xlink"' in svg
+
+
+def test_byte_identical_and_warm(model, rendered, tmp_path):
+    out, _ = rendered
+    again = build_diagrams(model, tmp_path / "again")
+    for f in sorted(out.glob("*.*")):
+        assert (tmp_path / "again" / f.name).read_bytes() == f.read_bytes(), f.name
+    warm = build_diagrams(model, tmp_path / "again")
+    assert warm.rendered == [] and len(warm.reused) == 9
+    staged = build_diagrams(model, tmp_path / "staging", previous_dir=out)
+    assert staged.rendered == [] and (tmp_path / "staging" / "dr.png").read_bytes() == (out / "dr.png").read_bytes()
+    assert again.rendered
+
+
+def test_fc_match_resolves_cjk_font():
+    if not shutil.which("fc-match"):
+        pytest.skip("fontconfig not installed")
+    found = subprocess.run(["fc-match", "Noto Sans CJK JP"], capture_output=True, text=True).stdout
+    assert "CJK" in found
