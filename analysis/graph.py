@@ -239,7 +239,8 @@ def _enis(eg: EnvGraph) -> None:
                 eg.g.add_edge("internet", n.id, kind="igw")
             continue
         sgs = tuple(g for g in n.security_groups if env in ix.security_groups[g].envs)
-        public = n.public_ip and (n.alb is None or n.alb.scheme == "internet-facing")
+        # an internet-facing ALB's nodes have public addresses; an internal one never does
+        public = (n.alb.scheme == "internet-facing") if n.alb is not None else n.public_ip
         eg.enis[n.id] = tuple(
             Eni(n.id, s, ix.subnets[s].vpc, ix.subnets[s].az, eg.subnet_net[s], sgs, public)
             for s in p.subnets)

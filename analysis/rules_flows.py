@@ -8,7 +8,8 @@
 * ``ALB_LISTENER_NOT_ADMITTED`` (warning) - a listener port that no source reaches.
 * ``FARGATE_IMAGE_PULL_NO_EGRESS`` (error) - an ECS service/task cannot reach ECR on 443.
 * ``INTERNET_EXPOSED_UNINTENDED`` (warning) - an internet actor reaches a node port that no
-  ``reach`` intent declares (the intended public ALB is not reported).
+  ``reach`` intent and no drawn flow declares (the intended public ALB is not reported; a
+  redirect-only listener exposes nothing).
 * ``INTENT_VIOLATED`` (error) / ``INTENT_KNOWN_VIOLATION`` (warning).
 * ``PIPELINE_APPROVAL_BYPASS`` (error) - in the pipeline flows of an environment, a branch
   reaches a step guarded by an approval without passing the approval.
@@ -98,13 +99,18 @@ def exposure_findings(eg: EnvGraph) -> Iterator[Finding]:
     internet = [a.id for a in eg.ix.actors_in(eg.env)
                 if (s := eg.ix.sites.get(a.site)) is not None and s.kind == "internet" and not a.vpn_client]
     declared = {(it.source, it.target, it.port) for it in eg.model.intents if it.env == eg.env and it.expect == "reach"}
+    declared |= {(f.source, f.target, f.port) for f in eg.ix.flows_in(eg.env) if f.port is not None}
     from analysis.matrix import relevant_ports
+    from analysis.targets import listener_for
     for t in targets(eg):
         if t not in eg.enis or eg.node(t).kind in (NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN):
             continue
         for a in internet:
             for p in relevant_ports(eg):
                 r = reach(eg, a, t, p)
+                lst = listener_for(eg, t, p)[1] if eg.node(t).alb is not None else None
+                if lst is not None and lst.action == "redirect":
+                    continue  # a redirect-only listener exposes nothing behind it
                 if r.verdict != "unreachable" and (a, t, p) not in declared:
                     yield Finding(eg.env, "warning", "INTERNET_EXPOSED_UNINTENDED", (t,),
                                   f"インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない",
