@@ -91,7 +91,7 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
         PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
         PageSpec("routes.md", None, "ルートテーブル", "routes.md.j2"),
         PageSpec("diagrams.md", None, "構成図一覧", "diagrams.md.j2"),
-        PageSpec(REACH_PAGE, None, "到達性検証", "reach-pending.md.j2"),
+        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", "reach-pending.md.j2"),
         PageSpec("schema.md", None, "モデル形式リファレンス", "schema.md.j2"),
     ]
     return plan
