@@ -1,0 +1,139 @@
+"""Intents, findings, diff, page and CLI verbs on the seed and on the small second model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis.diff import diff
+from analysis.findings import findings
+from analysis.graph import build_graph
+from analysis.intents import evaluate_intents
+from analysis.loading import load
+from analysis.matrix import matrix
+from analysis.reach import reach
+from archdoc.cmd_diff import run_diff
+from archdoc.cmd_findings import run_findings
+from archdoc.cmd_reach import run_reach
+from render.page_reach import render_reach_page
+
+SRC = load()
+MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
+
+
+def test_intents_status():
+    res = {r.id: r for r in evaluate_intents(SRC)}
+    assert {r.status for r in res.values()} <= {"holds", "known-violation"}  # nothing unexpected
+    known = sorted(i for i, r in res.items() if r.status == "known-violation")
+    assert known == ["poc-business-alb-http-redirect", "poc-developer-backend", "poc-developer-frontend",
+                     "prod-business-alb-http-redirect", "prod-staff-backend", "prod-staff-frontend"]
+    assert res["prod-staff-alb-https"].verdict == "conditional" and res["prod-staff-alb-https"].status == "holds"
+    assert res["poc-internet-no-rds"].status == "holds"
+    assert all(r.location and r.location.startswith("model/data/intents.yaml:") for r in res.values())
+
+
+def test_intent_violation_when_marker_missing():
+    m = SRC.model
+    intents = tuple(i.model_copy(update={"known_violation": None}) for i in m.intents)
+    res = {r.id: r for r in evaluate_intents(m.model_copy(update={"intents": intents}), "prod")}
+    assert res["prod-staff-frontend"].status == "violated"
+    assert all(r.env == "prod" for r in res.values())
+
+
+SEED_FINDINGS = {
+    ("poc", "ALB_SUBNETS_SINGLE_AZ"), ("poc", "RDS_SUBNET_GROUP_SINGLE_AZ"), ("poc", "CVPN_SINGLE_SUBNET"),
+    ("poc", "SG_RULE_NEVER_MATCHES"), ("poc", "SG_RULE_SHADOWED"), ("poc", "ALB_LISTENER_NOT_ADMITTED"),
+    ("poc", "FLOW_NOT_ADMITTED"), ("poc", "INTENT_KNOWN_VIOLATION"),
+    ("prod", "DXGW_TGW_REQUIRES_TRANSIT_VIF"), ("prod", "PIPELINE_APPROVAL_BYPASS"), ("prod", "SG_RULE_SHADOWED"),
+    ("prod", "ALB_LISTENER_NOT_ADMITTED"), ("prod", "FLOW_NOT_ADMITTED"), ("prod", "INTENT_KNOWN_VIOLATION"),
+}
+
+
+def test_seed_findings():
+    rows = findings(SRC)
+    assert {(f.env, f.code) for f in rows} == SEED_FINDINGS
+    assert rows == findings(SRC)  # deterministic
+    shadow = next(f for f in rows if f.code == "SG_RULE_SHADOWED")
+    assert shadow.location == "model/data/shared.yaml:44" and "HTTPS（市職員）" in shadow.message
+    assert all(f.fix and f.message for f in rows)
+    # the intended public ALB is not an exposure finding
+    assert not any(f.code == "INTERNET_EXPOSED_UNINTENDED" for f in rows)
+
+
+def test_pipeline_bypass_only_in_prod():
+    rows = [f for f in findings(SRC) if f.code == "PIPELINE_APPROVAL_BYPASS"]
+    assert [(f.env, f.resources) for f in rows] == [("prod", ("main", "push", "approval"))]
+
+
+def test_diff_poc_prod():
+    d = diff(SRC, "poc", "prod")
+    keys = {(c.kind, c.key, c.change) for c in d.config}
+    assert ("security-group", "cvpn-sg", "only-from") in keys
+    assert ("subnet", "app/Private Subnet DB 2", "only-to") in keys
+    assert ("sg-rule", "ecs-sg inbound tcp/3000 172.16.0.0/22", "only-from") in keys
+    rows = {(r.source, r.target, r.port): r for r in d.reach}
+    r = rows[("persona:business", "alb", 443)]
+    assert (r.from_verdict, r.to_verdict) == ("reachable", "conditional") and "WAF_RATE_BASED" in r.to_reason
+    assert json.loads(json.dumps(d.to_dict()))["from"] == "poc"
+
+
+def test_page_escapes_and_lists_everything():
+    page = render_reach_page(SRC)
+    assert page.count("### 到達性マトリクス") == 2
+    assert "ALB\\_SUBNETS\\_SINGLE\\_AZ" in page and "△ 既知の違反" in page
+    for line in page.splitlines():
+        if line.startswith("|"):
+            assert line.endswith("|")
+    assert page == render_reach_page(SRC)
+
+
+def test_page_escapes_model_text():
+    m = SRC.model
+    a = m.actors[0].model_copy(update={"label": "悪い|ラベル <b>*x*</b> `c`\n改行"})
+    page = render_reach_page(m.model_copy(update={"actors": (a,) + m.actors[1:]}))
+    assert "悪い\\|ラベル &lt;b&gt;\\*x\\*&lt;/b&gt; \\`c\\`<br>改行" in page
+
+
+def test_cli_reach(capsys):
+    assert run_reach("poc", "business-user", "alb", 443) == 0
+    assert "到達可能" in capsys.readouterr().out
+    assert run_reach("prod", "business-user", "alb", 443) == 0
+    out = capsys.readouterr().out
+    assert "条件付き" in out and "WAF_RATE_BASED_CONDITIONAL" in out
+    assert run_reach("poc", "business-user", "rds", 5432, as_json=True) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "unreachable" and data["blockers"][0]["location"]
+    assert run_reach("poc", "busines-user", "rds", 5432) == 2
+    assert "business-user" in capsys.readouterr().err
+    assert run_reach("pco", "business-user", "rds", 5432, as_json=True) == 2
+    assert "poc" in json.loads(capsys.readouterr().out)["suggestions"]
+
+
+def test_cli_findings_and_diff(capsys):
+    assert run_findings(as_json=True) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["error"] >= 5
+    assert run_findings(env="staging") == 2
+    assert run_diff("poc", "prod") == 0
+    assert "到達性の差分" in capsys.readouterr().out
+    assert run_diff("poc", "prd") == 2
+
+
+@pytest.mark.skipif(not MINI.exists(), reason="mini fixture not written yet")
+def test_mini_model():
+    src = load(MINI)
+    envs = [e.id for e in src.model.environments]
+    assert "poc" not in envs
+    res = {r.id: r for r in evaluate_intents(src)}
+    assert all(r.status == "holds" for r in res.values())
+    for env in envs:
+        eg = build_graph(src, env)
+        actors = [a.id for a in eg.ix.actors_in(env)]
+        assert reach(eg, actors[0], "alb", 443).verdict != "unreachable"
+        assert reach(eg, actors[0], "db", 5432).verdict == "unreachable"
+        assert reach(eg, "app", "db", 5432).verdict == "reachable"
+        assert len(matrix(eg)) > 0
+    assert not [f for f in findings(src) if f.severity == "error"]
+    assert render_reach_page(src).count("### 到達性マトリクス") == len(envs)
