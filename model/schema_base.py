@@ -1,0 +1,22 @@
+"""Shared building blocks of the model classes: id and text types, the strict base class."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+__all__ = ["Id", "Text", "Cidr", "Port", "Strict"]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Cidr = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # parsed by rules (E02x)
+Port = Annotated[StrictInt, Field(ge=0, le=65535)]
+
+
+class Strict(BaseModel):
+    """Base: frozen, unknown keys are errors; ints and bools are strict (no "443" -> 443)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
