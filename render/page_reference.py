@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import textwrap
 from functools import lru_cache
 
@@ -74,8 +75,14 @@ def _docstrings(cls: type) -> dict[str, str]:
     return out
 
 
+_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
 def type_text(prop: dict) -> str:
-    """A JSON Schema property as a short type: 'string', 'list[Subnet]', 'int | PortRange', ..."""
+    """A JSON Schema property as a short type: 'string', 'list[Subnet]', 'int | PortRange', ...
+
+    Strings with the kebab-case id pattern are shown as ``id`` (explained on the page).
+    """
     if "$ref" in prop:
         return prop["$ref"].rsplit("/", 1)[-1]
     if "enum" in prop:
@@ -90,6 +97,8 @@ def type_text(prop: dict) -> str:
     if kind == "object":
         extra = prop.get("additionalProperties")
         return f"map[string, {type_text(extra)}]" if isinstance(extra, dict) else "object"
+    if kind == "string" and prop.get("pattern") == _ID_PATTERN:
+        return "id"
     text = {"integer": "int", "boolean": "bool", "string": "string", "null": "null"}.get(kind, kind or "any")
     limits = [f"{k}={prop[k]}" for k in ("minimum", "maximum", "maxLength", "pattern", "format") if k in prop]
     return text + (f" ({', '.join(limits)})" if limits else "")
@@ -115,7 +124,7 @@ def schema_definitions() -> list[dict]:
         fields = []
         for prop_name, prop in definition.get("properties", {}).items():
             doc = docs.get(by_alias.get(prop_name, prop_name), "")
-            default = "" if prop_name in required or "default" not in prop else f"既定: {prop['default']!r}"
+            default = "" if prop_name in required or "default" not in prop else f"既定: {json.dumps(prop['default'], ensure_ascii=False)}"
             fields.append((prop_name, type_text(prop), "必須" if prop_name in required else "任意",
                            doc, default))
         description = definition.get("description") or ""

@@ -16,7 +16,7 @@ from typing import Any
 from model.index import ModelIndex
 from model.schema import Environment, Model, View
 from render import page_components, page_flows, page_net, page_reference
-from render.markdown import Md, md_inline
+from render.markdown import Md, md_inline, md_link
 from render.templating import render_template
 
 __all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE"]
@@ -131,11 +131,30 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec]) -> dict[str, 
                              for env in envs]
     elif t == "diagrams.md.j2":
         ctx["views"] = views = sorted(ix.model.views, key=lambda v: (_section_key(v.section), v.id))
-        ctx["view_rows"] = [(v.title, v.section, "・".join(ix.envs[e].name for e in v.envs if e in ix.envs),
+        where = _view_pages(ix, plan)
+        ctx["view_rows"] = [(v.title, where.get(v.id, md_inline("-")), "・".join(ix.envs[e].name for e in v.envs
+                                                                               if e in ix.envs),
                              v.description or "") for v in views]
     elif t == "schema.md.j2":
         ctx["definitions"] = page_reference.schema_definitions()
     return ctx
+
+
+def _view_pages(ix: ModelIndex, plan: list[PageSpec]) -> dict[str, Md]:
+    """View id -> a link to the numbered page that shows it (the list page links them all)."""
+    where: dict[str, Md] = {}
+    for spec in plan:
+        if spec.template == "environment.md.j2":
+            views = spec.context["views"]
+        elif spec.template == "view.md.j2":
+            views = [spec.context["view"]]
+        elif spec.template == "network.md.j2":
+            views = _views_under(ix, spec.number)
+        else:
+            continue
+        for view in views:
+            where.setdefault(view.id, md_link(spec.heading, spec.path))
+    return where
 
 
 def _sg_order(ix: ModelIndex):
