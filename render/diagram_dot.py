@@ -28,11 +28,11 @@ from render.dot_text import quote
 __all__ = ["to_dot", "FONT", "BOX_STYLES", "DPI", "LEGEND_PREFIX"]
 
 FONT = "Noto Sans CJK JP"
-DPI = 96
+DPI = 88
 LEGEND_PREFIX = "_legend"
 """Ids of legend nodes and the legend box; model ids are kebab-case and never start with '_'."""
 
-_LINE_IN = 0.22  # height of one 11-pt label line in inches (Noto CJK is taller than 1.2 em)
+_LINE_IN = 0.24  # height of one 12-pt label line in inches (Noto CJK is taller than 1.2 em)
 
 BOX_STYLES: dict[str, dict[str, str]] = {
     "cloud": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "solid"},
@@ -146,9 +146,9 @@ def to_dot(spec: DiagramSpec) -> str:
              "labelloc": "t", "labeljust": "l", "newrank": "true", "nodesep": 0.35, "pad": 0.4,
              "rankdir": spec.direction, "ranksep": 0.55, "splines": "spline", "compound": "true",
              "bgcolor": "white"}
-    node = {"fontname": FONT, "fontsize": 11, "shape": "none", "imagescale": "false", "imagepos": "tc",
+    node = {"fontname": FONT, "fontsize": 12, "shape": "none", "imagescale": "false", "imagepos": "tc",
             "labelloc": "b", "fixedsize": "false", "width": 1.1, "margin": "0.05,0.02", "fontcolor": "#232F3E"}
-    edge = {"fontname": FONT, "fontsize": 10, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
+    edge = {"fontname": FONT, "fontsize": 11, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
     out = [f"digraph {quote(spec.view)} {{", f"  graph {_attrs(graph)};", f"  node {_attrs(node)};",
            f"  edge {_attrs(edge)};"]
     _cluster(spec, None, 1, out)

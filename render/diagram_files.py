@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from render.diagram_icons import ICON_PX, prepare_icons
+from render.diagram_icons import ICON_PX, icon_cache_dir, prepare_icons
 
 __all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images"]
 
@@ -143,14 +143,18 @@ def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
             todo.append(view)
     if todo:
         tokens = {t for v in todo for t in _IMAGE_RE.findall(dot_by_view[v])}
-        with tempfile.TemporaryDirectory(prefix="archdoc-icons-") as tmp:
-            icon_dir = prepare_icons(tokens, Path(tmp), ICON_PX)
-            for view in todo:
-                (out_dir / f"{view}.dot").write_text(dot_by_view[view], encoding="utf-8")
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                futures = [pool.submit(_run_dot, v, dot_by_view[v], out_dir, icon_dir) for v in todo]
-                for future in futures:
-                    future.result()
+        try:
+            icon_dir = prepare_icons(tokens, icon_cache_dir(ICON_PX), ICON_PX)
+        except OSError:  # read-only home: resize into a throwaway folder
+            icon_dir = prepare_icons(tokens, Path(tempfile.mkdtemp(prefix="archdoc-icons-")), ICON_PX)
+        for view in todo:
+            (out_dir / f"{view}.dot").write_text(dot_by_view[view], encoding="utf-8")
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            # longest first: the big overviews do not end up alone at the tail
+            order = sorted(todo, key=lambda v: (-len(dot_by_view[v]), v))
+            futures = [pool.submit(_run_dot, v, dot_by_view[v], out_dir, icon_dir) for v in order]
+            for future in futures:
+                future.result()
         for view in todo:
             report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), **{
                 k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}

@@ -16,15 +16,17 @@ scaled 200-px icon would cover.
 from __future__ import annotations
 
 import importlib
+import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 from model.schema import NodeKind
 
-__all__ = ["ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons"]
+__all__ = ["ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons", "icon_cache_dir"]
 
 ICON_PX = 56
-"""Icon edge in pixels; at the DOT's ``dpi=96`` this is about 0.58 inch."""
+"""Icon edge in pixels; at the DOT's ``dpi=88`` this is about 0.64 inch."""
 
 _CLASSES: dict[str, str] = {
     "client-vpn": "aws.network.ClientVpn",
@@ -89,6 +91,19 @@ def resources_dir() -> Path:
     return Path(diagrams.__file__).resolve().parent.parent / "resources"
 
 
+def icon_cache_dir(px: int = ICON_PX) -> Path:
+    """Where resized icons are kept between runs (``$ARCHDOC_CACHE`` or ``~/.cache/archdoc``).
+
+    Resizing is ~10 % of a full render; the copies depend only on the diagrams version and ``px``.
+    """
+    import diagrams
+
+    base = os.environ.get("ARCHDOC_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archdoc")
+    version = getattr(diagrams, "__version__", "0")
+    return Path(base) / f"icons-diagrams-{version}-{px}px"
+
+
 def prepare_icons(tokens: set[str], folder: Path, px: int = ICON_PX) -> Path:
     """Write ``px``-sized copies of the icons named by ``tokens`` under ``folder``; return it.
 
@@ -106,5 +121,7 @@ def prepare_icons(tokens: set[str], folder: Path, px: int = ICON_PX) -> Path:
             img.thumbnail((px, px), Image.Resampling.LANCZOS)
             canvas = Image.new("RGBA", (px, px), (0, 0, 0, 0))
             canvas.paste(img, ((px - img.width) // 2, (px - img.height) // 2))
-            canvas.save(target, format="PNG", optimize=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            canvas.save(partial, format="PNG")
+            os.replace(partial, target)  # atomic: parallel builds never see half an icon
     return folder
