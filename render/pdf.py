@@ -76,6 +76,9 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     os.close(fd)
     try:
         rendered.write_pdf(tmp)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a published PDF is world-readable
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

@@ -1,0 +1,135 @@
+"""The approval PDF, read back with poppler: text, numbering, contents, fonts, rendering.
+
+The PDF is built once per module from the bundled model (committed images are reused
+when their DOT is unchanged). Checks are on what an approver sees: every section title
+and sampled table values are in the text, the contents' page numbers point at the right
+pages, the footer says ``n / N``, the approval block is there with placeholders, and the
+Japanese text uses embedded Noto Sans CJK glyphs (no fallback font, no Type 3, no tofu).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from archdoc.build import REPO_ROOT, gather
+from archdoc.cmd_pdf import pdf_from_model
+from model.loader import load_model
+from render.print_html import PRINT_SKIP, chapter_number, print_html
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def run(*cmd: str) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory, loaded) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "archdoc.pdf"
+    return pdf_from_model(loaded, out, REPO_ROOT / "docs" / "diagrams")
+
+
+@pytest.fixture(scope="module")
+def pages_text(pdf) -> list[str]:
+    n = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))
+    text = run("pdftotext", "-layout", str(pdf), "-")
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) == n
+    return pages[:n]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_a4_and_footer_numbers(pdf, pages_text):
+    info = run("pdfinfo", str(pdf))
+    assert "595.276 x 841.89 pts (A4)" in info
+    n = len(pages_text)
+    for i, page in enumerate(pages_text, start=1):
+        assert f"{i} / {n}" in page, f"page {i} has no footer '{i} / {n}'"
+
+
+def test_cover_has_title_version_status_and_approval_block(pages_text, loaded):
+    doc = loaded.model.document
+    cover = flat(pages_text[0])
+    for text in (doc.title, doc.version, doc.status, "作成日", "承認者", "承認日", str(doc.created)):
+        assert text in cover
+    assert cover.count(doc.approval_placeholder) == 2  # approver and date are blank in the seed
+    assert "改訂履歴" in pages_text[1] and doc.revisions[0].summary in flat(pages_text[1])
+
+
+def test_every_section_and_sampled_values(pages_text, loaded):
+    body = flat(" ".join(pages_text))
+    pages = gather(loaded).pages
+    titles = [re.search(r"^# (.+)$", text, re.M).group(1) for path, text in pages.items()
+              if path.endswith(".md") and path not in PRINT_SKIP]
+    assert len(titles) >= 12
+    for title in titles:
+        assert flat(title) in body, title
+    for value in ("10.1.11.0/24", "db.m5.large", "db.t3.micro", "cron(0 2 * * ? *)", "0.0.0.0/0",
+                  "Multi-AZ", "大阪リージョン"):
+        assert value in body, value
+    numbers = [chapter_number(t) for t in titles if chapter_number(t)]
+    assert numbers == [str(i) for i in range(1, 10)]  # the seed's numbering, 1-9
+    assert re.search(r"10\. ?前提・仮定", body)  # extra pages continue the numbering
+
+
+def test_contents_page_numbers_point_at_the_chapters(pages_text):
+    start = next(i for i, p in enumerate(pages_text) if "目次" in p)
+    toc = "\n".join(pages_text[start:start + 3])  # the contents may run over a page
+    checked = 0
+    for m in re.finditer(r"^\s*(\d+)\.\s+(\S[^\n]*?)\s*\.{3,}\s*(\d+)\s*$", toc, re.M):
+        number, page = m.group(1), int(m.group(3))
+        heading = pages_text[page - 1]
+        assert re.search(rf"^\s*{number}\.\s", heading, re.M), f"chapter {number} not on page {page}"
+        checked += 1
+    assert checked >= 12
+
+
+def test_japanese_fonts_embedded_no_fallback(pdf):
+    rows = run("pdffonts", str(pdf)).splitlines()[2:]
+    assert any("Noto-Sans-CJK-JP" in row for row in rows)
+    for row in rows:
+        # only the families print.css names: Noto Sans CJK JP, then DejaVu Sans for symbols (✗)
+        assert ("Noto-Sans" in row and "CJK" in row) or "DejaVu-Sans" in row, row
+        assert "Type 3" not in row
+        emb = row.split()[-5]
+        assert emb == "yes", row
+
+
+def test_every_character_has_a_glyph(loaded, tmp_path):
+    """All text of the print HTML is covered by the fonts print.css names (no tofu possible)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    cjk = run("fc-match", "-f", "%{file}", "Noto Sans CJK JP")
+    cmap = set(TTCollection(cjk).fonts[0].getBestCmap())
+    dejavu = run("fc-match", "-f", "%{file}", "DejaVu Sans")
+    if "DejaVu" in dejavu:
+        cmap |= set(TTFont(dejavu).getBestCmap())
+    html = print_html({k: v for k, v in gather(loaded).pages.items() if k.endswith(".md")}, tmp_path,
+                      loaded.model.document)
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    missing = sorted({ch for ch in text if ch.isprintable() and not ch.isspace() and ord(ch) not in cmap})
+    assert not missing, missing
+
+
+def test_rendered_page_has_japanese_ink(pdf, tmp_path):
+    from PIL import Image
+
+    run("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p"))
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    w, h = image.size
+    title = image.crop((0, int(h * 0.25), w, int(h * 0.40)))  # the big title on the cover
+    dark = sum(1 for v in title.tobytes() if v < 128)
+    assert dark > 400, dark  # 'AWS構成図' at 30pt; missing glyphs would draw almost nothing or boxes
