@@ -17,6 +17,7 @@ from model.index import ModelIndex
 from model.schema import Environment, Model, View
 from render import page_components, page_flows, page_net, page_reference
 from render.markdown import Md, md_inline, md_link
+from render.page_reach import render_reach_page
 from render.templating import render_template
 
 __all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE"]
@@ -91,7 +92,7 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
         PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
         PageSpec("routes.md", None, "ルートテーブル", "routes.md.j2"),
         PageSpec("diagrams.md", None, "構成図一覧", "diagrams.md.j2"),
-        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", "reach-pending.md.j2"),
+        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", ""),
         PageSpec("schema.md", None, "モデル形式リファレンス", "schema.md.j2"),
     ]
     return plan
@@ -164,18 +165,6 @@ def _sg_order(ix: ModelIndex):
     return sorted(numbered, key=lambda g: _section_key(g.section)) + others
 
 
-def _reach_page(loaded: Any) -> str | None:
-    """The reachability page from :mod:`render.page_reach` when that module is installed."""
-    try:
-        from render.page_reach import render_reach_page
-    except ModuleNotFoundError as exc:
-        if exc.name != "render.page_reach":
-            raise
-        return None
-    text = render_reach_page(loaded)
-    return text.rstrip("\n") + "\n"
-
-
 def render_pages(loaded: Any) -> dict[str, str]:
     """Doc-relative path -> Markdown for every generated page (``index.md`` first)."""
     ix = ModelIndex(_model(loaded))
@@ -184,6 +173,8 @@ def render_pages(loaded: Any) -> dict[str, str]:
     pages["index.md"] = render_template("index.md.j2", **_context(
         ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan))
     for spec in plan:
-        text = _reach_page(loaded) if spec.path == REACH_PAGE and not isinstance(loaded, Model) else None
-        pages[spec.path] = text if text is not None else render_template(spec.template, **_context(ix, spec, plan))
+        if spec.path == REACH_PAGE:  # computed by the analysis (render.page_reach), not a template
+            pages[spec.path] = render_reach_page(loaded).rstrip("\n") + "\n"
+        else:
+            pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan))
     return pages

@@ -316,3 +316,11 @@ def test_hostile_model_values_stay_literal(loaded):
     first = tables(out["04-security-groups.md"])[0][2][0]
     assert first[4] == "p | <script>*_`"
     assert "<script" not in "".join(out.values()) and "<i>" not in "".join(out.values())
+
+
+def test_cover_titles_match_each_page_and_reachability_is_wired(pages, loaded):
+    from render.page_reach import render_reach_page
+
+    for label, path in re.findall(r"^- \[(.+?)\]\((.+?)\)$", pages["index.md"], re.M):
+        assert pages[path].splitlines()[0] == f"# {label}", path
+    assert pages["reachability.md"] == render_reach_page(loaded)
