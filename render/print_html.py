@@ -65,10 +65,26 @@ def _anchor(path: str) -> str:
     return "p-" + re.sub(r"[^A-Za-z0-9]+", "-", path.removesuffix(".md")).strip("-").lower()
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+def _classify_tables(body: str) -> str:
+    """Mark tables by width so print.css can shrink them: a reachability matrix has 10+ columns."""
+    def mark(m: re.Match[str]) -> str:
+        head = m.group(1).split("</tr>", 1)[0]
+        cols = head.count("<th") or head.count("<td")
+        size = "wide" if cols >= 6 else "normal"
+        if cols >= 9:
+            size = "very-wide"
+        return f'<table class="{size}">{m.group(1)}</table>'
+
+    return _TABLE.sub(mark, body)
+
+
 def _convert(text: str) -> str:
     md = markdown.Markdown(extensions=EXTENSIONS,
                            extension_configs={"toc": {"slugify": slugify_unicode}})
-    return _FILE_LINKS.sub("", md.convert(text))
+    return _classify_tables(_FILE_LINKS.sub("", md.convert(text)))
 
 
 def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> str:
