@@ -88,12 +88,36 @@ def nacl_check(eg: EnvGraph, subnet: str, direction: str, proto: str, port: int,
 
 
 def lookup(routes: tuple[RouteEntry, ...], dest: Net) -> RouteEntry | None:
-    """Longest-prefix match: the most specific route containing all of ``dest``; static wins ties."""
-    best: RouteEntry | None = None
-    for r in routes:
-        if dest.version != r.net.version or not dest.subnet_of(r.net):
+    """Longest-prefix match: the most specific route containing all of ``dest``; static wins ties.
+
+    Uses a per-table index (prefix length -> network -> best entry), so a lookup costs one
+    dict probe per distinct prefix length instead of a scan of the table.
+    """
+    index = _INDEX.get(id(routes))
+    if index is None or index[0] is not routes:
+        index = _INDEX[id(routes)] = (routes, _build_index(routes))
+    d_addr, d_len, d_ver = int(dest.network_address), dest.prefixlen, dest.version
+    bits = dest.max_prefixlen
+    for plen, table in index[1].get(d_ver, ()):
+        if plen > d_len:
             continue
-        if best is None or r.net.prefixlen > best.net.prefixlen or (
-                r.net.prefixlen == best.net.prefixlen and best.origin == "propagated" and r.origin != "propagated"):
-            best = r
-    return best
+        key = d_addr >> (bits - plen) if plen else 0
+        hit = table.get(key)
+        if hit is not None:
+            return hit
+    return None
+
+
+_INDEX: dict[int, tuple] = {}
+
+
+def _build_index(routes: tuple[RouteEntry, ...]) -> dict[int, list]:
+    by: dict[int, dict[int, dict[int, RouteEntry]]] = {}
+    for r in routes:
+        n = r.net
+        table = by.setdefault(n.version, {}).setdefault(n.prefixlen, {})
+        key = int(n.network_address) >> (n.max_prefixlen - n.prefixlen) if n.prefixlen else 0
+        cur = table.get(key)
+        if cur is None or (cur.origin == "propagated" and r.origin != "propagated"):
+            table[key] = r
+    return {v: sorted(t.items(), reverse=True) for v, t in by.items()}

@@ -18,9 +18,11 @@ True
 
 from __future__ import annotations
 
+import gc
 import ipaddress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import networkx as nx
@@ -30,7 +32,7 @@ from model.index import ModelIndex
 from model.schema import Model, Node, NodeKind, SgRule
 
 __all__ = ["EnvGraph", "Eni", "RouteEntry", "TgwRt", "RuleRef", "build_graph", "graphs",
-           "SERVICE_KINDS", "PUBLIC_ADDR", "net", "ports_of"]
+           "SERVICE_KINDS", "PUBLIC_ADDR", "net", "ports_of", "no_gc"]
 
 Net = ipaddress.IPv4Network
 PUBLIC_ADDR = ipaddress.ip_network("203.0.113.10/32")
@@ -43,9 +45,26 @@ SERVICE_KINDS = frozenset({
 """Regional AWS services reached at public HTTPS endpoints (no VPC endpoints in the model)."""
 
 
+@lru_cache(maxsize=65536)
 def net(text: str) -> Net:
-    """Parse a CIDR leniently (host bits allowed)."""
+    """Parse a CIDR leniently (host bits allowed); cached, networks are immutable."""
     return ipaddress.ip_network(text, strict=False)
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while building many small immutable objects.
+
+    Building a large graph allocates hundreds of thousands of objects and no cycles; the
+    collector's generational passes then cost as much as the build itself.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def ports_of(port: Any) -> tuple[int, int]:
@@ -152,13 +171,17 @@ class EnvGraph:
         return self.ix.subnets[subnet].vpc
 
     def attachment_of_vpc(self, vpc: str) -> str | None:
-        for att, subnets in self.attachments.items():
-            if subnets and self.vpc_of_subnet(subnets[0]) == vpc:
-                return att
-        return None
+        key = ("#att-of-vpc", vpc)
+        if key not in self.memo:
+            self.memo[key] = next((att for att, subnets in self.attachments.items()
+                                   if subnets and self.vpc_of_subnet(subnets[0]) == vpc), None)
+        return self.memo[key]
 
     def attachment_azs(self, att: str) -> tuple[str, ...]:
-        return tuple(sorted({self.ix.subnets[s].az for s in self.attachments.get(att, ())}))
+        key = ("#att-azs", att)
+        if key not in self.memo:
+            self.memo[key] = tuple(sorted({self.ix.subnets[s].az for s in self.attachments.get(att, ())}))
+        return self.memo[key]
 
     def igw_of_vpc(self, vpc: str) -> str | None:
         for n in self.ix.nodes_in(self.env):
@@ -277,6 +300,11 @@ def build_graph(ix: ModelIndex | Model | Source, env: str, src: Source | None = 
         src = from_model(ix.model)
     if env not in ix.envs:
         raise KeyError(env)
+    with no_gc():
+        return _build(ix, env, src)
+
+
+def _build(ix: ModelIndex, env: str, src: Source) -> EnvGraph:
     eg = EnvGraph(env, ix, src)
     eg.g.add_node("internet", kind="internet")
     for v in ix.vpcs_in(env):

@@ -1,0 +1,115 @@
+"""Synthetic models for benchmarks and scale tests: N VPCs x subnets x services x SG rules.
+
+:func:`synth_model` builds a valid :class:`model.schema.Model` directly (no YAML): one
+environment ``syn``, ``vpcs`` VPCs joined by one TGW (a few VPCs deliberately lack a
+route or a propagation, and some attachments cover one AZ only, so that verdicts vary),
+``subnets_per_vpc`` subnets over two AZs, services of about ten tasks each (one
+``ecs-service`` node per task = one interface) spread over 1-3 subnets of a VPC, with the
+service's role SG and sometimes the VPC's shared SG, and about one security group per ten
+interfaces with rules drawn from a small port pool and ranges, referencing CIDRs,
+named CIDRs and other SGs. Deterministic for a given seed.
+
+>>> m = synth_model(interfaces=200, seed=1)
+>>> sum(1 for n in m.nodes if n.kind.value == "ecs-service")
+200
+>>> len(m.security_groups)
+20
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from model.schema import (Account, Document, Environment, Model, NamedCidr, Node, Placement, Region, RouteTable,
+                          Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
+
+__all__ = ["synth_model"]
+
+PORTS = (22, 80, 443, 3000, 3306, 5000, 5432, 6379, 8080, 8443, 9090, 27017)
+RANGES = ((1024, 2047), (8000, 8999), (30000, 32767))
+AZS = ("ap-northeast-1a", "ap-northeast-1c")
+
+
+def _rule(rng: random.Random, direction: str, sg_ids: list[str], vpc_cidrs: list[str]) -> SgRule:
+    kind = rng.random()
+    if kind < 0.1:
+        port = {"from": r[0], "to": r[1]} if (r := rng.choice(RANGES)) else None
+    else:
+        port = rng.choice(PORTS)
+    peer = rng.random()
+    if peer < 0.5:
+        extra = {"sg": rng.choice(sg_ids)}
+    elif peer < 0.8:
+        extra = {"cidr": rng.choice(vpc_cidrs)}
+    elif peer < 0.9:
+        extra = {"named": "corp"}
+    else:
+        extra = {"cidr": "0.0.0.0/0" if direction == "outbound" else "10.0.0.0/8"}
+    return SgRule(direction=direction, protocol="tcp", port=port, purpose="syn", **extra)
+
+
+def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc: int = 4,
+                sg_ratio: float = 0.1, rules_per_sg: int = 6, seed: int = 0) -> Model:
+    """A model with about ``interfaces`` interfaces and ``interfaces * sg_ratio`` security groups."""
+    rng = random.Random(seed)
+    env = "syn"
+    n_vpcs = vpcs or max(2, min(50, interfaces // 200))
+    vpc_list, subnets, rts, nodes = [], [], [], []
+    attachments = []
+    for v in range(n_vpcs):
+        vid = f"vpc-{v}"
+        cidr = f"10.{v}.0.0/16"
+        vpc_list.append(Vpc(id=vid, env=env, account="acct", region="ap-northeast-1", name=vid, role=f"r{v}",
+                            role_name=vid, cidr=cidr))
+        sids = []
+        for s in range(subnets_per_vpc):
+            sid = f"{vid}-s{s}"
+            sids.append(sid)
+            subnets.append(Subnet(id=sid, vpc=vid, name=sid, cidr=f"10.{v}.{s}.0/24", az=AZS[s % 2], tier="private-app"))
+        routes = [Route(destination=cidr, target="local")]
+        for w in range(n_vpcs):
+            if w != v and rng.random() > 0.1:
+                routes.append(Route(destination=f"10.{w}.0.0/16", target="tgw"))
+        rts.append(RouteTable(id=f"{vid}-rt", vpc=vid, name=f"{vid}-rt", subnets=tuple(sids), routes=tuple(routes)))
+        att_subnets = (sids[0],) if rng.random() < 0.15 else (sids[0], sids[1])
+        nodes.append(Node(id=f"{vid}-att", kind="tgw-attachment", label="att", at={env: Placement(subnets=att_subnets)}))
+        attachments.append(f"{vid}-att")
+    nodes.append(Node(id="tgw", kind="tgw", label="TGW", at={env: Placement(account="acct", region="ap-northeast-1")}))
+    props = tuple(a for a in attachments if rng.random() > 0.05)
+    n_sgs = max(2, int(interfaces * sg_ratio))
+    sg_ids = [f"sg-{i}" for i in range(n_sgs)]
+    vpc_cidrs = [v.cidr for v in vpc_list] + [s.cidr for s in subnets[:: max(1, len(subnets) // 20)]]
+    sgs = []
+    for i, sid in enumerate(sg_ids):
+        rules = [_rule(rng, "inbound" if k % 2 == 0 else "outbound", sg_ids, vpc_cidrs) for k in range(rules_per_sg)]
+        sgs.append(SecurityGroup(id=sid, name=sid, section="-", envs=(env,), rules=tuple(rules)))
+    # services: one per role SG (plus, for some, the VPC's shared SG), each with several tasks
+    # (interfaces) spread over 1-3 subnets of its VPC; placements repeat a subnet per task
+    by_vpc = {v.id: [s.id for s in subnets if s.vpc == v.id] for v in vpc_list}
+    shared = {v.id: sg_ids[i % n_sgs] for i, v in enumerate(vpc_list)}
+    per_service = max(1, round(interfaces / n_sgs))
+    made, k = 0, 0
+    while made < interfaces:
+        v = f"vpc-{rng.randrange(n_vpcs)}"
+        tasks = min(per_service, interfaces - made)
+        spread = rng.sample(by_vpc[v], min(len(by_vpc[v]), rng.choice((1, 2, 2, 3))))
+        subs = tuple(spread[t % len(spread)] for t in range(tasks))
+        groups = (sg_ids[k % n_sgs],) + ((shared[v],) if rng.random() < 0.3 else ())
+        for t, sub in enumerate(subs):
+            nodes.append(Node(id=f"svc-{k}-{t}", kind="ecs-service", label=f"svc {k} task {t}",
+                              security_groups=tuple(sorted(set(groups))), at={env: Placement(subnets=(sub,))}))
+        made += tasks
+        k += 1
+    return Model(
+        document=Document(title="synthetic", version="0", status="-", created=dt.date(2026, 1, 1)),
+        environments=(Environment(id=env, name="synthetic", short="SYN", role="production", section=1),),
+        regions=(Region(id="ap-northeast-1", name="Tokyo", azs=AZS),),
+        accounts=(Account(id="acct", env=env, name="acct", role_label="-", short="-"),),
+        vpcs=tuple(vpc_list), subnets=tuple(subnets),
+        named_cidrs=(NamedCidr(id="corp", label="corp", values={env: "10.0.0.0/12"}),),
+        security_groups=tuple(sgs), route_tables=tuple(rts),
+        tgw_route_tables=(TgwRouteTable(id="tgw-rt", env=env, tgw="tgw", name="tgw-rt", associations=tuple(attachments),
+                                        propagations=props),),
+        nodes=tuple(nodes),
+    )
