@@ -1,0 +1,11 @@
+"""Design-time reachability analysis of the archdoc model.
+
+Modules (one job each): :mod:`~analysis.loading` (model + ``file:line`` locations),
+:mod:`~analysis.graph` (one graph per environment), :mod:`~analysis.filters` (SG, NACL,
+longest-prefix match), :mod:`~analysis.paths` and :mod:`~analysis.targets` (the hop-by-hop
+walk), :mod:`~analysis.reach` (point queries), :mod:`~analysis.matrix` and
+:mod:`~analysis.classes` (all pairs), :mod:`~analysis.intents`, :mod:`~analysis.findings`
+with ``rules_*``, :mod:`~analysis.diff`; result rows in :mod:`~analysis.results`.
+"""
+
+__all__: list[str] = []

@@ -22,7 +22,7 @@ from analysis.filters import lookup, nacl_check, sg_match
 from analysis.graph import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry
 from analysis.results import Blocker, Hop
 
-__all__ = ["Trace", "Packet", "from_eni", "via_tgw", "arrive", "from_internet", "EPHEMERAL"]
+__all__ = ["show", "Trace", "Packet", "from_eni", "via_tgw", "arrive", "from_internet", "EPHEMERAL"]
 
 EPHEMERAL = 32768
 """Representative reply port for stateless NACL checks (Linux ephemeral range start)."""
@@ -58,6 +58,11 @@ class Packet:
     target: Eni | None
     country: str | None = None
     depth: int = 0
+
+
+def show(n: Net) -> str:
+    """An address range for messages; the representative public address reads as the internet."""
+    return "インターネット（パブリックアドレス）" if n == PUBLIC_ADDR else str(n)
 
 
 def _sg_names(eg: EnvGraph, sgs: tuple[str, ...]) -> str:
@@ -103,12 +108,12 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
         else:
             empty = not any(r.direction == "outbound" for g in s.sgs for r in eg.rules.get(g, ()))
             why = "送信ルールが1つもない（新しい送信接続はすべて拒否）" if empty else \
-                f"{p.proto}/{p.port} → {p.dst} を許可する送信ルールがない"
+                f"{p.proto}/{p.port} → {show(p.dst)} を許可する送信ルールがない"
             t.block("SG_EGRESS_DENIED", s.node, f"SG {_sg_names(eg, s.sgs)}: {why}", eg.sg_location.get(s.sgs[0]))
     routes, rt = _routes(eg, t, s.subnet)
     e = lookup(routes, p.dst)
     if e is None:
-        t.block("NO_ROUTE", s.subnet, f"ルートテーブル {rt} に {p.dst} へのルートがない",
+        t.block("NO_ROUTE", s.subnet, f"ルートテーブル {rt} に {show(p.dst)} へのルートがない",
                 eg.rt_location.get(rt) if rt else None)
         return
     t.hop(s.subnet, "FORWARDED", f"ルートテーブル {rt}: {e.net} → {e.target}", e.location)
@@ -143,7 +148,7 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
         nroutes, nrt = _routes(eg, t, nat[0].subnet)
         ne = lookup(nroutes, p.dst)
         if ne is None or _kind(eg, ne.target) != "igw":
-            t.block("NO_ROUTE", nat[0].subnet, f"NATのサブネットのルートテーブル {nrt} に {p.dst} → IGW のルートがない",
+            t.block("NO_ROUTE", nat[0].subnet, f"NATのサブネットのルートテーブル {nrt} に {show(p.dst)} → IGW のルートがない",
                     eg.rt_location.get(nrt) if nrt else None)
             return
         t.hop(nat[0].subnet, "FORWARDED", f"ルートテーブル {nrt}: {ne.net} → {ne.target}", ne.location)
@@ -209,7 +214,7 @@ def tgw_return(eg: EnvGraph, t: Trace, tg: Eni, src: Net, ingress: str, egress: 
 
 def _no_return(eg: EnvGraph, t: Trace, subnet: str, src: Net) -> None:
     rt = eg.subnet_rt.get(subnet)
-    t.block("NO_RETURN_PATH", subnet, f"応答が戻れない: ルートテーブル {rt} に送信元 {src} へ来た経路で戻るルートがない",
+    t.block("NO_RETURN_PATH", subnet, f"応答が戻れない: ルートテーブル {rt} に送信元 {show(src)} へ来た経路で戻るルートがない",
             eg.rt_location.get(rt) if rt else None)
 
 
@@ -250,7 +255,7 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
             extra = ""
             if "CVPN_SNAT_SOURCE_IS_ENI" in t.notes:
                 extra = "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行は一致しない）"
-            t.block("SG_INGRESS_DENIED", tg.node, f"SG {_sg_names(eg, tg.sgs)} に {p.proto}/{p.port} を送信元 {src}"
+            t.block("SG_INGRESS_DENIED", tg.node, f"SG {_sg_names(eg, tg.sgs)} に {p.proto}/{p.port} を送信元 {show(src)}"
                     f"{'（SG ' + ', '.join(src_sgs) + '）' if src_sgs and same_vpc else ''} から許可する受信ルールがない{extra}",
                     eg.sg_location.get(tg.sgs[0]))
     after_ingress(eg, t, tg, p, src, arrive_public)
