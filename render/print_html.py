@@ -66,6 +66,19 @@ def _anchor(path: str) -> str:
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_FIGURE = re.compile(r'<p>\s*(<img\b[^>]*\balt="([^"]*)"[^>]*>)\s*</p>')
+
+
+def _figures(body: str, number: str) -> str:
+    """A paragraph holding only a diagram becomes a numbered figure: '図3-1 ネットワーク構成（POC）'."""
+    count = 0
+
+    def fig(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f'<figure>{m.group(1)}<figcaption>図{number}-{count} {m.group(2)}</figcaption></figure>'
+
+    return _FIGURE.sub(fig, body)
 
 
 def _classify_tables(body: str) -> str:
@@ -171,7 +184,7 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
     for i, p in enumerate(numbered + others):
         given = chapter_number(firsts[p])
         number = given.split(".")[0] if given else str(last + 1 + i - len(numbered))
-        body, title, toc = _number_headings(converted[p], number, anchors[p])
+        body, title, toc = _number_headings(_figures(converted[p], number), number, anchors[p])
         if given:
             title = _NUMBER.sub("", title, count=1).strip()
         result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc)))
