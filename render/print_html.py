@@ -122,8 +122,8 @@ def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> s
             ref = f"{anchors[target]}--{frag}" if frag else anchors[target]
             return f' href="#{html.escape(ref)}"'
         # src: resolve against the page's folder inside docs_dir; prefer the PNG of an SVG
-        if re.match(r"^(data|file):", value):
-            return m.group(0)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", value):
+            return m.group(0)  # a URL: the PDF writer's fetcher serves data:/local file: only
         local = (docs_dir / posixpath.normpath(posixpath.join(folder, value.split("?")[0]))).resolve()
         if local.suffix == ".svg" and local.with_suffix(".png").exists():
             local = local.with_suffix(".png")

@@ -133,3 +133,13 @@ def test_rendered_page_has_japanese_ink(pdf, tmp_path):
     title = image.crop((0, int(h * 0.25), w, int(h * 0.40)))  # the big title on the cover
     dark = sum(1 for v in title.tobytes() if v < 128)
     assert dark > 400, dark  # 'AWS構成図' at 30pt; missing glyphs would draw almost nothing or boxes
+
+
+@pytest.mark.parametrize("src", ["http://example.invalid/x.png", "file:///etc/hostname"])
+def test_no_network_and_no_files_outside_docs(tmp_path, loaded, src):
+    from render.pdf import RefusedURL, write_pdf
+
+    pages = {"01-a.md": f"# 1. テスト\n\n![外部]({src})\n"}
+    with pytest.raises(RefusedURL, match="not local|outside the allowed"):
+        write_pdf(pages, tmp_path, tmp_path / "out.pdf", loaded.model.document)
+    assert not (tmp_path / "out.pdf").exists()
