@@ -2,11 +2,8 @@
 
 The analysis needs the validated :class:`~model.schema.Model` and, for every blocker
 and finding, *where* the rule or resource to change is written. :func:`load` returns a
-:class:`Source` holding both. It prefers :func:`model.loader.load_model`; while the
-cross-reference rules of :mod:`model.rules` are unavailable or broken (they are written
-in parallel) it validates the same merged data without them, so that the analysis keeps
-working and keeps its locations. Genuine model errors (:class:`~model.errors.ModelError`)
-are always raised.
+:class:`Source` holding both, through :func:`model.loader.load_model` (model errors are
+raised as :class:`~model.errors.ModelError`), cached per model folder and file stamps.
 
 Locations are printed relative to the *parent of the model folder's parent* (for the
 bundled model ``model/data`` that is the project root, giving ``model/data/shared.yaml:42``),
@@ -26,8 +23,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from model.schema import Model
 
@@ -92,8 +87,6 @@ def from_model(model: Model) -> Source:
 
 def load(path: str | os.PathLike[str] | None = None) -> Source:
     """Load the model at ``path`` (default: the bundled ``model/data``)."""
-    from model.errors import ModelError
-
     root = Path(os.path.abspath(os.fspath(path))) if path is not None else DEFAULT_MODEL
     stamp = _stamp(root)
     cached = _CACHE.get(root)
@@ -117,45 +110,7 @@ def _stamp(root: Path) -> tuple:
 
 
 def _load(root: Path) -> Source:
-    from model.errors import ModelError
+    from model.loader import load_model
 
-    try:
-        from model.loader import load_model
-        loaded = load_model(root)
-        return Source(loaded.model, loaded, root)
-    except ModelError:
-        raise
-    except Exception:  # the rules module is being written: validate without it
-        pass
-    try:
-        return _load_without_rules(root)
-    except ModelError:
-        raise
-    except Exception:
-        return Source(_plain_yaml(root), None, root)
-
-
-def _load_without_rules(root: Path) -> Source:
-    from model import loader as L
-    from model.errors import ModelError
-
-    files = L._files(root)
-    located = [L.load_file(f) for f in files]
-    data, origins, problems = L._merge(located)
-    if problems:
-        raise ModelError(problems)
-    model = Model.model_validate(data)
-    return Source(model, L.Loaded(model, root, tuple(files), tuple(located), origins), root)
-
-
-def _plain_yaml(root: Path) -> Model:
-    files = sorted(root.glob("*.yaml")) if root.is_dir() else [root]
-    merged: dict[str, Any] = {}
-    for f in files:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-        for key, value in data.items():
-            if isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            else:
-                merged[key] = value
-    return Model.model_validate(merged)
+    loaded = load_model(root)
+    return Source(loaded.model, loaded, root)
