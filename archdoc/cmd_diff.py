@@ -21,7 +21,6 @@ with the reason).
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 
@@ -51,20 +50,16 @@ def format_diff(d) -> str:
 
 def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:
     from analysis.diff import diff
-    from analysis.loading import load
-    from model.errors import ModelError
+    from archdoc.common import load_source, unknown_env
 
-    try:
-        src = load(model_path)
-    except ModelError as exc:
-        print("モデルエラー:\n" + "\n".join(str(p) for p in exc.problems), file=sys.stderr)
+    src = load_source(model_path)
+    if src is None:
         return 2
     envs = [e.id for e in src.model.environments]
     for e in (from_env, to_env):
-        if e not in envs:
-            close = difflib.get_close_matches(e, envs, n=3, cutoff=0.3)
-            print(f"環境 '{e}' はない。" + (f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(envs)}"),
-                  file=sys.stderr)
+        bad = unknown_env(e, envs)
+        if bad:
+            print(bad[0], file=sys.stderr)
             return 2
     d = diff(src, from_env, to_env)
     print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2) if as_json else format_diff(d))

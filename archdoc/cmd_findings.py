@@ -16,7 +16,6 @@ Text output: one block per environment, one line per finding
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 
@@ -46,19 +45,14 @@ def format_findings(rows) -> str:
 def run_findings(env: str | None = None, as_json: bool = False, model_path=None) -> int:
     """Print the findings; returns 0 (a report), or 2 on a model error / unknown environment."""
     from analysis.findings import findings, summary
-    from analysis.loading import load
-    from model.errors import ModelError
+    from archdoc.common import load_source, unknown_env
 
-    try:
-        src = load(model_path)
-    except ModelError as exc:
-        print("モデルエラー:\n" + "\n".join(str(p) for p in exc.problems), file=sys.stderr)
+    src = load_source(model_path)
+    if src is None:
         return 2
-    envs = [e.id for e in src.model.environments]
-    if env is not None and env not in envs:
-        close = difflib.get_close_matches(env, envs, n=3, cutoff=0.3)
-        print(f"環境 '{env}' はない。" + (f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(envs)}"),
-              file=sys.stderr)
+    bad = unknown_env(env, [e.id for e in src.model.environments])
+    if bad:
+        print(bad[0], file=sys.stderr)
         return 2
     rows = findings(src, env)
     if as_json:

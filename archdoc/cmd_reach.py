@@ -69,19 +69,15 @@ def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tc
               as_json: bool = False, model_path=None) -> int:
     """Run one query and print it; returns the exit status documented above."""
     from analysis.graph import build_graph
-    from analysis.loading import load
     from analysis.reach import UnknownEndpoint, reach
-    from model.errors import ModelError
+    from archdoc.common import load_source, unknown_env
 
-    try:
-        src = load(model_path)
-    except ModelError as exc:
-        return _fail("モデルエラー:\n" + "\n".join(str(p) for p in exc.problems), [], as_json)
-    envs = [e.id for e in src.model.environments]
-    if env not in envs:
-        close = difflib.get_close_matches(env, envs, n=3, cutoff=0.3)
-        return _fail(f"環境 '{env}' はない。" + (f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(envs)}"),
-                     close or envs, as_json)
+    src = load_source(model_path)
+    if src is None:
+        return 2
+    bad = unknown_env(env, [e.id for e in src.model.environments])
+    if bad:
+        return _fail(bad[0], bad[1], as_json)
     if protocol not in ("tcp", "udp"):
         return _fail(f"プロトコル '{protocol}' は扱えない（tcp / udp）", ["tcp", "udp"], as_json)
     if not 0 <= int(port) <= 65535:
