@@ -45,8 +45,14 @@ def fix_command(model_path: str | None, docs_dir: str | None) -> str:
     return shlex.join(parts)
 
 
-def report(findings: list[Finding], out: TextIO) -> None:
-    """Group findings by kind; each with its path, one-line summary and indented details."""
+def report(findings: list[Finding], out: TextIO, budget: int = 200) -> None:
+    """Group findings by kind; each with its path, one-line summary and indented details.
+
+    Details (diff lines, diagram changes) stop after ``budget`` lines in all, so a model
+    change that touches every page still gives a report that fits a CI log screen; every
+    finding's one-line summary is always printed.
+    """
+    omitted = 0
     for kind in ("diagram", "stale", "image", "missing", "extra"):
         group = [f for f in findings if f.kind == kind]
         if not group:
@@ -54,8 +60,13 @@ def report(findings: list[Finding], out: TextIO) -> None:
         print(f"{_TITLES[kind]} ({len(group)}):", file=out)
         for f in group:
             print(f"  {f.path}: {f.summary}", file=out)
-            for line in f.details:
+            shown = f.details[:max(budget, 0)]
+            budget -= len(shown)
+            omitted += len(f.details) - len(shown)
+            for line in shown:
                 print(f"      {line}", file=out)
+    if omitted:
+        print(f"({omitted} more detail lines omitted; run the fix command and review git diff)", file=out)
 
 
 def _intents(loaded, strict: bool, out: TextIO) -> bool:
