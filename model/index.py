@@ -140,8 +140,6 @@ class ModelIndex:
         if vpc is not None:
             account = account or self.vpcs[vpc].account
             region = region or self.vpcs[vpc].region
-        if account is not None and region is None and p.site is None and vpc is None:
-            region = None  # account-level (e.g. a DX gateway is global)
         azs = tuple(sorted({self.subnets[s].az for s in subnets}))
         return Location(env, p.site, account, region, vpc, subnets, azs)
 
