@@ -8,9 +8,10 @@ from the code that validates the YAML.
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import json
-import textwrap
+import sys
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -58,14 +59,51 @@ def assumption_rows(ix: ModelIndex) -> list[dict]:
             for a in ix.model.assumptions]
 
 
+class _ClassIndex(ast.NodeVisitor):
+    """Qualified name -> first class definition, in the order :func:`inspect.getsource` finds it."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.found: dict[str, ast.ClassDef] = {}
+
+    def visit_FunctionDef(self, node: ast.AST) -> None:
+        self.stack += [node.name, "<locals>"]  # type: ignore[attr-defined]
+        self.generic_visit(node)
+        del self.stack[-2:]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.stack.append(node.name)
+        self.found.setdefault(".".join(self.stack), node)
+        self.generic_visit(node)
+        self.stack.pop()
+
+
 @lru_cache(maxsize=None)
-def _docstrings(cls: type) -> dict[str, str]:
-    """Attribute docstrings (a string literal right after ``name: type``) of one class."""
+def _module_classes(module_name: str) -> dict[str, ast.ClassDef]:
+    """Every class definition of one module, from a single parse of its source.
+
+    ``inspect.getsource(cls)`` re-reads and re-parses the whole module for each class;
+    the schema has ~50 classes in a handful of modules, so parsing each module once
+    turns the model-format page from the slowest page into a cheap one.
+    """
+    module = sys.modules.get(module_name)
+    if module is None:
+        return {}
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        source = inspect.getsource(module)
     except (OSError, TypeError):
         return {}
-    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    index = _ClassIndex()
+    index.visit(ast.parse(source))
+    return index.found
+
+
+def _docstrings(cls: type) -> dict[str, str]:
+    """Attribute docstrings (a string literal right after ``name: type``) of one class."""
+    node = _module_classes(getattr(cls, "__module__", "")).get(getattr(cls, "__qualname__", ""))
+    body = node.body if node is not None else []
     out: dict[str, str] = {}
     for stmt, nxt in zip(body, body[1:]):
         if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
@@ -105,7 +143,16 @@ def type_text(prop: dict) -> str:
 
 
 def schema_definitions() -> list[dict]:
-    """Every definition of the model's JSON Schema: ``Model`` first, then alphabetical."""
+    """Every definition of the model's JSON Schema: ``Model`` first, then alphabetical.
+
+    The rows depend only on the code (never on a model), so they are computed once per
+    process; callers get their own copy and cannot disturb the next caller's.
+    """
+    return copy.deepcopy(_definitions())
+
+
+@lru_cache(maxsize=1)
+def _definitions() -> list[dict]:
     schema = Model.model_json_schema()
     defs = dict(sorted(schema.get("$defs", {}).items()))
     ordered = [("Model", schema)] + list(defs.items())
