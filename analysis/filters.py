@@ -8,8 +8,10 @@ Pure functions over an :class:`~analysis.graph.EnvGraph`:
   their *private* address in the same VPC (AWS: SG references match private IPs; traffic
   through NAT, a proxy or the Client VPN SNAT carries the translator's identity). An SG
   without outbound rules allows no new outbound connection.
-* :func:`nacl_check` - stateless, numbered-rule evaluation; a subnet without a NACL uses
-  the default NACL (allow all), which the caller records as ``ASSUMED_DEFAULT_NACL``.
+* :func:`nacl_check` - stateless, numbered-rule evaluation (ascending number, first match
+  wins, implicit final deny); a subnet without a NACL uses the default NACL (allow all),
+  which the caller records as ``ASSUMED_DEFAULT_NACL``. :func:`nacl_range` decides a whole
+  port range (the ephemeral ports of return traffic) as runs of equal decisions.
 * :func:`lookup` - longest-prefix match over a VPC or TGW route table.
 
 >>> from analysis.loading import load
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 from analysis.graph import EnvGraph, Net, RouteEntry, RuleRef, net, ports_of
 
-__all__ = ["sg_match", "nacl_check", "lookup", "NaclVerdict", "proto_match"]
+__all__ = ["sg_match", "nacl_check", "nacl_range", "lookup", "NaclVerdict", "proto_match"]
 
 
 def proto_match(rule_proto: str, proto: str) -> bool:
@@ -58,6 +60,8 @@ def sg_match(eg: EnvGraph, sgs: tuple[str, ...], direction: str, proto: str, por
 
 @dataclass(frozen=True)
 class NaclVerdict:
+    """The decision of a subnet's NACL for one packet: the rule that matched, or the implicit deny."""
+
     allowed: bool
     nacl: str | None
     rule_number: int | None
@@ -68,23 +72,58 @@ class NaclVerdict:
         return self.nacl is None
 
 
+def _ordered(eg: EnvGraph, nacl_id: str) -> tuple[int, tuple]:
+    """(index in the model, rules as (number, k, rule, low, high, cidr) in ascending number); memoized."""
+    key = ("#nacl", nacl_id)
+    if key not in eg.memo:
+        index = next(i for i, n in enumerate(eg.model.nacls) if n.id == nacl_id)
+        rules = eg.model.nacls[index].rules
+        eg.memo[key] = (index, tuple(sorted(((r.number, k, r, *ports_of(r.port), net(r.cidr))
+                                             for k, r in enumerate(rules)), key=lambda x: (x[0], x[1]))))
+    return eg.memo[key]
+
+
 def nacl_check(eg: EnvGraph, subnet: str, direction: str, proto: str, port: int, peer: Net) -> NaclVerdict:
-    """Evaluate the subnet's NACL for one packet (rules in number order, first match wins)."""
+    """Evaluate the subnet's NACL for one packet: ascending rule number, first match wins, else deny.
+
+    ``peer`` is the other end (the source for inbound rules, the destination for outbound
+    ones); a rule matches when its CIDR contains the whole ``peer`` range.
+    """
     nacl_id = eg.nacl_of.get(subnet)
     if nacl_id is None:
         return NaclVerdict(True, None, None, None)
-    index = next(i for i, n in enumerate(eg.model.nacls) if n.id == nacl_id)
-    nacl = eg.model.nacls[index]
-    order = sorted(range(len(nacl.rules)), key=lambda k: nacl.rules[k].number)
-    for k in order:
-        r = nacl.rules[k]
-        lo, hi = ports_of(r.port)
+    index, rules = _ordered(eg, nacl_id)
+    for number, k, r, lo, hi, rn in rules:
         if r.direction != direction or not proto_match(r.protocol, proto) or not lo <= port <= hi:
             continue
-        rn = net(r.cidr)
         if peer.version == rn.version and peer.subnet_of(rn):
-            return NaclVerdict(r.action == "allow", nacl_id, r.number, eg.where("nacls", index, "rules", k))
+            return NaclVerdict(r.action == "allow", nacl_id, number, eg.where("nacls", index, "rules", k))
     return NaclVerdict(False, nacl_id, None, eg.where("nacls", index))
+
+
+def nacl_range(eg: EnvGraph, subnet: str, direction: str, proto: str, lo: int, hi: int,
+               peer: Net) -> tuple[tuple[int, int, NaclVerdict], ...]:
+    """The NACL decision for every port of ``lo..hi``, as maximal runs ``(low, high, verdict)``.
+
+    The range is cut at every rule boundary, so one port per piece decides the piece.
+    Used for stateless return traffic, whose destination port is any of the client's
+    ephemeral ports.
+    """
+    nacl_id = eg.nacl_of.get(subnet)
+    if nacl_id is None:
+        return ((lo, hi, NaclVerdict(True, None, None, None)),)
+    cuts = {lo, hi + 1}
+    for _, _, r, a, b, _ in _ordered(eg, nacl_id)[1]:
+        cuts.update(x for x in (a, b + 1) if lo < x <= hi)
+    b = sorted(cuts)
+    out: list[tuple[int, int, NaclVerdict]] = []
+    for x, y in zip(b, b[1:]):
+        v = nacl_check(eg, subnet, direction, proto, x, peer)
+        if out and out[-1][2] == v and out[-1][1] + 1 == x:
+            out[-1] = (out[-1][0], y - 1, v)
+        else:
+            out.append((x, y - 1, v))
+    return tuple(out)
 
 
 def lookup(routes: tuple[RouteEntry, ...], dest: Net) -> RouteEntry | None:

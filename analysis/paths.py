@@ -11,21 +11,23 @@ The walk is private machinery of :mod:`analysis.reach`; its steps mirror AWS:
   TGW (attachment AZ, associated TGW route table, egress attachment AZ);
 * arrival: NACL, ingress SG (SG references match private, same-VPC peers only),
   ALB listener, WAF, ALB -> target-group targets as a new connection from the ALB;
-* return path: the destination subnet must route the reply back the way it came.
+* return path: the destination subnet must route the reply back the way it came;
+* NACLs (:mod:`analysis.stateless`) wherever the packet leaves or enters a subnet: the
+  source subnet, the NAT gateway's subnet, the TGW attachment subnets (when they differ
+  from the instance's), the destination subnet; never within one subnet. Each crossing
+  also checks the stateless reply on the client's ephemeral ports (:attr:`Packet.eph`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from analysis.filters import lookup, nacl_check, sg_match
+from analysis.filters import lookup, sg_match
 from analysis.graph import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry
 from analysis.results import Blocker, Hop
+from analysis.stateless import EPHEMERAL_WIDE, attachment_subnet, enter, leave
 
-__all__ = ["show", "Trace", "Packet", "from_eni", "via_tgw", "arrive", "from_internet", "EPHEMERAL"]
-
-EPHEMERAL = 32768
-"""Representative reply port for stateless NACL checks (Linux ephemeral range start)."""
+__all__ = ["show", "Trace", "Packet", "from_eni", "via_tgw", "arrive", "from_internet"]
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Packet:
     target: Eni | None
     country: str | None = None
     depth: int = 0
+    eph: tuple[int, int] = EPHEMERAL_WIDE
+    """The client's ephemeral port range, as seen by the current leg (the NAT gateway's after SNAT)."""
 
 
 def show(n: Net) -> str:
@@ -67,17 +71,6 @@ def show(n: Net) -> str:
 
 def _sg_names(eg: EnvGraph, sgs: tuple[str, ...]) -> str:
     return ", ".join(sgs) or "（なし）"
-
-
-def _nacl(eg: EnvGraph, t: Trace, subnet: str, direction: str, p: Packet, port: int, peer: Net) -> None:
-    v = nacl_check(eg, subnet, direction, p.proto, port, peer)
-    if v.default:
-        t.notes.add("ASSUMED_DEFAULT_NACL")
-    elif v.allowed:
-        t.hop(subnet, "PERMITTED", f"NACL {v.nacl} ルール {v.rule_number}（{direction}, {port}）", v.location)
-    else:
-        t.block("NACL_DENIED", subnet, f"NACL {v.nacl} が {direction} {p.proto}/{port}（{peer}）を拒否"
-                f"{'（ルール ' + str(v.rule_number) + '）' if v.rule_number else '（暗黙の拒否）'}", v.location)
 
 
 def _routes(eg: EnvGraph, t: Trace, subnet: str) -> tuple[tuple[RouteEntry, ...], str | None]:
@@ -95,7 +88,7 @@ def _kind(eg: EnvGraph, node_id: str) -> str:
 
 
 def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
-    """Send from ENI ``s``; ``arrive_public(t, src)`` finishes a path that reached the internet."""
+    """Send from ENI ``s``; ``arrive_public(t, src, eph=None)`` finishes a path that reached the internet."""
     tg = p.target
     same_vpc = tg is not None and p.dst == tg.net and tg.vpc == s.vpc
     peer_sgs = tg.sgs if tg is not None and p.dst == tg.net else ()
@@ -118,7 +111,7 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
         return
     t.hop(s.subnet, "FORWARDED", f"ルートテーブル {rt}: {e.net} → {e.target}", e.location)
     if not (e.target == "local" and tg is not None and tg.subnet == s.subnet):
-        _nacl(eg, t, s.subnet, "outbound", p, p.port, p.dst)
+        leave(eg, t, s.subnet, p, p.dst, p.eph)
     kind = _kind(eg, e.target)
     if e.target == "local":
         if tg is None or tg.vpc != s.vpc or p.dst != tg.net:
@@ -144,7 +137,10 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
                     eg.where_id("nodes", e.target))
         if not nat[0].public:
             t.block("NO_PUBLIC_ADDRESS", e.target, f"NAT {e.target} にEIPがない", eg.where_id("nodes", e.target))
+        if nat[0].subnet != s.subnet:
+            enter(eg, t, nat[0].subnet, p, s.net, p.eph)
         t.hop(e.target, "TRANSFORMED", f"SNAT: 送信元 {s.net} → NAT {e.target} のEIP", eg.where_id("nodes", e.target))
+        leave(eg, t, nat[0].subnet, p, p.dst, EPHEMERAL_WIDE)
         nroutes, nrt = _routes(eg, t, nat[0].subnet)
         ne = lookup(nroutes, p.dst)
         if ne is None or _kind(eg, ne.target) != "igw":
@@ -152,7 +148,7 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
                     eg.rt_location.get(nrt) if nrt else None)
             return
         t.hop(nat[0].subnet, "FORWARDED", f"ルートテーブル {nrt}: {ne.net} → {ne.target}", ne.location)
-        arrive_public(t, PUBLIC_ADDR)
+        arrive_public(t, PUBLIC_ADDR, EPHEMERAL_WIDE)
     elif kind == "tgw":
         att = eg.attachment_of_vpc(s.vpc)
         if att is None:
@@ -163,6 +159,9 @@ def from_eni(eg: EnvGraph, t: Trace, s: Eni, p: Packet, arrive_public) -> None:
                     eg.where_id("nodes", att))
         t.hop(att, "FORWARDED", f"TGWアタッチメント {att}（{', '.join(eg.attachment_azs(att))}）",
               eg.where_id("nodes", att))
+        asub = attachment_subnet(eg, att, s.az)
+        if asub is not None and asub != s.subnet:
+            enter(eg, t, asub, p, s.net, p.eph)
         out = via_tgw(eg, t, att, p)
         if out is None:
             return
@@ -195,6 +194,9 @@ def via_tgw(eg: EnvGraph, t: Trace, ingress: str, p: Packet) -> str | None:
         t.block("TGW_ROUTE_AZ_RESTRICTION", e.target, f"{tg.az} にアタッチメントのサブネットがなく、TGWから {tg.node} に届かない",
                 eg.where_id("nodes", e.target))
     t.hop(e.target, "FORWARDED", f"アタッチメント {e.target} からVPC {tg.vpc} へ（local ルート）", eg.where_id("nodes", e.target))
+    asub = attachment_subnet(eg, e.target, tg.az)
+    if asub is not None and asub != tg.subnet:
+        leave(eg, t, asub, p, p.dst, p.eph)
     return e.target
 
 
@@ -243,8 +245,7 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
     from analysis.targets import after_ingress  # ALB/WAF semantics live there
 
     if src_eni is None or src_eni.subnet != tg.subnet:
-        _nacl(eg, t, tg.subnet, "inbound", p, p.port, src)
-        _nacl(eg, t, tg.subnet, "outbound", p, EPHEMERAL, src)
+        enter(eg, t, tg.subnet, p, src, p.eph)
     if tg.sgs:
         hits = sg_match(eg, tg.sgs, "inbound", p.proto, p.port, src, src_sgs, same_vpc)
         if hits:

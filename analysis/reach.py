@@ -33,6 +33,7 @@ from dataclasses import replace
 from analysis.graph import PUBLIC_ADDR, SERVICE_KINDS, EnvGraph, Eni, net
 from analysis.paths import Packet, Trace, from_eni, from_internet, tgw_return, via_tgw, arrive
 from analysis.results import Blocker, Hop, ReachResult, verdict_of
+from analysis.stateless import ephemeral_of
 from analysis.targets import arrive_service
 from model.schema import Actor, NodeKind
 
@@ -96,12 +97,13 @@ def _target_instances(eg: EnvGraph, target: str) -> tuple[str, tuple[Eni, ...]]:
 
 
 def _public_arrival(eg: EnvGraph, kind: str, tg: Eni | None, target: str, p: Packet):
-    def go(t: Trace, src) -> None:
+    """Finish a path on the internet; ``eph`` is the source port range seen there (NAT: its own)."""
+    def go(t: Trace, src, eph: tuple[int, int] | None = None) -> None:
         t.hop("internet", "FORWARDED", "インターネット")
         if kind == "service":
             arrive_service(eg, t, target, p)
         elif tg is not None:
-            from_internet(eg, t, tg, replace(p, dst=PUBLIC_ADDR), src, go)
+            from_internet(eg, t, tg, replace(p, dst=PUBLIC_ADDR, eph=eph or p.eph), src, go)
     return go
 
 
@@ -233,7 +235,7 @@ def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _de
             if mode == "public" and tg is not None and not tg.public:
                 continue
             dst = PUBLIC_ADDR if mode == "public" else tg.net
-            p = Packet(protocol, port, dst, tg, None, _depth)
+            p = Packet(protocol, port, dst, tg, None, _depth, ephemeral_of(eg, source))
             t = Trace()
             t.hop(source, "ORIGINATED", f"{source}（{s.subnet} {s.net}, {s.az}）", eg.where_id("nodes", source))
             from_eni(eg, t, s, p, _public_arrival(eg, kind, tg, target, p))
