@@ -69,7 +69,7 @@ def _forward(eg: EnvGraph, t, subnet: str, direction: str, p, peer: Net) -> None
         t.hop(subnet, "PERMITTED", f"NACL {v.nacl} ルール {v.rule_number}（{direction} {p.proto}/{p.port}、"
               f"{'宛先' if direction == 'outbound' else '送信元'} {_show(peer)}）", v.location)
     else:
-        t.block("NACL_DENIED", subnet, f"NACL {v.nacl}（{subnet}）の{_rule(v)}が {direction} {p.proto}/{p.port}"
+        t.block("NACL_DENIED", subnet, f"NACL {v.nacl}（{subnet}）の{_rule(v)} が {direction} {p.proto}/{p.port}"
                 f"（{'宛先' if direction == 'outbound' else '送信元'} {_show(peer)}）を拒否（SUBNET_ACL_RESTRICTION）",
                 v.location)
 
@@ -90,7 +90,7 @@ def _reply(eg: EnvGraph, t, subnet: str, direction: str, p, eph: tuple[int, int]
               ok[0][2].location)
         return
     a, b, v = bad[0]
-    where = f"NACL {nacl}（{subnet}）の{_rule(v)}が戻りの {direction} {p.proto}/{a}-{b}（{side} {_show(peer)}）を拒否"
+    where = f"NACL {nacl}（{subnet}）の{_rule(v)} が戻りの {direction} {p.proto}/{a}-{b}（{side} {_show(peer)}）を拒否"
     if not ok:
         t.block("NO_RETURN_PATH", subnet, f"応答が戻れない: {where}。NACLはステートレスで、応答はクライアントの一時ポート"
                 f" {span} 宛ての新しいパケットとして評価される", v.location)
