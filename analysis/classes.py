@@ -18,10 +18,17 @@ times ports. This module computes the same verdict for *every* interface pair at
   its subnet, or an SG it carries in the same VPC), ingress-admits the union of the peer
   sets of the destination SGs' inbound rules.
 
-Scope: ENI-to-ENI traffic inside the model's VPCs (local and TGW routing) with stateful
-SGs and the default NACL (the class engine refuses models with NACLs). Paths through
-IGW/NAT/ALB/WAF/VPN/DX are answered by the point query. Tests check that both engines
-agree on synthetic models.
+* **NACLs** (when the model has any): port classes are also cut at every NACL rule
+  boundary; interfaces are further grouped by the ephemeral range of their node kind
+  (:func:`analysis.stateless.ephemeral_of`), and a (source subnet, ephemeral range,
+  destination subnet) pair passes when every crossing the point query checks (source
+  subnet out, TGW attachment subnets, destination subnet in; none within one subnet)
+  admits the forward port *and* the whole reply range. A partially admitted reply range
+  is conditional in the point query and counts as not reachable here.
+
+Scope: ENI-to-ENI traffic inside the model's VPCs (local and TGW routing), stateful SGs
+and stateless NACLs. Paths through IGW/NAT/ALB/WAF/VPN/DX are answered by the point
+query. Tests check that both engines agree on synthetic models, with and without NACLs.
 
 >>> from bench.synth import synth_model
 >>> from analysis.graph import build_graph
@@ -36,7 +43,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from analysis.filters import lookup
-from analysis.graph import EnvGraph, Eni, Net, no_gc
+from analysis.graph import EnvGraph, Eni, Net, no_gc, ports_of
+from analysis.nacl_classes import NaclPairs
 
 __all__ = ["PortClass", "AllPairs", "all_pairs", "port_classes"]
 
@@ -55,6 +63,13 @@ def port_classes(eg: EnvGraph, proto: str = "tcp") -> list[PortClass]:
         for r in refs:
             if r.protocol in (proto, "all"):
                 cuts.update((r.ports[0], r.ports[1] + 1))
+    vpcs = set(eg.vpc_net)
+    for nacl in eg.model.nacls:
+        if nacl.vpc in vpcs:
+            for r in nacl.rules:
+                if r.protocol in (proto, "all"):
+                    lo, hi = ports_of(r.port)
+                    cuts.update((lo, hi + 1))
     b = sorted(cuts)
     return [PortClass(proto, b[i], b[i + 1] - 1) for i in range(len(b) - 1)]
 
@@ -121,18 +136,19 @@ def _route_ok(eg: EnvGraph, s: Eni, d: Eni) -> bool:
 
 def all_pairs(eg: EnvGraph, proto: str = "tcp") -> AllPairs:
     """Every interface pair's reachability on every port class (see the module docstring)."""
-    if eg.nacl_of:
-        raise NotImplementedError("the class engine models the default NACL only; use analysis.matrix")
     with no_gc():
         return _all_pairs(eg, proto)
 
 
 def _all_pairs(eg: EnvGraph, proto: str) -> AllPairs:
+    nacls = NaclPairs(eg, proto) if eg.nacl_of else None
+    eph = {n: nacls.eph(n) for n in eg.enis} if nacls else {}
     enis = sorted((e for es in eg.enis.values() for e in es if e.sgs),
-                  key=lambda e: (e.sgs, e.subnet, e.node))
+                  key=lambda e: (e.sgs, e.subnet, eph.get(e.node, (0, 0)), e.node))
     classes: list[tuple[tuple[str, ...], str, int, int]] = []
     for i, e in enumerate(enis):
-        if classes and classes[-1][0] == e.sgs and classes[-1][1] == e.subnet:
+        prev = enis[classes[-1][2]] if classes else None
+        if prev is not None and prev.sgs == e.sgs and prev.subnet == e.subnet and eph.get(prev.node) == eph.get(e.node):
             sgs, sub, start, size = classes[-1]
             classes[-1] = (sgs, sub, start, size + 1)
         else:
@@ -163,6 +179,11 @@ def _all_pairs(eg: EnvGraph, proto: str) -> AllPairs:
             if group_ok[(group_of[ssub], group_of[dsub])]:
                 m |= smask
         routable[dsub] = m
+    src_mask: dict[tuple[str, tuple[int, int]], int] = {}
+    if nacls is not None:  # sources by (subnet, ephemeral range): the NACL decision's inputs
+        for c, (_, sub, start, _) in enumerate(classes):
+            k = (sub, eph[enis[start].node])
+            src_mask[k] = src_mask.get(k, 0) | cmask[c]
     # peers: which subnets each CIDR contains; CIDRs keyed by text (cheap to hash)
     nets: dict[str, Net] = {sub: eg.subnet_net[sub] for sub in subnet_mask}
     all_cidrs = {str(r.peer_net): r.peer_net for refs in eg.rules.values() for r in refs if r.peer_net is not None}
@@ -196,6 +217,7 @@ def _all_pairs(eg: EnvGraph, proto: str) -> AllPairs:
                 in_sg[g] = in_sg.get(g, 0) | sg_members.get(peer_sg, 0)
         if not (out_cidr or out_sg) or not (in_cidr or in_sg):
             continue
+        reach_of = routable if nacls is None else _nacl_routable(nacls, pc.lo, src_mask, routable, group_ok, group_of)
         count = 0
         for c, (sgs, sub, start, size) in enumerate(classes):
             vm = vpc_mask[enis[start].vpc]
@@ -210,12 +232,25 @@ def _all_pairs(eg: EnvGraph, proto: str) -> AllPairs:
             same = 0
             for g in sgs:
                 same |= out_sg.get(g, 0)
-            ok = (egress | (same & vm)) & ingress & routable[sub]
+            ok = (egress | (same & vm)) & ingress & reach_of[sub]
             if ok:
                 out.masks[(pi, c)] = ok
                 count += ok.bit_count() * size
         if count:
             out.pairs[pc] = count
+    return out
+
+
+def _nacl_routable(nacls: NaclPairs, port: int, src_mask: dict, routable: dict[str, int], group_ok: dict,
+                   group_of: dict) -> dict[str, int]:
+    """Per destination subnet, the sources that are routable *and* pass every NACL crossing on ``port``."""
+    out = {}
+    for dsub, allowed in routable.items():
+        m = 0
+        for (ssub, eph), smask in src_mask.items():
+            if smask & allowed and group_ok[(group_of[ssub], group_of[dsub])] and nacls.ok(port, ssub, eph, dsub):
+                m |= smask
+        out[dsub] = m
     return out
 
 

@@ -10,6 +10,8 @@ Run: ``python -m bench.bench_reach`` (from the project root). Prints
   TCP port class, :mod:`analysis.classes`), peak memory of build + all-pairs
   (``tracemalloc``, in a separate run because tracing slows Python), classes, port classes,
   reachable interface pairs, and the time ratio per doubling of N;
+* the 5k and 10k models again with NACLs on 70% of the subnets (``nacls=0.7``: deny rules,
+  complete, partial or missing reply rules), which the class engine evaluates per subnet pair;
 * a naive baseline in the same run: one point query per interface pair per port (the
   distinct ports of the rules, one per range) on a small N, extrapolated quadratically to
   10k interfaces.
@@ -53,9 +55,9 @@ def seed_latency() -> tuple[float, float, int]:
     return statistics.median(times) * 1000, max(times) * 1000, len(times)
 
 
-def scale(n: int, repeat: int = 3) -> dict:
+def scale(n: int, repeat: int = 3, nacls: float = 0.0) -> dict:
     """Best of ``repeat`` timings (graph build, all-pairs), then one traced run for peak memory."""
-    model = synth_model(n, vpcs=VPCS, seed=1)
+    model = synth_model(n, vpcs=VPCS, seed=1, nacls=nacls)
     best = None
     for _ in range(repeat):
         gc.collect()
@@ -73,7 +75,7 @@ def scale(n: int, repeat: int = 3) -> dict:
     ap = all_pairs(eg)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"n": n, "sgs": len(model.security_groups), "build": t1 - t0, "pairs_time": t2 - t1,
+    return {"n": n, "nacls": nacls, "sgs": len(model.security_groups), "build": t1 - t0, "pairs_time": t2 - t1,
             "total": t2 - t0, "peak_mib": peak / 2**20, "classes": ap.n_classes, "port_classes": len(ap.ports),
             "reachable_pairs": ap.total_pairs}
 
@@ -98,13 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seed single query: median {med:.2f} ms, max {worst:.2f} ms over {count} queries (target < 50 ms)")
     sizes = [1000, 2000, 5000, 10000] + ([20000] if "--big" in argv else [])
     rows = [scale(n) for n in sizes]
-    print(f"{'interfaces':>10} {'SGs':>5} {'classes':>7} {'ports':>5} {'build s':>8} {'pairs s':>8} {'total s':>8} "
+    nacl_rows = [scale(n, nacls=0.7) for n in (5000, 10000)]
+    print(f"{'interfaces':>10} {'NACL':>4} {'SGs':>5} {'classes':>7} {'ports':>5} {'build s':>8} {'pairs s':>8} {'total s':>8} "
           f"{'peak MiB':>9} {'reach pairs':>12} {'x/doubling':>10}")
-    for prev, r in zip([None] + rows, rows):
+    for prev, r in zip([None] + rows[:-1] + [None] + nacl_rows[:-1], rows + nacl_rows):
         ratio = ""
         if prev is not None and r["n"] == 2 * prev["n"]:
             ratio = f"{r['total'] / prev['total']:.2f}"
-        print(f"{r['n']:>10} {r['sgs']:>5} {r['classes']:>7} {r['port_classes']:>5} {r['build']:>8.2f} "
+        print(f"{r['n']:>10} {'yes' if r['nacls'] else 'no':>4} {r['sgs']:>5} {r['classes']:>7} {r['port_classes']:>5} "
+              f"{r['build']:>8.2f} "
               f"{r['pairs_time']:>8.2f} {r['total']:>8.2f} {r['peak_mib']:>9.1f} {r['reachable_pairs']:>12} {ratio:>10}")
     secs, n = naive()
     per = secs / (n * (n - 1))

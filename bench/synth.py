@@ -7,7 +7,10 @@ route or a propagation, and some attachments cover one AZ only, so that verdicts
 ``ecs-service`` node per task = one interface) spread over 1-3 subnets of a VPC, with the
 service's role SG and sometimes the VPC's shared SG, and about one security group per ten
 interfaces with rules drawn from a small port pool and ranges, referencing CIDRs,
-named CIDRs and other SGs. Deterministic for a given seed.
+named CIDRs and other SGs. With ``nacls`` > 0, that fraction of each VPC's subnets share
+one NACL per VPC with a few numbered deny rules before broad allows, and reply
+(ephemeral) rules that are sometimes complete, partial or missing. Deterministic for a
+given seed (``nacls=0`` gives exactly the models of earlier versions).
 
 >>> m = synth_model(interfaces=200, seed=1)
 >>> sum(1 for n in m.nodes if n.kind.value == "ecs-service")
@@ -21,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from model.schema import (Account, Document, Environment, Model, NamedCidr, Node, Placement, Region, RouteTable,
-                          Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
+from model.schema import (Account, Document, Environment, Model, Nacl, NaclRule, NamedCidr, Node, Placement, Region,
+                          RouteTable, Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
 
 __all__ = ["synth_model"]
 
@@ -50,7 +53,7 @@ def _rule(rng: random.Random, direction: str, sg_ids: list[str], vpc_cidrs: list
 
 
 def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc: int = 4,
-                sg_ratio: float = 0.1, rules_per_sg: int = 6, seed: int = 0) -> Model:
+                sg_ratio: float = 0.1, rules_per_sg: int = 6, seed: int = 0, nacls: float = 0.0) -> Model:
     """A model with about ``interfaces`` interfaces and ``interfaces * sg_ratio`` security groups."""
     rng = random.Random(seed)
     env = "syn"
@@ -101,6 +104,7 @@ def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc
                               security_groups=tuple(sorted(set(groups))), at={env: Placement(subnets=(sub,))}))
         made += tasks
         k += 1
+    acls = _nacls(rng, vpc_list, by_vpc, vpc_cidrs, nacls) if nacls > 0 else ()
     return Model(
         document=Document(title="synthetic", version="0", status="-", created=dt.date(2026, 1, 1)),
         environments=(Environment(id=env, name="synthetic", short="SYN", role="production", section=1),),
@@ -111,5 +115,32 @@ def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc
         security_groups=tuple(sgs), route_tables=tuple(rts),
         tgw_route_tables=(TgwRouteTable(id="tgw-rt", env=env, tgw="tgw", name="tgw-rt", associations=tuple(attachments),
                                         propagations=props),),
-        nodes=tuple(nodes),
+        nodes=tuple(nodes), nacls=acls,
     )
+
+
+def _nacls(rng: random.Random, vpcs, by_vpc: dict[str, list[str]], cidrs: list[str], share: float) -> tuple[Nacl, ...]:
+    out = []
+    for v in vpcs:
+        subs = tuple(s for s in by_vpc[v.id] if rng.random() < share)
+        if not subs:
+            continue
+        rules = []
+        for direction, number in (("inbound", 50), ("outbound", 60)):
+            if rng.random() < 0.6:
+                rules.append(NaclRule(number=number, direction=direction, protocol="tcp", port=rng.choice(PORTS),
+                                      cidr=rng.choice(cidrs), action="deny"))
+        rules.append(NaclRule(number=100, direction="inbound", protocol="tcp", cidr="10.0.0.0/8", action="allow",
+                              port=None if rng.random() < 0.7 else {"from": 0, "to": 32767}))
+        reply = rng.random()
+        if reply < 0.5:
+            rules.append(NaclRule(number=100, direction="outbound", protocol="all", cidr="10.0.0.0/8", action="allow"))
+        else:
+            rules.append(NaclRule(number=100, direction="outbound", protocol="tcp", cidr="10.0.0.0/8", action="allow",
+                                  port={"from": 0, "to": 32767}))
+            if reply < 0.8:  # complete (Linux) or partial reply range; else none
+                lo = 32768 if reply < 0.65 else 40000
+                rules.append(NaclRule(number=110, direction="outbound", protocol="tcp", cidr="10.0.0.0/8",
+                                      action="allow", port={"from": lo, "to": 65535}))
+        out.append(Nacl(id=f"{v.id}-acl", vpc=v.id, subnets=subs, rules=tuple(rules)))
+    return tuple(out)

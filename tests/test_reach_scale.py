@@ -14,13 +14,15 @@ from analysis.reach import reach
 from bench.synth import synth_model
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_class_engine_agrees_with_point_queries(seed):
-    eg = build_graph(synth_model(240, vpcs=4, subnets_per_vpc=3, seed=seed), "syn")
+@pytest.mark.parametrize("seed,nacls", [(0, 0.0), (1, 0.0), (2, 0.0), (0, 0.7), (1, 0.7), (5, 1.0)])
+def test_class_engine_agrees_with_point_queries(seed, nacls):
+    eg = build_graph(synth_model(240, vpcs=4, subnets_per_vpc=3, seed=seed, nacls=nacls), "syn")
+    assert bool(eg.nacl_of) == (nacls > 0)
     ap = all_pairs(eg)
     rng = random.Random(seed)
-    ports = [22, 80, 443, 1500, 3000, 5432, 6379, 8080, 8500, 9999, 31000]
+    ports = [22, 80, 443, 1500, 3000, 5432, 6379, 8080, 8500, 9999, 31000, 40000]
     checked = agree = 0
+    nacl_codes = set()
     for _ in range(600):
         i, j = rng.randrange(ap.n_interfaces), rng.randrange(ap.n_interfaces)
         s, d = ap.enis[i], ap.enis[j]
@@ -28,8 +30,21 @@ def test_class_engine_agrees_with_point_queries(seed):
             continue
         p = rng.choice(ports)
         checked += 1
-        agree += ap.reachable(i, j, p) == (reach(eg, s.node, d.node, p).verdict == "reachable")
+        r = reach(eg, s.node, d.node, p)
+        nacl_codes |= {c for c in r.codes if c.startswith("NACL") or c == "NO_RETURN_PATH"}
+        agree += ap.reachable(i, j, p) == (r.verdict == "reachable")
     assert checked > 500 and agree == checked
+    if nacls:
+        assert nacl_codes, "the synthetic NACLs should block some pairs"
+
+
+def test_nacl_rule_boundaries_cut_port_classes():
+    m = synth_model(200, vpcs=2, subnets_per_vpc=2, nacls=1.0, seed=0)  # has a 40000-65535 reply rule
+    cuts = {p.lo for p in port_classes(build_graph(m, "syn"))}
+    without = {p.lo for p in port_classes(build_graph(m.model_copy(update={"nacls": ()}), "syn"))}
+    bounds = {b for n in m.nacls for r in n.rules if r.port is not None
+              for b in ((r.port, r.port + 1) if isinstance(r.port, int) else (r.port.start, r.port.end + 1))}
+    assert bounds - {65536} <= cuts and 40000 in cuts - without
 
 
 def test_port_classes_partition_the_port_space():
