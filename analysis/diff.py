@@ -3,7 +3,13 @@
 Configuration (:class:`ConfigDiff`): VPCs matched by ``role``; subnets by name within the
 VPC role; nodes by id (placement label, subnets by name, Fargate/RDS/batch specs, SGs);
 security groups by id and their rules *as they apply* in each environment (named CIDRs
-resolved per environment). ``change`` is ``only-from``, ``only-to`` or ``changed``.
+resolved per environment); route tables matched by VPC role and the names of their
+associated subnets, each route by its destination (a named CIDR by its name, showing the
+value) with its target (``route``); TGW route tables by name (``tgw-route``, propagations
+included); NACLs by VPC role and subnet names, each rule by direction and number
+(``nacl-rule``). Kind ``migration`` repeats every row of the migration table
+(:func:`model.migration.migration_rows`, section 9) whose values differ, so the diff never
+says less than the approved document. ``change`` is ``only-from``, ``only-to`` or ``changed``.
 
 Reachability (:class:`ReachDiff`): every (source, target, port) whose verdict changes.
 Sources are actors matched by ``persona`` (the POC developer plays the city staff) and
@@ -28,6 +34,7 @@ from analysis.intents import as_source
 from analysis.matrix import exposure_targets, relevant_ports
 from analysis.reach import reach, sources
 from model.index import ModelIndex
+from model.migration import migration_rows
 
 __all__ = ["ConfigDiff", "ReachDiff", "EnvDiff", "diff"]
 
@@ -114,6 +121,81 @@ def _sg_rules(eg: EnvGraph) -> dict[str, str]:
     return out
 
 
+def _tables(eg: EnvGraph, items) -> dict[str, tuple[str, frozenset[str], frozenset[str]]]:
+    """id -> (VPC role, associated subnet names, their tiers) for route tables or NACLs of this environment."""
+    ix = eg.ix
+    return {x.id: (ix.vpcs[x.vpc].role, frozenset(ix.subnets[s].name for s in x.subnets if s in ix.subnets),
+                   frozenset(ix.subnets[s].tier for s in x.subnets if s in ix.subnets))
+            for x in items if x.vpc in eg.vpc_net}
+
+
+def _keys(a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Match tables of two environments: same VPC role, most associated subnet names in common
+    (then, for environments that name subnets differently, most subnet tiers in common).
+
+    A matched table takes the key of its match in ``a`` (``role:names`` as in ``a``), so a
+    table that gained a subnet (DB 1 -> DB 1 + DB 2) is still compared route by route.
+    """
+    def key(role, names, _tiers=None):
+        return f"{role}:{'+'.join(sorted(names)) or '（関連付けなし）'}"
+    ka = {i: key(*v) for i, v in a.items()}
+    kb: dict[str, str] = {}
+    taken: set[str] = set()
+    for i, (role, names, tiers) in sorted(b.items(), key=lambda kv: key(*kv[1])):
+        cands = [(len(names & n2), len(tiers & t2), ka[j]) for j, (r2, n2, t2) in sorted(a.items())
+                 if r2 == role and ka[j] not in taken]
+        best = max(cands, key=lambda c: (c[0], c[1]), default=(0, 0, None))
+        kb[i] = best[2] if best[0] or best[1] else key(role, names)
+        taken.add(kb[i])
+    return ka, kb
+
+
+def _assoc(eg: EnvGraph, tables: dict, keys: dict[str, str]) -> dict[str, str]:
+    return {keys[i]: ", ".join(sorted(names)) for i, (_, names, _) in tables.items()}
+
+
+def _routes(eg: EnvGraph, keys: dict[str, str]) -> dict[str, str]:
+    """Routes keyed by ``table-key destination`` -> target (a named CIDR keyed by name, valued per environment)."""
+    out = {}
+    for rt in eg.model.route_tables:
+        if rt.id not in keys:
+            continue
+        for r in rt.routes:
+            if r.destination:
+                out[f"{keys[rt.id]} {r.destination}"] = r.target
+            else:  # a named CIDR: one row per name, its value per environment shown with the target
+                out[f"{keys[rt.id]} {r.named}"] = f"{r.target}（{eg.named(r.named) or '未定義'}）"
+        if not any(r.target == "local" for r in rt.routes):
+            out[f"{keys[rt.id]} {eg.vpc_net[rt.vpc]}"] = "local"
+    tgw = [rt for rt in eg.model.tgw_route_tables if rt.env == eg.env]
+    for rt in tgw:
+        k = f"TGW:{rt.tgw}" + (f":{rt.name}" if sum(x.tgw == rt.tgw for x in tgw) > 1 else "")
+        for r in rt.routes:
+            out[f"{k} {r.destination}"] = "blackhole" if r.blackhole else (r.attachment or "?")
+        for a in rt.associations:
+            out[f"{k} association {a}"] = "associated"
+        for a in rt.propagations:
+            out[f"{k} propagation {a}"] = "propagated"
+    return out
+
+
+def _nacl_rules(eg: EnvGraph, keys: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for n in eg.model.nacls:
+        if n.id not in keys:
+            continue
+        key = keys[n.id]
+        for r in n.rules:
+            port = "all" if r.port is None else (str(r.port) if isinstance(r.port, int) else f"{r.port.start}-{r.port.end}")
+            out[f"{key} {r.direction} #{r.number}"] = f"{r.action} {r.protocol}/{port} {r.cidr}"
+    return out
+
+
+def _migration(ix: ModelIndex, a: str, b: str) -> list[ConfigDiff]:
+    return [ConfigDiff("migration", r.item, "changed", r.before, r.after)
+            for r in migration_rows(ix, a, b) if r.before != r.after]
+
+
 def _source_keys(eg: EnvGraph) -> dict[str, str]:
     keys: dict[str, str] = {}
     for s in sources(eg):
@@ -133,11 +215,19 @@ def diff(model, from_env: str, to_env: str) -> EnvDiff:
     src = as_source(model)
     ix = ModelIndex(src.model)
     a, b = build_graph(ix, from_env, src), build_graph(ix, to_env, src)
+    rta, rtb = _tables(a, ix.model.route_tables), _tables(b, ix.model.route_tables)
+    na, nb = _tables(a, ix.model.nacls), _tables(b, ix.model.nacls)
+    (rka, rkb), (nka, nkb) = _keys(rta, rtb), _keys(na, nb)
     config = (_pair("vpc", _vpcs(ix, from_env), _vpcs(ix, to_env))
               + _pair("subnet", _subnets(ix, from_env), _subnets(ix, to_env))
               + _pair("node", _nodes(ix, from_env), _nodes(ix, to_env))
               + _pair("security-group", {g.id: g.name for g in ix.sgs_in(from_env)}, {g.id: g.name for g in ix.sgs_in(to_env)})
-              + _pair("sg-rule", _sg_rules(a), _sg_rules(b)))
+              + _pair("sg-rule", _sg_rules(a), _sg_rules(b))
+              + _pair("route-table", _assoc(a, rta, rka), _assoc(b, rtb, rkb))
+              + _pair("route", _routes(a, rka), _routes(b, rkb))
+              + _pair("nacl", _assoc(a, na, nka), _assoc(b, nb, nkb))
+              + _pair("nacl-rule", _nacl_rules(a, nka), _nacl_rules(b, nkb))
+              + _migration(ix, from_env, to_env))
     ka, kb = _source_keys(a), _source_keys(b)
     ta, tb = set(exposure_targets(a)), set(exposure_targets(b))
     ports = sorted(set(relevant_ports(a)) | set(relevant_ports(b)))

@@ -1,0 +1,58 @@
+"""``archdoc diff`` configuration part: route tables, NACLs and the migration table's rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.diff import diff
+from analysis.loading import load
+from model.index import ModelIndex
+from model.migration import migration_rows
+from model.schema import Route
+
+SRC = load()
+MINI = load(Path(__file__).parent / "fixtures" / "good" / "mini")
+
+
+def _keys(d):
+    return {(c.kind, c.key, c.change) for c in d.config}
+
+
+def test_every_migration_difference_is_in_the_diff():
+    for src, a, b in ((SRC, "poc", "prod"), (MINI, "stg", "live")):
+        d = diff(src, a, b)
+        got = {(c.key, c.from_value, c.to_value) for c in d.config if c.kind == "migration"}
+        want = {(r.item, r.before, r.after) for r in migration_rows(ModelIndex(src.model), a, b) if r.before != r.after}
+        assert want and got == want
+
+
+def test_seed_route_tables_are_matched_by_role_and_subnet_names():
+    keys = _keys(diff(SRC, "poc", "prod"))
+    # prod routes the city staff's on-premises network to the TGW instead of the shared VPC
+    assert ("route", "app:Private Subnet App 1 192.168.0.0/16", "only-to") in keys
+    assert ("route", "app:Private Subnet App 1 10.0.0.0/16", "only-from") in keys
+    # the DB route table gains Private Subnet DB 2 and is still compared as one table
+    assert ("route-table", "app:Private Subnet DB 1", "changed") in keys
+    assert not any(k[1].startswith("app:Private Subnet DB 1+") for k in keys)
+    assert ("route", "TGW:tgw propagation dx-gateway", "only-to") in keys
+
+
+def test_changed_route_target_is_reported():
+    m = SRC.model
+    i = next(i for i, rt in enumerate(m.route_tables) if "prod-private-app-1" in rt.subnets)
+    rt = m.route_tables[i]
+    routes = tuple(Route(destination=r.destination, named=r.named, target="tgw") if r.destination == "0.0.0.0/0" else r
+                   for r in rt.routes)
+    tables = m.route_tables[:i] + (rt.model_copy(update={"routes": routes}),) + m.route_tables[i + 1:]
+    d = diff(m.model_copy(update={"route_tables": tables}), "poc", "prod")
+    row = next(c for c in d.config if c.kind == "route" and c.key == "app:Private Subnet App 1 0.0.0.0/0")
+    assert (row.change, row.to_value) == ("changed", "tgw")
+
+
+def test_mini_named_route_and_nacl_rules():
+    d = diff(MINI, "stg", "live")
+    rows = {(c.kind, c.key): c for c in d.config}
+    r = rows[("route", "app:stg-app-a+stg-db-a+stg-db-c vpc-cidr")]
+    assert (r.from_value, r.to_value) == ("local（10.10.0.0/16）", "local（10.20.0.0/16）")
+    assert rows[("nacl-rule", "app:live-db-a+live-db-c inbound #100")].to_value == "allow tcp/5432 10.20.10.0/23"
+    assert d == diff(MINI, "stg", "live")
