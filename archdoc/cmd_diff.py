@@ -17,12 +17,15 @@ with the reason).
                 "from_source": str, "to_source": str,   # the actor/node used on each side
                 "from_verdict": str, "to_verdict": str,
                 "from_reason": str, "to_reason": str}]}
+
+Errors go to stderr (``archdoc diff: message``; a model error as ``path:line:col: CODE
+message`` lines); with ``--json`` stdout also gets
+``{"error": str, "suggestions": [str], "problems": [str]}``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 
 __all__ = ["run_diff", "format_diff"]
 
@@ -37,6 +40,8 @@ def format_diff(d) -> str:
             lines.append(f"  ~ {c.kind} {c.key}: {c.from_value} → {c.to_value}")
         else:
             lines.append(f"  {_MARK[c.change]} {c.kind} {c.key}: {c.from_value or c.to_value}")
+    if not d.config:
+        lines.append("  （なし）")
     lines.append(f"到達性の差分（{d.from_env} → {d.to_env}）:")
     for r in d.reach:
         lines.append(f"  {r.source} → {r.target}:{r.port}  {_VJA[r.from_verdict]} {r.from_verdict} → "
@@ -50,17 +55,16 @@ def format_diff(d) -> str:
 
 def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:
     from analysis.diff import diff
-    from archdoc.common import load_source, unknown_env
+    from archdoc.common import fail, load_source, unknown_env
 
-    src = load_source(model_path)
+    src = load_source(model_path, as_json=as_json)
     if src is None:
         return 2
     envs = [e.id for e in src.model.environments]
     for e in (from_env, to_env):
         bad = unknown_env(e, envs)
         if bad:
-            print(bad[0], file=sys.stderr)
-            return 2
+            return fail("diff", bad[0], bad[1], as_json)
     d = diff(src, from_env, to_env)
     print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2) if as_json else format_diff(d))
     return 0

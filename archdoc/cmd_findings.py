@@ -12,12 +12,15 @@ Text output: one block per environment, one line per finding
     {"summary": {"error": int, "warning": int, "info": int},
      "findings": [{"env": str, "severity": "error"|"warning"|"info", "code": str,
                    "resources": [str], "message": str, "location": str|null, "fix": str}]}
+
+Errors go to stderr (``archdoc findings: message``; a model error as ``path:line:col: CODE
+message`` lines); with ``--json`` stdout also gets
+``{"error": str, "suggestions": [str], "problems": [str]}``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 
 __all__ = ["run_findings", "format_findings"]
 
@@ -45,15 +48,14 @@ def format_findings(rows) -> str:
 def run_findings(env: str | None = None, as_json: bool = False, model_path=None) -> int:
     """Print the findings; returns 0 (a report), or 2 on a model error / unknown environment."""
     from analysis.findings import findings, summary
-    from archdoc.common import load_source, unknown_env
+    from archdoc.common import fail, load_source, unknown_env
 
-    src = load_source(model_path)
+    src = load_source(model_path, as_json=as_json)
     if src is None:
         return 2
     bad = unknown_env(env, [e.id for e in src.model.environments])
     if bad:
-        print(bad[0], file=sys.stderr)
-        return 2
+        return fail("findings", bad[0], bad[1], as_json)
     rows = findings(src, env)
     if as_json:
         print(json.dumps({"summary": summary(rows), "findings": [f.to_dict() for f in rows]},

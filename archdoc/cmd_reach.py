@@ -1,4 +1,4 @@
-"""``archdoc reach ENV SOURCE TARGET PORT [--protocol tcp] [--json]``: one reachability query.
+"""``archdoc reach --env ENV --from SRC --to DST --port N [--protocol tcp|udp] [--json]``: one reachability query.
 
 Exit status:
 
@@ -20,7 +20,11 @@ where it is written), then every blocker with its code and the ``file:line`` to 
                    "conditional": bool}],
      "notes": [str]}          # assumption flags, e.g. ASSUMED_DEFAULT_NACL
 
-On errors with ``--json``: ``{"error": str, "suggestions": [str]}``.
+Errors (unknown environment, source or target, a model error) always go to stderr as
+``archdoc reach: message`` (model errors as ``path:line:col: CODE message`` lines); with
+``--json`` stdout *also* gets ``{"error": str, "suggestions": [str], "problems": [str]}``
+(``problems``: the model's problem lines, empty otherwise), so a pipe into a JSON tool
+still reads JSON. Usage errors (a port outside 0-65535, a missing flag) are argparse's.
 """
 
 from __future__ import annotations
@@ -57,12 +61,22 @@ def format_result(r: ReachResult) -> str:
     return "\n".join(lines)
 
 
-def _fail(msg: str, suggestions: list[str], as_json: bool) -> int:
-    if as_json:
-        print(json.dumps({"error": msg, "suggestions": suggestions}, ensure_ascii=False))
+_WHAT = {"送信元": "source", "宛先": "target"}
+
+
+def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
+    """An English message (with did-you-mean) for :class:`analysis.reach.UnknownEndpoint`."""
+    what = _WHAT.get(exc.what, exc.what)
+    close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
+    known = {n.id for n in model.nodes} | {a.id for a in model.actors}
+    if exc.name in known:
+        msg = f"'{exc.name}' cannot be a {what} in environment {exc.env} (not a network endpoint there)"
     else:
-        print(msg, file=sys.stderr)
-    return 2
+        msg = f"unknown {what} '{exc.name}' in environment {exc.env}"
+    if close:
+        msg += f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    msg += f"; {what}s in {exc.env}: {', '.join(exc.choices) or 'none'}"
+    return msg, close or list(exc.choices)
 
 
 def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tcp",
@@ -70,23 +84,23 @@ def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tc
     """Run one query and print it; returns the exit status documented above."""
     from analysis.graph import build_graph
     from analysis.reach import UnknownEndpoint, reach
-    from archdoc.common import load_source, unknown_env
+    from archdoc.common import fail, load_source, unknown_env
 
-    src = load_source(model_path)
+    src = load_source(model_path, as_json=as_json)
     if src is None:
         return 2
     bad = unknown_env(env, [e.id for e in src.model.environments])
     if bad:
-        return _fail(bad[0], bad[1], as_json)
+        return fail("reach", bad[0], bad[1], as_json)
     if protocol not in ("tcp", "udp"):
-        return _fail(f"プロトコル '{protocol}' は扱えない（tcp / udp）", ["tcp", "udp"], as_json)
+        return fail("reach", f"unknown protocol '{protocol}' (use tcp or udp)", ["tcp", "udp"], as_json)
     if not 0 <= int(port) <= 65535:
-        return _fail(f"ポート {port} は範囲外（0–65535）", [], as_json)
+        return fail("reach", f"port {port} is out of range (0-65535)", [], as_json)
     try:
         r = reach(build_graph(src, env), source, target, int(port), protocol)
     except UnknownEndpoint as exc:
-        close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
-        return _fail(str(exc), close or exc.choices, as_json)
+        msg, suggestions = _unknown_endpoint(exc, src.model)
+        return fail("reach", msg, suggestions, as_json)
     if as_json:
         print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
     else:

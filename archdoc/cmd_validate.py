@@ -1,9 +1,10 @@
 """``archdoc validate`` and ``archdoc schema``: the command-line face of :mod:`model.loader`.
 
-The lead's ``archdoc.cli`` dispatches here. Validation must behave well on *any*
-input (CI runs it on pull requests), so it never lets a traceback escape: model
-problems go to stderr as ``path:line:col: CODE message`` and the exit code is 2;
-an unexpected exception is reported as an internal error, also with exit code 2.
+``archdoc.cli`` dispatches here. Validation must behave well on *any* input (CI runs it
+on pull requests), so it never lets a traceback escape: model problems go to stderr as
+``path:line:col: CODE message`` and the exit code is 2; an unexpected exception is
+reported as one ``E099`` line, also with exit code 2 (see :func:`archdoc.common.load_checked`,
+which every verb uses, so they all print a model error the same way).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 
-from model.errors import ModelError
 from model.loader import load_model
 from model.schema import Model
 
@@ -20,19 +20,10 @@ __all__ = ["run_validate", "run_schema", "schema_text"]
 
 def run_validate(model_path: str | None) -> int:
     """Validate the model at ``model_path`` (None: the bundled model); 0 if valid, else 2."""
-    try:
-        loaded = load_model(model_path)
-    except ModelError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 2
-    except RecursionError:
-        print(f"{model_path or 'model'}:0:0: E099 internal error: recursion too deep (a bug in archdoc)",
-              file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a bug, but the user still gets one line and exit 2
-        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        print(f"{model_path or 'model'}:0:0: E099 internal error: {detail} (a bug in archdoc)", file=sys.stderr)
+    from archdoc.common import load_checked
+
+    loaded = load_checked(model_path, load_model)
+    if loaded is None:
         return 2
     m = loaded.model
     print(f"OK: model valid ({len(loaded.files)} files, {len(m.nodes)} nodes, {len(m.flows)} flows)")
