@@ -2,8 +2,9 @@
 
 Teams paste Mermaid into issues, wikis and slides where our PNGs would go stale; exporting
 from the same selection as the images (:func:`render.view_select.select_view`) keeps them
-identical in content. Prints to stdout (every view, or one) or writes ``<out>/<view>.mmd``.
-Exit 0 on success, 2 on a usage or model error (unknown view with a did-you-mean).
+identical in content. Prints to stdout (every view, or one) or writes ``<out>/<view>.mmd``
+(then stdout gets one ``wrote N Mermaid file(s) to DIR`` line). Exit 0 on success, 2 on a
+usage or model error (unknown view with a did-you-mean; errors on stderr).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.errors import ModelError
 from model.index import ModelIndex
 from model.loader import load_model
 from model.schema_messages import did_you_mean
@@ -43,17 +43,15 @@ def export_texts(model, fmt: str = "mermaid", view: str | None = None) -> dict[s
 def run_export(fmt: str, view: str | None = None, out: str | None = None,
                model_path: str | None = None) -> int:
     """Export views; 0 ok, 2 on an unknown format/view, a model error or an unwritable ``out``."""
-    try:
-        loaded = load_model(model_path)
-    except ModelError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    from archdoc.common import fail, load_checked
+
+    loaded = load_checked(model_path, load_model)
+    if loaded is None:
         return 2
     try:
         texts = export_texts(loaded.model, fmt, view)
     except KeyError as exc:
-        print(f"archdoc export: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return fail("export", exc.args[0])
     if out is None:
         sys.stdout.write("\n".join(texts.values()))
         return 0
@@ -63,7 +61,7 @@ def run_export(fmt: str, view: str | None = None, out: str | None = None,
         for view_id, text in texts.items():
             (folder / f"{view_id}.mmd").write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"archdoc export: cannot write to {folder}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {len(texts)} Mermaid file(s) to {folder}", file=sys.stderr)
+        return fail("export", f"cannot write to {folder}: {exc.strerror or exc} "
+                              "(--out must be a folder you can write to)")
+    print(f"wrote {len(texts)} Mermaid file(s) to {folder}")
     return 0

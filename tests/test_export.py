@@ -124,5 +124,6 @@ def test_writes_one_file_per_view(tmp_path, loaded, capsys):
     assert run_export("mermaid", None, str(tmp_path / "out")) == 0
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == sorted(f"{v.id}.mmd" for v in loaded.model.views)
+    assert capsys.readouterr().out.startswith(f"wrote {len(files)} Mermaid file(s) to ")
     assert run_export("mermaid", "cicd") == 0
     assert capsys.readouterr().out.startswith("%% archdoc view cicd")
