@@ -7,69 +7,156 @@ a violated intent), 2 a usage or model error. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 __all__ = ["main", "build_parser"]
 
 
+_EPILOG = """\
+exit codes: 0 ok, 1 a negative result (unreachable, drift, a violated intent),
+            2 a usage or model error (model problems as path:line:col: CODE message)
+
+examples:
+  archdoc validate
+  archdoc reach --env poc --from business-user --to alb --port 443
+  archdoc findings --env prod --json
+  archdoc diff --from poc --to prod
+  archdoc check && archdoc build
+
+'archdoc VERB --help' explains each verb."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors say how to get help (argparse's own message, plus a pointer)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\nRun '{self.prog} --help' for details.\n")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (an integer 0-65535)") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is out of range (0-65535)")
+    return value
+
+
 def _model_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", metavar="PATH", help="model file or folder (default: the bundled model)")
+    p.add_argument("--model", metavar="PATH",
+                   help="model YAML file or folder of *.yaml files (default: the bundled model/data)")
+
+
+def _json_arg(p: argparse.ArgumentParser, shape: str) -> None:
+    p.add_argument("--json", action="store_true", dest="as_json",
+                   help=f"print one JSON object ({shape}) instead of text; on an error stdout gets "
+                        '{"error", "suggestions", "problems"} and stderr the message')
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="archdoc",
-        description="Architecture as code: one model of the AWS system drives diagrams, pages, "
+        description="Architecture as code: one model of the AWS system drives diagrams, pages,\n"
                     "reachability and the approval PDF.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("validate", help="load and validate the model")
-    _model_arg(p)
-    sub.add_parser("schema", help="print the JSON Schema of the model format")
+    def verb(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=description)
 
-    p = sub.add_parser("build", help="regenerate docs/ (diagrams, pages), build the site and the PDF")
+    p = verb("validate", "load and validate the model",
+             "Load and validate the model; print every problem at once as 'path:line:col: CODE message' "
+             "(codes: see README). Exit 0 valid, 2 invalid.")
     _model_arg(p)
-    p.add_argument("--site-dir", default="site", help="static site output (default: site)")
-    p.add_argument("--docs-dir", default=None, help="generated docs folder (default: docs)")
-    p.add_argument("--no-pdf", action="store_true", help="skip the approval PDF")
+    verb("schema", "print the JSON Schema of the model format",
+         "Print the JSON Schema of the model format (editors use model/archdoc.schema.json for "
+         "completion).")
 
-    p = sub.add_parser("check", help="fail when committed docs drift from the model or an intent breaks")
+    p = verb("build", "regenerate docs/ (diagrams, pages), build the site and the PDF",
+             "Regenerate the generated pages and diagrams, build the MkDocs site and the approval PDF. "
+             "All or nothing: nothing is written unless every step succeeds. Exit 0 ok, 1 a build "
+             "failure, 2 a model or usage error.")
     _model_arg(p)
-    p.add_argument("--docs-dir", default=None, help="docs folder to check (default: docs)")
+    p.add_argument("--site-dir", metavar="DIR", default=None,
+                   help="site output folder (default: the repository's site/ for the bundled model, "
+                        "./site for another model)")
+    p.add_argument("--docs-dir", metavar="DIR", default=None,
+                   help="folder the generated pages and diagrams are written into (default: the "
+                        "repository's docs/ for the bundled model; for another model they are only "
+                        "staged unless this is given)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the approval PDF (much faster)")
+
+    p = verb("check", "fail when committed docs drift from the model or an intent breaks",
+             "Read-only: compare the committed generated docs with what the model produces now and "
+             "evaluate the intents. Exit 0 ok, 1 drift or a violated intent (with the command that "
+             "fixes it), 2 a model or usage error.")
+    _model_arg(p)
+    p.add_argument("--docs-dir", metavar="DIR", default=None,
+                   help="docs folder to check (default: the repository's docs/ for the bundled model, "
+                        "./docs for another model)")
     p.add_argument("--strict", action="store_true", help="known intent violations fail too")
 
-    p = sub.add_parser("reach", help="can SRC reach DST on PORT in ENV, and if not, why")
+    p = verb("reach", "can SRC reach DST on PORT in ENV, and if not, why",
+             "Path analysis of one connection, hop by hop, with the blockers and the file:line to change. "
+             "Exit 0 reachable (or conditional), 1 unreachable, 2 an unknown environment/source/target "
+             "(with did-you-mean) or a model error.")
     _model_arg(p)
-    p.add_argument("--env", required=True)
-    p.add_argument("--from", dest="source", required=True, metavar="SRC")
-    p.add_argument("--to", dest="target", required=True, metavar="DST")
-    p.add_argument("--port", required=True, type=int)
-    p.add_argument("--protocol", default="tcp", choices=["tcp", "udp"])
-    p.add_argument("--json", action="store_true", dest="as_json")
+    p.add_argument("--env", required=True, metavar="ENV", help="environment id, e.g. poc or prod")
+    p.add_argument("--from", dest="source", required=True, metavar="SRC",
+                   help="source: an actor (e.g. business-user) or a node id")
+    p.add_argument("--to", dest="target", required=True, metavar="DST", help="target node id, e.g. alb")
+    p.add_argument("--port", required=True, type=_port, metavar="N", help="destination port, 0-65535")
+    p.add_argument("--protocol", default="tcp", choices=["tcp", "udp"], help="default: tcp")
+    _json_arg(p, "verdict, hops, blockers, notes")
 
-    p = sub.add_parser("findings", help="design review of the model")
+    p = verb("findings", "design review of the model",
+             "Design review: AWS constraints, dead or shadowed rules, violated intents, each with the "
+             "file:line and a fix. A report: exit 0 whatever the findings, 2 a model error or an "
+             "unknown environment.")
     _model_arg(p)
-    p.add_argument("--env")
-    p.add_argument("--json", action="store_true", dest="as_json")
+    p.add_argument("--env", metavar="ENV", help="only this environment (default: all)")
+    _json_arg(p, "summary, findings")
 
-    p = sub.add_parser("diff", help="configuration and reachability differences between environments")
+    p = verb("diff", "configuration and reachability differences between environments",
+             "Configuration and reachability differences between two environments. A report: exit 0, "
+             "2 a model error or an unknown environment.")
     _model_arg(p)
-    p.add_argument("--from", dest="from_env", required=True, metavar="ENV")
-    p.add_argument("--to", dest="to_env", required=True, metavar="ENV")
-    p.add_argument("--json", action="store_true", dest="as_json")
+    p.add_argument("--from", dest="from_env", required=True, metavar="ENV", help="environment id, e.g. poc")
+    p.add_argument("--to", dest="to_env", required=True, metavar="ENV", help="environment id, e.g. prod")
+    _json_arg(p, "from, to, config, reach")
 
-    p = sub.add_parser("export", help="export views in another format")
+    p = verb("export", "export views in another format",
+             "Print every view (or one) as a Mermaid flowchart, or write DIR/<view>.mmd with --out. "
+             "Exit 0 ok, 2 an unknown view (with did-you-mean), an unwritable --out or a model error.")
     _model_arg(p)
-    p.add_argument("--format", required=True, choices=["mermaid"])
-    p.add_argument("--view", help="one view id (default: every view)")
-    p.add_argument("--out", help="output folder (default: print to stdout)")
+    p.add_argument("--format", required=True, choices=["mermaid"], help="output format")
+    p.add_argument("--view", metavar="ID", help="one view id (default: every view)")
+    p.add_argument("--out", metavar="DIR", help="write one file per view into DIR (default: print to stdout)")
 
-    p = sub.add_parser("pdf", help="write the approval PDF")
+    p = verb("pdf", "write the approval PDF",
+             "Write the approval PDF (A4, Japanese) without rebuilding the site; nothing else changes. "
+             "Exit 0 ok, 1 a rendering failure, 2 a model or usage error (an unwritable --out is "
+             "refused before rendering).")
     _model_arg(p)
-    p.add_argument("--out", default="site/archdoc.pdf")
+    p.add_argument("--out", metavar="FILE", default=None,
+                   help="PDF file to write (default: the repository's site/archdoc.pdf for the bundled "
+                        "model, ./site/archdoc.pdf for another model)")
     return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse; an unknown flag is reported by the verb's parser (with the verb's usage)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        owner = subparsers.choices.get(args.verb, parser)
+        owner.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -106,17 +193,27 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Namespace], int] = _dispatch) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(build_parser(), argv)
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
         print("archdoc: interrupted", file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `archdoc schema | head -1`: the reader had enough
+        _silence_stdout()
         return 0
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(f"archdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests capture it)
+        pass
 
 
 if __name__ == "__main__":

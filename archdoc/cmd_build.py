@@ -2,17 +2,55 @@
 
 Exit codes: 0 ok, 2 model or usage error (nothing written), 1 any other failure
 (nothing written either: the build publishes only after every step succeeded).
+
+Progress lines (``[2/5] gather pages ... ok``) go to stdout; a model error is printed like
+every other verb prints it (``path:line:col: CODE message`` lines on stderr), and other
+errors as ``archdoc build: message`` on stderr.
+
+Defaults: for the bundled model, docs/ and site/ are the repository's, wherever the command
+runs; for another model the site goes to ``./site`` and the generated docs are only staged
+(kept only with ``--docs-dir``), so the bundled docs/ are never overwritten by mistake.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+
 from archdoc.build import build
 
-__all__ = ["run_build"]
+__all__ = ["run_build", "default_site"]
+
+_PROBLEM = re.compile(r"^\S.*:\d+:\d+: [A-Z]\d{3} ")
 
 
-def run_build(model_path: str | None = None, site_dir: str = "site", docs_dir: str | None = None,
+def _progress(line: str) -> None:
+    """Step lines to stdout; errors (``error: ...`` and located problems) to stderr."""
+    if line.startswith("error: "):
+        print(f"archdoc build: {line[len('error: '):]}", file=sys.stderr, flush=True)
+    elif _PROBLEM.match(line):
+        print(line, file=sys.stderr, flush=True)
+    else:
+        print(line, flush=True)
+
+
+def default_site(loaded) -> str:
+    """``<repo>/site`` for the bundled model, ``site`` (under the working directory) otherwise."""
+    from archdoc.common import REPO_ROOT, is_bundled
+
+    return os.fspath(REPO_ROOT / "site") if is_bundled(loaded) else "site"
+
+
+def run_build(model_path: str | None = None, site_dir: str | None = None, docs_dir: str | None = None,
               pdf: bool = False) -> int:
     """Build docs and the site from ``model_path`` (default: the bundled model); print progress."""
-    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=lambda line: print(line, flush=True),
-                 pdf=pdf)
+    from archdoc.build import load
+    from archdoc.common import load_checked
+
+    loaded = load_checked(model_path, load)  # a model error reads as in every other verb
+    if loaded is None:
+        return 2
+    if site_dir is None:
+        site_dir = default_site(loaded)
+    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf)

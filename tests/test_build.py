@@ -126,8 +126,9 @@ def test_model_error_writes_nothing_and_is_located(tmp_path, capsys):
     places.write_text(places.read_text(encoding="utf-8").replace("section: 2", "section: two", 1), encoding="utf-8")
     docs, site = tmp_path / "docs", tmp_path / "site"
     assert run_build(str(model), str(site), str(docs)) == 2
-    out = capsys.readouterr().out
-    assert re.search(r"10-places\.yaml:\d+:\d+: E\d{3} ", out), out
+    captured = capsys.readouterr()
+    assert re.search(r"10-places\.yaml:\d+:\d+: E\d{3} ", captured.err), captured
+    assert captured.out == ""
     assert not docs.exists() and not site.exists()
     assert not list(tmp_path.glob(".archdoc-*"))
 
