@@ -116,14 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verb("findings", "design review of the model",
              "Design review: AWS constraints, dead or shadowed rules, violated intents, each with the "
-             "file:line and a fix. A report: exit 0 whatever the findings, 2 a model error or an "
-             "unknown environment.")
+             "file:line and a fix. Exit 0 whatever the findings (a report; 'archdoc check' is the gate), "
+             "2 a model error or an unknown environment.")
     _model_arg(p)
     p.add_argument("--env", metavar="ENV", help="only this environment (default: all)")
     _json_arg(p, "summary, findings")
 
     p = verb("diff", "configuration and reachability differences between environments",
-             "Configuration and reachability differences between two environments. A report: exit 0, "
+             "Configuration and reachability differences between two environments. Exit 0 (a report), "
              "2 a model error or an unknown environment.")
     _model_arg(p)
     p.add_argument("--from", dest="from_env", required=True, metavar="ENV", help="environment id, e.g. poc")
@@ -193,7 +193,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Namespace], int] = _dispatch) -> int:
-    args = _parse(build_parser(), argv)
+    """Run one verb; return its exit code (usage errors and --help too, never SystemExit)."""
+    try:
+        args = _parse(build_parser(), argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2), already printed
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
