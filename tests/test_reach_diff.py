@@ -8,7 +8,7 @@ from analysis.diff import diff
 from analysis.loading import load
 from model.index import ModelIndex
 from model.migration import migration_rows
-from model.schema import Route
+from model.schema import Nacl, NaclRule, Route
 
 SRC = load()
 MINI = load(Path(__file__).parent / "fixtures" / "good" / "mini")
@@ -50,9 +50,11 @@ def test_changed_route_target_is_reported():
 
 
 def test_mini_named_route_and_nacl_rules():
-    d = diff(MINI, "stg", "live")
+    acl = Nacl(id="live-db-nacl", vpc="live-vpc", subnets=("live-db-a", "live-db-c"), rules=(
+        NaclRule(number=100, direction="inbound", protocol="tcp", port=5432, cidr="10.20.10.0/23", action="allow"),))
+    d = diff(MINI.model.model_copy(update={"nacls": (acl,)}), "stg", "live")
     rows = {(c.kind, c.key): c for c in d.config}
     r = rows[("route", "app:stg-app-a+stg-db-a+stg-db-c vpc-cidr")]
     assert (r.from_value, r.to_value) == ("local（10.10.0.0/16）", "local（10.20.0.0/16）")
     assert rows[("nacl-rule", "app:live-db-a+live-db-c inbound #100")].to_value == "allow tcp/5432 10.20.10.0/23"
-    assert d == diff(MINI, "stg", "live")
+    assert ("nacl", "app:live-db-a+live-db-c") in rows

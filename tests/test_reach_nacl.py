@@ -1,13 +1,16 @@
-"""Network ACLs in the point query, derived by hand on the mini model (tests/fixtures/good/mini).
+"""Network ACLs in the point query, derived by hand on the mini model plus one NACL.
 
-The mini model's live DB subnets (10.20.20.0/24, 10.20.21.0/24) carry ``live-db-nacl``:
-rule 100 inbound tcp/5432 from the app subnets 10.20.10.0/23, rule 200 outbound tcp
-32768-60999 (Linux ephemeral) to 10.20.10.0/23, then the implicit deny. Variants are built
-in code with ``model_copy``.
+The test model is the mini fixture (tests/fixtures/good/mini) copied to a temporary folder
+with ``25-nacls.yaml`` added (so blockers carry file:line locations): the live DB subnets
+(10.20.20.0/24, 10.20.21.0/24) get ``live-db-nacl`` - rule 100 inbound tcp/5432 from the
+app subnets 10.20.10.0/23, rule 200 outbound tcp 32768-60999 (Linux ephemeral) to
+10.20.10.0/23, then the implicit deny. Variants are built in code with ``model_copy``.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -17,7 +20,24 @@ from analysis.loading import load
 from analysis.reach import reach
 from model.schema import Nacl, NaclRule, Node, Placement
 
-MINI = load(Path(__file__).parent / "fixtures" / "good" / "mini")
+NACL_YAML = """nacls:
+  - id: live-db-nacl
+    vpc: live-vpc
+    subnets: [live-db-a, live-db-c]
+    rules:
+      - {number: 100, direction: inbound, protocol: tcp, port: 5432, cidr: 10.20.10.0/23, action: allow}
+      - {number: 200, direction: outbound, protocol: tcp, port: {from: 32768, to: 60999}, cidr: 10.20.10.0/23, action: allow}
+"""
+
+
+def _mini_with_nacl() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="archdoc-nacl-")) / "mini"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "good" / "mini", root)
+    (root / "25-nacls.yaml").write_text(NACL_YAML, encoding="utf-8")
+    return root
+
+
+MINI = load(_mini_with_nacl())
 M = MINI.model
 BASE_NACL = M.nacls[0]
 
@@ -51,7 +71,7 @@ def test_fixture_nacl_denies_the_internet_with_implicit_deny():
     r = reach(build_graph(MINI, "live"), "citizen", "db", 5432)
     nacl = [b for b in r.blockers if b.node == "live-db-a" and "live-db-nacl" in b.message]
     assert {b.code for b in nacl} == {"NACL_DENIED", "NO_RETURN_PATH"}
-    assert all("暗黙の拒否" in b.message and b.location.endswith("20-filtering.yaml:60") for b in nacl)
+    assert all("暗黙の拒否" in b.message and b.location.endswith("25-nacls.yaml:2") for b in nacl)
 
 
 def test_lower_numbered_deny_wins_over_allow():
