@@ -21,6 +21,7 @@ from analysis.graph import build_graph
 from analysis.intents import as_source
 from analysis.results import SEVERITIES, Finding
 from analysis.rules_aws import aws_findings
+from analysis.rules_nacl import nacl_findings
 from analysis.rules_flows import (exposure_findings, flow_findings, image_pull_findings, intent_findings,
                                   listener_findings, pipeline_findings)
 from analysis.rules_sg import sg_findings
@@ -44,6 +45,7 @@ def findings(model, env: str | None = None) -> list[Finding]:
         eg = build_graph(ix, e, src)
         out += aws_findings(eg)
         out += sg_findings(eg)
+        out += list(nacl_findings(eg))
         for rule in (flow_findings, listener_findings, image_pull_findings, exposure_findings,
                      intent_findings, pipeline_findings):
             out += list(rule(eg))

@@ -6,7 +6,8 @@
   transit) to a target (the flow's target, or any target when it is transit) passes
   through both ends.
 * ``ALB_LISTENER_NOT_ADMITTED`` (warning) - a listener port that no source reaches.
-* ``FARGATE_IMAGE_PULL_NO_EGRESS`` (error) - an ECS service/task cannot reach ECR on 443.
+* ``FARGATE_IMAGE_PULL_NO_EGRESS`` (error) - an ECS service/task cannot reach ECR on 443
+  (from any of its subnets, or from those of one AZ: ``AZ_DEPENDENT``).
 * ``INTERNET_EXPOSED_UNINTENDED`` (warning) - an internet actor reaches a node port that no
   ``reach`` intent and no drawn flow declares (the intended public ALB is not reported; a
   redirect-only listener exposes nothing).
@@ -89,9 +90,10 @@ def image_pull_findings(eg: EnvGraph) -> Iterator[Finding]:
     for n in eg.ix.nodes_in(eg.env):
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.id in eg.enis:
             r = reach(eg, n.id, ecr, 443)
-            if r.verdict == "unreachable":
+            if r.verdict == "unreachable" or "AZ_DEPENDENT" in r.codes:  # tasks of one AZ cannot start
+                where = "一部のAZの" if r.verdict != "unreachable" else ""
                 yield Finding(eg.env, "error", "FARGATE_IMAGE_PULL_NO_EGRESS", (n.id, ecr),
-                              f"{n.id} からECR（443）に到達できず、イメージを取得できない（{', '.join(r.codes)}）",
+                              f"{where}{n.id} からECR（443）に到達できず、イメージを取得できない（{', '.join(r.codes)}）",
                               r.blockers[0].location if r.blockers else None, "NATへのルートと送信ルール 443 を用意する")
 
 

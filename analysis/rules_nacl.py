@@ -1,0 +1,60 @@
+"""Network ACL constraints and hygiene, one small rule each.
+
+* ``NACL_DUPLICATE_RULE_NUMBER`` (error) - two rules of one NACL share a number in the same
+  direction (AWS rejects the second).
+* ``NACL_SUBNET_MULTIPLE`` (error) - a subnet is associated with more than one NACL (a
+  subnet has exactly one).
+* ``NACL_RULE_SHADOWED`` (info) - an earlier (lower-numbered) rule of the same direction
+  matches everything this rule matches (protocol, ports, CIDR), so it is never evaluated.
+
+>>> from analysis.loading import load
+>>> from analysis.graph import build_graph
+>>> list(nacl_findings(build_graph(load(), "poc")))
+[]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator
+
+from analysis.graph import EnvGraph, net, ports_of
+from analysis.results import Finding
+
+__all__ = ["nacl_findings"]
+
+
+def _covers(a, b) -> bool:
+    (alo, ahi), (blo, bhi) = ports_of(a.port), ports_of(b.port)
+    return (a.protocol in ("all", b.protocol) and alo <= blo and bhi <= ahi
+            and net(b.cidr).subnet_of(net(a.cidr)) if net(a.cidr).version == net(b.cidr).version else False)
+
+
+def nacl_findings(eg: EnvGraph) -> Iterator[Finding]:
+    owners: dict[str, list[str]] = {}
+    for i, n in enumerate(eg.model.nacls):
+        if n.vpc not in eg.vpc_net:
+            continue
+        for s in n.subnets:
+            owners.setdefault(s, []).append(n.id)
+        dup = Counter((r.direction, r.number) for r in n.rules)
+        for (direction, number), count in sorted(dup.items()):
+            if count > 1:
+                yield Finding(eg.env, "error", "NACL_DUPLICATE_RULE_NUMBER", (n.id,),
+                              f"NACL {n.id} の {direction} にルール番号 {number} が {count} 個ある（番号は方向ごとに一意）",
+                              eg.where("nacls", i), "重複する番号を別の番号に振り直す")
+        order = sorted(range(len(n.rules)), key=lambda k: n.rules[k].number)
+        for pos, k in enumerate(order):
+            b = n.rules[k]
+            a = next((n.rules[j] for j in order[:pos] if n.rules[j].direction == b.direction
+                      and n.rules[j].number < b.number and _covers(n.rules[j], b)), None)
+            if a is not None:
+                yield Finding(eg.env, "info", "NACL_RULE_SHADOWED", (n.id,),
+                              f"NACL {n.id} のルール {b.number}（{b.direction} {b.action}）はルール {a.number}（{a.action}）が"
+                              "先に一致するため評価されない", eg.where("nacls", i, "rules", k),
+                              f"ルール {b.number} を削除するか、ルール {a.number} より小さい番号にする")
+    for s, ids in sorted(owners.items()):
+        if len(ids) > 1:
+            yield Finding(eg.env, "error", "NACL_SUBNET_MULTIPLE", (s, *ids),
+                          f"サブネット {s} が複数のNACL（{', '.join(ids)}）に関連付けられている（サブネットのNACLは1つ）",
+                          eg.where_id("nacls", ids[1]), "どちらか一方のNACLの subnets から外す")
