@@ -127,6 +127,9 @@ def render_reach_page(loaded) -> str:
            "モデルのセキュリティグループ・ルートテーブル・TGW・Direct Connect・Client VPN・ALB・WAFから、"
            "誰がどこへ届くかを設計時に計算した結果。ステートフルなSG、最長一致のルート、戻り経路、NAT・Client VPNの"
            "送信元変換、ALBのリスナーとターゲットグループ、WAFの地域制限（レート制限は条件付き）を扱う。", "",
+           "NACLはステートレスとして、サブネットに出入りするたびに（同じサブネット内では評価しない）番号順・最初の一致で"
+           "評価し、応答はクライアントの一時ポート（Linuxのタスク 32768-60999、NAT Gateway・ALB・Client VPN・"
+           "インターネットやオンプレミスの利用者 1024-65535）で逆方向のルールに照合する。"
            "前提: NACLの記載がないサブネットは既定のNACL（すべて許可）とみなす（ASSUMED_DEFAULT_NACL）。"
            "Direct Connect GatewayはTGWに関連付け済みとして解析する（設計書の「Private VIF」はTransit VIFが必要なため指摘事項）。", ""]
     for env in ix.envs:
