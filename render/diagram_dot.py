@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 from render.diagram_icons import ICON_PX
+from render.diagram_layout import Hints, declared, laid_out, layout_hints
 from render.diagram_spec import Box, DiagramNode, DiagramSpec
 from render.dot_text import label as wrap_label
 from render.dot_text import quote
@@ -76,16 +77,18 @@ def _box_attr_line(box: Box, indent: str) -> str:
     return f"{indent}graph {_attrs(attrs)};"
 
 
-def _cluster(spec: DiagramSpec, box: Box | None, depth: int, out: list[str]) -> None:
+def _cluster(spec: DiagramSpec, box: Box | None, depth: int, out: list[str], hints: Hints) -> None:
     indent = "  " * depth
     box_id = box.id if box else None
-    for child in (b for b in spec.boxes if b.parent == box_id):
+    for child in declared(spec, [b for b in spec.boxes if b.parent == box_id]):
         out.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
         out.append(_box_attr_line(child, indent + "  "))
-        _cluster(spec, child, depth + 1, out)
+        _cluster(spec, child, depth + 1, out, hints)
         out.append(f"{indent}}}")
-    for node in (n for n in spec.nodes if n.box == box_id):
+    for node in declared(spec, [n for n in spec.nodes if n.box == box_id]):
         out.append(indent + _node_line(node))
+    if box_id is not None:
+        out.extend(indent + line for line in hints.inside.get(box_id, ()))
 
 
 def _legend(spec: DiagramSpec, out: list[str]) -> None:
@@ -110,40 +113,10 @@ def _legend(spec: DiagramSpec, out: list[str]) -> None:
     out.append("  }")
 
 
-def _first_node(spec: DiagramSpec, box_id: str) -> str | None:
-    """The first node drawn in ``box_id`` or in its first non-empty child box."""
-    for node in spec.nodes:
-        if node.box == box_id:
-            return node.id
-    for child in (b for b in spec.boxes if b.parent == box_id):
-        found = _first_node(spec, child.id)
-        if found:
-            return found
-    return None
-
-
-def _layout_hints(spec: DiagramSpec, out: list[str]) -> None:
-    """Invisible edges that stack the subnets of an AZ in model order (public, app, DB).
-
-    (``rank=same`` groups across AZ clusters would align rows too, but make Graphviz 2.43
-    fail in spline routing, so they are not used.)
-
-    They carry ``style=invis`` so :func:`render.diagrams.dot_summary` ignores them.
-    """
-    invis = _attrs({"style": "invis", "weight": 4})
-    for parent in [None, *(b.id for b in spec.boxes)]:
-        azs = [b for b in spec.boxes if b.parent == parent and b.kind == "az"]
-        columns = [[b.id for b in spec.boxes if b.parent == az.id] or [az.id] for az in azs]
-        for column in columns:
-            heads = [n for n in (_first_node(spec, box) for box in column) if n]
-            for a, b in zip(heads, heads[1:]):
-                out.append(f"  {quote(a)} -> {quote(b)} {invis};")
-
-
 def to_dot(spec: DiagramSpec) -> str:
     """The DOT source of ``spec``: deterministic, no absolute paths, one statement per line."""
     graph = {"charset": "UTF-8", "dpi": DPI, "fontname": FONT, "fontsize": 16, "label": spec.title,
-             "labelloc": "t", "labeljust": "l", "newrank": "true", "nodesep": 0.35, "pad": 0.4,
+             "labelloc": "t", "labeljust": "l", "newrank": "true", "remincross": "false", "nodesep": 0.35, "pad": 0.4,
              "rankdir": spec.direction, "ranksep": 0.55, "splines": "spline", "compound": "true",
              "bgcolor": "white"}
     node = {"fontname": FONT, "fontsize": 12, "shape": "none", "imagescale": "false", "imagepos": "tc",
@@ -151,20 +124,19 @@ def to_dot(spec: DiagramSpec) -> str:
     edge = {"fontname": FONT, "fontsize": 11, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
     out = [f"digraph {quote(spec.view)} {{", f"  graph {_attrs(graph)};", f"  node {_attrs(node)};",
            f"  edge {_attrs(edge)};"]
-    _cluster(spec, None, 1, out)
-    layers = {n.id: n.layer for n in spec.nodes}
-    for e in spec.edges:
+    hints = layout_hints(spec)
+    _cluster(spec, None, 1, out, hints)
+    for e, (_, src, dst) in zip(spec.edges, laid_out(spec)):
         attrs: dict[str, object] = {"id": e.id, "fontname": FONT}
-        src, dst = e.src, e.dst
-        if layers.get(src) is not None and layers.get(dst) is not None and layers[src] > layers[dst]:
-            src, dst = dst, src
+        if src != e.src:
             attrs["dir"] = "back"
+        attrs.update(hints.edge_attrs.get(e.id, {}))
         if e.label:
             attrs["label"] = wrap_label(e.label, ())
         if e.dashed:
             attrs["style"] = "dashed"
         out.append(f"  {quote(src)} -> {quote(dst)} {_attrs(attrs)};")
-    _layout_hints(spec, out)
+    out.extend("  " + line for line in hints.inside.get(None, ()))
     _legend(spec, out)
     out.append("}")
     return "\n".join(out) + "\n"

@@ -197,7 +197,7 @@ def test_outputs_and_manifest(rendered, sources):
         assert (out / f"{view}.dot").read_text(encoding="utf-8") == dot
         assert manifest[view]["dot_sha256"] == sha256(dot.encode("utf-8"))
         assert manifest[view]["png_sha256"] == sha256((out / f"{view}.png").read_bytes())
-        assert (out / f"{view}.png").stat().st_size < 600_000
+        assert (out / f"{view}.png").stat().st_size <= 400_000
 
 
 def test_svg_self_contained_and_cjk(rendered):
@@ -207,7 +207,8 @@ def test_svg_self_contained_and_cjk(rendered):
         refs = re.findall(r'href="([^"]*)"', svg)
         assert refs and all(r.startswith(("data:", "#")) for r in refs), svg_path.name
         assert "file:" not in svg and 'href="/' not in svg and "/tmp" not in svg
-        assert 'font-family="Noto Sans CJK JP' in svg
+        assert 'font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans' in svg  # rendered with, then fallbacks
+        assert 'font-family="Noto Sans CJK JP"' not in svg
         assert 'xmlns:xlink="http://www.w3.org/1999/xlink"' in svg
 
 
@@ -228,3 +229,40 @@ def test_fc_match_resolves_cjk_font():
         pytest.skip("fontconfig not installed")
     found = subprocess.run(["fc-match", "Noto Sans CJK JP"], capture_output=True, text=True).stdout
     assert "CJK" in found
+
+
+# ---------------------------------------------------------------- model order on the page
+
+def _positions(dot: str) -> dict[str, tuple[float, float]]:
+    """Node centres (inches, y up) of a real ``dot`` layout."""
+    from render.diagram_icons import ICON_PX, icon_cache_dir
+
+    plain = subprocess.run(["dot", f"-Gimagepath={icon_cache_dir(ICON_PX)}", "-Tplain"], input=dot,
+                           capture_output=True, text=True, check=True).stdout
+    return {unquote_id(p[1]): (float(p[2]), float(p[3])) for p in (line.split() for line in plain.splitlines())
+            if p and p[0] == "node"}
+
+
+def unquote_id(token: str) -> str:
+    return token[1:-1] if token.startswith('"') else token
+
+
+@pytest.mark.parametrize("view_id,env", [("poc-overview", "poc-app"), ("prod-overview", "prod"),
+                                         ("poc-network", "poc-app"), ("prod-network", "prod")])
+def test_model_order_frontend_backend_and_az(rendered, sources, view_id, env):
+    pos = _positions(sources[view_id])
+    for k in (1, 2):
+        assert pos[f"frontend@{env}-private-app-{k}"][0] < pos[f"backend@{env}-private-app-{k}"][0]
+    assert pos[f"backend@{env}-private-app-1"][0] < pos[f"frontend@{env}-private-app-2"][0]  # AZ-a left of AZ-c
+
+
+def test_overview_services_in_one_row_below_the_vpc(rendered, sources):
+    pos = _positions(sources["prod-overview"])
+    row = [pos[n] for n in ("s3", "ecr", "cloudwatch", "cognito", "ses", "secrets-manager")]
+    assert len({y for _, y in row}) == 1 and [x for x, _ in row] == sorted(x for x, _ in row)
+    assert row[0][1] < min(pos["rds"][1], pos["rds-standby"][1])
+
+
+def test_first_env_comes_first(rendered, tmp_path):
+    pos = _positions(dot_sources(load_model(MINI).model)["overview"])
+    assert pos["alb@stg"][1] > pos["alb@live"][1]  # LR view: the first environment on top
