@@ -9,6 +9,8 @@ Why this shape:
   committed images belong to the committed DOT without comparing pixels;
 * any Graphviz stderr output is an error (:class:`RenderError`), so warnings cannot pile up;
 * SVG icons are inlined as ``data:`` URIs: the SVG works anywhere, even inside ``<img>``;
+  its text names a list of Japanese fonts (:data:`FONT_STACK`), not only the one we render with;
+* large PNGs get a 256-colour palette (:func:`shrink_png`): the repository is size-limited;
 * rendering into a staging folder with ``previous_dir`` lets the site build swap folders atomically.
 """
 
@@ -27,9 +29,17 @@ from pathlib import Path
 
 from render.diagram_icons import ICON_PX, icon_cache_dir, prepare_icons
 
-__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images"]
+__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images",
+           "svg_font_fallback", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
 
 MANIFEST = "manifest.json"
+FONT_STACK = ("Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, "
+              "Meiryo, sans-serif")
+"""The SVG font list: the font the layout was measured with first, then what a reader's
+Mac or Windows has, so text keeps a Japanese Gothic face of similar width everywhere."""
+QUANTIZE_ABOVE = 256_000
+"""PNGs larger than this (bytes) are re-encoded with a 256-colour palette (about a third
+of the size; the diagrams use a few flat colours); smaller ones are not worth the time."""
 _IMAGE_RE = re.compile(r'image="([^"]+)"')
 
 
@@ -100,6 +110,27 @@ def embed_svg_images(svg: str, icon_dir: Path) -> str:
     return re.sub(r'((?:xlink:)?href)="([^"]*)"', inline, svg)
 
 
+def svg_font_fallback(svg: str, font: str = "Noto Sans CJK JP") -> str:
+    """Replace ``font-family="<font>"`` by :data:`FONT_STACK` (Graphviz writes one family only).
+
+    >>> svg_font_fallback('<text font-family="Noto Sans CJK JP">x</text>')
+    '<text font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, Meiryo, sans-serif">x</text>'
+    """
+    return svg.replace(f'font-family="{font}"', f'font-family="{FONT_STACK}"')
+
+
+def shrink_png(path: Path, above: int = QUANTIZE_ABOVE) -> None:
+    """Palette-quantise a large PNG in place (deterministic: same pixels, same bytes)."""
+    if path.stat().st_size <= above:
+        return
+    from PIL import Image
+
+    with Image.open(path) as image:
+        flat = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                             dither=Image.Dither.NONE)
+    flat.save(path, "PNG")
+
+
 def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
     png, svg = out_dir / f"{view}.png", out_dir / f"{view}.svg"
     cmd = ["dot", f"-Gimagepath={icon_dir}", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)]
@@ -109,7 +140,9 @@ def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
         raise RenderError(view, f"could not run dot: {exc}") from exc
     if proc.returncode != 0 or proc.stderr.strip():
         raise RenderError(view, proc.stderr.decode("utf-8", "replace") or f"dot exited with {proc.returncode}")
-    svg.write_text(embed_svg_images(svg.read_text(encoding="utf-8"), icon_dir), encoding="utf-8")
+    text = svg_font_fallback(svg.read_text(encoding="utf-8"))
+    svg.write_text(embed_svg_images(text, icon_dir), encoding="utf-8")
+    shrink_png(png)
 
 
 def _entry(folder: Path, view: str) -> dict[str, str]:
