@@ -338,10 +338,27 @@ def test_build_then_check_from_anywhere(capsys, tmp_path, monkeypatch):
     assert code == 0 and out.rstrip().splitlines()[-1].startswith("OK: "), out
     code, out, err = run(capsys, "build", "--no-pdf", "--model", str(MINI), "--docs-dir", str(site),
                          "--site-dir", str(site))
-    assert code == 2 and err == "archdoc build: --docs-dir and --site-dir must differ\n"
+    assert code == 2 and out == "" and "would replace the docs folder" in err
 
 
 def test_check_without_docs(capsys, tmp_path):
     code, out, err = run(capsys, "check", "--model", str(MINI), "--docs-dir", str(tmp_path / "none"))
     assert code == 2 and out == ""
     assert "does not exist; run: archdoc build" in err
+
+
+def test_build_refuses_a_site_dir_that_would_take_other_files_with_it(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.md").write_text("mine", encoding="utf-8")
+    for site, why in ((".", "would replace the working directory"), ("", "--site-dir is empty"),
+                      (str(REPO), "would replace the repository"),
+                      (str(MINI.parent), "would replace the model"),
+                      (str(other), "holds files that are not a built site")):
+        code, out, err = run(capsys, "build", "--no-pdf", "--model", str(MINI), "--site-dir", site)
+        assert code == 2 and out == "", site
+        assert err.startswith("archdoc build: ") and why in err and len(err.splitlines()) == 1, err
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert (other / "notes.md").is_file()
