@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
@@ -59,37 +60,74 @@ class Chapter:
     html: str
     toc: tuple[tuple[int, str, str], ...]
     """(level, anchor, text) of the headings below the chapter title (h2 only)."""
+    landscape_first: bool = False
+    """The chapter opens with a landscape block: the template puts the chapter title into it
+    (``html`` then lacks the block's opening tag), so the title is not left alone on a page."""
 
 
 def _anchor(path: str) -> str:
     return "p-" + re.sub(r"[^A-Za-z0-9]+", "-", path.removesuffix(".md")).strip("-").lower()
 
 
-_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-_FIGURE = re.compile(r'<p>\s*(<img\b[^>]*\balt="([^"]*)"[^>]*>)\s*</p>')
+_TABLE = re.compile(r"((?:<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*){0,2}(?:<p>(?:(?!</p>).)*</p>\s*)?)"
+                    r"<table>(.*?)</table>", re.S)
+_FIGURE = re.compile(r'(<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*)?<p>\s*(<img\b[^>]*\balt="([^"]*)"[^>]*>)\s*</p>',
+                     re.S)
+_SRC = re.compile(r'\bsrc="file://([^"]+)"')
+LANDSCAPE_MIN_PX, LANDSCAPE_MIN_RATIO = 1600, 1.3
+"""A diagram at least this wide (pixels) and this much wider than tall prints on a landscape
+page: shrunk to a portrait page's 178 mm its 11-12 pt labels would fall below 4 pt."""
+
+
+def _is_wide(img_tag: str) -> bool:
+    """True for a large landscape-shaped local image (read from its PNG header only)."""
+    m = _SRC.search(img_tag)
+    if not m:
+        return False
+    try:
+        from PIL import Image
+
+        with Image.open(unquote(m.group(1))) as image:
+            width, height = image.size
+    except (OSError, ValueError):
+        return False
+    return width >= LANDSCAPE_MIN_PX and width >= LANDSCAPE_MIN_RATIO * height
 
 
 def _figures(body: str, number: str) -> str:
-    """A paragraph holding only a diagram becomes a numbered figure: '図3-1 ネットワーク構成（POC）'."""
+    """A paragraph holding only a diagram becomes a numbered figure: '図3-1 ネットワーク構成（POC）'.
+
+    A wide diagram goes, with the heading right above it, into a ``landscape`` block that
+    print.css puts on its own A4 landscape page: heading, figure and caption stay together.
+    """
     count = 0
 
     def fig(m: re.Match[str]) -> str:
         nonlocal count
         count += 1
-        return f'<figure>{m.group(1)}<figcaption>図{number}-{count} {m.group(2)}</figcaption></figure>'
+        heading, img, alt = m.group(1) or "", m.group(2), m.group(3)
+        figure = f'<figure>{img}<figcaption>図{number}-{count} {alt}</figcaption></figure>'
+        if _is_wide(img):
+            return f'<div class="landscape">{heading}{figure}</div>'
+        return heading + figure
 
     return _FIGURE.sub(fig, body)
 
 
 def _classify_tables(body: str) -> str:
-    """Mark tables by width so print.css can shrink them: a reachability matrix has 10+ columns."""
+    """Mark tables by width so print.css can shrink them: a reachability matrix has 10+ columns.
+
+    A very wide table goes on landscape pages, with the headings (up to two, e.g. '12.2 本番環境'
+    then '意図') and the one paragraph that introduce it, so its cells are not squeezed into one-word columns.
+    """
     def mark(m: re.Match[str]) -> str:
-        head = m.group(1).split("</tr>", 1)[0]
+        lead, rows = m.group(1) or "", m.group(2)
+        head = rows.split("</tr>", 1)[0]
         cols = head.count("<th") or head.count("<td")
         size = "wide" if cols >= 6 else "normal"
         if cols >= 9:
-            size = "very-wide"
-        return f'<table class="{size}">{m.group(1)}</table>'
+            return f'<div class="landscape">{lead}<table class="very-wide">{rows}</table></div>'
+        return f'{lead}<table class="{size}">{rows}</table>'
 
     return _TABLE.sub(mark, body)
 
@@ -187,7 +225,10 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
         body, title, toc = _number_headings(_figures(converted[p], number), number, anchors[p])
         if given:
             title = _NUMBER.sub("", title, count=1).strip()
-        result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc)))
+        opener = '<div class="landscape">'
+        first = body.lstrip().startswith(opener)
+        body = body.lstrip().removeprefix(opener) if first else body
+        result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc), first))
     return result
 
 
