@@ -116,8 +116,10 @@ def _vpc(ix: ModelIndex, env: str, role: str, baseline: str | None) -> str:
     if baseline is None:
         return vpc.cidr
     old = next((v for v in ix.vpcs_in(baseline) if v.role == role), None)
+    if old is None or old.account == vpc.account:
+        return vpc.cidr
     account = ix.accounts[vpc.account].short
-    if old is not None and old.cidr == vpc.cidr:
+    if old.cidr == vpc.cidr:
         return f"{account}に移行"
     return f"{vpc.cidr}（{account}）"
 

@@ -225,3 +225,9 @@ def test_section_9_follows_the_model(ix):
     assert rows["RDSインスタンス"] == ("db.t3.micro", "db.r6g.large")
     assert rows["暗号化"] == ("無効", "無効")
     assert "WAF" not in rows
+
+
+@pytest.mark.parametrize("env", ["poc", "prod"])
+def test_section_9_of_an_environment_with_itself_is_empty(ix, env):
+    assert [(r.item, r.before, r.after) for r in migration_rows(ix, env, env)
+            if r.before != r.after] == []
