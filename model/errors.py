@@ -53,9 +53,12 @@ LOAD_CODES: dict[str, str] = {
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the working directory, unless that climbs out more than two levels.
+    """``path`` relative to the working directory when it lies below it, else absolute
+    (a path the user typed as ``/x/model.yaml`` must not come back as ``../../x/model.yaml``).
 
     >>> display_path(os.path.join(os.getcwd(), "a", "b.yaml")) == os.path.join("a", "b.yaml")
+    True
+    >>> display_path("/nonexistent/m.yaml") == os.path.abspath("/nonexistent/m.yaml") or os.getcwd() == "/"
     True
     """
     text = os.fspath(path)
@@ -63,12 +66,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
         rel = os.path.relpath(os.path.abspath(text))
     except ValueError:  # another drive on Windows
         return os.path.abspath(text)
-    ups = 0
-    for part in Path(rel).parts:
-        if part != "..":
-            break
-        ups += 1
-    return rel if ups <= 2 else os.path.abspath(text)
+    return os.path.abspath(text) if Path(rel).parts[:1] == ("..",) else rel
 
 
 @dataclass(frozen=True, order=True)
