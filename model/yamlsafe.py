@@ -229,7 +229,16 @@ def _decode(raw: bytes, path: str) -> str:
 
 
 def parse_text(text: str, path: str) -> Located:
-    """Parse ``text`` (the contents of ``path``) or raise :class:`ModelError` with every refusal."""
+    """Parse ``text`` (the contents of ``path``) or raise :class:`ModelError` with every refusal.
+
+    Clean text is read by libyaml (:mod:`model.yamlfast`); anything else by the Python
+    loader below, whose messages and positions are the ones users see.
+    """
+    from model.yamlfast import fast_parse  # imports this module: bound at first call
+
+    fast = fast_parse(text)
+    if fast is not None:
+        return Located(path, *fast)
     try:
         loader = LocatingLoader(text)
     except yaml.reader.ReaderError as exc:
