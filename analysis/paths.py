@@ -38,6 +38,10 @@ class Trace:
     used: set[str] = field(default_factory=set)
 
     def hop(self, node: str, action: str, reason: str, loc: str | None = None) -> None:
+        if action == "RECEIVED" and self.hard:
+            # The trace is the best *candidate* path, walked on past its blockers so that
+            # every blocker is reported; its last hop must not read as a delivery.
+            action, reason = "NOTE", f"候補経路の終点（阻害要因のため届かない）: {reason}"
         self.hops.append(Hop(node, action, reason, loc))
 
     def block(self, code: str, node: str, message: str, loc: str | None = None) -> None:

@@ -48,8 +48,8 @@ class UnknownEndpoint(KeyError):
     def __init__(self, what: str, name: str, env: str, choices: list[str]):
         self.what, self.name, self.env, self.choices = what, name, env, choices
         close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
-        hint = f"もしかして: {', '.join(close)}" if close else f"候補: {', '.join(choices)}"
-        super().__init__(f"{what} '{name}' は環境 {env} のネットワーク上の端点ではない。{hint}")
+        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(choices)}"
+        super().__init__(f"{what} '{name}' is not a network endpoint in environment {env} ({hint})")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -90,7 +90,7 @@ def endpoint_ports(eg: EnvGraph) -> list[int]:
 def _target_instances(eg: EnvGraph, target: str) -> tuple[str, tuple[Eni, ...]]:
     node = eg.ix.nodes.get(target)
     if node is None or target not in targets(eg):
-        raise UnknownEndpoint("宛先", target, eg.env, targets(eg))
+        raise UnknownEndpoint("target", target, eg.env, targets(eg))
     if node.kind in SERVICE_KINDS or node.kind is NodeKind.CLIENT_VPN:
         return "service", ()
     return "eni", eg.enis[target]
@@ -209,7 +209,7 @@ def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tc
 
 def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _depth: int) -> ReachResult:
     if source not in sources(eg):
-        raise UnknownEndpoint("送信元", source, eg.env, sources(eg))
+        raise UnknownEndpoint("source", source, eg.env, sources(eg))
     kind, instances = _target_instances(eg, target)
     modes = ("public",) if kind == "service" else ("private", "public")
     cands: list[tuple[Eni | None, str]] = [(None, "public")] if kind == "service" else \

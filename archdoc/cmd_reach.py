@@ -61,12 +61,9 @@ def format_result(r: ReachResult) -> str:
     return "\n".join(lines)
 
 
-_WHAT = {"送信元": "source", "宛先": "target"}
-
-
 def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
     """An English message (with did-you-mean) for :class:`analysis.reach.UnknownEndpoint`."""
-    what = _WHAT.get(exc.what, exc.what)
+    what = exc.what
     close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
     known = {n.id for n in model.nodes} | {a.id for a in model.actors}
     if exc.name in known:
