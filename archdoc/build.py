@@ -93,19 +93,21 @@ def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[
 
 def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.PathLike[str] = "site",
           docs_dir: str | os.PathLike[str] | None = None, progress: Callable[[str], Any] = print,
-          pdf: bool = False) -> int:
+          pdf: bool = False, loaded: Any = None) -> int:
     """Build docs and site; return 0 (ok), 2 (model or usage error) or 1 (any other failure).
 
     ``docs_dir`` defaults to ``docs/`` for the bundled model. For any other model the
     generated docs are only staged (never written over the bundled ``docs/``) unless a
-    ``docs_dir`` is given.
+    ``docs_dir`` is given. ``loaded``: the model of ``model_path`` when the caller has just
+    loaded it (the CLI does, to vet ``--site-dir``), so it is not read and validated twice.
     """
     from model.errors import ModelError
     from model.loader import DEFAULT_MODEL
 
     steps = _Steps(6 if pdf else 5, progress)
     try:
-        loaded = steps.run("validate model", lambda: load(model_path),
+        given = loaded
+        loaded = steps.run("validate model", lambda: given if given is not None else load(model_path),
                            lambda l: f"{len(l.files)} files")
     except ModelError as exc:
         for problem in exc.problems:

@@ -90,4 +90,4 @@ def run_build(model_path: str | None = None, site_dir: str | None = None, docs_d
     if why:
         print(f"archdoc build: {why}", file=sys.stderr)
         return 2
-    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf)
+    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf, loaded=loaded)
