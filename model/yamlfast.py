@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from yaml.composer import Composer
@@ -47,6 +48,7 @@ AVAILABLE = CParser is not None
 """True when libyaml is present; otherwise :func:`fast_parse` always returns None."""
 
 _NON_PRINTABLE = Reader.NON_PRINTABLE
+_HEADER = re.compile("[^\r\n\x85\u2028\u2029]*")
 
 
 if AVAILABLE:
@@ -83,6 +85,8 @@ def _differs(root: Node, text: str) -> bool:
 
     * an empty plain scalar (``{a: }``, ``? x``): libyaml may place it one column or one
       line further than PyYAML;
+    * a ``#`` in a block scalar's header line (``|-#``): libyaml reads a comment there
+      without the space PyYAML requires;
     * ``?`` anywhere but inside a quoted or block scalar (an explicit key, a plain scalar
       in a flow collection, a comment): libyaml accepts flow forms PyYAML refuses.
 
@@ -98,6 +102,8 @@ def _differs(root: Node, text: str) -> bool:
         seen.add(id(node))
         if isinstance(node, ScalarNode):
             if node.value == "" and node.style is None:
+                return True
+            if node.style in ("|", ">") and "#" in _HEADER.match(text, node.start_mark.index).group():
                 return True
             if node.style is not None:  # quoted or block scalars; PyYAML ends flow plain ones at '?'
                 spans.append((node.start_mark.index, node.end_mark.index))

@@ -110,7 +110,7 @@ def test_yamlish_noise_agrees(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "a: 1\na: 2\n", "a: !!python/object/apply:os.system [ls]\n", "<<: {a: 1}\n", "a: {x: , y: }\n",
     "a: [b?c]\n", "a:\tb\n", "---\na: 1\n---\nb: 2\n", "a: " + "[" * 60 + "]" * 60 + "\n",
-    "a: &x [1, 2]\nb: [*x, *x]\n",
+    "a: &x [1, 2]\nb: [*x, *x]\n", "a: |-#\n  x\n",
 ])
 def test_parse_text_matches_the_python_loader(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
