@@ -300,8 +300,14 @@ def build_graph(ix: ModelIndex | Model | Source, env: str, src: Source | None = 
         src = from_model(ix.model)
     if env not in ix.envs:
         raise KeyError(env)
+    key = ("#graph", env)
+    cached = src._cache.get(key)
+    if cached is not None and cached.ix.model is ix.model:
+        return cached  # one graph per environment and loaded model: the page, findings and check share it
     with no_gc():
-        return _build(ix, env, src)
+        eg = _build(ix, env, src)
+    src._cache[key] = eg
+    return eg
 
 
 def _build(ix: ModelIndex, env: str, src: Source) -> EnvGraph:

@@ -81,7 +81,9 @@ def evaluate_intents(loaded_or_model, env: str | None = None) -> list[IntentResu
             continue
         if it.env not in ix.envs:
             continue
-        eg = graphs.setdefault(it.env, build_graph(ix, it.env, src))
+        if it.env not in graphs:  # not setdefault: that would build a graph per intent
+            graphs[it.env] = build_graph(ix, it.env, src)
+        eg = graphs[it.env]
         try:
             r = reach(eg, it.source, it.target, it.port, it.protocol)
         except UnknownEndpoint as exc:
