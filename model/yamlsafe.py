@@ -263,6 +263,9 @@ def parse_text(text: str, path: str) -> Located:
             where = f" at {exc.context_mark.line + 1}:{exc.context_mark.column + 1}" if exc.context_mark else ""
             message = f"{exc.problem} ({exc.context}{where})"
         raise ModelError([Problem(path, *_pos(mark), "E010", " ".join(message.split()))])
+    except ValueError as exc:  # PyYAML's scanner lets chr() fail on an escape such as "\U7fffffff"
+        raise ModelError([Problem(path, *_pos(loader.get_mark()), "E010",
+                                  f"invalid escape sequence in a double-quoted scalar ({exc})")])
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         raise ModelError([Problem(path, 1, 1, "E010", " ".join(str(exc).split()))])
     finally:
