@@ -45,6 +45,14 @@ def fix_command(model_path: str | None, docs_dir: str | None) -> str:
     return shlex.join(parts)
 
 
+def _shown(docs: Path) -> str:
+    """How to name the docs folder in the advice: relative below the working directory."""
+    try:
+        return docs.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        return str(docs) + "/"
+
+
 def report(findings: list[Finding], out: TextIO, budget: int = 200) -> None:
     """Group findings by kind; each with its path, one-line summary and indented details.
 
@@ -105,7 +113,6 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     except ModelError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"archdoc check: the model has {len(exc.problems)} problem(s)", file=sys.stderr)
         return 2
     docs = resolve_docs(loaded, docs_dir)
     if not docs.is_dir():
@@ -120,7 +127,7 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     intents_fail = _intents(loaded, strict, out)
     if findings:
         print(f"FAIL: {docs} does not match the model ({len(findings)} problem(s)). "
-              f"Fix: {fix_command(model_path, docs_dir)}  (then commit docs/)", file=out)
+              f"Fix: {fix_command(model_path, docs_dir)}  (then commit {_shown(docs)})", file=out)
     elif intents_fail:
         print("FAIL: intents broken (fix the model or the intent; docs are up to date)", file=out)
     else:
