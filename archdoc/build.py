@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from archdoc import publish
+from archdoc.site_guard import unsafe_site
 from archdoc.publish import MANIFEST, BuildFailure
 
 __all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIFEST", "BuildFailure"]
@@ -104,6 +105,12 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
     from model.errors import ModelError
     from model.loader import DEFAULT_MODEL
 
+    model_root = Path(model_path) if model_path is not None else DEFAULT_MODEL
+    bundled_docs = REPO_ROOT / "docs" if model_root.resolve() == Path(DEFAULT_MODEL).resolve() else None
+    why = unsafe_site(os.fspath(site_dir), os.fspath(docs_dir or bundled_docs or "") or None, model_root)
+    if why:  # before anything runs: the site folder is replaced as a whole
+        progress(f"error: {why}")
+        return 2
     steps = _Steps(6 if pdf else 5, progress)
     try:
         given = loaded

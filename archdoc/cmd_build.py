@@ -11,7 +11,8 @@ Defaults: for the bundled model, docs/ and site/ are the repository's, wherever 
 runs; for another model the site goes to ``./site`` and the generated docs are only staged
 (kept only with ``--docs-dir``), so the bundled docs/ are never overwritten by mistake.
 
-The site folder is replaced as a whole, so :func:`unsafe_site` refuses one that would take
+The site folder is replaced as a whole, so :func:`archdoc.site_guard.unsafe_site` (called by
+the build itself) refuses one that would take
 other files with it (the working directory, the repository, the model, the docs, or a
 folder that is not an earlier site).
 """
@@ -21,13 +22,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 
 from archdoc.build import build
 
-__all__ = ["run_build", "default_site", "unsafe_site"]
+__all__ = ["run_build", "default_site"]
 
-_SITE_MARKERS = ("index.html", "sitemap.xml")
 _PROBLEM = re.compile(r"^\S.*:\d+:\d+: [A-Z]\d{3} ")
 
 
@@ -48,33 +47,6 @@ def default_site(loaded) -> str:
     return os.fspath(REPO_ROOT / "site") if is_bundled(loaded) else "site"
 
 
-def unsafe_site(site_dir: str, docs_dir: str | None, loaded) -> str | None:
-    """Why ``site_dir`` must not be used, or None.
-
-    The build *replaces the whole site folder* (it swaps in the new site), so a site folder
-    that holds anything else — the working directory, the repository, the docs or the model,
-    a folder of other files — would be lost. Only a new or empty folder, or one holding an
-    earlier MkDocs build (``index.html`` or ``sitemap.xml``), is accepted.
-    """
-    from archdoc.common import REPO_ROOT
-
-    site = Path(site_dir).resolve()
-    if not os.fspath(site_dir).strip():
-        return "--site-dir is empty; give the folder the site is written to (it is replaced as a whole)"
-    protected = {"the working directory": Path.cwd().resolve(), "the repository": REPO_ROOT,
-                 "the model": Path(loaded.root).resolve()}
-    if docs_dir is not None:
-        protected["the docs folder"] = Path(docs_dir).resolve()
-    for what, path in protected.items():
-        if site == path or site in path.parents:
-            return (f"--site-dir {site_dir} would replace {what} ({path}); the build replaces the whole "
-                    "site folder, so give a separate folder such as ./site")
-    if site.is_dir() and any(site.iterdir()) and not any((site / m).exists() for m in _SITE_MARKERS):
-        return (f"--site-dir {site_dir} holds files that are not a built site; the build replaces the whole "
-                "folder, so give a new or empty folder (or remove its contents first)")
-    return None
-
-
 def run_build(model_path: str | None = None, site_dir: str | None = None, docs_dir: str | None = None,
               pdf: bool = False) -> int:
     """Build docs and the site from ``model_path`` (default: the bundled model); print progress."""
@@ -86,8 +58,4 @@ def run_build(model_path: str | None = None, site_dir: str | None = None, docs_d
         return 2
     if site_dir is None:
         site_dir = default_site(loaded)
-    why = unsafe_site(site_dir, docs_dir, loaded)
-    if why:
-        print(f"archdoc build: {why}", file=sys.stderr)
-        return 2
     return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf, loaded=loaded)

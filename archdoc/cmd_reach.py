@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import sys
 
 from analysis.results import ReachResult
 

@@ -149,3 +149,17 @@ def test_refuses_to_overwrite_a_hand_written_page(tmp_path):
     assert build(MINI, site_dir=tmp_path / "site", docs_dir=docs, progress=lines.append) == 1
     assert snapshot(docs) == {"index.md": "# 手書きの表紙\n".encode()}
     assert "hand-written" in lines[-1]
+
+
+def test_library_build_refuses_a_site_dir_that_holds_other_files(tmp_path, monkeypatch):
+    """The guard lives in build() itself, not only in the CLI: nothing is deleted."""
+    from archdoc.build import build
+
+    (tmp_path / "keep.txt").write_text("keep", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    lines: list[str] = []
+    mini = Path(__file__).resolve().parent / "fixtures" / "good" / "mini"
+    assert build(mini, site_dir=".", progress=lines.append) == 2
+    assert lines == [f"error: --site-dir . would replace the working directory ({tmp_path.resolve()}); "
+                     "the build replaces the whole site folder, so give a separate folder such as ./site"]
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "keep"
