@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from analysis.graph import PUBLIC_ADDR, SERVICE_KINDS, EnvGraph, Eni, net
 from analysis.paths import Packet, Trace, from_eni, from_internet, tgw_return, via_tgw, arrive
-from analysis.results import Blocker, Hop, ReachResult, verdict_of
+from analysis.results import Blocker, ReachResult, verdict_of
 from analysis.stateless import ephemeral_of
 from analysis.targets import arrive_service
 from model.schema import Actor, NodeKind

@@ -27,7 +27,7 @@ from collections import Counter
 from typing import Iterator
 
 from analysis.filters import lookup
-from analysis.graph import PUBLIC_ADDR, EnvGraph, net
+from analysis.graph import PUBLIC_ADDR, EnvGraph
 from analysis.results import Finding
 from model.schema import NodeKind
 
@@ -123,7 +123,6 @@ def cvpn_rules(eg: EnvGraph) -> Iterator[Finding]:
         if spec is None:
             continue
         client = eg.named(spec.client_cidr)
-        loc = eg.where_id("nodes", n.id, "client_vpn")
         if client is None:
             yield _f(eg, "error", "NAMED_CIDR_UNDEFINED", [n.id, spec.client_cidr],
                      f"Client VPNのクライアントCIDR {spec.client_cidr} に環境 {eg.env} の値がない",

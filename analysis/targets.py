@@ -130,7 +130,7 @@ def arrive_service(eg: EnvGraph, t: Trace, node_id: str, p: Packet) -> None:
     region = eg.ix.placement(node_id, eg.env).region or "?"
     if node.kind.value == "client-vpn":
         if p.port != 443:
-            t.block("SERVICE_PORT_RESTRICTION", node_id, f"Client VPNエンドポイントは 443 でのみ接続を受け付ける",
+            t.block("SERVICE_PORT_RESTRICTION", node_id, "Client VPNエンドポイントは 443 でのみ接続を受け付ける",
                     eg.where_id("nodes", node_id))
         t.hop(node_id, "RECEIVED", f"Client VPNエンドポイント（パブリック）が {p.proto}/{p.port} を受信")
         return

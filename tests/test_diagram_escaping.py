@@ -83,7 +83,7 @@ def _png_ink(data: bytes) -> tuple[int, bytes]:
             idat += body
         pos += 12 + length
     raw, stride = zlib.decompress(idat), width * channels
-    rows, prev, out = [], bytearray(stride), 0
+    rows, prev = [], bytearray(stride)
     for y in range(height):
         f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         for x in range(stride):
