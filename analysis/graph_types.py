@@ -1,0 +1,105 @@
+"""The value types of an environment graph: networks, ENIs, routes, resolved SG rules.
+
+Kept apart from :mod:`analysis.graph` (which builds the graph) because every query
+module uses them; they are small, frozen and hashable so results can be cached.
+"""
+
+from __future__ import annotations
+
+import gc
+import ipaddress
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from model.schema import NodeKind, SgRule
+
+__all__ = ["Net", "Eni", "RouteEntry", "TgwRt", "RuleRef", "SERVICE_KINDS", "PUBLIC_ADDR", "net",
+           "ports_of", "no_gc"]
+
+Net = ipaddress.IPv4Network
+PUBLIC_ADDR = ipaddress.ip_network("203.0.113.10/32")
+"""A representative public (internet) address: internet clients, NAT EIPs, service endpoints."""
+
+SERVICE_KINDS = frozenset({
+    NodeKind.S3, NodeKind.SES, NodeKind.ECR, NodeKind.COGNITO, NodeKind.CLOUDWATCH,
+    NodeKind.CLOUDWATCH_LOGS, NodeKind.CLOUDWATCH_METRICS, NodeKind.SECRETS_MANAGER,
+})
+"""Regional AWS services reached at public HTTPS endpoints (no VPC endpoints in the model)."""
+
+
+@lru_cache(maxsize=65536)
+def net(text: str) -> Net:
+    """Parse a CIDR leniently (host bits allowed); cached, networks are immutable."""
+    return ipaddress.ip_network(text, strict=False)
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while building many small immutable objects.
+
+    Building a large graph allocates hundreds of thousands of objects and no cycles; the
+    collector's generational passes then cost as much as the build itself.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def ports_of(port: Any) -> tuple[int, int]:
+    """(low, high) of a rule's port: an int, a range, or None (all ports)."""
+    if port is None:
+        return (0, 65535)
+    if isinstance(port, int):
+        return (port, port)
+    return (port.start, port.end)
+
+
+@dataclass(frozen=True)
+class Eni:
+    """Where a node has addresses: one entry per subnet it is placed in."""
+
+    node: str
+    subnet: str
+    vpc: str
+    az: str
+    net: Net
+    sgs: tuple[str, ...]
+    public: bool
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    net: Net
+    target: str
+    origin: str
+    location: str | None
+    blackhole: bool = False
+
+
+@dataclass(frozen=True)
+class TgwRt:
+    id: str
+    associations: tuple[str, ...]
+    routes: tuple[RouteEntry, ...]
+    location: str | None
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """An SG rule resolved for one environment (peer is a network, an SG id, or None if undefined)."""
+
+    sg: str
+    index: int
+    direction: str
+    protocol: str
+    ports: tuple[int, int]
+    peer_net: Net | None
+    peer_sg: str | None
+    rule: SgRule
+    location: str | None
