@@ -118,7 +118,9 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec]) -> dict[str, 
         ctx["flow_rows"] = page_flows.view_flow_rows(ix, spec.context["view"])
     elif t == "migration.md.j2":
         rows = page_flows.migration_table(ix, spec.context["src"].id, spec.context["dst"].id)
-        ctx.update(rows=rows, table_rows=[(r["item"], r["before"], r["after"]) for r in rows],
+        ctx.update(rows=rows,
+                   seed_rows=[(r["item"], r["before"], r["after"]) for r in rows if r["seed"]],
+                   extra_rows=[(r["item"], r["before"], r["after"]) for r in rows if not r["seed"]],
                    seed_count=sum(r["seed"] for r in rows),
                    basis_rows=[(r["item"], "○" if r["seed"] else "-", r["basis"]) for r in rows])
     elif t == "assumptions.md.j2":
