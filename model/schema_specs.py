@@ -148,6 +148,10 @@ class ClientVpnSpec(Strict):
     associated_subnets: tuple[Id, ...]
     authorization_rules: tuple[AuthorizationRule, ...]
     routes: tuple[Cidr, ...] = ()
+    transport: Literal["udp", "tcp"] = "udp"
+    """The endpoint's VPN transport protocol (one per endpoint; AWS's default is UDP)."""
+    vpn_port: Literal[443, 1194] = 443
+    """The endpoint's VPN port (AWS allows 443 or 1194)."""
     assumption: Id | None = None
 
 
