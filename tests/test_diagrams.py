@@ -80,6 +80,9 @@ def _expected(model, view):
         for r in reps - {None}:
             for inst, azs in instances(r, env):
                 text = view.labels.get(r) or ix.label(r, env)
+                fargate = ix.nodes[r].at[env].fargate if r in ix.nodes else None
+                if fargate is not None and r not in view.labels:  # the seed's 'Task 2-6'
+                    text += f"Task{fargate.tasks.min}-{fargate.tasks.max}"
                 if "@" in inst and r in ix.nodes and ix.nodes[r].draw == "per-subnet" \
                         and not {"az", "subnet"} & set(view.nesting):
                     text += f"(AZ-{next(iter(azs))[-1]})"
@@ -131,6 +134,14 @@ def test_prod_overview_replication_is_dashed(sources):
     labels = [label for _, label in boxes]
     assert "VPC 10.1.0.0/16" in labels and "大阪リージョン (DR)" in labels
     assert ("s3", "s3-dr", "日次コピー") in edges
+
+
+def test_ecs_labels_carry_the_task_counts_of_section_5(sources):
+    """The seed labels prod tasks 'Task 2-6' / 'Task 2-8'; the counts come from the Fargate spec."""
+    for view, front, back in (("prod-overview", "2-6", "2-8"), ("poc-overview", "1-2", "1-2")):
+        nodes, _, _ = dot_summary(sources[view])
+        labels = {re.sub(r"\s", " ", label) for node, label in nodes if node.startswith(("frontend@", "backend@"))}
+        assert labels == {f"ECS Fargate Frontend Task {front}", f"ECS Fargate Backend Task {back}"}, labels
 
 
 def test_poc_overview_tgw_and_nat(sources):
