@@ -26,7 +26,7 @@ from model.schema_views import View
 from model import schema_network, schema_nodes, schema_specs, schema_views
 
 __all__ = [
-    "Model", "Document", "Revision", "Assumption", "Environment", "Region", "Account", "Site",
+    "Model", "Document", "Revision", "Assumption", "Environment", "Characteristic", "Region", "Account", "Site",
     "Vpc", "Subnet", "NamedCidr", "Id", "Text", "Cidr", "Port", "Strict",
     *schema_network.__all__, *schema_nodes.__all__, *schema_specs.__all__, *schema_views.__all__,
 ]
@@ -66,6 +66,13 @@ class Assumption(Strict):
 
 # ---------------------------------------------------------------- places
 
+class Characteristic(Strict):
+    """A bullet with sub-bullets (e.g. '2つのアクセス経路' in 1.2)."""
+
+    text: Text
+    items: tuple[Text, ...]
+
+
 class Environment(Strict):
     id: Id
     name: Text
@@ -74,7 +81,8 @@ class Environment(Strict):
     role: Literal["verification", "production"]
     section: int
     """Section number of the seed that describes this environment (1 POC, 2 production)."""
-    characteristics: tuple[Text, ...] = ()
+    characteristics: tuple[Text | Characteristic, ...] = ()
+    """Bullets of the seed's 'の特徴' section; a bullet may carry sub-bullets."""
     baseline: Id | None = None
     """The environment this one migrates from (section 9 compares them)."""
 

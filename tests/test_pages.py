@@ -247,6 +247,9 @@ def test_pages_embed_diagrams_and_characteristics(pages, loaded):
     assert "![全体構成（POC）](diagrams/poc-overview.svg)" in pages["01-poc.md"]
     assert "[PNG](diagrams/poc-overview.png)" in pages["01-poc.md"]
     assert "- **Multi-AZ構成**: RDS、ECSタスクが複数AZに分散" in pages["02-prod.md"]
+    assert ("- **2つのアクセス経路**:\n    - 事業者: インターネット → ALB（本番と同じ経路）\n"
+            "    - 市職員役（開発者）: Client VPN → TGW → アプリVPC（本番はDirect Connectに置き換え）\n"
+            ) in pages["01-poc.md"]  # the seed's nested bullets stay nested
     listed = pages["diagrams.md"]
     for view in loaded.model.views:
         assert f"(diagrams/{view.id}.svg)" in listed and f"(diagrams/{view.id}.png)" in listed
