@@ -9,8 +9,10 @@
 * **WAF** protecting the ALB (L7, evaluated by priority): SQLi/XSS managed rules inspect
   payloads and never block reachability; a rate-based rule is always reported as
   ``WAF_RATE_BASED_CONDITIONAL``; a geo-match is decided from the actor's ``country`` for
-  internet sources and is undetermined (conditional) for private source addresses, whose
-  country WAF cannot look up.
+  internet sources (``WAF_GEO_UNDETERMINED``, conditional, when the actor has none). A
+  private source address (on-premises over Direct Connect, VPC-internal, Client VPN after
+  SNAT) cannot be geolocated: AWS WAF assigns it the country ``XX``, so a geo-allow rule
+  that does not list ``XX`` blocks it (``WAF_GEO_BLOCKED``, HTTP 403).
 * **AWS service endpoints** (S3, SES, ECR, Cognito, CloudWatch, Secrets Manager):
   regional public HTTPS endpoints, TCP 443 only.
 
@@ -52,9 +54,24 @@ def _waf(eg: EnvGraph, t: Trace, alb: str, p: Packet, src: Net) -> None:
                         f"{r.window_seconds}秒を超えるとブロック（L7_CONDITIONAL）", loc)
             elif r.kind in ("geo-allow", "geo-block"):
                 countries = ", ".join(r.countries)
-                if src != PUBLIC_ADDR or p.country is None:
-                    t.block("WAF_GEO_UNDETERMINED", n.id, f"WAF {r.name}: 送信元 {src} の国を判定できない（プライベート"
-                            f"アドレス等、WAFは XX と判定）。{countries} 以外として扱われるとブロックされる", loc)
+                if src != PUBLIC_ADDR:
+                    # WAF cannot geolocate a private address (on-premises over DX, VPC-internal): country XX
+                    inside = "XX" in r.countries
+                    if (r.kind == "geo-allow") == inside:
+                        t.hop(n.id, "PERMITTED", f"WAF {r.name}: 送信元 {src} はプライベートアドレスで国は XX。"
+                              f"このルールではブロックされない", loc)
+                        allowed_by_rule = allowed_by_rule or r.kind == "geo-allow"
+                        continue
+                    rule_text = f"{countries} 以外をブロックする" if r.kind == "geo-allow" else f"{countries} をブロックする"
+                    t.block("WAF_GEO_BLOCKED", n.id, f"WAF {r.name}: 送信元 {src} はプライベートアドレスのため国を判定できず、"
+                            f"WAFは国コード XX を割り当てる。{rule_text}ルールによりブロック（HTTP 403）。対処: "
+                            f"{src} をIPセットで許可するルールをこの地域制限より高い優先度（小さい番号）で追加するか、"
+                            "職員用に内部ALBを使う", loc)
+                    continue
+                if p.country is None:
+                    who = f"{countries} 以外" if r.kind == "geo-allow" else countries
+                    t.block("WAF_GEO_UNDETERMINED", n.id, f"WAF {r.name}: 送信元（インターネット）の国がモデルにない。"
+                            f"{who} からの接続はブロックされる", loc)
                     continue
                 inside = p.country in r.countries
                 if (r.kind == "geo-allow") == inside:

@@ -28,8 +28,11 @@ def test_intents_status():
     assert {r.status for r in res.values()} <= {"holds", "known-violation"}  # nothing unexpected
     known = sorted(i for i, r in res.items() if r.status == "known-violation")
     assert known == ["poc-business-alb-http-redirect", "poc-developer-backend", "poc-developer-frontend",
-                     "prod-business-alb-http-redirect", "prod-staff-backend", "prod-staff-frontend"]
-    assert res["prod-staff-alb-https"].verdict == "conditional" and res["prod-staff-alb-https"].status == "holds"
+                     "prod-business-alb-http-redirect", "prod-staff-alb-https", "prod-staff-backend",
+                     "prod-staff-frontend"]
+    staff = res["prod-staff-alb-https"]
+    assert (staff.verdict, staff.status) == ("unreachable", "known-violation")
+    assert staff.codes == ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_BLOCKED") and "XX" in staff.known_violation
     assert res["poc-internet-no-rds"].status == "holds"
     assert all(r.location and r.location.startswith("model/data/intents.yaml:") for r in res.values())
 

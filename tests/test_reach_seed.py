@@ -40,8 +40,9 @@ TABLE = [
     ("poc", "developer", "client-vpn", 443, "udp", "reachable", ()),
     # prod city staff (192.168.0.0/16 via DX/TGW): the VPN rows are POC-only, nothing admits 192.168/16 on 3000.
     ("prod", "city-staff", "frontend", 3000, "tcp", "unreachable", ("SG_INGRESS_DENIED",)),
-    # city staff -> ALB 443: admitted by 0.0.0.0/0; WAF geo cannot place a private address; rate rule.
-    ("prod", "city-staff", "alb", 443, "tcp", "conditional", ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED")),
+    # city staff -> ALB 443: admitted by 0.0.0.0/0; WAF assigns a private address the country XX,
+    # which the JP-only geo rule blocks (HTTP 403); the rate rule (priority 2) is evaluated before it.
+    ("prod", "city-staff", "alb", 443, "tcp", "unreachable", ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_BLOCKED")),
     # city staff -> RDS: rds-sg denies, and the DB route table has no route back to 192.168/16.
     ("prod", "city-staff", "rds", 5432, "tcp", "unreachable", ("SG_INGRESS_DENIED", "NO_RETURN_PATH")),
     # ECS -> RDS: ecs-sg outbound 5432 to rds-sg, rds-sg inbound 5432 from ecs-sg, local route.
@@ -122,6 +123,30 @@ def test_non_jp_actor_is_geo_blocked():
     r = reach(_with_actor("US"), "foreign-user", "alb", 443)
     assert r.verdict == "unreachable"
     assert "WAF_GEO_BLOCKED" in r.codes and "WAF_RATE_BASED_CONDITIONAL" in r.codes
+
+
+def test_private_source_is_geo_blocked_as_xx():
+    r = reach(G["prod"], "city-staff", "alb", 443)
+    assert r.verdict == "unreachable"
+    assert r.codes == ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_BLOCKED")
+    geo = r.blockers[1]
+    assert geo.node == "waf" and not geo.conditional
+    assert geo.message == (
+        "WAF 地域制限（日本のみ許可）: 送信元 192.168.0.0/16 はプライベートアドレスのため国を判定できず、"
+        "WAFは国コード XX を割り当てる。JP 以外をブロックするルールによりブロック（HTTP 403）。対処: "
+        "192.168.0.0/16 をIPセットで許可するルールをこの地域制限より高い優先度（小さい番号）で追加するか、"
+        "職員用に内部ALBを使う")
+    assert "WAF_GEO_UNDETERMINED" not in r.codes
+
+
+def test_internet_actor_without_country_stays_undetermined():
+    r = reach(_with_actor("JP"), "foreign-user", "alb", 443)
+    assert r.codes == ("WAF_RATE_BASED_CONDITIONAL",)
+    m = SRC.model
+    actor = Actor(id="anon-user", label="国不明の利用者", role="事業者", envs=("prod",), site="internet",
+                  persona="anon", persona_label="不明")
+    r = reach(build_graph(m.model_copy(update={"actors": m.actors + (actor,)}), "prod"), "anon-user", "alb", 443)
+    assert r.verdict == "conditional" and r.codes == ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED")
 
 
 def test_jp_actor_passes_geo_rule():
