@@ -12,7 +12,7 @@ command runs.
 
 >>> src = load()
 >>> src.where("nodes", src.index_of("nodes", "alb"))
-'model/data/nodes.yaml:81'
+'model/data/nodes.yaml:83'
 >>> src.where_id("security_groups", "rds-sg")
 'model/data/shared.yaml:58'
 """

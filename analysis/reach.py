@@ -12,7 +12,10 @@ Each candidate (source instance x target instance x private/public address) is w
 blockers; private address first). The Direct Connect gateway is analysed *as if*
 associated with the TGW although the seed says "Private VIF" (a transit VIF is
 required): the path carries the note ``DXGW_PRIVATE_VIF_ASSUMED_TRANSIT`` (assumption
-``c-dx-private-vif``) and :mod:`analysis.findings` reports the contradiction.
+``c-dx-private-vif``) and :mod:`analysis.findings` reports the contradiction. An
+on-premises path to an *internet-facing* ALB over DX/TGW carries the note
+``INTERNET_FACING_ALB_VIA_PRIVATE_IP``: its DNS name resolves to public addresses, so the
+private path needs the ALB nodes' private IPs (private DNS) and matching TLS names.
 
 >>> from analysis.loading import load
 >>> from analysis.graph import build_graph
@@ -169,6 +172,13 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
             t.notes.add("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
             t.hop(dx.id, "NOTE", f"VIFは「{spec.vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析"
                   "（c-dx-private-vif）", eg.where("nodes", di, "dx_gateway", "vif"))
+        tnode = eg.node(target)
+        if tnode.alb is not None and tnode.alb.scheme == "internet-facing":
+            t.notes.add("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
+            t.hop(target, "NOTE", f"ALB {target} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路"
+                  "（Direct Connect・TGW）で接続するには、ALBノードのプライベートIP（変わりうる）を返すプライベートDNS"
+                  "（Route 53 プライベートホストゾーン等）が必要。TLS証明書の名前は利用するホスト名に合わせる"
+                  "（INTERNET_FACING_ALB_VIA_PRIVATE_IP）", eg.where_id("nodes", target, "alb"))
         out = via_tgw(eg, t, dx.id, p)
         if out is None:
             return t

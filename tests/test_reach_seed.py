@@ -108,6 +108,20 @@ def test_dx_private_vif_is_analysed_as_associated_and_flagged():
     assert any("c-dx-private-vif" in h.reason for h in r.hops)
 
 
+def test_onprem_to_internet_facing_alb_notes_private_ip():
+    r = reach(G["prod"], "city-staff", "alb", 443)
+    assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" in r.notes
+    note = next(h for h in r.hops if h.action == "NOTE" and h.node == "alb" and "INTERNET_FACING" in h.reason)
+    assert note.reason == (
+        "ALB alb はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（Direct Connect・TGW）で"
+        "接続するには、ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）"
+        "が必要。TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）")
+    assert note.location == SRC.where_id("nodes", "alb", "alb")
+    # not on other on-premises paths, nor on internet paths to the ALB
+    assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" not in reach(G["prod"], "city-staff", "frontend", 3000).notes
+    assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" not in reach(G["prod"], "business-user", "alb", 443).notes
+
+
 def test_default_nacl_is_recorded():
     assert "ASSUMED_DEFAULT_NACL" in reach(G["poc"], "frontend", "rds", 5432).notes
 
