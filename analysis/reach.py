@@ -15,7 +15,9 @@ required): the path carries the note ``DXGW_PRIVATE_VIF_ASSUMED_TRANSIT`` (assum
 ``c-dx-private-vif``) and :mod:`analysis.findings` reports the contradiction. An
 on-premises path to an *internet-facing* ALB over DX/TGW carries the note
 ``INTERNET_FACING_ALB_VIA_PRIVATE_IP``: its DNS name resolves to public addresses, so the
-private path needs the ALB nodes' private IPs (private DNS) and matching TLS names.
+private path needs the ALB nodes' private IPs (private DNS) and matching TLS names. An
+on-premises site's own internet access is not modelled: its paths to AWS service
+endpoints are ``conditional`` with ``ONPREM_INTERNET_NOT_MODELED``.
 
 >>> from analysis.loading import load
 >>> from analysis.graph import build_graph
@@ -156,7 +158,15 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
         if mode == "public" and kind != "service":
             return None
         t.hop(a.id, "ORIGINATED", f"{a.label}（{site.name} {src}）", loc)
-        if mode == "public" or dx is None or tg is None:
+        if mode == "public":
+            # an AWS service's public endpoint: through the site's own internet access, not in the model
+            t.block("ONPREM_INTERNET_NOT_MODELED", a.site, f"{site.name} のインターネット接続はモデル化されていない。"
+                    f"{target} への到達は {site.name} のインターネット接続（回線・プロキシ・ファイアウォール等、"
+                    "モデル外）に依存する", eg.where_id("sites", a.site))
+            t.hop(a.site, "NOTE", f"{site.name} のインターネット接続（モデル外）を経由すると仮定", eg.where_id("sites", a.site))
+            arrive_service(eg, t, target, p)
+            return t
+        if dx is None or tg is None:
             t.block("NO_ROUTE", a.site, f"{site.name} から {target} への経路はモデル化されていない",
                     eg.where_id("sites", a.site))
             return t

@@ -36,7 +36,8 @@ HARD_CODES = (
 )
 """Codes that make a path unreachable."""
 
-CONDITIONAL_CODES = ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED", "AZ_DEPENDENT", "NACL_EPHEMERAL_PARTIAL")
+CONDITIONAL_CODES = ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED", "AZ_DEPENDENT", "NACL_EPHEMERAL_PARTIAL",
+                     "ONPREM_INTERNET_NOT_MODELED")
 """Codes that make a path conditional: it works until a condition outside the model holds."""
 
 

@@ -80,6 +80,12 @@ def test_diff_poc_prod():
     r = rows[("persona:business", "alb", 443)]
     assert (r.from_verdict, r.to_verdict) == ("reachable", "conditional") and "WAF_RATE_BASED" in r.to_reason
     assert json.loads(json.dumps(d.to_dict()))["from"] == "poc"
+    # the city hall's own internet access is outside the model: a condition, never a regression to unreachable
+    staff = {(t, p): r for (s, t, p), r in rows.items() if s == "persona:city-staff"}
+    r = staff[("cognito", 443)]
+    assert (r.from_verdict, r.to_verdict) == ("reachable", "conditional")
+    assert r.to_reason.startswith("ONPREM_INTERNET_NOT_MODELED: オンプレミス（市庁舎） のインターネット接続はモデル化されていない")
+    assert not any(r.to_verdict == "unreachable" and "ONPREM_INTERNET_NOT_MODELED" in r.to_reason for r in staff.values())
 
 
 def test_page_escapes_and_lists_everything():

@@ -122,6 +122,19 @@ def test_onprem_to_internet_facing_alb_notes_private_ip():
     assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" not in reach(G["prod"], "business-user", "alb", 443).notes
 
 
+def test_onprem_internet_access_is_a_condition_not_a_block():
+    r = reach(G["prod"], "city-staff", "cognito", 443)
+    assert r.verdict == "conditional" and r.codes == ("ONPREM_INTERNET_NOT_MODELED",)
+    b = r.blockers[0]
+    assert b.conditional and b.node == "city-hall" and b.location == SRC.where_id("sites", "city-hall")
+    assert b.message == ("オンプレミス（市庁舎） のインターネット接続はモデル化されていない。cognito への到達は "
+                         "オンプレミス（市庁舎） のインターネット接続（回線・プロキシ・ファイアウォール等、モデル外）に依存する")
+    assert r.hops[-1].action == "RECEIVED" and r.hops[-1].node == "cognito"
+    # the service endpoint's own port restriction still applies
+    r = reach(G["prod"], "city-staff", "cognito", 5432)
+    assert r.verdict == "unreachable" and r.codes == ("ONPREM_INTERNET_NOT_MODELED", "SERVICE_PORT_RESTRICTION")
+
+
 def test_default_nacl_is_recorded():
     assert "ASSUMED_DEFAULT_NACL" in reach(G["poc"], "frontend", "rds", 5432).notes
 
