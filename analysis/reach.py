@@ -39,7 +39,7 @@ from analysis.graph import PUBLIC_ADDR, SERVICE_KINDS, EnvGraph, Eni, net
 from analysis.paths import Packet, Trace, from_eni, from_internet, tgw_return, via_tgw, arrive
 from analysis.results import Blocker, ReachResult, verdict_of
 from analysis.stateless import ephemeral_of
-from analysis.targets import arrive_service
+from analysis.targets import arrive_service, vpn_transport
 from model.schema import Actor, NodeKind
 
 __all__ = ["reach", "sources", "targets", "UnknownEndpoint", "endpoint_ports"]
@@ -131,7 +131,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
             return t
         if mode == "public" and kind == "service":
             return None
-        t.hop(cvpn.id, "PERMITTED", "Client VPN トンネル（UDP 443）", eg.where("nodes", ci))
+        t.hop(cvpn.id, "PERMITTED", f"Client VPN トンネル（{vpn_transport(spec)}）", eg.where("nodes", ci))
         if client is None:
             t.block("NAMED_CIDR_UNDEFINED", cvpn.id, f"クライアントCIDR {spec.client_cidr} に環境 {eg.env} の値がない",
                     eg.where_id("named_cidrs", spec.client_cidr))

@@ -13,6 +13,8 @@
   private source address (on-premises over Direct Connect, VPC-internal, Client VPN after
   SNAT) cannot be geolocated: AWS WAF assigns it the country ``XX``, so a geo-allow rule
   that does not list ``XX`` blocks it (``WAF_GEO_BLOCKED``, HTTP 403).
+* **Client VPN endpoint**: accepts only its spec's ``transport``/``vpn_port`` (UDP 443 in
+  the seed), ``CVPN_TRANSPORT_MISMATCH`` otherwise.
 * **AWS service endpoints** (S3, SES, ECR, Cognito, CloudWatch, Secrets Manager):
   regional public HTTPS endpoints, TCP 443 only.
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 from analysis.graph import PUBLIC_ADDR, EnvGraph, Eni, Net
 from analysis.paths import Packet, Trace
 
-__all__ = ["after_ingress", "arrive_service", "waf_rules", "listener_for"]
+__all__ = ["after_ingress", "arrive_service", "waf_rules", "listener_for", "vpn_transport"]
 
 
 def waf_rules(eg: EnvGraph, alb: str):
@@ -131,6 +133,11 @@ def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net) -> None:
                 "（ELBV2_LISTENER_REQUIRES_TG_ACCEPT）", loc)
 
 
+def vpn_transport(spec) -> str:
+    """The endpoint's VPN transport as text, from its spec (e.g. ``UDP 443``)."""
+    return f"{spec.transport.upper()} {spec.vpn_port}"
+
+
 def after_ingress(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, arrive_public) -> None:
     node = eg.node(tg.node)
     if node.alb is not None:
@@ -146,9 +153,11 @@ def arrive_service(eg: EnvGraph, t: Trace, node_id: str, p: Packet) -> None:
     node = eg.node(node_id)
     region = eg.ix.placement(node_id, eg.env).region or "?"
     if node.kind.value == "client-vpn":
-        if p.port != 443:
-            t.block("SERVICE_PORT_RESTRICTION", node_id, "Client VPNエンドポイントは 443 でのみ接続を受け付ける",
-                    eg.where_id("nodes", node_id))
+        spec = node.client_vpn
+        if spec is not None and (p.proto != spec.transport or p.port != spec.vpn_port):
+            ni = eg.src.index_of("nodes", node_id)
+            t.block("CVPN_TRANSPORT_MISMATCH", node_id, f"Client VPNエンドポイントは {vpn_transport(spec)} でのみ接続を"
+                    f"受け付ける（{p.proto}/{p.port} は不可）", eg.where("nodes", ni, "client_vpn", "transport"))
         t.hop(node_id, "RECEIVED", f"Client VPNエンドポイント（パブリック）が {p.proto}/{p.port} を受信")
         return
     if p.proto != "tcp" or p.port != 443:

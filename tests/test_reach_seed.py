@@ -135,6 +135,27 @@ def test_onprem_internet_access_is_a_condition_not_a_block():
     assert r.verdict == "unreachable" and r.codes == ("ONPREM_INTERNET_NOT_MODELED", "SERVICE_PORT_RESTRICTION")
 
 
+def test_cvpn_endpoint_accepts_only_its_transport():
+    r = reach(G["poc"], "developer", "client-vpn", 443, "tcp")
+    assert r.verdict == "unreachable" and r.codes == ("CVPN_TRANSPORT_MISMATCH",)
+    assert r.blockers[0].message == "Client VPNエンドポイントは UDP 443 でのみ接続を受け付ける（tcp/443 は不可）"
+    assert reach(G["poc"], "developer", "client-vpn", 443, "udp").verdict == "reachable"
+    assert reach(G["poc"], "developer", "client-vpn", 1194, "udp").codes == ("CVPN_TRANSPORT_MISMATCH",)
+    assert any(h.reason == "Client VPN トンネル（UDP 443）" for h in reach(G["poc"], "developer", "alb", 443).hops)
+
+
+def test_cvpn_transport_is_read_from_the_spec():
+    m = SRC.model
+    nodes = tuple(n.model_copy(update={"client_vpn": n.client_vpn.model_copy(update={"transport": "tcp", "vpn_port": 1194})})
+                  if n.id == "client-vpn" else n for n in m.nodes)
+    g = build_graph(m.model_copy(update={"nodes": nodes}), "poc")
+    assert reach(g, "developer", "client-vpn", 1194, "tcp").verdict == "reachable"
+    r = reach(g, "developer", "client-vpn", 443, "udp")
+    assert r.codes == ("CVPN_TRANSPORT_MISMATCH",)
+    assert r.blockers[0].message == "Client VPNエンドポイントは TCP 1194 でのみ接続を受け付ける（udp/443 は不可）"
+    assert any(h.reason == "Client VPN トンネル（TCP 1194）" for h in reach(g, "developer", "alb", 443).hops)
+
+
 def test_default_nacl_is_recorded():
     assert "ASSUMED_DEFAULT_NACL" in reach(G["poc"], "frontend", "rds", 5432).notes
 
