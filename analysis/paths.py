@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from analysis.filters import lookup, sg_match
+from analysis.filters import lookup, proto_match, sg_match
 from analysis.graph import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry
 from analysis.results import Blocker, Hop
 from analysis.stateless import EPHEMERAL_WIDE, attachment_subnet, enter, leave
@@ -243,6 +243,16 @@ def from_internet(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, arrive_p
         _no_return(eg, t, tg.subnet, src)
 
 
+def _client_cidr_rules(eg: EnvGraph, sgs: tuple[str, ...], p: Packet) -> list:
+    """Inbound rules of ``sgs`` whose peer is a Client VPN client CIDR and that would admit ``p`` from it."""
+    clients = [c for n in eg.ix.nodes_in(eg.env) if n.client_vpn is not None
+               for c in (eg.named(n.client_vpn.client_cidr),) if c is not None]
+    return [r for sg in sgs for r in eg.rules.get(sg, ())
+            if r.direction == "inbound" and proto_match(r.protocol, p.proto) and r.ports[0] <= p.port <= r.ports[1]
+            and r.peer_net is not None and r.peer_net.prefixlen > 0
+            and any(c.version == r.peer_net.version and c.overlaps(r.peer_net) for c in clients)]
+
+
 def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[str, ...], same_vpc: bool,
            src_eni: Eni | None, arrive_public) -> None:
     """Ingress at ENI ``tg``: NACL, SG, then what the target itself admits (ALB listener, WAF)."""
@@ -259,7 +269,10 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
         else:
             extra = ""
             if "CVPN_SNAT_SOURCE_IS_ENI" in t.notes:
-                extra = "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行は一致しない）"
+                vpn = _client_cidr_rules(eg, tg.sgs, p)
+                if vpn:
+                    extra = (f"（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行"
+                             f"「{'」「'.join(r.rule.purpose for r in vpn)}」は一致しない）")
             t.block("SG_INGRESS_DENIED", tg.node, f"SG {_sg_names(eg, tg.sgs)} に {p.proto}/{p.port} を送信元 {show(src)}"
                     f"{'（SG ' + ', '.join(src_sgs) + '）' if src_sgs and same_vpc else ''} から許可する受信ルールがない{extra}",
                     eg.sg_location.get(tg.sgs[0]))

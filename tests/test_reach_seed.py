@@ -102,6 +102,20 @@ def test_cvpn_path_shows_snat_and_authorization():
     assert "VPN CIDR" in r.blockers[0].message
 
 
+def test_cvpn_snat_explanation_only_when_a_vpn_cidr_rule_would_match():
+    r = reach(G["poc"], "developer", "frontend", 3000)
+    assert r.blockers[0].message == (
+        "SG ecs-sg に tcp/3000 を送信元 10.0.1.0/24 から許可する受信ルールがない（Client VPNはクライアントCIDRを"
+        "ENIアドレスに変換するため、VPN CIDRの行「Frontend（POC開発者）」は一致しない）")
+    # rds-sg has no rule on the client CIDR: a plain denial, no SNAT explanation
+    r = reach(G["poc"], "developer", "rds", 5432)
+    deny = next(b for b in r.blockers if b.code == "SG_INGRESS_DENIED")
+    assert deny.message == "SG rds-sg に tcp/5432 を送信元 10.0.1.0/24 から許可する受信ルールがない"
+    # ecs-sg has VPN CIDR rows, but none on this port
+    deny = next(b for b in reach(G["poc"], "developer", "frontend", 8080).blockers if b.code == "SG_INGRESS_DENIED")
+    assert "Client VPN" not in deny.message
+
+
 def test_dx_private_vif_is_analysed_as_associated_and_flagged():
     r = reach(G["prod"], "city-staff", "alb", 443)
     assert "DXGW_PRIVATE_VIF_ASSUMED_TRANSIT" in r.notes
