@@ -10,7 +10,9 @@ The walk is private machinery of :mod:`analysis.reach`; its steps mirror AWS:
   address, 1:1 NAT) / NAT gateway (SNAT to its EIP, NAT subnet must route to the IGW) /
   TGW (attachment AZ, associated TGW route table, egress attachment AZ);
 * arrival: NACL, ingress SG (SG references match private, same-VPC peers only),
-  ALB listener, WAF, ALB -> target-group targets as a new connection from the ALB;
+  ALB listener, WAF, ALB -> target-group targets as a new connection from the ALB; when
+  the ingress SG drops the SYN, nothing behind it is evaluated (only a missing listener
+  is still reported, a configuration fact), so no WAF condition joins a blocked path;
 * return path: the destination subnet must route the reply back the way it came;
 * NACLs (:mod:`analysis.stateless`) wherever the packet leaves or enters a subnet: the
   source subnet, the NAT gateway's subnet, the TGW attachment subnets (when they differ
@@ -260,6 +262,7 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
 
     if src_eni is None or src_eni.subnet != tg.subnet:
         enter(eg, t, tg.subnet, p, src, p.eph)
+    denied = False
     if tg.sgs:
         hits = sg_match(eg, tg.sgs, "inbound", p.proto, p.port, src, src_sgs, same_vpc)
         if hits:
@@ -273,7 +276,8 @@ def arrive(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, src_sgs: tuple[
                 if vpn:
                     extra = (f"（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行"
                              f"「{'」「'.join(r.rule.purpose for r in vpn)}」は一致しない）")
+            denied = True
             t.block("SG_INGRESS_DENIED", tg.node, f"SG {_sg_names(eg, tg.sgs)} に {p.proto}/{p.port} を送信元 {show(src)}"
                     f"{'（SG ' + ', '.join(src_sgs) + '）' if src_sgs and same_vpc else ''} から許可する受信ルールがない{extra}",
                     eg.sg_location.get(tg.sgs[0]))
-    after_ingress(eg, t, tg, p, src, arrive_public)
+    after_ingress(eg, t, tg, p, src, arrive_public, denied)

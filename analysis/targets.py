@@ -94,7 +94,7 @@ def listener_for(eg: EnvGraph, alb: str, port: int):
     return None, None
 
 
-def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net) -> None:
+def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, denied: bool = False) -> None:
     from analysis.reach import reach
 
     ni = eg.src.index_of("nodes", tg.node)
@@ -105,6 +105,10 @@ def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net) -> None:
                 "（ELBV2_LISTENER_PORT_RESTRICTION）", eg.where("nodes", ni, "alb", "listeners"))
         return
     loc = eg.where("nodes", ni, "alb", "listeners", k)
+    if denied:
+        t.hop(tg.node, "NOTE", f"受信SGで接続（SYN）が破棄されるため、リスナー {lst.protocol}:{lst.port}・WAF・"
+              "ターゲットグループは評価しない", loc)
+        return
     t.hop(tg.node, "PERMITTED", f"リスナー {lst.protocol}:{lst.port}（{lst.action}）", loc)
     _waf(eg, t, tg.node, p, src)
     if lst.action == "redirect":
@@ -138,10 +142,11 @@ def vpn_transport(spec) -> str:
     return f"{spec.transport.upper()} {spec.vpn_port}"
 
 
-def after_ingress(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, arrive_public) -> None:
+def after_ingress(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, arrive_public, denied: bool = False) -> None:
+    """What the target admits after its ingress SG; ``denied``: the SG dropped the SYN (nothing behind it runs)."""
     node = eg.node(tg.node)
     if node.alb is not None:
-        _alb(eg, t, tg, p, src)
+        _alb(eg, t, tg, p, src, denied)
     elif node.kind.value == "nat-gateway":
         t.block("NAT_INBOUND_NOT_ALLOWED", tg.node, "NAT Gatewayは外から始まる接続を受け付けない",
                 eg.where_id("nodes", tg.node))

@@ -216,6 +216,17 @@ def test_jp_actor_passes_geo_rule():
     assert r.verdict == "conditional" and r.codes == ("WAF_RATE_BASED_CONDITIONAL",)
 
 
+def test_sg_drop_stops_listener_and_waf_evaluation():
+    r = reach(G["prod"], "business-user", "alb", 80)
+    assert r.verdict == "unreachable" and r.codes == ("SG_INGRESS_DENIED",)  # no WAF_RATE_BASED_CONDITIONAL
+    assert not any(h.node in ("alb", "waf") and h.action in ("PERMITTED", "FORWARDED") for h in r.hops)
+    assert not any(h.node == "waf" for h in r.hops)
+    assert any(h.reason == "受信SGで接続（SYN）が破棄されるため、リスナー HTTP:80・WAF・ターゲットグループは評価しない"
+               for h in r.hops)
+    # a missing listener is still reported next to the SG denial (both must change)
+    assert reach(G["prod"], "frontend", "alb", 8443).codes == ("SG_EGRESS_DENIED", "SG_INGRESS_DENIED", "LISTENER_PORT_MISMATCH")
+
+
 def test_poc_has_no_waf():
     assert not any(h.node == "waf" for h in reach(G["poc"], "business-user", "alb", 443).hops)
 
