@@ -6,6 +6,9 @@
 * ``SG_RULE_NEVER_MATCHES`` (warning) - the peer is a Client VPN client CIDR: Client VPN
   translates the client address to its ENI address (SNAT) before the packet reaches any
   SG in the VPC, so a rule on the client CIDR never matches (CVPN_SNAT_SOURCE_IS_ENI).
+  The fix references the endpoint's SG (across a TGW this needs the attachments' security
+  group referencing support, available for VPC attachments in one region since 2024) or
+  the associated subnets' CIDRs.
 * ``SG_RULE_UNUSED`` (info) - the rule admits no hop of any reachable path between the
   environment's sources and targets on the model's ports (neither a flow nor an intent
   needs it): over-permissive or dead. Rules already reported above are not repeated.
@@ -61,6 +64,15 @@ def _shadowed(eg: EnvGraph) -> Iterator[tuple[RuleRef, RuleRef]]:
                 yield b, cover
 
 
+def _never_matches_fix(eg: EnvGraph, endpoint: str) -> str:
+    node = eg.node(endpoint)
+    sgs = ", ".join(node.security_groups) or "（未設定）"
+    cidrs = ", ".join(str(eg.subnet_net[s]) for s in node.client_vpn.associated_subnets if s in eg.subnet_net)
+    return (f"送信元をClient VPNエンドポイントのSG（{sgs}）の参照にする（別VPCの場合はTGWの各VPCアタッチメントで"
+            f"セキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、"
+            f"関連付けサブネットのCIDR（{cidrs}）にする")
+
+
 def sg_findings(eg: EnvGraph) -> list[Finding]:
     out: list[Finding] = []
     reported: set[str] = set()
@@ -80,9 +92,7 @@ def sg_findings(eg: EnvGraph) -> list[Finding]:
                 out.append(Finding(eg.env, "warning", "SG_RULE_NEVER_MATCHES", (sg, hit),
                                    f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
                                    f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
-                                   r.location, "送信元をClient VPNの関連付けサブネットのCIDR（"
-                                   + ", ".join(str(eg.subnet_net[s]) for s in eg.node(hit).client_vpn.associated_subnets)
-                                   + "）にする（別VPCのSGはTGW越しに参照できない）"))
+                                   r.location, _never_matches_fix(eg, hit)))
     used: set[str] = set()
     for r in matrix(eg):
         if r.verdict != "unreachable":

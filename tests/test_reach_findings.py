@@ -81,3 +81,14 @@ def test_finding_fires_on_modified_model_only(env, code, change):
 def test_seed_findings_known_to_fire_stay():
     # the seed really has these (section 1 POC: one public subnet for the ALB, one DB subnet)
     assert {("poc", "ALB_SUBNETS_SINGLE_AZ"), ("poc", "RDS_SUBNET_GROUP_SINGLE_AZ")} <= BASE
+
+
+def test_sg_rule_never_matches_fix_suggests_sg_referencing_over_tgw():
+    rows = [f for f in findings(load()) if f.code == "SG_RULE_NEVER_MATCHES"]
+    assert sorted(f.location for f in rows) == ["model/data/shared.yaml:54", "model/data/shared.yaml:55"]
+    for f in rows:
+        assert (f.env, f.severity, f.resources) == ("poc", "warning", ("ecs-sg", "client-vpn"))
+        assert f.fix == ("送信元をClient VPNエンドポイントのSG（cvpn-sg）の参照にする（別VPCの場合はTGWの各VPCアタッチメントで"
+                         "セキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、"
+                         "関連付けサブネットのCIDR（10.0.1.0/24）にする")
+        assert "参照できない" not in f.fix
