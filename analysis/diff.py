@@ -15,7 +15,7 @@ Reachability (:class:`ReachDiff`): every (source, target, port) whose verdict ch
 Sources are actors matched by ``persona`` (the POC developer plays the city staff) and
 nodes by id; targets are nodes by id; ports are the union of the ports both environments
 mention (SG rules, listeners, target groups, flows). Each side gives its reason (codes and
-the first blocker's message).
+the message of the first hard blocker, or of the first condition when there is none).
 
 >>> from analysis.loading import load
 >>> d = diff(load(), "poc", "prod")
@@ -207,7 +207,9 @@ def _source_keys(eg: EnvGraph) -> dict[str, str]:
 def _reason(r) -> str:
     if not r.blockers:
         return r.verdict
-    return f"{', '.join(r.codes)}: {r.blockers[0].message}"
+    # an unreachable path is explained by its first hard blocker, not by a condition before it
+    first = next((b for b in r.blockers if not b.conditional), r.blockers[0])
+    return f"{', '.join(r.codes)}: {first.message}"
 
 
 def diff(model, from_env: str, to_env: str) -> EnvDiff:

@@ -82,6 +82,9 @@ def test_diff_poc_prod():
     assert json.loads(json.dumps(d.to_dict()))["from"] == "poc"
     # the city hall's own internet access is outside the model: a condition, never a regression to unreachable
     staff = {(t, p): r for (s, t, p), r in rows.items() if s == "persona:city-staff"}
+    r = staff[("alb", 443)]
+    assert (r.from_verdict, r.to_verdict) == ("reachable", "unreachable")
+    assert r.to_reason.startswith("WAF_RATE_BASED_CONDITIONAL, WAF_GEO_BLOCKED: WAF 地域制限（日本のみ許可）: 送信元 192.168.0.0/16")
     r = staff[("cognito", 443)]
     assert (r.from_verdict, r.to_verdict) == ("reachable", "conditional")
     assert r.to_reason.startswith("ONPREM_INTERNET_NOT_MODELED: オンプレミス（市庁舎） のインターネット接続はモデル化されていない")
