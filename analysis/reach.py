@@ -151,6 +151,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
                 tuple(g for g in cvpn.security_groups if g in eg.rules), False)
         t.hop(cvpn.id, "TRANSFORMED", f"SNAT: 送信元 {client} → ENIアドレス（{sub} {s.net}）", eg.where("nodes", ci, "client_vpn"))
         t.notes.add("CVPN_SNAT_SOURCE_IS_ENI")
+        _note_private_path_to_public_alb(eg, t, target, "Client VPN・TGW")
         from_eni(eg, t, s, p, _public_arrival(eg, kind, tg, target, p))
         return t
     if site is not None and site.kind == "onprem":
@@ -182,13 +183,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
             t.notes.add("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
             t.hop(dx.id, "NOTE", f"VIFは「{spec.vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析"
                   "（c-dx-private-vif）", eg.where("nodes", di, "dx_gateway", "vif"))
-        tnode = eg.node(target)
-        if tnode.alb is not None and tnode.alb.scheme == "internet-facing":
-            t.notes.add("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
-            t.hop(target, "NOTE", f"ALB {target} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路"
-                  "（Direct Connect・TGW）で接続するには、ALBノードのプライベートIP（変わりうる）を返すプライベートDNS"
-                  "（Route 53 プライベートホストゾーン等）が必要。TLS証明書の名前は利用するホスト名に合わせる"
-                  "（INTERNET_FACING_ALB_VIA_PRIVATE_IP）", eg.where_id("nodes", target, "alb"))
+        _note_private_path_to_public_alb(eg, t, target, "Direct Connect・TGW")
         out = via_tgw(eg, t, dx.id, p)
         if out is None:
             return t
@@ -217,6 +212,19 @@ def _result(eg, source, target, proto, port, t: Trace, extra: list[Blocker] = ()
     return ReachResult(eg.env, source, target, proto, port, verdict_of(blockers), tuple(t.hops), blockers,
                        tuple(sorted(t.notes)), tuple(sorted(t.used)))
 
+
+
+def _note_private_path_to_public_alb(eg: EnvGraph, t, target: str, path: str) -> None:
+    """A private path (DX or Client VPN over the TGW) to an internet-facing ALB works only by
+    its node private IPs: its DNS name resolves to public addresses (a note, not a blocker)."""
+    tnode = eg.node(target) if target in eg.ix.nodes else None
+    if tnode is None or tnode.alb is None or tnode.alb.scheme != "internet-facing":
+        return
+    t.notes.add("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
+    t.hop(target, "NOTE", f"ALB {target} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路"
+          f"（{path}）で接続するには、ALBノードのプライベートIP（変わりうる）を返すプライベートDNS"
+          "（Route 53 プライベートホストゾーン等）が必要。TLS証明書の名前は利用するホスト名に合わせる"
+          "（INTERNET_FACING_ALB_VIA_PRIVATE_IP）", eg.where_id("nodes", target, "alb"))
 
 def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0) -> ReachResult:
     """Answer one query; raises :class:`UnknownEndpoint` for an unknown source or target."""

@@ -136,6 +136,14 @@ def test_onprem_to_internet_facing_alb_notes_private_ip():
     assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" not in reach(G["prod"], "business-user", "alb", 443).notes
 
 
+def test_vpn_path_to_internet_facing_alb_notes_private_ip_too():
+    r = reach(G["poc"], "developer", "alb", 443)
+    assert r.verdict == "reachable" and "INTERNET_FACING_ALB_VIA_PRIVATE_IP" in r.notes
+    note = next(h for h in r.hops if h.action == "NOTE" and h.node == "alb")
+    assert "閉域経路（Client VPN・TGW）で接続するには" in note.reason
+    assert "INTERNET_FACING_ALB_VIA_PRIVATE_IP" not in reach(G["poc"], "developer", "frontend", 3000).notes
+
+
 def test_onprem_internet_access_is_a_condition_not_a_block():
     r = reach(G["prod"], "city-staff", "cognito", 443)
     assert r.verdict == "conditional" and r.codes == ("ONPREM_INTERNET_NOT_MODELED",)
