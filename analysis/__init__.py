@@ -1,13 +1,12 @@
-"""Design-time reachability analysis of the archdoc model.
+"""Design-time analysis of the model: pure queries returning frozen rows.
 
-Modules (one job each): :mod:`~analysis.loading` (model + ``file:line`` locations),
-:mod:`~analysis.graph` (one graph per environment), :mod:`~analysis.filters` (SG, NACL,
-longest-prefix match), :mod:`~analysis.paths`, :mod:`~analysis.stateless` (NACL crossings
-and stateless replies) and :mod:`~analysis.targets` (the hop-by-hop walk),
-:mod:`~analysis.reach` (point queries), :mod:`~analysis.matrix`, :mod:`~analysis.classes`
-and :mod:`~analysis.nacl_classes` (all pairs), :mod:`~analysis.intents`,
-:mod:`~analysis.findings` with ``rules_*``, :mod:`~analysis.diff`; result rows in
-:mod:`~analysis.results`.
+* :mod:`~analysis.graph` - one resolved network per environment, and the SG/NACL/route filters;
+* :mod:`~analysis.paths` - the hop-by-hop walk and the point query :func:`~analysis.paths.reach`;
+* :mod:`~analysis.matrix` - all sources x targets x ports;
+* :mod:`~analysis.intents` - must-reach / must-not-reach intents evaluated;
+* :mod:`~analysis.review` - finding rules (AWS constraints, SG/NACL hygiene, flows, pipeline);
+* :mod:`~analysis.diff` - configuration and reachability differences between environments;
+* :mod:`~analysis.results` - the row types (hops, blockers, results, findings).
+
+May import: :mod:`model` only. Never :mod:`render` or :mod:`archdoc`.
 """
-
-__all__: list[str] = []

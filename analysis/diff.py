@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from analysis.graph import EnvGraph, build_graph
 from analysis.intents import as_source
 from analysis.matrix import exposure_targets, relevant_ports
-from analysis.reach import reach, sources
+from analysis.paths.reach import reach, sources
 from model.index import ModelIndex
 from model.migration import migration_rows
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 from analysis.graph import build_graph
 from analysis.loading import Source, from_model
-from analysis.reach import UnknownEndpoint, reach
+from analysis.paths.reach import UnknownEndpoint, reach
 from analysis.results import Blocker, ReachResult
 from model.index import ModelIndex
 from model.schema import Model

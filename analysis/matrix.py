@@ -1,9 +1,9 @@
 """All-pairs reachability over one environment: sources x targets x ports.
 
-:func:`matrix` answers every (source, target, port) triple with :func:`analysis.reach.reach`
+:func:`matrix` answers every (source, target, port) triple with :func:`analysis.paths.reach.reach`
 (results are memoized per graph, so findings, the diff and the page share one pass).
 :func:`relevant_ports` is the union of ports the model mentions (SG rules, listeners,
-target groups, flows). For large synthetic models see :mod:`analysis.classes`, which
+target groups, flows). For large synthetic models see :mod:`analysis.paths.allpairs`, which
 evaluates equivalence classes instead of pairs.
 
 >>> from analysis.loading import load
@@ -16,7 +16,7 @@ evaluates equivalence classes instead of pairs.
 from __future__ import annotations
 
 from analysis.graph import EnvGraph
-from analysis.reach import endpoint_ports, reach, sources as all_sources, targets as all_targets
+from analysis.paths.reach import endpoint_ports, reach, sources as all_sources, targets as all_targets
 from analysis.results import ReachResult
 
 __all__ = ["matrix", "relevant_ports", "exposure_targets"]

@@ -33,7 +33,7 @@ from archdoc.publish import MANIFEST, BuildFailure
 __all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIFEST", "BuildFailure"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ASSETS = REPO_ROOT / "render" / "assets"
+ASSETS = REPO_ROOT / "render" / "pages" / "assets"
 _ASSET_FILES = ("zoom.js", "extra.css")
 
 
@@ -166,7 +166,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
 
 
 def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, stage_site: Path) -> None:
-    from render.pdf import write_pdf
+    from render.print.pdf import write_pdf
 
     pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
     write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages))

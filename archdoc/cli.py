@@ -162,32 +162,32 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 def _dispatch(args: argparse.Namespace) -> int:
     verb = args.verb
     if verb == "validate":
-        from archdoc.cmd_validate import run_validate
+        from archdoc.commands.validate import run_validate
         return run_validate(args.model)
     if verb == "schema":
-        from archdoc.cmd_validate import run_schema
+        from archdoc.commands.validate import run_schema
         return run_schema()
     if verb == "build":
-        from archdoc.cmd_build import run_build
+        from archdoc.commands.build import run_build
         return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf)
     if verb == "check":
-        from archdoc.cmd_check import run_check
+        from archdoc.commands.check import run_check
         return run_check(args.model, args.docs_dir, strict=args.strict)
     if verb == "reach":
-        from archdoc.cmd_reach import run_reach
+        from archdoc.commands.reach import run_reach
         return run_reach(args.env, args.source, args.target, args.port, args.protocol,
                          as_json=args.as_json, model_path=args.model)
     if verb == "findings":
-        from archdoc.cmd_findings import run_findings
+        from archdoc.commands.findings import run_findings
         return run_findings(args.env, as_json=args.as_json, model_path=args.model)
     if verb == "diff":
-        from archdoc.cmd_diff import run_diff
+        from archdoc.commands.diff import run_diff
         return run_diff(args.from_env, args.to_env, as_json=args.as_json, model_path=args.model)
     if verb == "export":
-        from archdoc.cmd_export import run_export
+        from archdoc.commands.export import run_export
         return run_export(args.format, args.view, args.out, model_path=args.model)
     if verb == "pdf":
-        from archdoc.cmd_pdf import run_pdf
+        from archdoc.commands.pdf import run_pdf
         return run_pdf(args.model, args.out)
     raise AssertionError(verb)  # argparse only lets known verbs through
 

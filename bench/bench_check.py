@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 __all__ = ["main", "cold", "warm", "IMPORTS"]
 
-IMPORTS = ("archdoc.cli", "archdoc.cmd_check", "archdoc.check", "archdoc.build", "model.loader",
+IMPORTS = ("archdoc.cli", "archdoc.commands.check", "archdoc.compare", "archdoc.build", "model.loader",
            "render.pages", "render.diagrams", "analysis.intents")
 """What ``archdoc check`` imports (directly or through these): the import-only baseline."""
 
@@ -65,9 +65,9 @@ def warm(fn: Callable[[], object], repeat: int) -> float:
 
 def _yaml_times(repeat: int) -> tuple[float, float]:
     """Reading the bundled model's files: libyaml fast path vs the pure-Python loader."""
-    import model.yamlfast as yamlfast
+    import model.yaml.fast as yamlfast
     from model.loader import DEFAULT_MODEL
-    from model.yamlsafe import load_file
+    from model.yaml import load_file
 
     files = sorted(DEFAULT_MODEL.glob("*.y*ml"))
     fast = warm(lambda: [load_file(f) for f in files], repeat)
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 codes.add(code)
     check_cold, import_cold, load_cold = (statistics.median(runs[w]) for w in ("check", "import", "load"))
 
-    from archdoc.cmd_check import run_check
+    from archdoc.commands.check import run_check
     from model.loader import load_model
 
     start = time.perf_counter()

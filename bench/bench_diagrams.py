@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.loader import load_model  # noqa: E402
-from render.diagram_icons import prepare_icons  # noqa: E402
+from render.diagrams.icons import prepare_icons  # noqa: E402
 from render.diagrams import build_diagrams, dot_sources  # noqa: E402
 
 __all__ = ["main"]

@@ -7,7 +7,7 @@ Run: ``python -m bench.bench_reach`` (from the project root). Prints
 * for synthetic models of 1k, 2k, 5k, 10k (and 20k with ``--big``) interfaces with ~10% as
   many SGs in 20 VPCs
   (:mod:`bench.synth`): graph build time, all-pairs time (every interface pair x every
-  TCP port class, :mod:`analysis.classes`), peak memory of build + all-pairs
+  TCP port class, :mod:`analysis.paths.allpairs`), peak memory of build + all-pairs
   (``tracemalloc``, in a separate run because tracing slows Python), classes, port classes,
   reachable interface pairs, and the time ratio per doubling of N;
 * the 5k and 10k models again with NACLs on 70% of the subnets (``nacls=0.7``: deny rules,
@@ -28,10 +28,10 @@ import sys
 import time
 import tracemalloc
 
-from analysis.classes import all_pairs
+from analysis.paths.allpairs import all_pairs
 from analysis.graph import build_graph
 from analysis.loading import load
-from analysis.reach import reach, sources, targets
+from analysis.paths.reach import reach, sources, targets
 from bench.synth import PORTS, RANGES, synth_model
 
 __all__ = ["seed_latency", "scale", "naive", "main", "VPCS"]

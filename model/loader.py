@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from model import rules
 from model.errors import ModelError, Problem
 from model.schema import Model
-from model.schema_messages import did_you_mean, translate
-from model.yamlsafe import Located, load_file
+from model.schema.messages import did_you_mean, translate
+from model.yaml import Located, load_file
 
 __all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS"]
 
@@ -146,7 +146,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> Loaded:
 def load_located(root: str | os.PathLike[str], located: list[Located]) -> Loaded:
     """Merge, validate and check already-parsed files (what :func:`load_model` does after reading).
 
-    Useful for callers that build :class:`~model.yamlsafe.Located` data themselves (tests, fuzzing).
+    Useful for callers that build :class:`~model.yaml.Located` data themselves (tests, fuzzing).
     """
     root = Path(root)
     files = [Path(loc.path) for loc in located]

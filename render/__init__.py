@@ -1,0 +1,9 @@
+"""Pure functions from the model (and the analysis' rows) to text and files.
+
+* :mod:`~render.diagrams` - views, layout hints, DOT, icons, PNG/SVG, Mermaid;
+* :mod:`~render.pages` - the site's Markdown pages (Jinja2 templates) and assets;
+* :mod:`~render.print` - the approval PDF.
+
+May import: :mod:`model` only. The analysis' results arrive as rows (plain values), so
+nothing here imports :mod:`analysis`; nothing here imports :mod:`archdoc`.
+"""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archdoc.cmd_validate import run_validate
+from archdoc.commands.validate import run_validate
 from model.errors import display_path
 
 REPO = Path(__file__).resolve().parents[1]

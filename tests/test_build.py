@@ -16,7 +16,7 @@ import pytest
 from archdoc import build as build_module
 from archdoc import publish
 from archdoc.build import build, gather, load
-from archdoc.cmd_build import run_build
+from archdoc.commands.build import run_build
 
 MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
 REPO_DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from archdoc.build import gather
-from archdoc.cmd_check import run_check
+from archdoc.commands.check import run_check
 from model.loader import DEFAULT_MODEL, load_model
 
 
@@ -100,7 +100,7 @@ def test_clean_tree_passes_without_graphviz_and_writes_nothing(repo, monkeypatch
 
 
 def test_known_violations_fail_only_when_strict():
-    from archdoc.cmd_check import _intents
+    from archdoc.commands.check import _intents
 
     loaded, out = load_model(), io.StringIO()
     assert _intents(loaded, False, out) is False

@@ -310,7 +310,7 @@ def test_pdf_refuses_an_unwritable_out_before_rendering(capsys, tmp_path):
 
 
 def test_pdf_default_out_follows_the_model():
-    from archdoc.cmd_pdf import default_out
+    from archdoc.commands.pdf import default_out
     from model.loader import load_model
 
     assert default_out(load_model(None)) == REPO / "site" / "archdoc.pdf"

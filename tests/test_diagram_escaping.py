@@ -10,11 +10,11 @@ import zlib
 
 import pytest
 
-from render.diagram_dot import to_dot
-from render.diagram_files import RenderError, render_views
-from render.diagram_spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
+from render.diagrams.dot import to_dot
+from render.diagrams.files import RenderError, render_views
+from render.diagrams.spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
 from render.diagrams import dot_summary
-from render.dot_text import quote, unquote, wrap
+from render.diagrams.dot_text import quote, unquote, wrap
 
 HOSTILE = ["<b>x</b>", "<内部>", 'ECS "api"', "NAT & GW", "C:\\x\\n", "a|b{c}", "\\N \\G", "🚀 ロケット",
            "x\ny", "'; DROP", "]]> -->", "\\"]

@@ -12,7 +12,7 @@ import pytest
 
 from model.index import ModelIndex
 from model.loader import load_model
-from render.diagram_files import MANIFEST, render_views, sha256
+from render.diagrams.files import MANIFEST, render_views, sha256
 from render.diagrams import build_diagrams, dot_sources, dot_summary
 
 MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
@@ -39,7 +39,7 @@ def rendered(model, tmp_path_factory):
 
 def _expected(model, view):
     """Nodes {id: label without spaces} and edges {(src, dst, label)} of ``view``, computed
-    directly from the model with the documented semantics (not with render.view_select)."""
+    directly from the model with the documented semantics (not with render.diagrams.select)."""
     ix = ModelIndex(model)
     envs = [e.id for e in model.environments if e.id in view.envs]
     any_filter = view.node_kinds or view.node_tags or view.nodes
@@ -246,7 +246,7 @@ def test_fc_match_resolves_cjk_font():
 
 def _positions(dot: str) -> dict[str, tuple[float, float]]:
     """Node centres (inches, y up) of a real ``dot`` layout."""
-    from render.diagram_icons import ICON_PX, icon_cache_dir
+    from render.diagrams.icons import ICON_PX, icon_cache_dir
 
     plain = subprocess.run(["dot", f"-Gimagepath={icon_cache_dir(ICON_PX)}", "-Tplain"], input=dot,
                            capture_output=True, text=True, check=True).stdout

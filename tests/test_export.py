@@ -14,12 +14,12 @@ from dataclasses import replace
 
 import pytest
 
-from archdoc.cmd_export import export_texts, run_export
+from archdoc.commands.export import export_texts, run_export
 from model.index import ModelIndex
 from model.loader import load_model
-from render.diagram_spec import Box, DiagramEdge, DiagramNode, DiagramSpec
-from render.mermaid import to_mermaid
-from render.view_select import select_view
+from render.diagrams.spec import Box, DiagramEdge, DiagramNode, DiagramSpec
+from render.diagrams.mermaid import to_mermaid
+from render.diagrams.select import select_view
 
 NODE = re.compile(r'^(\s*)([A-Za-z0-9_]+)\["([^"]*)"\]$')
 SUB = re.compile(r'^(\s*)subgraph ([A-Za-z0-9_]+)\["([^"]*)"\]$')

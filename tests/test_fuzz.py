@@ -2,7 +2,7 @@
 
 Malformed bytes, YAML-looking noise and random edits of the bundled model must end in
 either "valid" or a list of problems, never in an exception or an E099 internal error
-(which :func:`archdoc.cmd_validate.run_validate` would print for an unexpected crash).
+(which :func:`archdoc.commands.validate.run_validate` would print for an unexpected crash).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archdoc.cmd_validate import run_validate
+from archdoc.commands.validate import run_validate
 from model.errors import ModelError
 from model.loader import DEFAULT_MODEL, load_located
-from model.yamlsafe import Located, Locations, load_file, parse_text
+from model.yaml import Located, Locations, load_file, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "good" / "mini"

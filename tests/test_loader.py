@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from archdoc import cmd_validate
-from archdoc.cmd_validate import run_schema, run_validate, schema_text
+from archdoc.commands import validate as cmd_validate
+from archdoc.commands.validate import run_schema, run_validate, schema_text
 from model.errors import ModelError, Problem, display_path
 from model.loader import DEFAULT_MODEL, Loaded, load_model
-from model.yamlsafe import MAX_DEPTH, load_file, parse_text
+from model.yaml import MAX_DEPTH, load_file, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "good" / "mini"
@@ -163,7 +163,7 @@ def test_run_validate_turns_a_crash_into_one_line(capsys: pytest.CaptureFixture[
 
 def test_schema_json_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
     committed = (REPO / "model" / "archdoc.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "regenerate: python -c 'from archdoc.cmd_validate import run_schema; " \
+    assert committed == schema_text(), "regenerate: python -c 'from archdoc.commands.validate import run_schema; " \
                                        "run_schema()' > model/archdoc.schema.json"
     assert run_schema() == 0
     assert capsys.readouterr().out == committed

@@ -13,9 +13,9 @@ import pytest
 
 from model.index import ModelIndex
 from model.loader import load_model
-from render.markdown import md_cell, md_text
+from render.pages.markdown import md_cell, md_text
 from render.pages import render_pages
-from render.templating import environment
+from render.pages.templating import environment
 
 MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
 
@@ -44,7 +44,7 @@ def _split_row(line: str) -> list[str]:
 
 
 def unescape(cell: str) -> str:
-    """Invert the escaping of :func:`render.markdown.md_cell` (what a reader would see)."""
+    """Invert the escaping of :func:`render.pages.markdown.md_cell` (what a reader would see)."""
     text = re.sub(r"\\(.)", r"\1", cell).replace("<br>", "\n")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
@@ -323,7 +323,7 @@ def test_hostile_model_values_stay_literal(loaded):
 
 
 def test_cover_titles_match_each_page_and_reachability_is_wired(pages, loaded):
-    from render.page_reach import render_reach_page
+    from render.pages.reachability import render_reach_page
 
     for label, path in re.findall(r"^- \[(.+?)\]\((.+?)\)$", pages["index.md"], re.M):
         assert pages[path].splitlines()[0] == f"# {label}", path

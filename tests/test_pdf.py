@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from archdoc.build import REPO_ROOT, gather
-from archdoc.cmd_pdf import pdf_from_model
+from archdoc.commands.pdf import pdf_from_model
 from model.loader import load_model
-from render.print_html import PRINT_SKIP, chapter_number, print_html
+from render.print.html import PRINT_SKIP, chapter_number, print_html
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -137,7 +137,7 @@ def test_rendered_page_has_japanese_ink(pdf, tmp_path):
 
 @pytest.mark.parametrize("src", ["http://example.invalid/x.png", "file:///etc/hostname"])
 def test_no_network_and_no_files_outside_docs(tmp_path, loaded, src):
-    from render.pdf import RefusedURL, write_pdf
+    from render.print.pdf import RefusedURL, write_pdf
 
     pages = {"01-a.md": f"# 1. テスト\n\n![外部]({src})\n"}
     with pytest.raises(RefusedURL, match="not local|outside the allowed"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.findings import findings
+from analysis.review.findings import findings
 from analysis.loading import load
 from model.schema import Nacl, NaclRule
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from analysis.graph import build_graph
 from analysis.loading import load
-from analysis.reach import reach
+from analysis.paths.reach import reach
 from model.schema import Nacl, NaclRule, Node, Placement
 
 NACL_YAML = """nacls:

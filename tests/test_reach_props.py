@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from analysis.graph import build_graph
 from analysis.loading import load
-from analysis.reach import reach, sources, targets
+from analysis.paths.reach import reach, sources, targets
 from model.schema import SgRule
 
 SEED = load().model

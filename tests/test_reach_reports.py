@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from analysis.diff import diff
-from analysis.findings import findings
+from analysis.review.findings import findings
 from analysis.graph import build_graph
 from analysis.intents import evaluate_intents
 from analysis.loading import load
 from analysis.matrix import matrix
-from analysis.reach import reach
-from archdoc.cmd_diff import run_diff
-from archdoc.cmd_findings import run_findings
-from archdoc.cmd_reach import run_reach
-from render.page_reach import render_reach_page
+from analysis.paths.reach import reach
+from archdoc.commands.diff import run_diff
+from archdoc.commands.findings import run_findings
+from archdoc.commands.reach import run_reach
+from render.pages.reachability import render_reach_page
 
 SRC = load()
 MINI = Path(__file__).parent / "fixtures" / "good" / "mini"

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from analysis.classes import all_pairs, port_classes
+from analysis.paths.allpairs import all_pairs, port_classes
 from analysis.graph import build_graph
 from analysis.loading import load
-from analysis.reach import reach
+from analysis.paths.reach import reach
 from bench.synth import synth_model
 
 

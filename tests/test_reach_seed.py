@@ -10,7 +10,7 @@ import pytest
 
 from analysis.graph import build_graph
 from analysis.loading import load
-from analysis.reach import UnknownEndpoint, reach
+from analysis.paths.reach import UnknownEndpoint, reach
 from model.schema import Actor
 
 SRC = load()

@@ -16,7 +16,7 @@ import pytest
 from model.errors import ModelError
 from model.loader import load_located
 from model.rules import CODE_TABLE, RULES
-from model.yamlsafe import Located, Locations, load_file
+from model.yaml import Located, Locations, load_file
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "good" / "mini"
 

@@ -1,4 +1,4 @@
-"""The libyaml fast path (model.yamlfast) gives exactly what the Python loader gives.
+"""The libyaml fast path (model.yaml.fast) gives exactly what the Python loader gives.
 
 ``parse_text`` reads clean files with libyaml and everything else with the pure-Python
 loader. These tests hold the two side by side: whenever the fast path answers, the Python
@@ -18,9 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import model.yamlfast as yamlfast
+import model.yaml.fast as yamlfast
 from model.errors import ModelError
-from model.yamlsafe import parse_text
+from model.yaml import parse_text
+from model.yaml.exact import parse_exact
 
 REPO = Path(__file__).resolve().parents[1]
 def _utf8(path: Path) -> bool:
@@ -51,14 +52,12 @@ def _typed(value: Any) -> Any:
 
 
 def _python(text: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    with monkeypatch.context() as m:
-        m.setattr(yamlfast, "fast_parse", lambda _text: None)
-        try:
-            return parse_text(text, "m.yaml")
-        except ModelError as exc:
-            return [str(p) for p in exc.problems]
-        except ValueError as exc:  # e.g. "\U7fffffff": PyYAML's own chr() error, outside this comparison
-            return repr(exc)
+    try:
+        return parse_exact(text, "m.yaml")
+    except ModelError as exc:
+        return [str(p) for p in exc.problems]
+    except ValueError as exc:  # e.g. "\U7fffffff": PyYAML's own chr() error, outside this comparison
+        return repr(exc)
 
 
 def _same(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:

@@ -1,0 +1,65 @@
+"""``archdoc findings [--env ENV] [--json]``: the design findings report.
+
+Findings are a *report*: the exit status is ``0`` whatever their severity, ``2`` on a
+model error or an unknown environment. Failing a build is the job of ``archdoc check``,
+which decides through the intents (and their ``known_violation`` markers).
+
+Text output: one block per environment, one line per finding
+(``severity CODE resources: message [file:line]`` then ``修正: fix``), and a summary line.
+
+``--json`` prints one object::
+
+    {"summary": {"error": int, "warning": int, "info": int},
+     "findings": [{"env": str, "severity": "error"|"warning"|"info", "code": str,
+                   "resources": [str], "message": str, "location": str|null, "fix": str}]}
+
+Errors go to stderr (``archdoc findings: message``; a model error as ``path:line:col: CODE
+message`` lines); with ``--json`` stdout also gets
+``{"error": str, "suggestions": [str], "problems": [str]}``.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["run_findings", "format_findings"]
+
+SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
+
+
+def format_findings(rows) -> str:
+    from analysis.review.findings import summary
+
+    lines: list[str] = []
+    env = None
+    for f in rows:
+        if f.env != env:
+            env = f.env
+            lines.append(f"== {env} ==")
+        lines.append(f"{SEVERITY_JA[f.severity]}({f.severity}) {f.code} {', '.join(f.resources)}: {f.message}"
+                     f"  [{f.location or '位置不明'}]")
+        if f.fix:
+            lines.append(f"    修正: {f.fix}")
+    s = summary(rows)
+    lines.append(f"計: エラー {s['error']} / 警告 {s['warning']} / 情報 {s['info']}")
+    return "\n".join(lines)
+
+
+def run_findings(env: str | None = None, as_json: bool = False, model_path=None) -> int:
+    """Print the findings; returns 0 (a report), or 2 on a model error / unknown environment."""
+    from analysis.review.findings import findings, summary
+    from archdoc.common import fail, load_source, unknown_env
+
+    src = load_source(model_path, as_json=as_json)
+    if src is None:
+        return 2
+    bad = unknown_env(env, [e.id for e in src.model.environments])
+    if bad:
+        return fail("findings", bad[0], bad[1], as_json)
+    rows = findings(src, env)
+    if as_json:
+        print(json.dumps({"summary": summary(rows), "findings": [f.to_dict() for f in rows]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(format_findings(rows))
+    return 0

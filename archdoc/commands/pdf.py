@@ -1,0 +1,87 @@
+"""``archdoc pdf [--out FILE]``: the approval PDF alone, without rebuilding the site.
+
+An approver may need a fresh PDF of a model that is not (yet) committed with its docs, so
+this verb works from the model only: it gathers the pages, renders the diagrams into a
+temporary folder (reusing the committed images of ``docs/diagrams`` whose DOT is unchanged,
+so usually no Graphviz runs), and writes the PDF. Nothing in the repository changes except
+``out`` (default: ``site/archdoc.pdf`` of the repository for the bundled model, wherever
+the command runs; ``./site/archdoc.pdf`` for another model). An ``out`` that cannot be
+written is refused before the slow rendering. Exit 0 ok, 1 a rendering failure, 2 a
+model or usage error (messages on stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["run_pdf", "pdf_from_model", "default_out"]
+
+
+def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> Path:
+    """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``."""
+    from archdoc.build import gather
+    from render.diagrams import build_diagrams
+    from render.print.pdf import write_pdf
+
+    generated = gather(loaded)
+    pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
+    with tempfile.TemporaryDirectory(prefix="archdoc-pdf-") as tmp:
+        docs = Path(tmp) / "docs"
+        for rel, text in pages.items():
+            (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+            (docs / rel).write_text(text, encoding="utf-8")
+        previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
+        build_diagrams(loaded.model, docs / "diagrams", previous_dir=previous)
+        return write_pdf(pages, docs, Path(out), loaded.model.document, order=list(pages))
+
+
+def default_out(loaded) -> Path:
+    """Where ``archdoc build`` puts the PDF: ``<repo>/site/archdoc.pdf`` for the bundled
+    model (wherever the command runs), else ``./site/archdoc.pdf``."""
+    from archdoc.common import REPO_ROOT, is_bundled
+
+    return (REPO_ROOT / "site" if is_bundled(loaded) else Path("site")) / "archdoc.pdf"
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why ``out`` cannot receive the PDF (checked before the slow rendering), or None."""
+    if out.is_dir():
+        return f"{out} is a folder; give a file name, e.g. --out {out / 'archdoc.pdf'}"
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the folder {parent}: {exc.strerror or exc}"
+    if not os.access(parent, os.W_OK):
+        return f"cannot write to the folder {parent}: permission denied"
+    return None
+
+
+def run_pdf(model_path: str | None = None, out: str | None = None) -> int:
+    """Write the approval PDF of the model at ``model_path`` to ``out`` (default: :func:`default_out`)."""
+    from archdoc.build import load
+    from archdoc.commands.check import resolve_docs
+    from archdoc.common import fail, load_checked
+
+    loaded = load_checked(model_path, load)
+    if loaded is None:
+        return 2
+    target = Path(out) if out is not None else default_out(loaded)
+    why = _unwritable(target)
+    if why:
+        return fail("pdf", why)
+    start = time.perf_counter()
+    try:
+        path = pdf_from_model(loaded, target, resolve_docs(loaded, None) / "diagrams")
+    except OSError as exc:
+        return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        print(f"archdoc pdf: rendering failed: {detail}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({path.stat().st_size // 1024} KiB, {time.perf_counter() - start:.1f} s)")
+    return 0

@@ -1,0 +1,104 @@
+"""``archdoc reach --env ENV --from SRC --to DST --port N [--protocol tcp|udp] [--json]``: one reachability query.
+
+Exit status:
+
+* ``0`` reachable, or **conditional** (the path works until a condition outside the
+  model holds, e.g. a WAF rate limit): the verdict line says 条件付き and lists the
+  conditions; 3 is never used;
+* ``1`` unreachable;
+* ``2`` unknown environment, source or target (with did-you-mean), or a model error.
+
+Text output: the verdict, the path hop by hop (action, component, what allowed it and
+where it is written), then every blocker with its code and the ``file:line`` to change.
+
+``--json`` prints one object::
+
+    {"env": str, "source": str, "target": str, "protocol": "tcp"|"udp", "port": int,
+     "verdict": "reachable"|"unreachable"|"conditional",
+     "hops": [{"node": str, "action": str, "reason": str, "location": str|null}],
+     "blockers": [{"code": str, "node": str, "message": str, "location": str|null,
+                   "conditional": bool}],
+     "notes": [str]}          # assumption flags, e.g. ASSUMED_DEFAULT_NACL
+
+Errors (unknown environment, source or target, a model error) always go to stderr as
+``archdoc reach: message`` (model errors as ``path:line:col: CODE message`` lines); with
+``--json`` stdout *also* gets ``{"error": str, "suggestions": [str], "problems": [str]}``
+(``problems``: the model's problem lines, empty otherwise), so a pipe into a JSON tool
+still reads JSON. Usage errors (a port outside 0-65535, a missing flag) are argparse's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from analysis.results import ReachResult
+
+__all__ = ["run_reach", "format_result", "VERDICT_JA"]
+
+VERDICT_JA = {"reachable": "到達可能", "unreachable": "到達不可", "conditional": "条件付き"}
+
+
+def format_result(r: ReachResult) -> str:
+    """Human-readable text of one result (Japanese labels, English codes)."""
+    head = f"{r.env}: {r.source} → {r.target} {r.protocol}/{r.port}: {VERDICT_JA[r.verdict]}（{r.verdict}）"
+    lines = [head]
+    if r.verdict == "conditional":
+        conds = "; ".join(f"{b.code}: {b.message}" for b in r.blockers if b.conditional)
+        lines.append(f"  条件: {conds}")
+    lines.append("経路:")
+    for i, h in enumerate(r.hops, 1):
+        loc = f"  [{h.location}]" if h.location else ""
+        lines.append(f"  {i:2d}. {h.action:<11} {h.node}: {h.reason}{loc}")
+    if r.blockers:
+        lines.append("阻害要因:")
+        for b in r.blockers:
+            kind = "条件" if b.conditional else "遮断"
+            lines.append(f"  - [{kind}] {b.code} @ {b.node}: {b.message}  [{b.location or '位置不明'}]")
+    if r.notes:
+        lines.append("前提: " + ", ".join(r.notes))
+    return "\n".join(lines)
+
+
+def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
+    """An English message (with did-you-mean) for :class:`analysis.paths.reach.UnknownEndpoint`."""
+    what = exc.what
+    close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
+    known = {n.id for n in model.nodes} | {a.id for a in model.actors}
+    if exc.name in known:
+        msg = f"'{exc.name}' cannot be a {what} in environment {exc.env} (not a network endpoint there)"
+    else:
+        msg = f"unknown {what} '{exc.name}' in environment {exc.env}"
+    if close:
+        msg += f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    msg += f"; {what}s in {exc.env}: {', '.join(exc.choices) or 'none'}"
+    return msg, close or list(exc.choices)
+
+
+def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tcp",
+              as_json: bool = False, model_path=None) -> int:
+    """Run one query and print it; returns the exit status documented above."""
+    from analysis.graph import build_graph
+    from analysis.paths.reach import UnknownEndpoint, reach
+    from archdoc.common import fail, load_source, unknown_env
+
+    src = load_source(model_path, as_json=as_json)
+    if src is None:
+        return 2
+    bad = unknown_env(env, [e.id for e in src.model.environments])
+    if bad:
+        return fail("reach", bad[0], bad[1], as_json)
+    if protocol not in ("tcp", "udp"):
+        return fail("reach", f"unknown protocol '{protocol}' (use tcp or udp)", ["tcp", "udp"], as_json)
+    if not 0 <= int(port) <= 65535:
+        return fail("reach", f"port {port} is out of range (0-65535)", [], as_json)
+    try:
+        r = reach(build_graph(src, env), source, target, int(port), protocol)
+    except UnknownEndpoint as exc:
+        msg, suggestions = _unknown_endpoint(exc, src.model)
+        return fail("reach", msg, suggestions, as_json)
+    if as_json:
+        print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_result(r))
+    return 1 if r.verdict == "unreachable" else 0

@@ -1,0 +1,211 @@
+"""Network and shape rules: CIDRs, containment, overlaps, AZs, port ranges, specs per node kind.
+
+The schema keeps CIDRs as strings so that these checks can say *which* CIDR is wrong
+and how to fix it (``did you mean 10.1.1.0/24?``), and so that overlaps between
+networks that are actually connected (same TGW, DX, Client VPN) are found, while
+isolated environments may reuse address space.
+
+>>> net("10.1.1.0/24"), net("10.1.1.5/24"), net("nonsense")
+(IPv4Network('10.1.1.0/24'), None, None)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Iterator
+
+from model.rules.registry import Ctx, RuleHit, rule
+from model.schema import NodeKind
+
+__all__ = ["net", "malformed_cidrs", "host_bits", "subnet_in_vpc", "subnet_overlap",
+           "connected_overlap", "az_in_region", "inverted_ports", "spec_matches_kind", "task_counts"]
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def net(text: str | None) -> Network | None:
+    """The network of a well-formed CIDR (with '/prefix' and no host bits), else None."""
+    if not text or "/" not in text:
+        return None
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        return None
+
+
+def _cidrs(c: Ctx) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every CIDR written in the model."""
+    m = c.m
+    for i, x in enumerate(m.sites):
+        yield from ((("sites", i, "cidrs", j), v) for j, v in enumerate(x.cidrs))
+    yield from ((("vpcs", i, "cidr"), x.cidr) for i, x in enumerate(m.vpcs))
+    yield from ((("subnets", i, "cidr"), x.cidr) for i, x in enumerate(m.subnets))
+    for i, x in enumerate(m.named_cidrs):
+        yield from ((("named_cidrs", i, "values", k), v) for k, v in x.values.items())
+    for i, x in enumerate(m.security_groups):
+        yield from ((("security_groups", i, "rules", j, "cidr"), r.cidr) for j, r in enumerate(x.rules) if r.cidr)
+    for i, x in enumerate(m.nacls):
+        yield from ((("nacls", i, "rules", j, "cidr"), r.cidr) for j, r in enumerate(x.rules))
+    for i, x in enumerate(m.route_tables):
+        yield from ((("route_tables", i, "routes", j, "destination"), r.destination)
+                    for j, r in enumerate(x.routes) if r.destination)
+    for i, x in enumerate(m.tgw_route_tables):
+        yield from ((("tgw_route_tables", i, "routes", j, "destination"), r.destination) for j, r in enumerate(x.routes))
+    for i, x in enumerate(m.nodes):
+        if x.client_vpn:
+            yield from ((("nodes", i, "client_vpn", "authorization_rules", j, "destination"), a.destination)
+                        for j, a in enumerate(x.client_vpn.authorization_rules))
+            yield from ((("nodes", i, "client_vpn", "routes", j), r) for j, r in enumerate(x.client_vpn.routes))
+        if x.dx_gateway:
+            yield from ((("nodes", i, "dx_gateway", "allowed_prefixes", j), p)
+                        for j, p in enumerate(x.dx_gateway.allowed_prefixes))
+
+
+@rule("E020", "every CIDR is well formed (a.b.c.d/n)")
+def malformed_cidrs(c: Ctx) -> Iterator[RuleHit]:
+    for path, text in _cidrs(c):
+        try:
+            ipaddress.ip_network(text, strict=False)
+            ok = "/" in text
+        except ValueError:
+            ok = False
+        if not ok:
+            yield path, f"'{text}' is not a valid CIDR (expected a.b.c.d/n)"
+
+
+@rule("E022", "a CIDR has no host bits set")
+def host_bits(c: Ctx) -> Iterator[RuleHit]:
+    for path, text in _cidrs(c):
+        if "/" in text and net(text) is None:
+            try:
+                fixed = ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                continue
+            yield path, f"'{text}' has host bits set (did you mean {fixed}?)"
+
+
+@rule("E021", "a subnet's CIDR lies inside its VPC's CIDR")
+def subnet_in_vpc(c: Ctx) -> Iterator[RuleHit]:
+    for i, subnet in enumerate(c.m.subnets):
+        vpc = c.get("vpcs", subnet.vpc)
+        inner, outer = net(subnet.cidr), net(vpc.cidr) if vpc else None
+        if inner and outer and (inner.version != outer.version or not inner.subnet_of(outer)):
+            yield ("subnets", i, "cidr"), (f"subnet '{subnet.id}' {inner} is outside its VPC "
+                                           f"'{vpc.id}' {outer}")
+
+
+@rule("E023", "subnets of one VPC do not overlap")
+def subnet_overlap(c: Ctx) -> Iterator[RuleHit]:
+    seen: dict[str, list[tuple[str, Network]]] = {}
+    for i, subnet in enumerate(c.m.subnets):
+        mine = net(subnet.cidr)
+        if mine is None:
+            continue
+        for other_id, other in seen.setdefault(subnet.vpc, []):
+            if other.version == mine.version and mine.overlaps(other):
+                yield ("subnets", i, "cidr"), (f"subnet '{subnet.id}' {mine} overlaps subnet '{other_id}' "
+                                               f"{other} in VPC '{subnet.vpc}'")
+                break
+        seen[subnet.vpc].append((subnet.id, mine))
+
+
+def _tgw_of(c: Ctx, node_id: str) -> str:
+    node = c.get("nodes", node_id)
+    parent = c.get("nodes", node.part_of) if node else None
+    if parent is not None and parent.kind == NodeKind.TGW:
+        return parent.id
+    for table in c.m.tgw_route_tables:
+        if node_id in table.associations or node_id in table.propagations:
+            return table.tgw
+    return "(the environment's TGW)"
+
+
+def _connected(c: Ctx) -> dict[tuple[str, str], list[tuple[tuple, str, Network]]]:
+    """(env, tgw) -> networks joined by it: attached VPCs and on-prem sites behind a DX gateway."""
+    groups: dict[tuple[str, str], list[tuple[tuple, str, Network]]] = {}
+    for node in c.m.nodes:
+        for env, pl in node.at.items():
+            if node.kind == NodeKind.TGW_ATTACHMENT and pl.vpc:
+                vpc_index = c.ids["vpcs"].get(pl.vpc)
+                vpc = c.get("vpcs", pl.vpc)
+                if vpc is not None and net(vpc.cidr):
+                    members = groups.setdefault((env, _tgw_of(c, node.id)), [])
+                    if all(label != f"VPC '{vpc.id}'" for _, label, _ in members):
+                        members.append((("vpcs", vpc_index, "cidr"), f"VPC '{vpc.id}'", net(vpc.cidr)))
+            if node.kind == NodeKind.DX_GATEWAY and node.dx_gateway:
+                site_index = c.ids["sites"].get(node.dx_gateway.site)
+                site = c.get("sites", node.dx_gateway.site)
+                for j, text in enumerate(site.cidrs if site else ()):
+                    if net(text):
+                        groups.setdefault((env, node.dx_gateway.tgw), []).append(
+                            (("sites", site_index, "cidrs", j), f"site '{site.id}'", net(text)))
+    return groups
+
+
+@rule("E024", "networks connected in one environment (same TGW, DX sites, Client VPN clients) do not overlap")
+def connected_overlap(c: Ctx) -> Iterator[RuleHit]:
+    for (env, tgw), members in sorted(_connected(c).items()):
+        for k, (path, label, mine) in enumerate(members):
+            for _, other_label, other in members[:k]:
+                if other_label != label and mine.version == other.version and mine.overlaps(other):
+                    yield path, (f"{label} {mine} overlaps {other_label} {other}; both are connected "
+                                 f"through TGW '{tgw}' in env '{env}'")
+                    break
+    for node in c.m.nodes:
+        spec = node.client_vpn
+        named = c.get("named_cidrs", spec.client_cidr) if spec else None
+        for env in node.at if named else ():
+            client = net(named.values.get(env))
+            path = ("named_cidrs", c.ids["named_cidrs"][named.id], "values", env)
+            for vpc in (v for v in c.m.vpcs if v.env == env and client and net(v.cidr)):
+                if client.version == net(vpc.cidr).version and client.overlaps(net(vpc.cidr)):
+                    yield path, (f"Client VPN client CIDR '{named.id}' {client} overlaps VPC '{vpc.id}' "
+                                 f"{vpc.cidr} in env '{env}'")
+
+
+@rule("E025", "a subnet's AZ is one of its VPC region's AZs")
+def az_in_region(c: Ctx) -> Iterator[RuleHit]:
+    for i, subnet in enumerate(c.m.subnets):
+        vpc = c.get("vpcs", subnet.vpc)
+        region = c.get("regions", vpc.region) if vpc else None
+        if region and subnet.az not in region.azs:
+            yield ("subnets", i, "az"), (f"AZ '{subnet.az}' of subnet '{subnet.id}' is not in region "
+                                         f"'{region.id}' ({', '.join(region.azs)})")
+
+
+@rule("E030", "a port range's 'from' is not greater than its 'to'")
+def inverted_ports(c: Ctx) -> Iterator[RuleHit]:
+    for section, items in (("security_groups", c.m.security_groups), ("nacls", c.m.nacls)):
+        for i, group in enumerate(items):
+            for j, r in enumerate(group.rules):
+                port = r.port
+                if port is not None and not isinstance(port, int) and port.start > port.end:
+                    yield (section, i, "rules", j, "port"), f"port range {port.start}-{port.end} is inverted (from > to)"
+
+
+_NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind.WAF,
+               "schedules": NodeKind.EVENTBRIDGE, "client_vpn": NodeKind.CLIENT_VPN,
+               "dx_gateway": NodeKind.DX_GATEWAY}
+_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK}
+
+
+@rule("E031", "component specs appear only on their node kind (fargate: ecs-service, rds: rds, alb: alb, ...)")
+def spec_matches_kind(c: Ctx) -> Iterator[RuleHit]:
+    for i, node in enumerate(c.m.nodes):
+        for key, kind in _NODE_SPECS.items():
+            if getattr(node, key) is not None and node.kind != kind:
+                yield ("nodes", i, key), f"'{key}' is only allowed on nodes of kind '{kind.value}', not '{node.kind.value}'"
+        for env, pl in node.at.items():
+            for key, kind in _PLACEMENT_SPECS.items():
+                if getattr(pl, key) is not None and node.kind != kind:
+                    yield ("nodes", i, "at", env, key), (f"'{key}' is only allowed on nodes of kind "
+                                                         f"'{kind.value}', not '{node.kind.value}'")
+
+
+@rule("E032", "a Fargate task count's min is not greater than its max")
+def task_counts(c: Ctx) -> Iterator[RuleHit]:
+    for i, node in enumerate(c.m.nodes):
+        for env, pl in node.at.items():
+            if pl.fargate and pl.fargate.tasks.min > pl.fargate.tasks.max:
+                yield ("nodes", i, "at", env, "fargate", "tasks"), (
+                    f"task count min {pl.fargate.tasks.min} is greater than max {pl.fargate.tasks.max}")

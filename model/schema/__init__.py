@@ -1,0 +1,58 @@
+"""The typed model of every environment: frozen pydantic v2 classes, ``extra="forbid"``.
+
+One :class:`Model` holds everything archdoc publishes. Things the environments share are
+written once; where they differ, a per-environment ``at`` entry says how. Every list
+item has a kebab-case ``id`` that tests, intents and users rely on.
+
+The classes describe *structure* only; cross-reference and network rules (dangling
+ids, CIDR containment, overlaps) live in :mod:`model.rules` so that each has a stable code.
+Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.schema.document`,
+:mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
+:mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
+(component specs), :mod:`~model.schema.views` (diagram views);
+:mod:`~model.schema.messages` words pydantic's errors for model authors.
+
+May import: pydantic only (and its own modules).
+"""
+
+from __future__ import annotations
+
+from model.schema import document, network, nodes, places, specs, views
+from model.schema.base import Cidr, Id, Port, Strict, Text
+from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
+from model.schema.document import Assumption, Document
+from model.schema.network import *  # noqa: F401,F403
+from model.schema.network import Nacl, RouteTable, SecurityGroup, TgwRouteTable
+from model.schema.nodes import *  # noqa: F401,F403
+from model.schema.nodes import Actor, Flow, Intent, Node
+from model.schema.places import *  # noqa: F401,F403
+from model.schema.places import Account, Environment, NamedCidr, Region, Site, Subnet, Vpc
+from model.schema.specs import *  # noqa: F401,F403
+from model.schema.views import *  # noqa: F401,F403
+from model.schema.views import View
+
+__all__ = [
+    "Model", "Id", "Text", "Cidr", "Port", "Strict",
+    *document.__all__, *places.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+]
+
+
+class Model(Strict):
+    document: Document
+    assumptions: tuple[Assumption, ...] = ()
+    environments: tuple[Environment, ...]
+    regions: tuple[Region, ...]
+    accounts: tuple[Account, ...]
+    sites: tuple[Site, ...] = ()
+    vpcs: tuple[Vpc, ...] = ()
+    subnets: tuple[Subnet, ...] = ()
+    named_cidrs: tuple[NamedCidr, ...] = ()
+    security_groups: tuple[SecurityGroup, ...] = ()
+    nacls: tuple[Nacl, ...] = ()
+    route_tables: tuple[RouteTable, ...] = ()
+    tgw_route_tables: tuple[TgwRouteTable, ...] = ()
+    nodes: tuple[Node, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    views: tuple[View, ...] = ()
+    intents: tuple[Intent, ...] = ()

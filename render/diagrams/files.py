@@ -1,0 +1,202 @@
+"""Render DOT sources to ``<view>.dot/.png/.svg`` files: one ``dot`` run per view, in parallel, cached.
+
+Why this shape:
+
+* one ``dot -Tpng -o a.png -Tsvg -o a.svg`` process lays a view out once for both formats;
+* views render in parallel (``jobs`` worker threads, each waiting on its own ``dot``);
+* a view whose DOT hash matches ``manifest.json`` (in ``out_dir`` or ``previous_dir``) is not
+  rendered again: its files are kept or copied. The manifest also lets CI confirm that the
+  committed images belong to the committed DOT without comparing pixels;
+* any Graphviz stderr output is an error (:class:`RenderError`), so warnings cannot pile up;
+* SVG icons are inlined as ``data:`` URIs: the SVG works anywhere, even inside ``<img>``;
+  its text names a list of Japanese fonts (:data:`FONT_STACK`), not only the one we render with;
+* large PNGs get a 256-colour palette (:func:`shrink_png`): the repository is size-limited;
+* rendering into a staging folder with ``previous_dir`` lets the site build swap folders atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
+
+__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images",
+           "svg_font_fallback", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
+
+MANIFEST = "manifest.json"
+FONT_STACK = ("Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, "
+              "Meiryo, sans-serif")
+"""The SVG font list: the font the layout was measured with first, then what a reader's
+Mac or Windows has, so text keeps a Japanese Gothic face of similar width everywhere."""
+QUANTIZE_ABOVE = 256_000
+"""PNGs larger than this (bytes) are re-encoded with a 256-colour palette (about a third
+of the size; the diagrams use a few flat colours); smaller ones are not worth the time."""
+_IMAGE_RE = re.compile(r'image="([^"]+)"')
+
+
+class RenderError(RuntimeError):
+    """Graphviz failed or printed anything on stderr for a view."""
+
+    def __init__(self, view: str, message: str):
+        super().__init__(f"{view}: {message.strip()}")
+        self.view = view
+        self.message = message
+
+
+@dataclass
+class RenderReport:
+    out_dir: Path
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    """Views whose outputs were kept (same folder) or copied from ``previous_dir``."""
+    removed: list[str] = field(default_factory=list)
+    manifest: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data`` (the manifest's hash).
+
+    >>> sha256(b"")[:8]
+    'e3b0c442'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(folder: Path | None) -> dict[str, dict[str, str]]:
+    if folder is None or not (folder / MANIFEST).is_file():
+        return {}
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _intact(folder: Path, view: str, entry: dict[str, str], dot_hash: str) -> bool:
+    """True when ``folder`` holds outputs for ``view`` matching ``entry`` and the wanted DOT hash."""
+    if entry.get("dot_sha256") != dot_hash:
+        return False
+    for ext in ("dot", "png", "svg"):
+        path = folder / f"{view}.{ext}"
+        if not path.is_file() or sha256(path.read_bytes()) != entry.get(f"{ext}_sha256"):
+            return False
+    return True
+
+
+def embed_svg_images(svg: str, icon_dir: Path) -> str:
+    """Replace ``xlink:href``/``href`` to icon files under ``icon_dir`` by ``data:`` URIs.
+
+    >>> embed_svg_images('<image xlink:href="#x"/>', Path("."))
+    '<image xlink:href="#x"/>'
+    """
+    def inline(match: re.Match) -> str:
+        attr, target = match.group(1), match.group(2)
+        if target.startswith(("data:", "#")):
+            return match.group(0)
+        path = Path(target)
+        if not path.is_absolute():
+            path = icon_dir / target
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'{attr}="data:image/png;base64,{data}"'
+
+    return re.sub(r'((?:xlink:)?href)="([^"]*)"', inline, svg)
+
+
+def svg_font_fallback(svg: str, font: str = "Noto Sans CJK JP") -> str:
+    """Replace ``font-family="<font>"`` by :data:`FONT_STACK` (Graphviz writes one family only).
+
+    >>> svg_font_fallback('<text font-family="Noto Sans CJK JP">x</text>')
+    '<text font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, Meiryo, sans-serif">x</text>'
+    """
+    return svg.replace(f'font-family="{font}"', f'font-family="{FONT_STACK}"')
+
+
+def shrink_png(path: Path, above: int = QUANTIZE_ABOVE) -> None:
+    """Palette-quantise a large PNG in place (deterministic: same pixels, same bytes)."""
+    if path.stat().st_size <= above:
+        return
+    from PIL import Image
+
+    with Image.open(path) as image:
+        flat = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                             dither=Image.Dither.NONE)
+    flat.save(path, "PNG")
+
+
+def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
+    png, svg = out_dir / f"{view}.png", out_dir / f"{view}.svg"
+    cmd = ["dot", f"-Gimagepath={icon_dir}", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)]
+    try:
+        proc = subprocess.run(cmd, input=dot_text.encode("utf-8"), capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(view, f"could not run dot: {exc}") from exc
+    if proc.returncode != 0 or proc.stderr.strip():
+        raise RenderError(view, proc.stderr.decode("utf-8", "replace") or f"dot exited with {proc.returncode}")
+    text = svg_font_fallback(svg.read_text(encoding="utf-8"))
+    svg.write_text(embed_svg_images(text, icon_dir), encoding="utf-8")
+    shrink_png(png)
+
+
+def _entry(folder: Path, view: str) -> dict[str, str]:
+    return {f"{ext}_sha256": sha256((folder / f"{view}.{ext}").read_bytes()) for ext in ("dot", "png", "svg")}
+
+
+def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
+                 previous_dir: Path | None = None, prune: bool = True) -> RenderReport:
+    """Write ``<view>.dot/.png/.svg`` and ``manifest.json`` for every view into ``out_dir``.
+
+    Views whose DOT is unchanged (per the manifest of ``out_dir``, then of ``previous_dir``)
+    are not rendered again. With ``prune``, outputs of views no longer in ``dot_by_view`` are
+    removed from ``out_dir``. Raises :class:`RenderError` for the first view that failed.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = RenderReport(out_dir)
+    here, before = _read_manifest(out_dir), _read_manifest(previous_dir)
+    todo: list[str] = []
+    for view in sorted(dot_by_view):
+        dot_hash = sha256(dot_by_view[view].encode("utf-8"))
+        if _intact(out_dir, view, here.get(view, {}), dot_hash):
+            report.reused.append(view)
+            report.manifest[view] = here[view]
+        elif previous_dir is not None and _intact(Path(previous_dir), view, before.get(view, {}), dot_hash):
+            for ext in ("dot", "png", "svg"):
+                shutil.copyfile(Path(previous_dir) / f"{view}.{ext}", out_dir / f"{view}.{ext}")
+            report.reused.append(view)
+            report.manifest[view] = before[view]
+        else:
+            todo.append(view)
+    if todo:
+        tokens = {t for v in todo for t in _IMAGE_RE.findall(dot_by_view[v])}
+        try:
+            icon_dir = prepare_icons(tokens, icon_cache_dir(ICON_PX), ICON_PX)
+        except OSError:  # read-only home: resize into a throwaway folder
+            icon_dir = prepare_icons(tokens, Path(tempfile.mkdtemp(prefix="archdoc-icons-")), ICON_PX)
+        for view in todo:
+            (out_dir / f"{view}.dot").write_text(dot_by_view[view], encoding="utf-8")
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            # longest first: the big overviews do not end up alone at the tail
+            order = sorted(todo, key=lambda v: (-len(dot_by_view[v]), v))
+            futures = [pool.submit(_run_dot, v, dot_by_view[v], out_dir, icon_dir) for v in order]
+            for future in futures:
+                future.result()
+        for view in todo:
+            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), **{
+                k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}
+            report.rendered.append(view)
+    if prune:
+        for stale in sorted(set(here) - set(dot_by_view)):
+            for ext in ("dot", "png", "svg"):
+                (out_dir / f"{stale}.{ext}").unlink(missing_ok=True)
+            report.removed.append(stale)
+    manifest = json.dumps(dict(sorted(report.manifest.items())), indent=2, sort_keys=True) + "\n"
+    (out_dir / MANIFEST).write_text(manifest, encoding="utf-8")
+    return report

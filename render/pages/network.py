@@ -1,0 +1,150 @@
+"""Table rows for the network pages: subnets (section 3), security groups (4), route tables.
+
+Each function returns plain values (strings, tuples); escaping happens in the templates
+through the filters of :mod:`render.pages.markdown`. Rows follow the model's declaration
+order, so the tables read like the seed's and are stable run to run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.index import ModelIndex
+from model.schema import PortRange, SecurityGroup, SgRule
+
+__all__ = [
+    "SUBNET_HEADER", "SG_HEADER", "VpcTable", "SgTable", "subnet_tables", "sg_tables",
+    "sg_short", "port_text", "route_tables_of", "tgw_tables_of",
+]
+
+SUBNET_HEADER = ("サブネット種別", "CIDR", "AZ", "用途")
+SG_HEADER = ("方向", "プロトコル", "ポート", "ソース", "用途")
+_DIRECTION = {"inbound": "Inbound", "outbound": "Outbound"}
+_PROTOCOL = {"tcp": "TCP", "udp": "UDP", "all": "すべて"}
+
+
+@dataclass(frozen=True)
+class VpcTable:
+    """One VPC of one environment and its subnet rows (table 3.x)."""
+
+    vpc_id: str
+    name: str
+    cidr: str
+    account: str
+    assumption: str | None
+    rows: tuple[tuple[str, str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class SgTable:
+    """One security group in one environment: the rows of table 4.x."""
+
+    env: str
+    rows: tuple[tuple[str, ...], ...]
+    env_only: tuple[int, ...] = field(default=())
+    """Indexes of rows that exist only in some environments (e.g. POC-only VPN rows)."""
+
+
+def subnet_tables(ix: ModelIndex, env: str) -> list[VpcTable]:
+    """Tables 3.1 / 3.2: every VPC of ``env`` with サブネット種別 | CIDR | AZ | 用途."""
+    tables = []
+    for vpc in ix.vpcs_in(env):
+        rows = tuple(
+            (s.name, s.cidr, s.az, ix.subnet_purpose(s.id, env)) for s in ix.subnets_of(vpc.id)
+        )
+        tables.append(VpcTable(vpc.id, vpc.name, vpc.cidr, ix.accounts[vpc.account].name,
+                               vpc.assumption, rows))
+    return tables
+
+
+def sg_short(ix: ModelIndex, sg: str) -> str:
+    """How the seed names a peer group in a table: 'ECS Security Group' -> 'ECS SG'."""
+    name = ix.security_groups[sg].name
+    for suffix in (" Security Group", " security group", "Security Group"):
+        if name.endswith(suffix) and name != suffix:
+            return name[: -len(suffix)].rstrip() + " SG"
+    return name
+
+
+def port_text(port: int | PortRange | None) -> str:
+    """'443', '1024-65535', or '-' for no port (protocol all)."""
+    if port is None:
+        return "-"
+    if isinstance(port, PortRange):
+        return str(port.start) if port.start == port.end else f"{port.start}-{port.end}"
+    return str(port)
+
+
+def _source(ix: ModelIndex, rule: SgRule) -> str:
+    if rule.sg:
+        return sg_short(ix, rule.sg)
+    if rule.named:
+        return ix.named_cidrs[rule.named].label
+    return rule.cidr or "-"
+
+
+def sg_tables(ix: ModelIndex, group: SecurityGroup) -> list[SgTable]:
+    """Per environment of ``group``: inbound rows, then outbound (or the seed's 'なし' row)."""
+    tables = []
+    for env in group.envs:
+        rules = ix.sg_rules(group.id, env)
+        rows: list[tuple[str, ...]] = []
+        env_only: list[int] = []
+        for direction in ("inbound", "outbound"):
+            chosen = [r for r in rules if r.direction == direction]
+            for r in chosen:
+                if r.envs is not None and set(r.envs) != set(group.envs):
+                    env_only.append(len(rows))
+                rows.append((_DIRECTION[direction], _PROTOCOL[r.protocol], port_text(r.port),
+                             _source(ix, r), r.purpose))
+            if direction == "outbound" and not chosen and group.no_outbound_note:
+                rows.append((_DIRECTION[direction], "-", "-", "-", group.no_outbound_note))
+        tables.append(SgTable(env, tuple(rows), tuple(env_only)))
+    return tables
+
+
+def _target_label(ix: ModelIndex, target: str, env: str) -> str:
+    if target == "local":
+        return "local"
+    if target in ix.nodes and env in ix.nodes[target].at:
+        return f"{ix.label(target, env)} ({target})"
+    return target
+
+
+def _destination(ix: ModelIndex, env: str, destination: str | None, named: str | None) -> str:
+    if named:
+        value = ix.named_value(named, env)
+        label = ix.named_cidrs[named].label
+        return f"{value}（{label}）" if value else label
+    return destination or "-"
+
+
+def route_tables_of(ix: ModelIndex, env: str) -> list[dict]:
+    """VPC route tables of ``env``, grouped by VPC in model order."""
+    out = []
+    for vpc in ix.vpcs_in(env):
+        tables = []
+        for rt in (t for t in ix.model.route_tables if t.vpc == vpc.id):
+            subnets = [ix.subnets[s].name for s in rt.subnets if s in ix.subnets]
+            rows = [(_destination(ix, env, r.destination, r.named), _target_label(ix, r.target, env))
+                    for r in rt.routes]
+            tables.append({"name": rt.name, "id": rt.id, "subnets": subnets, "rows": rows,
+                           "assumption": rt.assumption})
+        out.append({"name": vpc.name, "cidr": vpc.cidr, "tables": tables})
+    return out
+
+
+def tgw_tables_of(ix: ModelIndex, env: str) -> list[dict]:
+    """Transit Gateway route tables of ``env``: associations, propagations, static routes."""
+    out = []
+    for t in (t for t in ix.model.tgw_route_tables if t.env == env):
+        def name(node: str) -> str:
+            return ix.label(node, env) if node in ix.nodes and env in ix.nodes[node].at else node
+
+        routes = [(r.destination, "blackhole" if r.blackhole else name(r.attachment or "-"))
+                  for r in t.routes]
+        out.append({"name": t.name, "id": t.id, "tgw": name(t.tgw),
+                    "associations": [name(a) for a in t.associations],
+                    "propagations": [name(p) for p in t.propagations],
+                    "routes": routes, "assumption": t.assumption})
+    return out

@@ -1,0 +1,103 @@
+"""The Jinja2 environment every page template renders in.
+
+Markdown has no autoescape mode, so safety is enforced here instead of in each template:
+
+* ``finalize`` escapes every ``{{ expression }}`` whose value is not already
+  :class:`~render.pages.markdown.Md` — a template that forgets ``|md_cell`` still shows the
+  value literally instead of letting it become markup;
+* ``StrictUndefined`` turns a typo in a template into an error, not an empty cell;
+* ``keep_trailing_newline`` and a fixed loader make output byte-identical run to run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_link, md_text
+
+__all__ = ["environment", "render_template", "TEMPLATES"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _finalize(value: object) -> Md:
+    """Escape anything a template prints unless it is already safe Markdown."""
+    return value if isinstance(value, Md) else md_text(value)
+
+
+def _join(values, sep: str = ", ", filter_name: str = "md_text") -> Md:
+    """Escape each item, then join with a template-authored separator."""
+    escape = md_cell if filter_name == "md_cell" else md_text
+    return Md(sep.join(escape(v) for v in values))
+
+
+def _row(cells) -> Md:
+    """One Markdown table row, every cell escaped (so ``|`` and newlines cannot break it)."""
+    return Md("| " + " | ".join(md_cell(c) for c in cells) + " |")
+
+
+def _header(cells) -> Md:
+    """Header row plus the delimiter row."""
+    cells = list(cells)
+    return Md(_row(cells) + "\n|" + "|".join("---" for _ in cells) + "|")
+
+
+def _table(head, rows) -> Md:
+    """A whole table: header, delimiter, one escaped row per item."""
+    return Md("\n".join([_header(head), *(_row(r) for r in rows)]))
+
+
+def _diagram(view) -> Md:
+    """A view's SVG (click to zoom, see ``assets/zoom.js``) and links to its PNG, SVG and DOT."""
+    base = f"diagrams/{view.id}"
+    image = md_image(view.title, f"{base}.svg", ".archdoc-diagram")
+    links = " ・ ".join(md_link(k, f"{base}.{k.lower()}") for k in ("PNG", "SVG", "DOT"))
+    return Md(f"{image}\n\n{links}")
+
+
+def _bullets(items, depth: int = 0) -> Md:
+    """Nested bullets from ``(label, value, children)``; labels are bold at the top level.
+
+    Children are indented four spaces: Python-Markdown does not nest lists indented by two.
+    """
+    lines = []
+    pad = "    " * depth
+    for label, value, children in items:
+        if label is None:
+            text = md_text(value)
+        else:
+            name = f"**{md_text(label)}**" if depth == 0 else md_text(label)
+            text = f"{name}:" + (f" {md_text(value)}" if value is not None else "")
+        lines.append(f"{pad}- {text}")
+        if children:
+            lines.append(_bullets(children, depth + 1))
+    return Md("\n".join(lines))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The shared environment (templates are immutable, so one instance is reused)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES), encoding="utf-8"),
+        autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.filters["md_join"] = _join
+    env.globals.update(row=_row, header=_header, table=_table, diagram=_diagram, bullets=_bullets,
+                       link=md_link, image=md_image)
+    return env
+
+
+def render_template(name: str, **context: object) -> str:
+    """Render ``templates/<name>``; the result always ends with exactly one newline."""
+    text = environment().get_template(name).render(**context)
+    return text.rstrip("\n") + "\n"
