@@ -17,8 +17,9 @@ nodes by id; targets are nodes by id; ports are the union of the ports both envi
 mention (SG rules, listeners, target groups, flows). Each side gives its reason (codes and
 the message of the first hard blocker, or of the first condition when there is none).
 
->>> from analysis.loading import load
->>> d = diff(load(), "poc", "prod")
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> d = diff(analyze(load_model()), "poc", "prod")
 >>> [(r.source, r.target, r.port, r.from_verdict, r.to_verdict) for r in d.reach if r.source == "persona:business"]
 [('persona:business', 'alb', 443, 'reachable', 'conditional')]
 >>> [c.key for c in d.config if c.kind == "sg-rule"][:1]
@@ -29,10 +30,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from analysis.graph import EnvGraph, build_graph
-from analysis.intents import as_source
-from analysis.matrix import exposure_targets, relevant_ports
-from analysis.paths.reach import reach, sources
+from analysis.analyze import Analysis
+from analysis.graph.build import EnvGraph
+from analysis.matrix import exposure_targets
+from analysis.paths.reach import Reachability, endpoint_ports
 from model.index import ModelIndex
 from model.migration import migration_rows
 
@@ -196,10 +197,10 @@ def _migration(ix: ModelIndex, a: str, b: str) -> list[ConfigDiff]:
             for r in migration_rows(ix, a, b) if r.before != r.after]
 
 
-def _source_keys(eg: EnvGraph) -> dict[str, str]:
+def _source_keys(q: Reachability) -> dict[str, str]:
     keys: dict[str, str] = {}
-    for s in sources(eg):
-        a = eg.ix.actors.get(s)
+    for s in q.sources:
+        a = q.eg.ix.actors.get(s)
         keys.setdefault(f"persona:{a.persona}" if a else s, s)
     return keys
 
@@ -212,11 +213,11 @@ def _reason(r) -> str:
     return f"{', '.join(r.codes)}: {first.message}"
 
 
-def diff(model, from_env: str, to_env: str) -> EnvDiff:
+def diff(analysis: Analysis, from_env: str, to_env: str) -> EnvDiff:
     """Configuration and reachability differences from ``from_env`` to ``to_env``."""
-    src = as_source(model)
-    ix = ModelIndex(src.model)
-    a, b = build_graph(ix, from_env, src), build_graph(ix, to_env, src)
+    ix = analysis.ix
+    qa, qb = analysis.network(from_env), analysis.network(to_env)
+    a, b = qa.eg, qb.eg
     rta, rtb = _tables(a, ix.model.route_tables), _tables(b, ix.model.route_tables)
     na, nb = _tables(a, ix.model.nacls), _tables(b, ix.model.nacls)
     (rka, rkb), (nka, nkb) = _keys(rta, rtb), _keys(na, nb)
@@ -230,16 +231,16 @@ def diff(model, from_env: str, to_env: str) -> EnvDiff:
               + _pair("nacl", _assoc(a, na, nka), _assoc(b, nb, nkb))
               + _pair("nacl-rule", _nacl_rules(a, nka), _nacl_rules(b, nkb))
               + _migration(ix, from_env, to_env))
-    ka, kb = _source_keys(a), _source_keys(b)
-    ta, tb = set(exposure_targets(a)), set(exposure_targets(b))
-    ports = sorted(set(relevant_ports(a)) | set(relevant_ports(b)))
+    ka, kb = _source_keys(qa), _source_keys(qb)
+    ta, tb = set(exposure_targets(a, qa.targets)), set(exposure_targets(b, qb.targets))
+    ports = sorted(set(endpoint_ports(a)) | set(endpoint_ports(b)))
     rows = []
     for key in sorted(set(ka) & set(kb)):
         for t in sorted(ta & tb):
             if t in (ka[key], kb[key]):
                 continue
             for p in ports:
-                ra, rb = reach(a, ka[key], t, p), reach(b, kb[key], t, p)
+                ra, rb = qa.reach(ka[key], t, p), qb.reach(kb[key], t, p)
                 if ra.verdict != rb.verdict:
                     rows.append(ReachDiff(key, t, p, ka[key], kb[key], ra.verdict, rb.verdict, _reason(ra), _reason(rb)))
     return EnvDiff(from_env, to_env, tuple(sorted(config)), tuple(sorted(rows)))

@@ -11,7 +11,9 @@ Status of one intent:
 An intent marked ``known_violation`` that now holds is reported as ``holds`` with
 ``stale_known_violation`` set, so the marker can be removed.
 
->>> res = {r.id: r for r in evaluate_intents(__import__("analysis.loading").loading.load())}
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> res = {r.id: r for r in analyze(load_model()).intents}
 >>> res["poc-business-alb-https"].status, res["poc-developer-frontend"].status
 ('holds', 'known-violation')
 >>> res["prod-business-alb-https"].verdict
@@ -21,16 +23,13 @@ An intent marked ``known_violation`` that now holds is reported as ``holds`` wit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Callable, Literal
 
-from analysis.graph import build_graph
-from analysis.loading import Source, from_model
-from analysis.paths.reach import UnknownEndpoint, reach
+from analysis.paths.reach import Reachability, UnknownEndpoint
 from analysis.results import Blocker, ReachResult
-from model.index import ModelIndex
-from model.schema import Model
+from model.loader import Loaded
 
-__all__ = ["IntentResult", "evaluate_intents", "as_source"]
+__all__ = ["IntentResult", "evaluate_intents"]
 
 Status = Literal["holds", "violated", "known-violation"]
 
@@ -61,37 +60,22 @@ class IntentResult:
         return d
 
 
-def as_source(obj) -> Source:
-    """Accept a :class:`Source`, a :class:`model.loader.Loaded` or a bare :class:`Model`."""
-    if isinstance(obj, Source):
-        return obj
-    if isinstance(obj, Model):
-        return from_model(obj)
-    return Source(obj.model, obj, getattr(obj, "root", None))
-
-
-def evaluate_intents(loaded_or_model, env: str | None = None) -> list[IntentResult]:
-    """Evaluate every intent (of ``env``, or all), sorted by environment and id."""
-    src = as_source(loaded_or_model)
-    ix = ModelIndex(src.model)
-    graphs = {}
+def evaluate_intents(loaded: Loaded, network: Callable[[str], Reachability],
+                     env: str | None = None) -> list[IntentResult]:
+    """Evaluate every intent (of ``env``, or all) with ``network(env)``'s queries; sorted by env and id."""
+    envs = {e.id for e in loaded.model.environments}
     out = []
-    for i, it in enumerate(src.model.intents):
-        if env is not None and it.env != env:
+    for i, it in enumerate(loaded.model.intents):
+        if (env is not None and it.env != env) or it.env not in envs:
             continue
-        if it.env not in ix.envs:
-            continue
-        if it.env not in graphs:  # not setdefault: that would build a graph per intent
-            graphs[it.env] = build_graph(ix, it.env, src)
-        eg = graphs[it.env]
         try:
-            r = reach(eg, it.source, it.target, it.port, it.protocol)
+            r = network(it.env).reach(it.source, it.target, it.port, it.protocol)
         except UnknownEndpoint as exc:
             r = ReachResult(it.env, it.source, it.target, it.protocol, it.port, "unreachable", (),
-                            (Blocker("UNKNOWN_ENDPOINT", exc.name, str(exc), src.where("intents", i)),))
+                            (Blocker("UNKNOWN_ENDPOINT", exc.name, str(exc), loaded.where("intents", i)),))
         ok = (r.verdict != "unreachable") if it.expect == "reach" else (r.verdict == "unreachable")
         status: Status = "holds" if ok else ("known-violation" if it.known_violation else "violated")
         out.append(IntentResult(it.env, it.id, it.source, it.target, it.protocol, it.port, it.expect, status,
                                 r.verdict, r.codes, it.statement, it.seed_ref, it.known_violation,
-                                src.where("intents", i), bool(ok and it.known_violation), r))
+                                loaded.where("intents", i), bool(ok and it.known_violation), r))
     return sorted(out)

@@ -1,53 +1,86 @@
 """All-pairs reachability over one environment: sources x targets x ports.
 
-:func:`matrix` answers every (source, target, port) triple with :func:`analysis.paths.reach.reach`
-(results are memoized per graph, so findings, the diff and the page share one pass).
-:func:`relevant_ports` is the union of ports the model mentions (SG rules, listeners,
-target groups, flows). For large synthetic models see :mod:`analysis.paths.allpairs`, which
-evaluates equivalence classes instead of pairs.
+:func:`matrix` answers every (source, target, port) triple with one environment's
+:class:`~analysis.paths.reach.Reachability` (results are cached there, so findings, the
+diff and the page share one pass). :func:`port_matrix` is the table the reachability page
+shows: one row per source, one column per (target, port it listens on), each cell the
+result. For large synthetic models see :mod:`analysis.paths.allpairs`, which evaluates
+equivalence classes of interfaces instead of pairs.
 
->>> from analysis.loading import load
->>> from analysis.graph import build_graph
->>> m = matrix(build_graph(load(), "poc"), sources=["business-user"], targets=["alb"], ports=[443, 80])
+>>> from model.loader import load_model
+>>> from analysis.graph.build import build_graph
+>>> q = Reachability(build_graph(load_model(), "poc"))
+>>> m = matrix(q, sources=["business-user"], targets=["alb"], ports=[443, 80])
 >>> [(r.port, r.verdict) for r in m]
 [(80, 'unreachable'), (443, 'reachable')]
+>>> t = port_matrix(q)
+>>> t.columns[:2], t.rows[0].source
+((('client-vpn', 443), ('alb', 80)), 'business-user')
 """
 
 from __future__ import annotations
 
-from analysis.graph import EnvGraph
-from analysis.paths.reach import endpoint_ports, reach, sources as all_sources, targets as all_targets
+from dataclasses import dataclass
+
+from analysis.graph.build import SERVICE_KINDS, EnvGraph
+from analysis.paths.reach import Reachability, endpoint_ports, listening_ports
 from analysis.results import ReachResult
+from model.schema import NodeKind
 
-__all__ = ["matrix", "relevant_ports", "exposure_targets"]
-
-
-def relevant_ports(eg: EnvGraph) -> list[int]:
-    return endpoint_ports(eg)
+__all__ = ["matrix", "exposure_targets", "port_matrix", "MatrixRow", "PortMatrix"]
 
 
-def exposure_targets(eg: EnvGraph) -> list[str]:
-    """Targets a matrix shows: every target except the parts of a collapsed parent and NAT gateways."""
-    out = []
-    for t in all_targets(eg):
-        n = eg.node(t)
-        if n.kind.value == "nat-gateway":
-            continue
-        out.append(t)
-    return out
+def exposure_targets(eg: EnvGraph, targets: tuple[str, ...] | list[str]) -> list[str]:
+    """The targets a matrix or diff compares: every target except NAT gateways (they accept no
+    connection from outside)."""
+    return [t for t in targets if eg.node(t).kind is not NodeKind.NAT_GATEWAY]
 
 
-def matrix(eg: EnvGraph, sources: list[str] | None = None, targets: list[str] | None = None,
+def matrix(q: Reachability, sources: list[str] | None = None, targets: list[str] | None = None,
            ports: list[int] | None = None, protocol: str = "tcp") -> list[ReachResult]:
     """Every (source, target, port) result, sorted by source, target, port (self pairs skipped)."""
-    srcs = all_sources(eg) if sources is None else sources
-    tgts = exposure_targets(eg) if targets is None else targets
-    prts = relevant_ports(eg) if ports is None else ports
+    srcs = list(q.sources) if sources is None else sources
+    tgts = exposure_targets(q.eg, q.targets) if targets is None else targets
+    prts = endpoint_ports(q.eg) if ports is None else ports
     out = []
     for s in srcs:
         for t in tgts:
             if s == t:
                 continue
             for p in sorted(prts):
-                out.append(reach(eg, s, t, p, protocol))
+                out.append(q.reach(s, t, p, protocol))
     return sorted(out, key=lambda r: (r.source, r.target, r.port))
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    source: str
+    cells: tuple[ReachResult | None, ...]
+    """One per column; None where the source is the target itself."""
+
+
+@dataclass(frozen=True)
+class PortMatrix:
+    env: str
+    columns: tuple[tuple[str, int], ...]
+    """(target, port) pairs: every target with the ports it listens on."""
+    rows: tuple[MatrixRow, ...]
+
+
+def _columns(q: Reachability) -> list[tuple[str, int]]:
+    cols = []
+    for t in q.targets:
+        n = q.eg.node(t)
+        # a collapsed part (CloudWatch Metrics under CloudWatch) shows as its parent, except Logs
+        if n.kind is NodeKind.NAT_GATEWAY or (n.part_of and n.kind in SERVICE_KINDS
+                                              and n.kind is not NodeKind.CLOUDWATCH_LOGS):
+            continue
+        cols += [(t, p) for p in listening_ports(q.eg, t)]
+    return cols
+
+
+def port_matrix(q: Reachability) -> PortMatrix:
+    """Sources (actors, then nodes) by (target, listening port) over TCP."""
+    cols = tuple(_columns(q))
+    rows = tuple(MatrixRow(s, tuple(None if s == t else q.reach(s, t, p) for t, p in cols)) for s in q.sources)
+    return PortMatrix(q.env, cols, rows)

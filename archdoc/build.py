@@ -54,12 +54,17 @@ def load(model_path: str | os.PathLike[str] | None = None):
     return load_model(model_path)
 
 
-def gather(loaded: Any) -> Generated:
-    """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`). Pure."""
+def gather(loaded: Any, analysis: Any = None) -> Generated:
+    """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`). Pure.
+
+    ``analysis``: the model's :class:`analysis.analyze.Analysis` when the caller already has
+    one (``archdoc check`` reuses it for the intents); computed here otherwise.
+    """
+    from analysis.analyze import analyze
     from render.diagrams import dot_sources
     from render.pages import render_pages
 
-    pages = dict(render_pages(loaded))
+    pages = dict(render_pages(loaded, analysis if analysis is not None else analyze(loaded)))
     for name in _ASSET_FILES:
         pages[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
     return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())))

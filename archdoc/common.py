@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["load_checked", "load_source", "fail", "unknown_env", "is_bundled", "REPO_ROOT"]
+__all__ = ["load_checked", "load_analysis", "fail", "unknown_env", "is_bundled", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,11 +59,12 @@ def load_checked(model_path, loader: Callable[[Any], Any] | None = None, *, as_j
     return None
 
 
-def load_source(model_path, *, as_json: bool = False):
-    """The analysis :class:`~analysis.loading.Source`, or None after printing the model's problems."""
-    from analysis.loading import load
+def load_analysis(model_path, *, as_json: bool = False):
+    """The model's :class:`~analysis.analyze.Analysis`, or None after printing the model's problems."""
+    from analysis.analyze import analyze
 
-    return load_checked(model_path, load, as_json=as_json)
+    loaded = load_checked(model_path, as_json=as_json)
+    return None if loaded is None else analyze(loaded)
 
 
 def is_bundled(loaded) -> bool:

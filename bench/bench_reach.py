@@ -28,11 +28,11 @@ import sys
 import time
 import tracemalloc
 
-from analysis.paths.allpairs import all_pairs
 from analysis.graph import build_graph
-from analysis.loading import load
-from analysis.paths.reach import reach, sources, targets
+from analysis.paths.allpairs import all_pairs
+from analysis.paths.reach import Reachability, reach
 from bench.synth import PORTS, RANGES, synth_model
+from model.loader import Loaded, load_model
 
 __all__ = ["seed_latency", "scale", "naive", "main", "VPCS"]
 
@@ -41,23 +41,23 @@ VPCS = 20
 
 
 def seed_latency() -> tuple[float, float, int]:
-    src = load()
+    src = load_model()
     times = []
     for env in ("poc", "prod"):
         eg = build_graph(src, env)
+        q = Reachability(eg)
         queries = [(i.source, i.target, i.port, i.protocol) for i in src.model.intents if i.env == env]
-        queries += [(s, t, p, "tcp") for s in sources(eg) for t in targets(eg)[:6] if s != t for p in (443, 5432)]
-        for q in queries:
-            eg.memo.clear()
+        queries += [(s, t, p, "tcp") for s in q.sources for t in q.targets[:6] if s != t for p in (443, 5432)]
+        for query in queries:
             t0 = time.perf_counter()
-            reach(eg, *q)
+            reach(eg, *query)  # a fresh result cache per query: the cold cost
             times.append(time.perf_counter() - t0)
     return statistics.median(times) * 1000, max(times) * 1000, len(times)
 
 
 def scale(n: int, repeat: int = 3, nacls: float = 0.0) -> dict:
     """Best of ``repeat`` timings (graph build, all-pairs), then one traced run for peak memory."""
-    model = synth_model(n, vpcs=VPCS, seed=1, nacls=nacls)
+    model = Loaded.unlocated(synth_model(n, vpcs=VPCS, seed=1, nacls=nacls))
     best = None
     for _ in range(repeat):
         gc.collect()
@@ -75,13 +75,13 @@ def scale(n: int, repeat: int = 3, nacls: float = 0.0) -> dict:
     ap = all_pairs(eg)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"n": n, "nacls": nacls, "sgs": len(model.security_groups), "build": t1 - t0, "pairs_time": t2 - t1,
+    return {"n": n, "nacls": nacls, "sgs": len(model.model.security_groups), "build": t1 - t0, "pairs_time": t2 - t1,
             "total": t2 - t0, "peak_mib": peak / 2**20, "classes": ap.n_classes, "port_classes": len(ap.ports),
             "reachable_pairs": ap.total_pairs}
 
 
 def naive(n: int = 60) -> tuple[float, int]:
-    eg = build_graph(synth_model(n, seed=1), "syn")
+    eg = build_graph(Loaded.unlocated(synth_model(n, seed=1)), "syn")
     nodes = [x for x in eg.enis if eg.node(x).kind.value == "ecs-service"]
     ports = list(PORTS) + [lo for lo, _ in RANGES]
     t0 = time.perf_counter()

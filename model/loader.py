@@ -5,12 +5,19 @@ Everything downstream (diagrams, pages, reachability, findings) needs the valida
 prod.yaml:120:9". :func:`load_model` returns both as :class:`Loaded`. It reports every
 problem of a load at once, each with file, line and column, and never returns a model
 that failed the schema or the rules in :mod:`model.rules`.
+
+>>> loaded = load_model()
+>>> loaded.where_id("nodes", "alb"), loaded.where_id("security_groups", "rds-sg")
+('model/data/nodes.yaml:83', 'model/data/shared.yaml:58')
+>>> Loaded.unlocated(loaded.model).where("nodes", 0) is None
+True
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +29,7 @@ from model.schema import Model
 from model.schema.messages import did_you_mean, translate
 from model.yaml import Located, load_file
 
-__all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS"]
+__all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS", "default_display_root"]
 
 DEFAULT_MODEL = Path(__file__).parent / "data"
 SECTIONS: tuple[str, ...] = tuple(Model.model_fields)
@@ -39,6 +46,55 @@ class Loaded:
     located: tuple[Located, ...] = field(repr=False, compare=False)
     origins: dict[tuple, tuple[int, tuple]] = field(repr=False, compare=False)
     """(section,) or (section, merged index) -> (file index, path prefix in that file)."""
+    display_root: Path | None = field(default=None, compare=False)
+    """Locations in reports (:meth:`where`) are shown relative to this folder; None: file names only."""
+
+    @classmethod
+    def unlocated(cls, model: Model, root: str | os.PathLike[str] = "<model>") -> "Loaded":
+        """A model built in memory (synthetic or test models): :meth:`where` answers None."""
+        return cls(model, Path(root), (), (), {}, None)
+
+    @cached_property
+    def _ids(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for section in SECTIONS:
+            items = getattr(self.model, section)
+            if isinstance(items, tuple):
+                table: dict[str, int] = {}
+                for index, item in enumerate(items):
+                    item_id = getattr(item, "id", None)
+                    if item_id is not None:
+                        table.setdefault(item_id, index)
+                out[section] = table
+        return out
+
+    @cached_property
+    def _where_memo(self) -> dict[tuple, str | None]:
+        return {}
+
+    def index_of(self, section: str, item_id: str) -> int | None:
+        """Index of the first item of a top-level list section with that id, or None."""
+        return self._ids.get(section, {}).get(item_id)
+
+    def where(self, *keys: Any) -> str | None:
+        """``file:line`` of the value at ``keys`` for reports, or None for an unlocated model.
+
+        The file is shown relative to :attr:`display_root` (``/`` separators), so generated
+        pages are the same wherever the command runs.
+        """
+        if not self.located or any(k is None for k in keys):
+            return None
+        memo = self._where_memo
+        if keys not in memo:
+            file, line, _col = self.locate(*keys)
+            shown = _display(file, self.display_root)
+            memo[keys] = f"{shown}:{line}" if line else shown
+        return memo[keys]
+
+    def where_id(self, section: str, item_id: str, *more: Any) -> str | None:
+        """:meth:`where` of the item of ``section`` with that id (and ``more`` keys below it)."""
+        index = self.index_of(section, item_id)
+        return None if index is None else self.where(section, index, *more)
 
     def _where(self, keys: tuple) -> tuple[int, tuple] | None:
         if len(keys) >= 2 and (keys[0], keys[1]) in self.origins:
@@ -79,6 +135,23 @@ class Loaded:
         loc = self.located[index]
         line, col = loc.locations.key(inner) if key else loc.locations.value(inner)
         return loc.path, line, col
+
+
+def _display(file: str, base: Path | None) -> str:
+    path = Path(file)
+    if base is None:
+        return path.name
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
+
+
+def default_display_root(root: Path) -> Path:
+    """Where locations are shown from: the parent of the model folder's parent (for the
+    bundled ``model/data`` that is the repository root: ``model/data/shared.yaml:42``)."""
+    base = root if root.is_dir() else root.parent
+    return base.parent.parent
 
 
 def _files(path: Path) -> list[Path]:
@@ -151,14 +224,15 @@ def load_located(root: str | os.PathLike[str], located: list[Located]) -> Loaded
     root = Path(root)
     files = [Path(loc.path) for loc in located]
     data, origins, problems = _merge(located)
+    shown = default_display_root(root)
     try:
         model = Model.model_validate(data)
     except ValidationError as exc:
-        partial = Loaded(None, root, tuple(files), tuple(located), origins)  # type: ignore[arg-type]
+        partial = Loaded(None, root, tuple(files), tuple(located), origins, shown)  # type: ignore[arg-type]
         for data_path, at_key, code, message in translate(exc.errors(), data):
             problems.append(partial.problem(code, message, *data_path, key=at_key))
         raise ModelError(problems)
-    loaded = Loaded(model, root, tuple(files), tuple(located), origins)
+    loaded = Loaded(model, root, tuple(files), tuple(located), origins, shown)
     problems.extend(rules.check(loaded))
     if problems:
         raise ModelError(problems)

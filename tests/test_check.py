@@ -100,11 +100,12 @@ def test_clean_tree_passes_without_graphviz_and_writes_nothing(repo, monkeypatch
 
 
 def test_known_violations_fail_only_when_strict():
+    from analysis.analyze import analyze
     from archdoc.commands.check import _intents
 
-    loaded, out = load_model(), io.StringIO()
-    assert _intents(loaded, False, out) is False
-    assert _intents(loaded, True, out) is True
+    analysis, out = analyze(load_model()), io.StringIO()
+    assert _intents(analysis, False, out) is False
+    assert _intents(analysis, True, out) is True
     assert "(fail: --strict)" in out.getvalue()
 
 

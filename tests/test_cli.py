@@ -154,12 +154,12 @@ def test_a_model_error_with_json_still_prints_json(capsys, broken, argv):
 
 
 def test_a_crash_while_loading_is_one_e099_line(capsys, monkeypatch):
-    import analysis.loading
+    import model.loader
 
     def boom(path):
         raise ValueError("surprise")
 
-    monkeypatch.setattr(analysis.loading, "load", boom)
+    monkeypatch.setattr(model.loader, "load_model", boom)
     code, out, err = run(capsys, "findings", "--model", str(MINI))
     assert code == 2 and out == ""
     assert err.endswith(" E099 internal error: ValueError: surprise (a bug in archdoc)\n")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.review.findings import findings
-from analysis.loading import load
+from conftest import analysis_of, graph_of, loaded_of
+from model.loader import load_model
 from model.schema import Nacl, NaclRule
 
-SEED = load().model
-BASE = {(f.env, f.code) for f in findings(load())}
+SEED = load_model().model
+BASE = {(f.env, f.code) for f in analysis_of(load_model()).findings}
 
 
 def _nodes(node_id: str, env: str, **placement):
@@ -73,7 +73,7 @@ CASES = [
 @pytest.mark.parametrize("env,code,change", CASES, ids=[c[1] for c in CASES])
 def test_finding_fires_on_modified_model_only(env, code, change):
     assert (env, code) not in BASE
-    rows = [f for f in findings(SEED.model_copy(update=change()), env) if f.code == code]
+    rows = [f for f in analysis_of(SEED.model_copy(update=change())).findings_of(env) if f.code == code]
     assert rows, code
     assert all(f.message and f.fix and f.severity in ("error", "warning", "info") for f in rows)
 
@@ -84,7 +84,7 @@ def test_seed_findings_known_to_fire_stay():
 
 
 def test_sg_rule_never_matches_fix_suggests_sg_referencing_over_tgw():
-    rows = [f for f in findings(load()) if f.code == "SG_RULE_NEVER_MATCHES"]
+    rows = [f for f in analysis_of(load_model()).findings if f.code == "SG_RULE_NEVER_MATCHES"]
     assert sorted(f.location for f in rows) == ["model/data/shared.yaml:54", "model/data/shared.yaml:55"]
     for f in rows:
         assert (f.env, f.severity, f.resources) == ("poc", "warning", ("ecs-sg", "client-vpn"))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from analysis.graph import build_graph
-from analysis.loading import load
+from conftest import analysis_of, graph_of, loaded_of
+from model.loader import load_model
 from analysis.paths.reach import reach
 from model.schema import Nacl, NaclRule, Node, Placement
 
@@ -37,13 +37,13 @@ def _mini_with_nacl() -> Path:
     return root
 
 
-MINI = load(_mini_with_nacl())
+MINI = load_model(_mini_with_nacl())
 M = MINI.model
 BASE_NACL = M.nacls[0]
 
 
 def _with(*nacls: Nacl, nodes: tuple[Node, ...] = ()):
-    return build_graph(M.model_copy(update={"nacls": nacls, "nodes": M.nodes + nodes}), "live")
+    return graph_of(M.model_copy(update={"nacls": nacls, "nodes": M.nodes + nodes}), "live")
 
 
 def _rules(*rules: dict) -> tuple[NaclRule, ...]:
@@ -60,7 +60,7 @@ ALLOW_OUT = {"number": 200, "direction": "outbound", "protocol": "tcp", "port": 
 
 
 def test_fixture_nacl_admits_app_to_db_and_names_both_rules():
-    r = reach(build_graph(MINI, "live"), "app", "db", 5432)
+    r = reach(graph_of(MINI, "live"), "app", "db", 5432)
     assert r.verdict == "reachable"
     reasons = [h.reason for h in r.hops if h.node.startswith("live-db")]
     assert any("ルール 100（inbound tcp/5432" in x for x in reasons)
@@ -68,7 +68,7 @@ def test_fixture_nacl_admits_app_to_db_and_names_both_rules():
 
 
 def test_fixture_nacl_denies_the_internet_with_implicit_deny():
-    r = reach(build_graph(MINI, "live"), "citizen", "db", 5432)
+    r = reach(graph_of(MINI, "live"), "citizen", "db", 5432)
     nacl = [b for b in r.blockers if b.node == "live-db-a" and "live-db-nacl" in b.message]
     assert {b.code for b in nacl} == {"NACL_DENIED", "NO_RETURN_PATH"}
     assert all("暗黙の拒否" in b.message and b.location.endswith("25-nacls.yaml:2") for b in nacl)

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from analysis.graph import build_graph
-from analysis.loading import load
+from conftest import analysis_of, graph_of, loaded_of
+from model.loader import load_model
 from analysis.paths.reach import reach, sources, targets
 from model.schema import SgRule
 
-SEED = load().model
+SEED = load_model().model
 RANK = {"reachable": 0, "conditional": 1, "unreachable": 2}
 PORTS = (80, 443, 3000, 5000, 5432)
 
 
 def _triples(env: str):
-    eg = build_graph(SEED, env)
+    eg = graph_of(SEED, env)
     srcs = [s for s in sources(eg) if s in ("business-user", "developer", "city-staff", "frontend", "rds", "alb")]
     tgts = [t for t in targets(eg) if t in ("alb", "frontend", "backend", "rds", "s3")]
     return [(s, t, p) for s in srcs for t in tgts if s != t for p in PORTS]
@@ -30,7 +30,7 @@ TRIPLES = {e: _triples(e) for e in ("poc", "prod")}
 
 
 def _verdicts(model, env: str) -> dict:
-    eg = build_graph(model, env)
+    eg = graph_of(model, env)
     return {k: reach(eg, *k).verdict for k in TRIPLES[env]}
 
 

@@ -8,23 +8,25 @@ from pathlib import Path
 import pytest
 
 from analysis.diff import diff
-from analysis.review.findings import findings
-from analysis.graph import build_graph
-from analysis.intents import evaluate_intents
-from analysis.loading import load
 from analysis.matrix import matrix
-from analysis.paths.reach import reach
 from archdoc.commands.diff import run_diff
 from archdoc.commands.findings import run_findings
 from archdoc.commands.reach import run_reach
-from render.pages.reachability import render_reach_page
+from conftest import MINI, analysis_of, loaded_of
+from model.loader import load_model
+from render.pages import REACH_PAGE, render_pages
 
-SRC = load()
-MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
+SRC = load_model()
+A = analysis_of(SRC)
+
+
+def reach_page(m) -> str:
+    """The reachability page of a loaded or in-memory model."""
+    return render_pages(loaded_of(m), analysis_of(m))[REACH_PAGE]
 
 
 def test_intents_status():
-    res = {r.id: r for r in evaluate_intents(SRC)}
+    res = {r.id: r for r in A.intents}
     assert {r.status for r in res.values()} <= {"holds", "known-violation"}  # nothing unexpected
     known = sorted(i for i, r in res.items() if r.status == "known-violation")
     assert known == ["poc-business-alb-http-redirect", "poc-developer-backend", "poc-developer-frontend",
@@ -40,7 +42,7 @@ def test_intents_status():
 def test_intent_violation_when_marker_missing():
     m = SRC.model
     intents = tuple(i.model_copy(update={"known_violation": None}) for i in m.intents)
-    res = {r.id: r for r in evaluate_intents(m.model_copy(update={"intents": intents}), "prod")}
+    res = {r.id: r for r in analysis_of(m.model_copy(update={"intents": intents})).intents_of("prod")}
     assert res["prod-staff-frontend"].status == "violated"
     assert all(r.env == "prod" for r in res.values())
 
@@ -55,9 +57,9 @@ SEED_FINDINGS = {
 
 
 def test_seed_findings():
-    rows = findings(SRC)
+    rows = A.findings
     assert {(f.env, f.code) for f in rows} == SEED_FINDINGS
-    assert rows == findings(SRC)  # deterministic
+    assert rows == analysis_of(load_model()).findings  # deterministic
     shadow = next(f for f in rows if f.code == "SG_RULE_SHADOWED")
     assert shadow.location == "model/data/shared.yaml:44" and "HTTPS（市職員）" in shadow.message
     assert all(f.fix and f.message for f in rows)
@@ -66,12 +68,12 @@ def test_seed_findings():
 
 
 def test_pipeline_bypass_only_in_prod():
-    rows = [f for f in findings(SRC) if f.code == "PIPELINE_APPROVAL_BYPASS"]
+    rows = [f for f in A.findings if f.code == "PIPELINE_APPROVAL_BYPASS"]
     assert [(f.env, f.resources) for f in rows] == [("prod", ("main", "push", "approval"))]
 
 
 def test_diff_poc_prod():
-    d = diff(SRC, "poc", "prod")
+    d = diff(A, "poc", "prod")
     keys = {(c.kind, c.key, c.change) for c in d.config}
     assert ("security-group", "cvpn-sg", "only-from") in keys
     assert ("subnet", "app/Private Subnet DB 2", "only-to") in keys
@@ -92,19 +94,19 @@ def test_diff_poc_prod():
 
 
 def test_page_escapes_and_lists_everything():
-    page = render_reach_page(SRC)
+    page = reach_page(SRC)
     assert page.count("### 到達性マトリクス") == 2
     assert "ALB\\_SUBNETS\\_SINGLE\\_AZ" in page and "△ 既知の違反" in page
     for line in page.splitlines():
         if line.startswith("|"):
             assert line.endswith("|")
-    assert page == render_reach_page(SRC)
+    assert page == reach_page(load_model())
 
 
 def test_page_escapes_model_text():
     m = SRC.model
     a = m.actors[0].model_copy(update={"label": "悪い|ラベル <b>*x*</b> `c`\n改行"})
-    page = render_reach_page(m.model_copy(update={"actors": (a,) + m.actors[1:]}))
+    page = reach_page(m.model_copy(update={"actors": (a,) + m.actors[1:]}))
     assert "悪い\\|ラベル &lt;b&gt;\\*x\\*&lt;/b&gt; \\`c\\`<br>改行" in page
 
 
@@ -126,26 +128,24 @@ def test_cli_reach(capsys):
 def test_cli_findings_and_diff(capsys):
     assert run_findings(as_json=True) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"]["error"] >= 5
+    assert data["summary"] == {"error": 8, "warning": 12, "info": 2}
     assert run_findings(env="staging") == 2
     assert run_diff("poc", "prod") == 0
     assert "到達性の差分" in capsys.readouterr().out
     assert run_diff("poc", "prd") == 2
 
 
-@pytest.mark.skipif(not MINI.exists(), reason="mini fixture not written yet")
 def test_mini_model():
-    src = load(MINI)
-    envs = [e.id for e in src.model.environments]
-    assert "poc" not in envs
-    res = {r.id: r for r in evaluate_intents(src)}
-    assert all(r.status == "holds" for r in res.values())
-    for env in envs:
-        eg = build_graph(src, env)
-        actors = [a.id for a in eg.ix.actors_in(env)]
-        assert reach(eg, actors[0], "alb", 443).verdict != "unreachable"
-        assert reach(eg, actors[0], "db", 5432).verdict == "unreachable"
-        assert reach(eg, "app", "db", 5432).verdict == "reachable"
-        assert len(matrix(eg)) > 0
-    assert not [f for f in findings(src) if f.severity == "error"]
-    assert render_reach_page(src).count("### 到達性マトリクス") == len(envs)
+    src = load_model(MINI)
+    a = analysis_of(src)
+    assert a.envs == ("stg", "live")
+    assert {r.status for r in a.intents} == {"holds"}
+    for env in a.envs:
+        q = a.network(env)
+        actors = [x.id for x in q.eg.ix.actors_in(env)]
+        assert q.reach(actors[0], "alb", 443).verdict != "unreachable"
+        assert q.reach(actors[0], "db", 5432).verdict == "unreachable"
+        assert q.reach("app", "db", 5432).verdict == "reachable"
+        assert len(matrix(q)) > 0
+    assert not [f for f in a.findings if f.severity == "error"]
+    assert reach_page(src).count("### 到達性マトリクス") == len(a.envs)

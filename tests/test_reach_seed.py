@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.graph import build_graph
-from analysis.loading import load
+from conftest import analysis_of, graph_of, loaded_of
+from model.loader import load_model
 from analysis.paths.reach import UnknownEndpoint, reach
 from model.schema import Actor
 
-SRC = load()
-G = {e: build_graph(SRC, e) for e in ("poc", "prod")}
+SRC = load_model()
+G = {e: graph_of(SRC, e) for e in ("poc", "prod")}
 
 # Derivations (the short why is in the comment of each row)
 TABLE = [
@@ -170,7 +170,7 @@ def test_cvpn_transport_is_read_from_the_spec():
     m = SRC.model
     nodes = tuple(n.model_copy(update={"client_vpn": n.client_vpn.model_copy(update={"transport": "tcp", "vpn_port": 1194})})
                   if n.id == "client-vpn" else n for n in m.nodes)
-    g = build_graph(m.model_copy(update={"nodes": nodes}), "poc")
+    g = graph_of(m.model_copy(update={"nodes": nodes}), "poc")
     assert reach(g, "developer", "client-vpn", 1194, "tcp").verdict == "reachable"
     r = reach(g, "developer", "client-vpn", 443, "udp")
     assert r.codes == ("CVPN_TRANSPORT_MISMATCH",)
@@ -186,7 +186,7 @@ def _with_actor(country: str):
     m = SRC.model
     actor = Actor(id="foreign-user", label="海外の利用者", role="事業者", envs=("prod",), site="internet",
                   persona="foreign", persona_label="海外", country=country)
-    return build_graph(m.model_copy(update={"actors": m.actors + (actor,)}), "prod")
+    return graph_of(m.model_copy(update={"actors": m.actors + (actor,)}), "prod")
 
 
 def test_non_jp_actor_is_geo_blocked():
@@ -215,7 +215,7 @@ def test_internet_actor_without_country_stays_undetermined():
     m = SRC.model
     actor = Actor(id="anon-user", label="国不明の利用者", role="事業者", envs=("prod",), site="internet",
                   persona="anon", persona_label="不明")
-    r = reach(build_graph(m.model_copy(update={"actors": m.actors + (actor,)}), "prod"), "anon-user", "alb", 443)
+    r = reach(graph_of(m.model_copy(update={"actors": m.actors + (actor,)}), "prod"), "anon-user", "alb", 443)
     assert r.verdict == "conditional" and r.codes == ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED")
 
 
@@ -248,8 +248,8 @@ def test_unknown_endpoint_suggests():
 
 
 def test_results_are_frozen_and_deterministic():
-    a = reach(build_graph(SRC, "prod"), "city-staff", "alb", 443)
-    b = reach(build_graph(SRC, "prod"), "city-staff", "alb", 443)
+    a = reach(graph_of(SRC, "prod"), "city-staff", "alb", 443)
+    b = reach(graph_of(SRC, "prod"), "city-staff", "alb", 443)
     assert a == b and a.to_dict() == b.to_dict()
     with pytest.raises(Exception):
         a.verdict = "reachable"  # type: ignore[misc]

@@ -1,8 +1,8 @@
 """The network of one environment, resolved once: value types, the builder and the filters.
 
-* :mod:`~analysis.graph.types` - frozen value types (ENIs, routes, resolved SG rules);
+* :mod:`~analysis.graph.types` - frozen value types (ENIs, routes, route sets, resolved rules);
 * :mod:`~analysis.graph.build` - :func:`build_graph`: subnets, route tables, TGW route
-  tables, NACL associations, ENIs and SG rules of one environment;
+  tables, NACL rules, ENIs and SG rules of one environment, with their model locations;
 * :mod:`~analysis.graph.filters` - SG evaluation, NACL evaluation and longest-prefix match.
 
 May import: :mod:`model` and :mod:`analysis.results`. Never :mod:`analysis.paths` or anything above.
@@ -10,9 +10,9 @@ May import: :mod:`model` and :mod:`analysis.results`. Never :mod:`analysis.paths
 
 from __future__ import annotations
 
-from analysis.graph.build import EnvGraph, build_graph, graphs
-from analysis.graph.types import (PUBLIC_ADDR, SERVICE_KINDS, Eni, Net, RouteEntry, RuleRef, TgwRt, net, no_gc,
-                                  ports_of)
+from analysis.graph.build import EnvGraph, build_graph
+from analysis.graph.types import (PUBLIC_ADDR, SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef,
+                                  TgwRt, net, no_gc, ports_of)
 
-__all__ = ["EnvGraph", "build_graph", "graphs", "Eni", "Net", "RouteEntry", "RuleRef", "TgwRt", "PUBLIC_ADDR",
-           "SERVICE_KINDS", "net", "no_gc", "ports_of"]
+__all__ = ["EnvGraph", "build_graph", "Eni", "Net", "RouteEntry", "RouteSet", "RuleRef", "NaclRuleRef", "TgwRt",
+           "PUBLIC_ADDR", "SERVICE_KINDS", "net", "no_gc", "ports_of"]

@@ -14,9 +14,9 @@ Pure functions over an :class:`~analysis.graph.EnvGraph`:
   port range (the ephemeral ports of return traffic) as runs of equal decisions.
 * :func:`lookup` - longest-prefix match over a VPC or TGW route table.
 
->>> from analysis.loading import load
+>>> from model.loader import load_model
 >>> from analysis.graph import build_graph, net
->>> eg = build_graph(load(), "poc")
+>>> eg = build_graph(load_model(), "poc")
 >>> lookup(eg.rt_routes["poc-app-private-a-rt"], net("10.0.1.0/24")).target
 'tgw'
 >>> m = sg_match(eg, ("rds-sg",), "inbound", "tcp", 5432, net("10.1.11.0/24"), ("ecs-sg",), True)
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.graph.build import EnvGraph, Net, RouteEntry, RuleRef, net, ports_of
+from analysis.graph.build import EnvGraph, Net, RouteEntry, RouteSet, RuleRef
 
 __all__ = ["sg_match", "nacl_check", "nacl_range", "lookup", "NaclVerdict", "proto_match"]
 
@@ -72,17 +72,6 @@ class NaclVerdict:
         return self.nacl is None
 
 
-def _ordered(eg: EnvGraph, nacl_id: str) -> tuple[int, tuple]:
-    """(index in the model, rules as (number, k, rule, low, high, cidr) in ascending number); memoized."""
-    key = ("#nacl", nacl_id)
-    if key not in eg.memo:
-        index = next(i for i, n in enumerate(eg.model.nacls) if n.id == nacl_id)
-        rules = eg.model.nacls[index].rules
-        eg.memo[key] = (index, tuple(sorted(((r.number, k, r, *ports_of(r.port), net(r.cidr))
-                                             for k, r in enumerate(rules)), key=lambda x: (x[0], x[1]))))
-    return eg.memo[key]
-
-
 def nacl_check(eg: EnvGraph, subnet: str, direction: str, proto: str, port: int, peer: Net) -> NaclVerdict:
     """Evaluate the subnet's NACL for one packet: ascending rule number, first match wins, else deny.
 
@@ -92,13 +81,12 @@ def nacl_check(eg: EnvGraph, subnet: str, direction: str, proto: str, port: int,
     nacl_id = eg.nacl_of.get(subnet)
     if nacl_id is None:
         return NaclVerdict(True, None, None, None)
-    index, rules = _ordered(eg, nacl_id)
-    for number, k, r, lo, hi, rn in rules:
-        if r.direction != direction or not proto_match(r.protocol, proto) or not lo <= port <= hi:
+    for r in eg.nacl_rules[nacl_id]:
+        if r.direction != direction or not proto_match(r.protocol, proto) or not r.ports[0] <= port <= r.ports[1]:
             continue
-        if peer.version == rn.version and peer.subnet_of(rn):
-            return NaclVerdict(r.action == "allow", nacl_id, number, eg.where("nacls", index, "rules", k))
-    return NaclVerdict(False, nacl_id, None, eg.where("nacls", index))
+        if peer.version == r.cidr.version and peer.subnet_of(r.cidr):
+            return NaclVerdict(r.action == "allow", nacl_id, r.number, r.location)
+    return NaclVerdict(False, nacl_id, None, eg.nacl_location[nacl_id])
 
 
 def nacl_range(eg: EnvGraph, subnet: str, direction: str, proto: str, lo: int, hi: int,
@@ -113,8 +101,8 @@ def nacl_range(eg: EnvGraph, subnet: str, direction: str, proto: str, lo: int, h
     if nacl_id is None:
         return ((lo, hi, NaclVerdict(True, None, None, None)),)
     cuts = {lo, hi + 1}
-    for _, _, r, a, b, _ in _ordered(eg, nacl_id)[1]:
-        cuts.update(x for x in (a, b + 1) if lo < x <= hi)
+    for r in eg.nacl_rules[nacl_id]:
+        cuts.update(x for x in (r.ports[0], r.ports[1] + 1) if lo < x <= hi)
     b = sorted(cuts)
     out: list[tuple[int, int, NaclVerdict]] = []
     for x, y in zip(b, b[1:]):
@@ -126,37 +114,6 @@ def nacl_range(eg: EnvGraph, subnet: str, direction: str, proto: str, lo: int, h
     return tuple(out)
 
 
-def lookup(routes: tuple[RouteEntry, ...], dest: Net) -> RouteEntry | None:
-    """Longest-prefix match: the most specific route containing all of ``dest``; static wins ties.
-
-    Uses a per-table index (prefix length -> network -> best entry), so a lookup costs one
-    dict probe per distinct prefix length instead of a scan of the table.
-    """
-    index = _INDEX.get(id(routes))
-    if index is None or index[0] is not routes:
-        index = _INDEX[id(routes)] = (routes, _build_index(routes))
-    d_addr, d_len, d_ver = int(dest.network_address), dest.prefixlen, dest.version
-    bits = dest.max_prefixlen
-    for plen, table in index[1].get(d_ver, ()):
-        if plen > d_len:
-            continue
-        key = d_addr >> (bits - plen) if plen else 0
-        hit = table.get(key)
-        if hit is not None:
-            return hit
-    return None
-
-
-_INDEX: dict[int, tuple] = {}
-
-
-def _build_index(routes: tuple[RouteEntry, ...]) -> dict[int, list]:
-    by: dict[int, dict[int, dict[int, RouteEntry]]] = {}
-    for r in routes:
-        n = r.net
-        table = by.setdefault(n.version, {}).setdefault(n.prefixlen, {})
-        key = int(n.network_address) >> (n.max_prefixlen - n.prefixlen) if n.prefixlen else 0
-        cur = table.get(key)
-        if cur is None or (cur.origin == "propagated" and r.origin != "propagated"):
-            table[key] = r
-    return {v: sorted(t.items(), reverse=True) for v, t in by.items()}
+def lookup(routes: RouteSet, dest: Net) -> RouteEntry | None:
+    """Longest-prefix match: the most specific route containing all of ``dest``; static wins ties."""
+    return routes.lookup(dest)

@@ -15,8 +15,8 @@ from typing import Any
 
 from model.schema import NodeKind, SgRule
 
-__all__ = ["Net", "Eni", "RouteEntry", "TgwRt", "RuleRef", "SERVICE_KINDS", "PUBLIC_ADDR", "net",
-           "ports_of", "no_gc"]
+__all__ = ["Net", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef", "SERVICE_KINDS",
+           "PUBLIC_ADDR", "net", "ports_of", "no_gc"]
 
 Net = ipaddress.IPv4Network
 PUBLIC_ADDR = ipaddress.ip_network("203.0.113.10/32")
@@ -82,11 +82,73 @@ class RouteEntry:
     blackhole: bool = False
 
 
+class RouteSet:
+    """The routes of one VPC or TGW route table, with an index for longest-prefix match.
+
+    The index (prefix length -> network -> best entry, static before propagated) makes a
+    lookup one dict probe per distinct prefix length instead of a scan of the table.
+
+    >>> rs = RouteSet([RouteEntry(net("10.0.0.0/16"), "local", "local", None),
+    ...                RouteEntry(net("0.0.0.0/0"), "igw", "static", None)])
+    >>> rs.lookup(net("10.0.1.0/24")).target, rs.lookup(net("8.8.8.8/32")).target
+    ('local', 'igw')
+    """
+
+    __slots__ = ("entries", "_index")
+
+    def __init__(self, entries):
+        self.entries: tuple[RouteEntry, ...] = tuple(entries)
+        by: dict[int, dict[int, dict[int, RouteEntry]]] = {}
+        for r in self.entries:
+            n = r.net
+            table = by.setdefault(n.version, {}).setdefault(n.prefixlen, {})
+            key = int(n.network_address) >> (n.max_prefixlen - n.prefixlen) if n.prefixlen else 0
+            cur = table.get(key)
+            if cur is None or (cur.origin == "propagated" and r.origin != "propagated"):
+                table[key] = r
+        self._index = {v: sorted(t.items(), reverse=True) for v, t in by.items()}
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return f"RouteSet({list(self.entries)!r})"
+
+    def lookup(self, dest: Net) -> RouteEntry | None:
+        """The most specific route containing all of ``dest`` (static wins a tie), or None."""
+        d_addr, d_len = int(dest.network_address), dest.prefixlen
+        bits = dest.max_prefixlen
+        for plen, table in self._index.get(dest.version, ()):
+            if plen > d_len:
+                continue
+            hit = table.get(d_addr >> (bits - plen) if plen else 0)
+            if hit is not None:
+                return hit
+        return None
+
+
 @dataclass(frozen=True)
 class TgwRt:
     id: str
     associations: tuple[str, ...]
-    routes: tuple[RouteEntry, ...]
+    routes: RouteSet
+    location: str | None
+
+
+@dataclass(frozen=True)
+class NaclRuleRef:
+    """A NACL rule resolved for evaluation: number, position in the model, ports and CIDR."""
+
+    number: int
+    index: int
+    direction: str
+    protocol: str
+    action: str
+    ports: tuple[int, int]
+    cidr: Net
     location: str | None
 
 

@@ -30,11 +30,15 @@ Scope: ENI-to-ENI traffic inside the model's VPCs (local and TGW routing), state
 and stateless NACLs. Paths through IGW/NAT/ALB/WAF/VPN/DX are answered by the point
 query. Tests check that both engines agree on synthetic models, with and without NACLs.
 
->>> from bench.synth import synth_model
->>> from analysis.graph import build_graph
->>> ap = all_pairs(build_graph(synth_model(interfaces=120, seed=3), "syn"))
->>> ap.n_interfaces, ap.n_classes > 0, ap.total_pairs > 0
-(120, True, True)
+>>> from model.loader import load_model
+>>> from analysis.graph.build import build_graph
+>>> ap = all_pairs(build_graph(load_model(), "poc"))
+>>> ap.n_interfaces, ap.n_classes
+(9, 5)
+>>> index = {(e.node, e.subnet): i for i, e in enumerate(ap.enis)}
+>>> app, db = index["frontend", "poc-app-private-app-1"], index["rds", "poc-app-private-db-1"]
+>>> ap.reachable(app, db, 5432), ap.reachable(db, app, 3000)
+(True, False)
 """
 
 from __future__ import annotations

@@ -10,12 +10,17 @@ answers "does every crossing admit the forward port and the whole reply range?" 
 memoized per-crossing decisions, so the engine asks once per (port class, source subnet,
 ephemeral range, destination subnet).
 
->>> from bench.synth import synth_model
->>> from analysis.graph import build_graph
->>> eg = build_graph(synth_model(200, vpcs=2, subnets_per_vpc=2, nacls=1.0, seed=4), "syn")
->>> pairs = NaclPairs(eg, "tcp")
->>> len(pairs.crossings("vpc-0-s0", "vpc-0-s0")), len(pairs.crossings("vpc-0-s0", "vpc-0-s1"))
-(0, 2)
+An empty NACL on the database subnet denies everything (its implicit ``*`` rule):
+
+>>> from model.loader import Loaded, load_model
+>>> from model.schema import Nacl
+>>> from analysis.graph.build import build_graph
+>>> m = load_model().model
+>>> acl = Nacl(id="db-acl", vpc="poc-app-vpc", subnets=("poc-app-private-db-1",))
+>>> pairs = NaclPairs(build_graph(Loaded.unlocated(m.model_copy(update={"nacls": (acl,)})), "poc"), "tcp")
+>>> app, db = "poc-app-private-app-1", "poc-app-private-db-1"
+>>> len(pairs.crossings(app, app)), len(pairs.crossings(app, db)), pairs.ok(5432, app, (32768, 60999), db)
+(0, 1, False)
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@
 * **AWS service endpoints** (S3, SES, ECR, Cognito, CloudWatch, Secrets Manager):
   regional public HTTPS endpoints, TCP 443 only.
 
->>> from analysis.loading import load
+>>> from model.loader import load_model
 >>> from analysis.graph import build_graph
->>> [r.id for r in waf_rules(build_graph(load(), "prod"), "alb")]
+>>> [r.id for r in waf_rules(build_graph(load_model(), "prod"), "alb")]
 ['sqli', 'xss', 'rate-limit', 'geo-jp']
 """
 
@@ -45,7 +45,7 @@ def _waf(eg: EnvGraph, t: Trace, alb: str, p: Packet, src: Net) -> None:
     for n in eg.ix.nodes_in(eg.env):
         if n.waf is None or n.waf.protects != alb:
             continue
-        wi = eg.src.index_of("nodes", n.id)
+        wi = eg.loaded.index_of("nodes", n.id)
         allowed_by_rule = False
         for k, r in sorted(enumerate(n.waf.rules), key=lambda kr: (kr[1].priority, kr[1].id)):
             loc = eg.where("nodes", wi, "waf", "rules", k)
@@ -95,7 +95,7 @@ def listener_for(eg: EnvGraph, alb: str, port: int):
 
 
 def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, denied: bool = False) -> None:
-    ni = eg.src.index_of("nodes", tg.node)
+    ni = eg.loaded.index_of("nodes", tg.node)
     k, lst = listener_for(eg, tg.node, p.port)
     if lst is None or p.proto != "tcp":
         ports = ", ".join(f"{x.protocol}:{x.port}" for x in eg.node(tg.node).alb.listeners)
@@ -121,7 +121,7 @@ def _alb(eg: EnvGraph, t: Trace, tg: Eni, p: Packet, src: Net, denied: bool = Fa
         j, x = tgs.get(tgid, (None, None))
         if x is None:
             continue
-        sub = p.query(eg, tg.node, x.target, x.port, "tcp", _depth=p.depth + 1)
+        sub = p.query(tg.node, x.target, x.port, "tcp", _depth=p.depth + 1)
         tloc = eg.where("nodes", ni, "alb", "target_groups", j)
         if sub.verdict != "unreachable":
             served = True
@@ -158,7 +158,7 @@ def arrive_service(eg: EnvGraph, t: Trace, node_id: str, p: Packet) -> None:
     if node.kind.value == "client-vpn":
         spec = node.client_vpn
         if spec is not None and (p.proto != spec.transport or p.port != spec.vpn_port):
-            ni = eg.src.index_of("nodes", node_id)
+            ni = eg.loaded.index_of("nodes", node_id)
             t.block("CVPN_TRANSPORT_MISMATCH", node_id, f"Client VPNエンドポイントは {vpn_transport(spec)} でのみ接続を"
                     f"受け付ける（{p.proto}/{p.port} は不可）", eg.where("nodes", ni, "client_vpn", "transport"))
         t.hop(node_id, "RECEIVED", f"Client VPNエンドポイント（パブリック）が {p.proto}/{p.port} を受信")

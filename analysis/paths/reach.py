@@ -19,9 +19,9 @@ private path needs the ALB nodes' private IPs (private DNS) and matching TLS nam
 on-premises site's own internet access is not modelled: its paths to AWS service
 endpoints are ``conditional`` with ``ONPREM_INTERNET_NOT_MODELED``.
 
->>> from analysis.loading import load
+>>> from model.loader import load_model
 >>> from analysis.graph import build_graph
->>> poc = build_graph(load(), "poc")
+>>> poc = build_graph(load_model(), "poc")
 >>> reach(poc, "business-user", "alb", 443).verdict
 'reachable'
 >>> reach(poc, "business-user", "rds", 5432).codes
@@ -43,7 +43,7 @@ from analysis.paths.nacl_crossings import ephemeral_of
 from analysis.paths.destinations import arrive_service, vpn_transport
 from model.schema import Actor, NodeKind
 
-__all__ = ["reach", "sources", "targets", "UnknownEndpoint", "endpoint_ports"]
+__all__ = ["Reachability", "reach", "sources", "targets", "UnknownEndpoint", "endpoint_ports", "listening_ports"]
 
 _NOT_SOURCES = {NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN}
 
@@ -63,19 +63,47 @@ class UnknownEndpoint(KeyError):
 
 def sources(eg: EnvGraph) -> list[str]:
     """Actors of the environment, then nodes with addresses, in model order."""
-    if "sources" not in eg.memo:
-        out = [a.id for a in eg.ix.actors_in(eg.env)]
-        out += [n for n in eg.enis if eg.node(n).kind not in _NOT_SOURCES]
-        eg.memo["sources"] = out
-    return list(eg.memo["sources"])
+    out = [a.id for a in eg.ix.actors_in(eg.env)]
+    return out + [n for n in eg.enis if eg.node(n).kind not in _NOT_SOURCES]
 
 
 def targets(eg: EnvGraph) -> list[str]:
     """Nodes with addresses, Client VPN endpoints and AWS service endpoints, in model order."""
-    if "targets" not in eg.memo:
-        eg.memo["targets"] = [n.id for n in eg.ix.nodes_in(eg.env)
-                              if n.id in eg.enis or n.kind in SERVICE_KINDS or n.kind is NodeKind.CLIENT_VPN]
-    return list(eg.memo["targets"])
+    return [n.id for n in eg.ix.nodes_in(eg.env)
+            if n.id in eg.enis or n.kind in SERVICE_KINDS or n.kind is NodeKind.CLIENT_VPN]
+
+
+class Reachability:
+    """Point queries over one environment, each answered once (results are immutable rows).
+
+    The graph never changes, so a result can be reused by every consumer of one analysis
+    (intents, findings, the matrix, the diff, the ALB's own sub-queries).
+
+    >>> from model.loader import load_model
+    >>> from analysis.graph.build import build_graph
+    >>> q = Reachability(build_graph(load_model(), "poc"))
+    >>> q.reach("business-user", "alb", 443) is q.reach("business-user", "alb", 443)
+    True
+    """
+
+    def __init__(self, eg: EnvGraph):
+        self.eg = eg
+        self.sources: tuple[str, ...] = tuple(sources(eg))
+        self.targets: tuple[str, ...] = tuple(targets(eg))
+        self._source_set, self._target_set = frozenset(self.sources), frozenset(self.targets)
+        self._memo: dict[tuple, ReachResult] = {}
+
+    @property
+    def env(self) -> str:
+        return self.eg.env
+
+    def reach(self, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0) -> ReachResult:
+        """Answer one query; raises :class:`UnknownEndpoint` for an unknown source or target."""
+        key = (source, target, port, protocol, _depth)
+        result = self._memo.get(key)
+        if result is None:
+            result = self._memo[key] = _reach(self, source, target, port, protocol, _depth)
+        return result
 
 
 def endpoint_ports(eg: EnvGraph) -> list[int]:
@@ -93,10 +121,30 @@ def endpoint_ports(eg: EnvGraph) -> list[int]:
     return sorted(ports)
 
 
-def _target_instances(eg: EnvGraph, target: str) -> tuple[str, tuple[Eni, ...]]:
+def listening_ports(eg: EnvGraph, target: str) -> list[int]:
+    """Ports ``target`` listens on: ALB listeners and single-port inbound SG rules; 443 for an
+    AWS service endpoint; a Client VPN endpoint's VPN port."""
+    node = eg.node(target)
+    if node.kind is NodeKind.CLIENT_VPN and node.client_vpn is not None:
+        return [node.client_vpn.vpn_port]
+    if node.kind in SERVICE_KINDS or node.kind is NodeKind.CLIENT_VPN:
+        return [443]
+    ports: set[int] = set()
+    if node.alb is not None:
+        ports.update(lst.port for lst in node.alb.listeners)
+    for e in eg.enis.get(target, ())[:1]:
+        for sg in e.sgs:
+            for r in eg.rules.get(sg, ()):
+                if r.direction == "inbound" and r.ports[0] == r.ports[1]:
+                    ports.add(r.ports[0])
+    return sorted(ports)
+
+
+def _target_instances(q: Reachability, target: str) -> tuple[str, tuple[Eni, ...]]:
+    eg = q.eg
     node = eg.ix.nodes.get(target)
-    if node is None or target not in targets(eg):
-        raise UnknownEndpoint("target", target, eg.env, targets(eg))
+    if node is None or target not in q._target_set:
+        raise UnknownEndpoint("target", target, eg.env, list(q.targets))
     if node.kind in SERVICE_KINDS or node.kind is NodeKind.CLIENT_VPN:
         return "service", ()
     return "eni", eg.enis[target]
@@ -123,7 +171,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
     if a.vpn_client and cvpn is not None:
         spec = cvpn.client_vpn
         client = eg.named(spec.client_cidr)
-        ci = eg.src.index_of("nodes", cvpn.id)
+        ci = eg.loaded.index_of("nodes", cvpn.id)
         t.hop(a.id, "ORIGINATED", f"{a.label}（VPNクライアント {client}）", loc)
         covered = any(p.dst.subnet_of(net(r)) for r in spec.routes)
         if mode == "public" and not covered:
@@ -173,7 +221,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
                     eg.where_id("sites", a.site))
             return t
         spec = dx.dx_gateway
-        di = eg.src.index_of("nodes", dx.id)
+        di = eg.loaded.index_of("nodes", dx.id)
         if not any(p.dst.subnet_of(net(x)) for x in spec.allowed_prefixes):
             t.block("DXGW_ALLOWED_PREFIX_RESTRICTION", dx.id, f"許可プレフィックス {', '.join(spec.allowed_prefixes)} に "
                     f"{p.dst} が含まれず、オンプレミスに広告されない", eg.where("nodes", di, "dx_gateway", "allowed_prefixes"))
@@ -227,19 +275,16 @@ def _note_private_path_to_public_alb(eg: EnvGraph, t, target: str, path: str) ->
           "（Route 53 プライベートホストゾーン等）が必要。TLS証明書の名前は利用するホスト名に合わせる"
           "（INTERNET_FACING_ALB_VIA_PRIVATE_IP）", eg.where_id("nodes", target, "alb"))
 
-def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0) -> ReachResult:
-    """Answer one query; raises :class:`UnknownEndpoint` for an unknown source or target."""
-    key = (source, target, port, protocol, _depth)
-    if key in eg.memo:
-        return eg.memo[key]
-    eg.memo[key] = result = _reach(eg, source, target, port, protocol, _depth)
-    return result
+def reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str = "tcp") -> ReachResult:
+    """One query on its own (nothing cached across calls; an analysis uses :class:`Reachability`)."""
+    return Reachability(eg).reach(source, target, port, protocol)
 
 
-def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _depth: int) -> ReachResult:
-    if source not in sources(eg):
-        raise UnknownEndpoint("source", source, eg.env, sources(eg))
-    kind, instances = _target_instances(eg, target)
+def _reach(q: Reachability, source: str, target: str, port: int, protocol: str, _depth: int) -> ReachResult:
+    eg = q.eg
+    if source not in q._source_set:
+        raise UnknownEndpoint("source", source, eg.env, list(q.sources))
+    kind, instances = _target_instances(q, target)
     modes = ("public",) if kind == "service" else ("private", "public")
     cands: list[tuple[Eni | None, str]] = [(None, "public")] if kind == "service" else \
         [(tg, m) for m in modes for tg in instances]
@@ -248,7 +293,7 @@ def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _de
         best = None
         for order, (tg, mode) in enumerate(cands):
             dst = PUBLIC_ADDR if (mode == "public") else tg.net
-            p = Packet(protocol, port, dst, tg, actor.country, _depth, query=reach)
+            p = Packet(protocol, port, dst, tg, actor.country, _depth, query=q.reach)
             t = _actor_walk(eg, actor, kind, tg, target, p, mode)
             if t is not None and (best is None or _score(t, order) < best[0]):
                 best = (_score(t, order), t)
@@ -264,7 +309,7 @@ def _reach(eg: EnvGraph, source: str, target: str, port: int, protocol: str, _de
             if mode == "public" and tg is not None and not tg.public:
                 continue
             dst = PUBLIC_ADDR if mode == "public" else tg.net
-            p = Packet(protocol, port, dst, tg, None, _depth, ephemeral_of(eg, source), query=reach)
+            p = Packet(protocol, port, dst, tg, None, _depth, ephemeral_of(eg, source), query=q.reach)
             t = Trace()
             t.hop(source, "ORIGINATED", f"{source}（{s.subnet} {s.net}, {s.az}）", eg.where_id("nodes", source))
             from_eni(eg, t, s, p, _public_arrival(eg, kind, tg, target, p))

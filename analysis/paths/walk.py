@@ -22,7 +22,7 @@ The walk is private machinery of :mod:`analysis.paths.reach`; its steps mirror A
 
 from __future__ import annotations
 
-from analysis.graph.build import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry
+from analysis.graph.build import PUBLIC_ADDR, EnvGraph, Eni, Net, RouteEntry, RouteSet
 from analysis.graph.filters import lookup, proto_match, sg_match
 from analysis.paths.destinations import after_ingress
 from analysis.paths.nacl_crossings import EPHEMERAL_WIDE, attachment_subnet, enter, leave
@@ -35,12 +35,12 @@ def _sg_names(eg: EnvGraph, sgs: tuple[str, ...]) -> str:
     return ", ".join(sgs) or "（なし）"
 
 
-def _routes(eg: EnvGraph, t: Trace, subnet: str) -> tuple[tuple[RouteEntry, ...], str | None]:
+def _routes(eg: EnvGraph, t: Trace, subnet: str) -> tuple[RouteSet, str | None]:
     rt = eg.subnet_rt.get(subnet)
     if rt is None:
         t.notes.add("ASSUMED_MAIN_ROUTE_TABLE")
         vpc = eg.vpc_of_subnet(subnet)
-        return (RouteEntry(eg.vpc_net[vpc], "local", "local", None),), None
+        return RouteSet([RouteEntry(eg.vpc_net[vpc], "local", "local", None)]), None
     return eg.rt_routes[rt], rt
 
 

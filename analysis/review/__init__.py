@@ -1,17 +1,20 @@
 """The design review: finding rules over an environment's network, each with a stable code.
 
+* :mod:`~analysis.review.registry` - ``@rule((code, severity, description), ...)``, the code
+  table (:data:`~analysis.review.registry.CODES`) and the context rules receive;
 * :mod:`~analysis.review.aws` - AWS service constraints (ALB, RDS, NAT, TGW, Client VPN, DX);
 * :mod:`~analysis.review.security_groups` - shadowed, never-matching and unused SG rules;
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
-* :mod:`~analysis.review.findings` - :func:`findings`: every rule over every environment.
+* :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
-May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.paths`, :mod:`analysis.intents`,
-:mod:`analysis.matrix`, :mod:`analysis.results`.
+May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
+:mod:`analysis.results`.
 """
 
 from __future__ import annotations
 
-from analysis.review.findings import findings, sort_key, summary
+from analysis.review.findings import review, sort_key, summary
+from analysis.review.registry import CODES, RULES, ReviewContext
 
-__all__ = ["findings", "sort_key", "summary"]
+__all__ = ["review", "sort_key", "summary", "CODES", "RULES", "ReviewContext"]

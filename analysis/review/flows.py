@@ -15,9 +15,9 @@
 * ``PIPELINE_APPROVAL_BYPASS`` (error) - in the pipeline flows of an environment, a branch
   reaches a step guarded by an approval without passing the approval.
 
->>> from analysis.loading import load
->>> from analysis.graph import build_graph
->>> [f.resources for f in pipeline_findings(build_graph(load(), "prod"))]
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> [f.resources for f in analyze(load_model()).findings if f.code == "PIPELINE_APPROVAL_BYPASS"]
 [('main', 'push', 'approval')]
 """
 
@@ -27,26 +27,26 @@ from typing import Iterator
 
 import networkx as nx
 
-from analysis.graph import EnvGraph
-from analysis.intents import evaluate_intents
-from analysis.paths.reach import UnknownEndpoint, reach, sources, targets
+from analysis.paths.destinations import listener_for
+from analysis.paths.reach import UnknownEndpoint, endpoint_ports
 from analysis.results import Finding
+from analysis.review.registry import ReviewContext, rule
 from model.schema import FlowKind, NodeKind
 
-__all__ = ["flow_findings", "listener_findings", "exposure_findings", "intent_findings",
-           "pipeline_findings", "image_pull_findings"]
+__all__: list[str] = []  # rules register themselves
 
 
-def _flow_ok(eg: EnvGraph, f) -> tuple[bool, tuple[str, ...]]:
-    srcs = [f.source] if f.source in sources(eg) else [a.id for a in eg.ix.actors_in(eg.env)]
-    tgts = [f.target] if f.target in targets(eg) else targets(eg)
+def _flow_ok(ctx: ReviewContext, f) -> tuple[bool, tuple[str, ...]]:
+    eg, q = ctx.eg, ctx.net
+    srcs = [f.source] if f.source in q.sources else [a.id for a in eg.ix.actors_in(eg.env)]
+    tgts = [f.target] if f.target in q.targets else list(q.targets)
     codes: set[str] = set()
     for s in srcs:
         for t in tgts:
             if s == t:
                 continue
             try:
-                r = reach(eg, s, t, f.port, f.protocol or "tcp")
+                r = q.reach(s, t, f.port, f.protocol or "tcp")
             except UnknownEndpoint:
                 continue
             nodes = {r.source, r.target} | {h.node for h in r.hops}
@@ -57,84 +57,95 @@ def _flow_ok(eg: EnvGraph, f) -> tuple[bool, tuple[str, ...]]:
     return False, tuple(sorted(codes))
 
 
-def flow_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("FLOW_NOT_ADMITTED", "error", "a drawn flow with a port has no path that routes and filters admit"))
+def flows_admitted(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     for i, f in enumerate(eg.model.flows):
         if eg.env not in f.envs or f.port is None:
             continue
-        ok, codes = _flow_ok(eg, f)
+        ok, codes = _flow_ok(ctx, f)
         if not ok:
-            yield Finding(eg.env, "error", "FLOW_NOT_ADMITTED", (f.source, f.target),
+            yield ctx.finding("FLOW_NOT_ADMITTED", (f.source, f.target),
                           f"構成図の矢印 {f.source} → {f.target}（{f.protocol or 'tcp'}/{f.port}）を通す経路がない"
                           f"（{', '.join(codes) or '経路なし'}）", eg.where("flows", i),
                           "阻害要因（archdoc reach で確認）のSG・ルートを直すか、図から矢印を外す")
 
 
-def listener_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("ALB_LISTENER_NOT_ADMITTED", "warning", "no source reaches an ALB listener's port"))
+def listeners_admitted(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     for n in eg.ix.nodes_in(eg.env):
         if n.alb is None or n.id not in eg.enis:
             continue
         for k, lst in enumerate(n.alb.listeners):
-            results = [reach(eg, s, n.id, lst.port) for s in sources(eg) if s != n.id]
+            results = [ctx.net.reach(s, n.id, lst.port) for s in ctx.net.sources if s != n.id]
             if not any(r.verdict != "unreachable" for r in results):
                 codes = sorted({c for r in results for c in r.codes})
-                yield Finding(eg.env, "warning", "ALB_LISTENER_NOT_ADMITTED", (n.id,),
+                yield ctx.finding("ALB_LISTENER_NOT_ADMITTED", (n.id,),
                               f"ALB {n.id} のリスナー {lst.protocol}:{lst.port} にどの送信元も到達できない（{', '.join(codes)}）",
                               eg.where_id("nodes", n.id, "alb", "listeners", k),
                               f"ALBのSGに {lst.port} の受信ルールを追加するか、リスナーを削除する")
 
 
-def image_pull_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("FARGATE_IMAGE_PULL_NO_EGRESS", "error", "an ECS service or task cannot reach ECR on 443 (from some AZ)"))
+def image_pull(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     ecr = next((n.id for n in eg.ix.nodes_in(eg.env) if n.kind is NodeKind.ECR), None)
     if ecr is None:
         return
     for n in eg.ix.nodes_in(eg.env):
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.id in eg.enis:
-            r = reach(eg, n.id, ecr, 443)
+            r = ctx.net.reach(n.id, ecr, 443)
             if r.verdict == "unreachable" or "AZ_DEPENDENT" in r.codes:  # tasks of one AZ cannot start
                 where = "一部のAZの" if r.verdict != "unreachable" else ""
-                yield Finding(eg.env, "error", "FARGATE_IMAGE_PULL_NO_EGRESS", (n.id, ecr),
+                yield ctx.finding("FARGATE_IMAGE_PULL_NO_EGRESS", (n.id, ecr),
                               f"{where}{n.id} からECR（443）に到達できず、イメージを取得できない（{', '.join(r.codes)}）",
                               r.blockers[0].location if r.blockers else None, "NATへのルートと送信ルール 443 を用意する")
 
 
-def exposure_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("INTERNET_EXPOSED_UNINTENDED", "warning", "an internet actor reaches a node port no intent or flow declares"))
+def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     internet = [a.id for a in eg.ix.actors_in(eg.env)
                 if (s := eg.ix.sites.get(a.site)) is not None and s.kind == "internet" and not a.vpn_client]
     declared = {(it.source, it.target, it.port) for it in eg.model.intents if it.env == eg.env and it.expect == "reach"}
     declared |= {(f.source, f.target, f.port) for f in eg.ix.flows_in(eg.env) if f.port is not None}
-    from analysis.matrix import relevant_ports
-    from analysis.paths.destinations import listener_for
-    for t in targets(eg):
+    for t in ctx.net.targets:
         if t not in eg.enis or eg.node(t).kind in (NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN):
             continue
         for a in internet:
-            for p in relevant_ports(eg):
-                r = reach(eg, a, t, p)
+            for p in endpoint_ports(eg):
+                r = ctx.net.reach(a, t, p)
                 lst = listener_for(eg, t, p)[1] if eg.node(t).alb is not None else None
                 if lst is not None and lst.action == "redirect":
                     continue  # a redirect-only listener exposes nothing behind it
                 if r.verdict != "unreachable" and (a, t, p) not in declared:
-                    yield Finding(eg.env, "warning", "INTERNET_EXPOSED_UNINTENDED", (t,),
+                    yield ctx.finding("INTERNET_EXPOSED_UNINTENDED", (t,),
                                   f"インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない",
                                   eg.where_id("nodes", t), "意図どおりなら intents に reach を追加し、違うならSGを絞る")
 
 
-def intent_findings(eg: EnvGraph) -> Iterator[Finding]:
-    for r in evaluate_intents(eg.src, eg.env):
+@rule(("INTENT_VIOLATED", "error", "an intent the model does not expect to break is broken"),
+      ("INTENT_KNOWN_VIOLATION", "warning", "an intent is broken as the source document states it (known_violation)"),
+      ("INTENT_KNOWN_VIOLATION_STALE", "info", "an intent marked known_violation now holds"))
+def intents_hold(ctx: ReviewContext) -> Iterator[Finding]:
+    for r in ctx.intents:
         if r.status == "violated":
-            yield Finding(eg.env, "error", "INTENT_VIOLATED", (r.id, r.source, r.target),
+            yield ctx.finding("INTENT_VIOLATED", (r.id, r.source, r.target),
                           f"意図「{r.statement}」に反する: {r.source} → {r.target} {r.protocol}/{r.port} は {r.verdict}"
                           f"（{', '.join(r.codes) or '—'}）", r.location, "阻害要因の設定を直す（archdoc reach で確認）")
         elif r.status == "known-violation":
-            yield Finding(eg.env, "warning", "INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target),
+            yield ctx.finding("INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target),
                           f"意図「{r.statement}」は設計書のままでは満たされない（既知: {r.known_violation}）"
                           f"（{', '.join(r.codes)}）", r.location, "設計書の修正後に known_violation を外す")
         elif r.stale_known_violation:
-            yield Finding(eg.env, "info", "INTENT_KNOWN_VIOLATION_STALE", (r.id,),
+            yield ctx.finding("INTENT_KNOWN_VIOLATION_STALE", (r.id,),
                           f"意図 {r.id} は満たされているが known_violation が残っている", r.location, "known_violation を外す")
 
 
-def pipeline_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("PIPELINE_APPROVAL_BYPASS", "error", "a pipeline branch reaches a guarded step without its approval"))
+def pipeline_approval(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     g = nx.DiGraph()
     index = {}
     for i, f in enumerate(eg.model.flows):
@@ -153,7 +164,7 @@ def pipeline_findings(eg: EnvGraph) -> Iterator[Finding]:
                 if step in open_g and b in open_g and nx.has_path(open_g, b, step):
                     path = nx.shortest_path(open_g, b, step)
                     edge = index.get((path[-2], path[-1]))
-                    yield Finding(eg.env, "error", "PIPELINE_APPROVAL_BYPASS", (b, step, ap),
+                    yield ctx.finding("PIPELINE_APPROVAL_BYPASS", (b, step, ap),
                                   f"パイプラインで {b} から {step} へ承認（{ap}）を通らずに進める: {' → '.join(path)}",
                                   eg.where("flows", edge) if edge is not None else None,
                                   f"{path[-2]} → {step} の矢印を {ap} 経由だけにする（この環境で直接の矢印を外す）")

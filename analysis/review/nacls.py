@@ -7,9 +7,9 @@
 * ``NACL_RULE_SHADOWED`` (info) - an earlier (lower-numbered) rule of the same direction
   matches everything this rule matches (protocol, ports, CIDR), so it is never evaluated.
 
->>> from analysis.loading import load
->>> from analysis.graph import build_graph
->>> list(nacl_findings(build_graph(load(), "poc")))
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> [f for f in analyze(load_model()).findings if f.code.startswith("NACL_")]
 []
 """
 
@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from analysis.graph import EnvGraph, net, ports_of
+from analysis.graph.build import net, ports_of
 from analysis.results import Finding
+from analysis.review.registry import ReviewContext, rule
 
-__all__ = ["nacl_findings"]
+__all__: list[str] = []  # rules register themselves
 
 
 def _covers(a, b) -> bool:
@@ -30,7 +31,11 @@ def _covers(a, b) -> bool:
             and net(b.cidr).subnet_of(net(a.cidr)) if net(a.cidr).version == net(b.cidr).version else False)
 
 
-def nacl_findings(eg: EnvGraph) -> Iterator[Finding]:
+@rule(("NACL_DUPLICATE_RULE_NUMBER", "error", "two rules of one NACL share a number in the same direction"),
+      ("NACL_RULE_SHADOWED", "info", "a NACL rule is never evaluated: an earlier rule matches everything it matches"),
+      ("NACL_SUBNET_MULTIPLE", "error", "a subnet is associated with more than one NACL"))
+def nacl_rules(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
     owners: dict[str, list[str]] = {}
     for i, n in enumerate(eg.model.nacls):
         if n.vpc not in eg.vpc_net:
@@ -40,7 +45,7 @@ def nacl_findings(eg: EnvGraph) -> Iterator[Finding]:
         dup = Counter((r.direction, r.number) for r in n.rules)
         for (direction, number), count in sorted(dup.items()):
             if count > 1:
-                yield Finding(eg.env, "error", "NACL_DUPLICATE_RULE_NUMBER", (n.id,),
+                yield ctx.finding("NACL_DUPLICATE_RULE_NUMBER", (n.id,),
                               f"NACL {n.id} の {direction} にルール番号 {number} が {count} 個ある（番号は方向ごとに一意）",
                               eg.where("nacls", i), "重複する番号を別の番号に振り直す")
         order = sorted(range(len(n.rules)), key=lambda k: n.rules[k].number)
@@ -49,12 +54,12 @@ def nacl_findings(eg: EnvGraph) -> Iterator[Finding]:
             a = next((n.rules[j] for j in order[:pos] if n.rules[j].direction == b.direction
                       and n.rules[j].number < b.number and _covers(n.rules[j], b)), None)
             if a is not None:
-                yield Finding(eg.env, "info", "NACL_RULE_SHADOWED", (n.id,),
+                yield ctx.finding("NACL_RULE_SHADOWED", (n.id,),
                               f"NACL {n.id} のルール {b.number}（{b.direction} {b.action}）はルール {a.number}（{a.action}）が"
                               "先に一致するため評価されない", eg.where("nacls", i, "rules", k),
                               f"ルール {b.number} を削除するか、ルール {a.number} より小さい番号にする")
     for s, ids in sorted(owners.items()):
         if len(ids) > 1:
-            yield Finding(eg.env, "error", "NACL_SUBNET_MULTIPLE", (s, *ids),
+            yield ctx.finding("NACL_SUBNET_MULTIPLE", (s, *ids),
                           f"サブネット {s} が複数のNACL（{', '.join(ids)}）に関連付けられている（サブネットのNACLは1つ）",
                           eg.where_id("nacls", ids[1]), "どちらか一方のNACLの subnets から外す")

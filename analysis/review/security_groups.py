@@ -13,9 +13,10 @@
   environment's sources and targets on the model's ports (neither a flow nor an intent
   needs it): over-permissive or dead. Rules already reported above are not repeated.
 
->>> from analysis.loading import load
->>> from analysis.graph import build_graph
->>> sorted((f.code, f.resources[0]) for f in sg_findings(build_graph(load(), "poc")))[:3]
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> sorted((f.code, f.resources[0]) for f in analyze(load_model()).findings
+...        if f.env == "poc" and f.code.startswith("SG_RULE_"))[:3]
 [('SG_RULE_NEVER_MATCHES', 'ecs-sg'), ('SG_RULE_NEVER_MATCHES', 'ecs-sg'), ('SG_RULE_SHADOWED', 'alb-sg')]
 """
 
@@ -23,11 +24,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.graph import EnvGraph, RuleRef
+import ipaddress
+
+from analysis.graph.build import EnvGraph, RuleRef
 from analysis.matrix import matrix
 from analysis.results import Finding
+from analysis.review.registry import ReviewContext, rule
 
-__all__ = ["sg_findings", "covers", "client_cidrs"]
+__all__ = ["covers", "client_cidrs"]
 
 
 def covers(a: RuleRef, b: RuleRef) -> bool:
@@ -73,12 +77,16 @@ def _never_matches_fix(eg: EnvGraph, endpoint: str) -> str:
             f"関連付けサブネットのCIDR（{cidrs}）にする")
 
 
-def sg_findings(eg: EnvGraph) -> list[Finding]:
+@rule(("SG_RULE_SHADOWED", "info", "an SG rule admits nothing that another rule of the group does not"),
+      ("SG_RULE_NEVER_MATCHES", "warning", "an SG rule's peer is an address the packet never carries (e.g. a Client VPN client CIDR)"),
+      ("SG_RULE_UNUSED", "info", "an SG rule admits no hop of any reachable path on the model's ports"))
+def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
+    eg = ctx.eg
     out: list[Finding] = []
     reported: set[str] = set()
     for b, a in _shadowed(eg):
         reported.add(f"{b.sg}#{b.index}")
-        out.append(Finding(eg.env, "info", "SG_RULE_SHADOWED", (b.sg,), f"SG {b.sg} のルール「{b.rule.purpose}」"
+        out.append(ctx.finding("SG_RULE_SHADOWED", (b.sg,), f"SG {b.sg} のルール「{b.rule.purpose}」"
                            f"（{b.direction} {b.protocol}/{b.ports[0]}–{b.ports[1]}）は「{a.rule.purpose}」に包含され、効果がない",
                            b.location, f"ルールを削除するか、「{a.rule.purpose}」の範囲を狭める"))
     clients = client_cidrs(eg)
@@ -86,15 +94,15 @@ def sg_findings(eg: EnvGraph) -> list[Finding]:
         for r in refs:
             if r.peer_net is None or r.peer_net.prefixlen == 0:
                 continue
-            hit = next((ep for c, ep in clients.items() if r.peer_net.overlaps(__import__("ipaddress").ip_network(c))), None)
+            hit = next((ep for c, ep in clients.items() if r.peer_net.overlaps(ipaddress.ip_network(c))), None)
             if hit:
                 reported.add(f"{sg}#{r.index}")
-                out.append(Finding(eg.env, "warning", "SG_RULE_NEVER_MATCHES", (sg, hit),
+                out.append(ctx.finding("SG_RULE_NEVER_MATCHES", (sg, hit),
                                    f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
                                    f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
                                    r.location, _never_matches_fix(eg, hit)))
     used: set[str] = set()
-    for r in matrix(eg):
+    for r in matrix(ctx.net):
         if r.verdict != "unreachable":
             used.update(r.rules)
     for sg, refs in eg.rules.items():
@@ -102,7 +110,7 @@ def sg_findings(eg: EnvGraph) -> list[Finding]:
             key = f"{sg}#{r.index}"
             if key in used or key in reported:
                 continue
-            out.append(Finding(eg.env, "info", "SG_RULE_UNUSED", (sg,), f"SG {sg} のルール「{r.rule.purpose}」"
+            out.append(ctx.finding("SG_RULE_UNUSED", (sg,), f"SG {sg} のルール「{r.rule.purpose}」"
                                f"（{r.direction} {r.protocol}/{r.ports[0]}–{r.ports[1]}）はどの到達可能な経路にも使われない"
                                "（過剰な許可、または到達しない経路のためのルール）", r.location,
                                "必要なフロー・インテントがなければ削除する。必要なら経路側（ルート・他のSG）を直す"))

@@ -77,11 +77,9 @@ def report(findings: list[Finding], out: TextIO, budget: int = 200) -> None:
         print(f"({omitted} more detail lines omitted; run the fix command and review git diff)", file=out)
 
 
-def _intents(loaded, strict: bool, out: TextIO) -> bool:
+def _intents(analysis, strict: bool, out: TextIO) -> bool:
     """Print broken and known-violated intents; True when they make the check fail."""
-    from analysis.intents import evaluate_intents
-
-    results = evaluate_intents(loaded)
+    results = analysis.intents
     broken = [r for r in results if r.status == "violated"]
     known = [r for r in results if r.status == "known-violation"]
     for title, group in (("violated intents", broken),
@@ -105,6 +103,7 @@ def _intents(loaded, strict: bool, out: TextIO) -> bool:
 def run_check(model_path: str | None = None, docs_dir: str | None = None, strict: bool = False,
               out: TextIO | None = None) -> int:
     """Check ``docs_dir`` against the model at ``model_path``; 0 ok, 1 drift or broken intent, 2 error."""
+    from analysis.analyze import analyze
     from archdoc.build import gather, load
 
     out = out or sys.stdout
@@ -119,12 +118,13 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
         print(f"archdoc check: docs folder {docs} does not exist; run: {fix_command(model_path, docs_dir)}",
               file=sys.stderr)
         return 2
-    generated = gather(loaded)
+    analysis = analyze(loaded)
+    generated = gather(loaded, analysis)
     expected = dict(generated.pages)
     expected.update({f"{DIAGRAM_DIR}/{view}.dot": dot for view, dot in generated.dots.items()})
     findings = compare_docs(expected, generated.dots, docs)
     report(findings, out)
-    intents_fail = _intents(loaded, strict, out)
+    intents_fail = _intents(analysis, strict, out)
     if findings:
         print(f"FAIL: {docs} does not match the model ({len(findings)} problem(s)). "
               f"Fix: {fix_command(model_path, docs_dir)}  (then commit {_shown(docs)})", file=out)

@@ -55,16 +55,16 @@ def format_diff(d) -> str:
 
 def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:
     from analysis.diff import diff
-    from archdoc.common import fail, load_source, unknown_env
+    from archdoc.common import fail, load_analysis, unknown_env
 
-    src = load_source(model_path, as_json=as_json)
-    if src is None:
+    analysis = load_analysis(model_path, as_json=as_json)
+    if analysis is None:
         return 2
-    envs = [e.id for e in src.model.environments]
+    envs = list(analysis.envs)
     for e in (from_env, to_env):
         bad = unknown_env(e, envs)
         if bad:
             return fail("diff", bad[0], bad[1], as_json)
-    d = diff(src, from_env, to_env)
+    d = diff(analysis, from_env, to_env)
     print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2) if as_json else format_diff(d))
     return 0

@@ -28,7 +28,7 @@ SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
 
 
 def format_findings(rows) -> str:
-    from analysis.review.findings import summary
+    from analysis.review import summary
 
     lines: list[str] = []
     env = None
@@ -47,16 +47,16 @@ def format_findings(rows) -> str:
 
 def run_findings(env: str | None = None, as_json: bool = False, model_path=None) -> int:
     """Print the findings; returns 0 (a report), or 2 on a model error / unknown environment."""
-    from analysis.review.findings import findings, summary
-    from archdoc.common import fail, load_source, unknown_env
+    from analysis.review import summary
+    from archdoc.common import fail, load_analysis, unknown_env
 
-    src = load_source(model_path, as_json=as_json)
-    if src is None:
+    analysis = load_analysis(model_path, as_json=as_json)
+    if analysis is None:
         return 2
-    bad = unknown_env(env, [e.id for e in src.model.environments])
+    bad = unknown_env(env, list(analysis.envs))
     if bad:
         return fail("findings", bad[0], bad[1], as_json)
-    rows = findings(src, env)
+    rows = list(analysis.findings if env is None else analysis.findings_of(env))
     if as_json:
         print(json.dumps({"summary": summary(rows), "findings": [f.to_dict() for f in rows]},
                          ensure_ascii=False, indent=2))

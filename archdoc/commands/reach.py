@@ -78,14 +78,13 @@ def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
 def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tcp",
               as_json: bool = False, model_path=None) -> int:
     """Run one query and print it; returns the exit status documented above."""
-    from analysis.graph import build_graph
-    from analysis.paths.reach import UnknownEndpoint, reach
-    from archdoc.common import fail, load_source, unknown_env
+    from analysis.paths.reach import UnknownEndpoint
+    from archdoc.common import fail, load_analysis, unknown_env
 
-    src = load_source(model_path, as_json=as_json)
-    if src is None:
+    analysis = load_analysis(model_path, as_json=as_json)
+    if analysis is None:
         return 2
-    bad = unknown_env(env, [e.id for e in src.model.environments])
+    bad = unknown_env(env, list(analysis.envs))
     if bad:
         return fail("reach", bad[0], bad[1], as_json)
     if protocol not in ("tcp", "udp"):
@@ -93,9 +92,9 @@ def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tc
     if not 0 <= int(port) <= 65535:
         return fail("reach", f"port {port} is out of range (0-65535)", [], as_json)
     try:
-        r = reach(build_graph(src, env), source, target, int(port), protocol)
+        r = analysis.network(env).reach(source, target, int(port), protocol)
     except UnknownEndpoint as exc:
-        msg, suggestions = _unknown_endpoint(exc, src.model)
+        msg, suggestions = _unknown_endpoint(exc, analysis.loaded.model)
         return fail("reach", msg, suggestions, as_json)
     if as_json:
         print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))

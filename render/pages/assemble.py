@@ -20,7 +20,7 @@ import render.pages.flows as page_flows
 import render.pages.network as page_net
 import render.pages.reference as page_reference
 from render.pages.markdown import Md, md_inline, md_link
-from render.pages.reachability import render_reach_page
+from render.pages.reachability import AnalysisRows, reach_sections
 from render.pages.templating import render_template
 
 __all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE"]
@@ -95,13 +95,13 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
         PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
         PageSpec("routes.md", None, "ルートテーブル", "routes.md.j2"),
         PageSpec("diagrams.md", None, "構成図一覧", "diagrams.md.j2"),
-        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", ""),
+        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", "reachability.md.j2"),
         PageSpec("schema.md", None, "モデル形式リファレンス", "schema.md.j2"),
     ]
     return plan
 
 
-def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec]) -> dict[str, Any]:
+def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: AnalysisRows) -> dict[str, Any]:
     """Everything a template may use: the spec's own context plus the shared lookups."""
     envs = list(ix.model.environments)
     ctx: dict[str, Any] = {"page": spec, "ix": ix, "model": ix.model, "envs": envs, "plan": plan,
@@ -143,6 +143,8 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec]) -> dict[str, 
                              v.description or "") for v in views]
     elif t == "schema.md.j2":
         ctx["definitions"] = page_reference.schema_definitions()
+    elif t == "reachability.md.j2":
+        ctx["sections"] = reach_sections(ix, analysis)
     return ctx
 
 
@@ -170,16 +172,17 @@ def _sg_order(ix: ModelIndex):
     return sorted(numbered, key=lambda g: _section_key(g.section)) + others
 
 
-def render_pages(loaded: Any) -> dict[str, str]:
-    """Doc-relative path -> Markdown for every generated page (``index.md`` first)."""
+def render_pages(loaded: Any, analysis: AnalysisRows) -> dict[str, str]:
+    """Doc-relative path -> Markdown for every generated page (``index.md`` first).
+
+    ``analysis``: the model's :class:`analysis.analyze.Analysis` (its rows fill the
+    reachability page; nothing here computes them).
+    """
     ix = ModelIndex(_model(loaded))
     plan = plan_pages(ix)
     pages: dict[str, str] = {}
     pages["index.md"] = render_template("index.md.j2", **_context(
-        ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan))
+        ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis))
     for spec in plan:
-        if spec.path == REACH_PAGE:  # computed by the analysis (render.pages.reachability), not a template
-            pages[spec.path] = render_reach_page(loaded).rstrip("\n") + "\n"
-        else:
-            pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan))
+        pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan, analysis))
     return pages

@@ -1,0 +1,55 @@
+"""Shared test paths, fixtures and helpers.
+
+Paths are module constants (usable in ``parametrize``): ``REPO``, ``MINI`` (the small second
+model, ``tests/fixtures/good/mini``), ``GOOD`` and ``BAD`` (the fixture folders). Models built
+in memory (``model.model_copy(update=...)``) have no file locations; :func:`loaded_of` wraps
+them so they go through the same analysis entry points as a loaded model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.analyze import Analysis, analyze
+from analysis.graph import EnvGraph, build_graph
+from model.loader import Loaded, load_model
+from model.schema import Model
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+GOOD = FIXTURES / "good"
+BAD = FIXTURES / "bad"
+MINI = GOOD / "mini"
+
+__all__ = ["REPO", "FIXTURES", "GOOD", "BAD", "MINI", "loaded_of", "graph_of", "analysis_of"]
+
+
+def loaded_of(m: Model | Loaded) -> Loaded:
+    """``m`` itself when loaded from files, else the in-memory model without locations."""
+    return m if isinstance(m, Loaded) else Loaded.unlocated(m)
+
+
+def graph_of(m: Model | Loaded, env: str) -> EnvGraph:
+    return build_graph(loaded_of(m), env)
+
+
+def analysis_of(m: Model | Loaded) -> Analysis:
+    return analyze(loaded_of(m))
+
+
+@pytest.fixture(scope="session")
+def seed() -> Loaded:
+    """The bundled (city) model, loaded once."""
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def seed_analysis(seed: Loaded) -> Analysis:
+    return analyze(seed)
+
+
+@pytest.fixture(scope="session")
+def mini() -> Loaded:
+    return load_model(MINI)
