@@ -18,26 +18,63 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-__all__ = ["Hop", "Blocker", "ReachResult", "Finding", "SEVERITIES", "Verdict", "ACTIONS", "CONDITIONAL_CODES",
-           "HARD_CODES", "verdict_of"]
+__all__ = ["Hop", "Blocker", "ReachResult", "Finding", "SEVERITIES", "Verdict", "ACTIONS", "BLOCKER_CODES",
+           "NOTE_CODES", "CONDITIONAL_CODES", "HARD_CODES", "verdict_of"]
 
 Verdict = Literal["reachable", "unreachable", "conditional"]
 
 ACTIONS = ("ORIGINATED", "FORWARDED", "PERMITTED", "TRANSFORMED", "RECEIVED", "NOTE")
 """Hop actions (Batfish StepAction names; NOTE carries an assumption flag on the path)."""
 
-HARD_CODES = (
-    "NO_ROUTE", "NULL_ROUTED", "SG_INGRESS_DENIED", "SG_EGRESS_DENIED", "NACL_DENIED",
-    "NO_PUBLIC_ADDRESS", "NO_RETURN_PATH", "LISTENER_PORT_MISMATCH", "WAF_GEO_BLOCKED",
-    "CVPN_AUTHORIZATION_RULE_MISSING", "CVPN_ROUTE_MISSING", "DXGW_ALLOWED_PREFIX_RESTRICTION",
-    "TGW_RTB_NO_ROUTE", "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", "TGW_ROUTE_AZ_RESTRICTION",
-    "NAT_INBOUND_NOT_ALLOWED", "NGW_REQUIRES_SOURCE_IN_VPC", "SERVICE_PORT_RESTRICTION",
-    "ALB_INTERNAL_SCHEME", "TARGET_UNREACHABLE", "DISCONNECTED", "NAMED_CIDR_UNDEFINED", "CVPN_TRANSPORT_MISMATCH",
-)
+BLOCKER_CODES: dict[str, tuple[bool, str]] = {
+    # code: (conditional?, the AWS behaviour it stands for)
+    "NO_ROUTE": (False, "no route table entry (longest prefix) takes the packet towards its destination"),
+    "NULL_ROUTED": (False, "the matching TGW route is a blackhole route"),
+    "SG_EGRESS_DENIED": (False, "no outbound rule of the source's security groups admits the packet"),
+    "SG_INGRESS_DENIED": (False, "no inbound rule of the destination's security groups admits the packet"),
+    "NACL_DENIED": (False, "a subnet's network ACL denies the packet where it enters or leaves the subnet"),
+    "NO_PUBLIC_ADDRESS": (False, "an IGW path needs a public IP (or EIP) on the ENI; it has none"),
+    "NO_RETURN_PATH": (False, "the reply cannot come back (no route back the way it came, or a stateless NACL drops it)"),
+    "LISTENER_PORT_MISMATCH": (False, "the load balancer has no listener on the protocol and port"),
+    "TARGET_UNREACHABLE": (False, "the load balancer reaches none of its listener's targets"),
+    "ALB_INTERNAL_SCHEME": (False, "an internal load balancer has no public address"),
+    "WAF_GEO_BLOCKED": (False, "a WAF geo-match rule blocks the source's country (private addresses are country XX)"),
+    "WAF_DEFAULT_ACTION_BLOCK": (False, "the web ACL's default action blocks and no rule allows the request"),
+    "CVPN_AUTHORIZATION_RULE_MISSING": (False, "no Client VPN authorization rule covers the destination"),
+    "CVPN_ROUTE_MISSING": (False, "no Client VPN route covers the destination"),
+    "CVPN_TRANSPORT_MISMATCH": (False, "the Client VPN endpoint accepts only its transport protocol and VPN port"),
+    "DXGW_ALLOWED_PREFIX_RESTRICTION": (False, "the Direct Connect gateway's allowed prefixes do not cover the destination"),
+    "TGW_RTB_NO_ROUTE": (False, "the TGW route table associated with the ingress attachment has no route"),
+    "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION": (False, "the TGW attachment is associated with no TGW route table"),
+    "TGW_ROUTE_AZ_RESTRICTION": (False, "the TGW attachment has no subnet in the AZ of the source or destination"),
+    "NAT_INBOUND_NOT_ALLOWED": (False, "a NAT gateway accepts no connection started from outside"),
+    "NGW_REQUIRES_SOURCE_IN_VPC": (False, "a NAT gateway translates only sources in its own VPC"),
+    "SERVICE_PORT_RESTRICTION": (False, "an AWS service endpoint answers HTTPS (TCP 443) only"),
+    "NAMED_CIDR_UNDEFINED": (False, "a named CIDR on the path has no value in this environment"),
+    "DISCONNECTED": (False, "the source has no way at all towards the target in the model"),
+    "UNKNOWN_ENDPOINT": (False, "an intent names a source or target that is not a network endpoint there"),
+    "WAF_RATE_BASED_CONDITIONAL": (True, "a WAF rate-based rule blocks a source above its request rate"),
+    "WAF_GEO_UNDETERMINED": (True, "a WAF geo-match rule applies and the source's country is not in the model"),
+    "AZ_DEPENDENT": (True, "the path works from some AZs of the source and not from others"),
+    "NACL_EPHEMERAL_PARTIAL": (True, "a stateless NACL admits the reply on part of the client's ephemeral ports only"),
+    "ONPREM_INTERNET_NOT_MODELED": (True, "the path uses an on-premises site's own internet access, outside the model"),
+}
+"""Every blocker code with whether it only conditions the path, and what it stands for."""
+
+NOTE_CODES: dict[str, str] = {
+    "ASSUMED_DEFAULT_NACL": "a subnet on the path has no NACL in the model: the default NACL (allow all) is assumed",
+    "ASSUMED_MAIN_ROUTE_TABLE": "a subnet on the path has no route table: the VPC's main route table (local only) is assumed",
+    "CVPN_SNAT_SOURCE_IS_ENI": "Client VPN translates the client address to its ENI address before the VPC",
+    "DXGW_PRIVATE_VIF_ASSUMED_TRANSIT": "the model names a private VIF; the DX gateway is analysed as associated with the TGW",
+    "INTERNET_FACING_ALB_VIA_PRIVATE_IP": "a private path to an internet-facing ALB needs its private IPs (private DNS)",
+    "SPLIT_TUNNEL_ASSUMED": "the destination is outside the Client VPN routes: the client's own internet is used",
+}
+"""Assumption flags a path may carry (they change no verdict)."""
+
+HARD_CODES = tuple(c for c, (cond, _) in BLOCKER_CODES.items() if not cond)
 """Codes that make a path unreachable."""
 
-CONDITIONAL_CODES = ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED", "AZ_DEPENDENT", "NACL_EPHEMERAL_PARTIAL",
-                     "ONPREM_INTERNET_NOT_MODELED")
+CONDITIONAL_CODES = tuple(c for c, (cond, _) in BLOCKER_CODES.items() if cond)
 """Codes that make a path conditional: it works until a condition outside the model holds."""
 
 
@@ -62,7 +99,7 @@ class Blocker:
 
     @property
     def conditional(self) -> bool:
-        return self.code in CONDITIONAL_CODES
+        return BLOCKER_CODES[self.code][0]
 
 
 @dataclass(frozen=True, order=True)

@@ -27,3 +27,31 @@ def test_readme_rule_table_matches_the_code():
 def test_ci_runs_the_readme_test_command():
     run = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in run
+
+
+def _codes_in_table(first_header: str) -> list[str]:
+    """The backticked codes of the first column of the README table whose header row starts so."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    start = lines.index(first_header)
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("| `"):
+            break
+        rows.append(line.split("`")[1])
+    return rows
+
+
+def test_readme_lists_every_finding_code_with_its_severity():
+    from analysis.review import CODES
+
+    text = README.read_text(encoding="utf-8")
+    assert _codes_in_table("| code | severity | finding |") == sorted(CODES)
+    for c in CODES.values():
+        assert f"| `{c.code}` | {c.severity} | {c.description} |" in text
+
+
+def test_readme_lists_every_blocker_and_note_code():
+    from analysis.results import BLOCKER_CODES, NOTE_CODES
+
+    assert _codes_in_table("| code | kind | AWS behaviour |") == sorted(BLOCKER_CODES)
+    assert _codes_in_table("| note | assumption |") == sorted(NOTE_CODES)

@@ -64,7 +64,7 @@ def _rule(v: NaclVerdict) -> str:
 def _forward(eg: EnvGraph, t, subnet: str, direction: str, p, peer: Net) -> None:
     v = nacl_check(eg, subnet, direction, p.proto, p.port, peer)
     if v.default:
-        t.notes.add("ASSUMED_DEFAULT_NACL")
+        t.note("ASSUMED_DEFAULT_NACL")
     elif v.allowed:
         t.hop(subnet, "PERMITTED", f"NACL {v.nacl} ルール {v.rule_number}（{direction} {p.proto}/{p.port}、"
               f"{'宛先' if direction == 'outbound' else '送信元'} {_show(peer)}）", v.location)
@@ -77,7 +77,7 @@ def _forward(eg: EnvGraph, t, subnet: str, direction: str, p, peer: Net) -> None
 def _reply(eg: EnvGraph, t, subnet: str, direction: str, p, eph: tuple[int, int], peer: Net) -> None:
     runs = nacl_range(eg, subnet, direction, p.proto, eph[0], eph[1], peer)
     if runs[0][2].default:
-        t.notes.add("ASSUMED_DEFAULT_NACL")
+        t.note("ASSUMED_DEFAULT_NACL")
         return
     ok = [(a, b, v) for a, b, v in runs if v.allowed]
     bad = [(a, b, v) for a, b, v in runs if not v.allowed]

@@ -175,7 +175,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
         t.hop(a.id, "ORIGINATED", f"{a.label}（VPNクライアント {client}）", loc)
         covered = any(p.dst.subnet_of(net(r)) for r in spec.routes)
         if mode == "public" and not covered:
-            t.notes.add("SPLIT_TUNNEL_ASSUMED")
+            t.note("SPLIT_TUNNEL_ASSUMED")
             _public_arrival(eg, kind, tg, target, p)(t, PUBLIC_ADDR)
             return t
         if mode == "public" and kind == "service":
@@ -199,7 +199,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
         s = Eni(cvpn.id, sub, eg.vpc_of_subnet(sub), eg.ix.subnets[sub].az, eg.subnet_net[sub],
                 tuple(g for g in cvpn.security_groups if g in eg.rules), False)
         t.hop(cvpn.id, "TRANSFORMED", f"SNAT: 送信元 {client} → ENIアドレス（{sub} {s.net}）", eg.where("nodes", ci, "client_vpn"))
-        t.notes.add("CVPN_SNAT_SOURCE_IS_ENI")
+        t.note("CVPN_SNAT_SOURCE_IS_ENI")
         _note_private_path_to_public_alb(eg, t, target, "Client VPN・TGW")
         from_eni(eg, t, s, p, _public_arrival(eg, kind, tg, target, p))
         return t
@@ -229,7 +229,7 @@ def _actor_walk(eg: EnvGraph, a: Actor, kind: str, tg: Eni | None, target: str, 
             t.hop(dx.id, "FORWARDED", f"Direct Connect（許可プレフィックス {', '.join(spec.allowed_prefixes)}）",
                   eg.where("nodes", di, "dx_gateway", "allowed_prefixes"))
         if "transit" not in spec.vif.lower():
-            t.notes.add("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
+            t.note("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
             t.hop(dx.id, "NOTE", f"VIFは「{spec.vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析"
                   "（c-dx-private-vif）", eg.where("nodes", di, "dx_gateway", "vif"))
         _note_private_path_to_public_alb(eg, t, target, "Direct Connect・TGW")
@@ -269,7 +269,7 @@ def _note_private_path_to_public_alb(eg: EnvGraph, t, target: str, path: str) ->
     tnode = eg.node(target) if target in eg.ix.nodes else None
     if tnode is None or tnode.alb is None or tnode.alb.scheme != "internet-facing":
         return
-    t.notes.add("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
+    t.note("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
     t.hop(target, "NOTE", f"ALB {target} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路"
           f"（{path}）で接続するには、ALBノードのプライベートIP（変わりうる）を返すプライベートDNS"
           "（Route 53 プライベートホストゾーン等）が必要。TLS証明書の名前は利用するホスト名に合わせる"

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from analysis.graph.build import PUBLIC_ADDR, Eni, Net
 from analysis.paths.nacl_crossings import EPHEMERAL_WIDE
-from analysis.results import Blocker, Hop
+from analysis.results import BLOCKER_CODES, NOTE_CODES, Blocker, Hop
 
 __all__ = ["Trace", "Packet", "show"]
 
@@ -26,7 +26,15 @@ class Trace:
             action, reason = "NOTE", f"候補経路の終点（阻害要因のため届かない）: {reason}"
         self.hops.append(Hop(node, action, reason, loc))
 
+    def note(self, code: str) -> None:
+        """Flag an assumption the path relies on (a registered note code)."""
+        if code not in NOTE_CODES:
+            raise AssertionError(f"unregistered note code {code}")  # a bug: register it in analysis.results
+        self.notes.add(code)
+
     def block(self, code: str, node: str, message: str, loc: str | None = None) -> None:
+        if code not in BLOCKER_CODES:
+            raise AssertionError(f"unregistered blocker code {code}")  # a bug: register it in analysis.results
         b = Blocker(code, node, message, loc)
         if b not in self.blockers:
             self.blockers.append(b)

@@ -38,7 +38,7 @@ def _sg_names(eg: EnvGraph, sgs: tuple[str, ...]) -> str:
 def _routes(eg: EnvGraph, t: Trace, subnet: str) -> tuple[RouteSet, str | None]:
     rt = eg.subnet_rt.get(subnet)
     if rt is None:
-        t.notes.add("ASSUMED_MAIN_ROUTE_TABLE")
+        t.note("ASSUMED_MAIN_ROUTE_TABLE")
         vpc = eg.vpc_of_subnet(subnet)
         return RouteSet([RouteEntry(eg.vpc_net[vpc], "local", "local", None)]), None
     return eg.rt_routes[rt], rt
