@@ -26,7 +26,8 @@ from pydantic import ValidationError
 from model import rules
 from model.errors import ModelError, Problem
 from model.schema import Model
-from model.schema.messages import did_you_mean, translate
+from model.errors import did_you_mean
+from model.schema.messages import translate
 from model.yaml import Located, load_file
 
 __all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS", "default_display_root"]

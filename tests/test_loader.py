@@ -11,6 +11,7 @@ from archdoc.commands import validate as cmd_validate
 from archdoc.commands.validate import run_schema, run_validate, schema_text
 from model.errors import ModelError, Problem, display_path
 from model.loader import DEFAULT_MODEL, Loaded, load_model
+from model.schema import Model
 from model.yaml import MAX_DEPTH, load_file, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,3 +168,12 @@ def test_schema_json_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
                                        "run_schema()' > model/archdoc.schema.json"
     assert run_schema() == 0
     assert capsys.readouterr().out == committed
+
+
+def test_every_schema_field_is_documented_for_editors() -> None:
+    """Editors show a field's JSON Schema description as help: every field has one (an attribute docstring)."""
+    schema = Model.model_json_schema()
+    undocumented = [f"{name}.{field}" for name, d in schema["$defs"].items()
+                    for field, prop in d.get("properties", {}).items() if not prop.get("description")]
+    assert undocumented == []
+    assert all(prop.get("description") for prop in schema["properties"].values())

@@ -265,7 +265,7 @@ def test_assumptions_and_schema_pages(pages, loaded):
     assert {r[0] for r in rows if r[1] == "矛盾"} == {a.id for a in loaded.model.assumptions if a.kind == "contradiction"}
     schema = pages["schema.md"]
     assert "## Subnet" in schema and "| approver |" in schema
-    assert "承認者: empty until the document is approved" in schema
+    assert "| approver | string (maxLength=2000) \\| null | 任意 | 承認者 (approver): empty until the document is approved. | 既定: null |" in schema
 
 
 def test_deterministic(loaded, pages):

@@ -32,7 +32,6 @@ endpoints are ``conditional`` with ``ONPREM_INTERNET_NOT_MODELED``.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from analysis.graph.build import PUBLIC_ADDR, SERVICE_KINDS, EnvGraph, Eni, net
@@ -41,6 +40,7 @@ from analysis.paths.walk import arrive, from_eni, from_internet, tgw_return, via
 from analysis.results import Blocker, ReachResult, verdict_of
 from analysis.paths.nacl_crossings import ephemeral_of
 from analysis.paths.destinations import arrive_service, vpn_transport
+from model.errors import suggest
 from model.schema import Actor, NodeKind
 
 __all__ = ["Reachability", "reach", "sources", "targets", "UnknownEndpoint", "endpoint_ports", "listening_ports"]
@@ -53,7 +53,7 @@ class UnknownEndpoint(KeyError):
 
     def __init__(self, what: str, name: str, env: str, choices: list[str]):
         self.what, self.name, self.env, self.choices = what, name, env, choices
-        close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+        close = suggest(name, choices)
         hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(choices)}"
         super().__init__(f"{what} '{name}' is not a network endpoint in environment {env} ({hint})")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from model.index import ModelIndex
 from model.loader import load_model
-from model.schema.messages import did_you_mean
+from model.errors import did_you_mean
 
 __all__ = ["run_export", "export_texts", "FORMATS"]
 

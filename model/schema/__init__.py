@@ -39,20 +39,38 @@ __all__ = [
 
 class Model(Strict):
     document: Document
+    """Title, version, status, dates and revision history of the design document."""
     assumptions: tuple[Assumption, ...] = ()
+    """Named assumptions and contradictions: where the source document is silent or contradicts itself."""
     environments: tuple[Environment, ...]
+    """The environments the design describes (e.g. verification and production)."""
     regions: tuple[Region, ...]
+    """AWS regions used, with the availability zones the design may place subnets in."""
     accounts: tuple[Account, ...]
+    """AWS accounts, each belonging to one environment."""
     sites: tuple[Site, ...] = ()
+    """Places outside AWS: the internet, on-premises sites, SaaS services."""
     vpcs: tuple[Vpc, ...] = ()
+    """VPCs with their account, region and CIDR."""
     subnets: tuple[Subnet, ...] = ()
+    """Subnets with their VPC, CIDR, availability zone and tier."""
     named_cidrs: tuple[NamedCidr, ...] = ()
+    """Names the document uses instead of a CIDR (e.g. 'VPC CIDR'), valued per environment."""
     security_groups: tuple[SecurityGroup, ...] = ()
+    """Security groups and their rules (rules may be limited to some environments)."""
     nacls: tuple[Nacl, ...] = ()
+    """Network ACLs with their numbered rules and associated subnets."""
     route_tables: tuple[RouteTable, ...] = ()
+    """VPC route tables with their routes and associated subnets."""
     tgw_route_tables: tuple[TgwRouteTable, ...] = ()
+    """Transit Gateway route tables: associations, propagations and static routes."""
     nodes: tuple[Node, ...] = ()
+    """Every component the design draws (gateways, load balancers, services, pipeline steps ...)."""
     actors: tuple[Actor, ...] = ()
+    """People and systems that use the design from outside (internet users, on-premises staff)."""
     flows: tuple[Flow, ...] = ()
+    """The arrows of the pictures: who talks to whom, on which protocol and port."""
     views: tuple[View, ...] = ()
+    """Diagram views: a selection of the model plus presentation hints."""
     intents: tuple[Intent, ...] = ()
+    """What must (or must not) be reachable; checked by the reachability analysis."""

@@ -17,6 +17,6 @@ Port = Annotated[StrictInt, Field(ge=0, le=65535)]
 class Strict(BaseModel):
     """Base: frozen, unknown keys are errors; ints and bools are strict (no "443" -> 443)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
