@@ -130,13 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_env", required=True, metavar="ENV", help="environment id, e.g. prod")
     _json_arg(p, "from, to, config, reach")
 
-    p = verb("export", "export views in another format",
-             "Print every view (or one) as a Mermaid flowchart, or write DIR/<view>.mmd with --out. "
-             "Exit 0 ok, 2 an unknown view (with did-you-mean), an unwritable --out or a model error.")
+    p = verb("export", "export views (Mermaid) or an environment (CloudFormation)",
+             "Mermaid: print every view (or one) as a flowchart, or write DIR/<view>.mmd with --out. "
+             "CloudFormation: write DIR/<env>-<account>.yaml per account of --env and DIR/README.md "
+             "(deploy order, parameters, what was not exported). Exit 0 ok, 2 an unknown view or "
+             "environment (with did-you-mean), an unwritable --out or a model error.")
     _model_arg(p)
-    p.add_argument("--format", required=True, choices=["mermaid"], help="output format")
-    p.add_argument("--view", metavar="ID", help="one view id (default: every view)")
-    p.add_argument("--out", metavar="DIR", help="write one file per view into DIR (default: print to stdout)")
+    p.add_argument("--format", required=True, choices=["mermaid", "cloudformation"], help="output format")
+    p.add_argument("--view", metavar="ID", help="mermaid: one view id (default: every view)")
+    p.add_argument("--env", metavar="ENV", help="cloudformation: the environment to export, e.g. poc")
+    p.add_argument("--out", metavar="DIR", help="write the files into DIR (mermaid default: print to stdout; "
+                                                "required for cloudformation)")
 
     p = verb("pdf", "write the approval PDF",
              "Write the approval PDF (A4, Japanese) without rebuilding the site; nothing else changes. "
@@ -185,7 +189,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_diff(args.from_env, args.to_env, as_json=args.as_json, model_path=args.model)
     if verb == "export":
         from archdoc.commands.export import run_export
-        return run_export(args.format, args.view, args.out, model_path=args.model)
+        return run_export(args.format, args.view, args.out, model_path=args.model, env=args.env)
     if verb == "pdf":
         from archdoc.commands.pdf import run_pdf
         return run_pdf(args.model, args.out)
