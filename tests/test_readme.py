@@ -27,3 +27,12 @@ def test_readme_rule_table_matches_the_code():
 def test_ci_runs_the_readme_test_command():
     run = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in run
+
+
+def test_readme_lists_exactly_the_iam_actions_drift_calls():
+    from aws.calls import IAM_ACTIONS
+
+    text = README.read_text(encoding="utf-8")
+    table = [line.split("`")[1] for line in text.splitlines()
+             if line.startswith("| `") and ":" in line.split("`")[1] and line.split("`")[1][0].islower()]
+    assert table == list(IAM_ACTIONS)
