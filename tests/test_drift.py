@@ -284,3 +284,21 @@ def test_errors_are_one_line_and_exit_2(aws, capsys, tmp_path, monkeypatch):
     assert main(["drift", "--env", "poc", "--snapshot", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (f"archdoc drift: snapshot {tmp_path} lacks ec2.describe_vpcs.json "
                                        "(write one with --save-snapshot)\n")
+
+
+@pytest.mark.parametrize("code,message", [
+    ("AccessDenied", "access denied to ec2:DescribeVpcs (AccessDenied); the read-only IAM policy drift needs is "
+                     "in the README ('archdoc drift')"),
+    ("UnauthorizedOperation", "access denied to ec2:DescribeVpcs (UnauthorizedOperation); the read-only IAM policy "
+                              "drift needs is in the README ('archdoc drift')"),
+    ("RequestLimitExceeded", "throttled by AWS on ec2:DescribeVpcs (RequestLimitExceeded) after retries with "
+                             "backoff; try again later"),
+    ("ExpiredToken", "the AWS credentials have expired (ExpiredToken); refresh them (e.g. aws sso login)"),
+])
+def test_aws_errors_become_one_line(code, message):
+    from botocore.exceptions import ClientError
+
+    from aws.errors import describe
+
+    exc = ClientError({"Error": {"Code": code, "Message": "x\ny"}}, "DescribeVpcs")
+    assert describe(exc, "ec2", "describe_vpcs") == message
