@@ -8,6 +8,7 @@ refuses (listed under 注意 in README.md); the warnings allowed are listed with
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -40,8 +41,10 @@ def _models():
 CASES = [(name, loaded, env.id) for name, loaded in _models() for env in loaded.model.environments]
 
 
+@functools.lru_cache(maxsize=None)
 def _lint(text: str, region: str):
-    return lint(text, config=ManualArgs(regions=[region]))
+    """cfn-lint's matches (cached: several tests lint the same template text)."""
+    return tuple(lint(text, config=ManualArgs(regions=[region])))
 
 
 @pytest.mark.parametrize("name,loaded,env", CASES, ids=[f"{n}-{e}" for n, _, e in CASES])
