@@ -41,6 +41,7 @@ LOAD_CODES: dict[str, str] = {
     "E013": "too many values (alias bomb)",
     "E014": "nesting deeper than 50 levels",
     "E015": "unsupported mapping key (merge key '<<' or a non-scalar key)",
+    "E016": "the project configuration (archdoc.toml or [tool.archdoc]) is invalid",
     "E090": "unknown key (extra keys are forbidden)",
     "E091": "required key missing",
     "E092": "value has the wrong type",
