@@ -64,8 +64,13 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str) -> Non
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging and
     ``site_name`` set to the model's title, so another model's site carries its own name.
     """
+    from render.escape import mkdocs_text
+
     config = yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))
-    config.update(docs_dir=str(stage), site_dir=str(site), site_name=site_name)
+    config.update(docs_dir=str(stage), site_dir=str(site), site_name=mkdocs_text(site_name))
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):  # relative to the original file
+        theme["custom_dir"] = str(MKDOCS_CONFIG.parent / theme["custom_dir"])
     cfg = stage_root / "mkdocs.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")

@@ -59,7 +59,7 @@ class Placement(Strict):
     subnets: tuple[Id, ...] = ()
     vpc: Id | None = None
     account: Id | None = None
-    region: str | None = None
+    region: Id | None = None
     site: Id | None = None
     label: Text | None = None
     purpose: Text | None = None

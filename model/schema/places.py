@@ -64,7 +64,7 @@ class Vpc(Strict):
     id: Id
     env: Id
     account: Id
-    region: str
+    region: Id
     name: Text
     role: Id
     """Matches the same VPC across environments (section 9: '共有系VPC', 'アプリ系VPC')."""
@@ -78,7 +78,7 @@ class Subnet(Strict):
     vpc: Id
     name: Text
     cidr: Cidr
-    az: str
+    az: Id
     tier: Literal["public", "private-app", "private-db"]
 
 
