@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from model.schema.base import Cidr, Id, Strict, Text
 
@@ -24,8 +24,9 @@ class Environment(Strict):
     short: Text
     """Short name used in derived sentences, e.g. 'POC' in 'POCで検証済み'."""
     role: Literal["verification", "production"]
-    section: int
-    """Section number of the seed that describes this environment (1 POC, 2 production)."""
+    section: Annotated[StrictInt, Field(ge=1, le=99)]
+    """Section number of the seed that describes this environment (1 POC, 2 production); it
+    numbers the environment's page (``01-poc.md``), so 1-99 and unique (E042)."""
     characteristics: tuple[Text | Characteristic, ...] = ()
     """Bullets of the seed's 'の特徴' section; a bullet may carry sub-bullets."""
     baseline: Id | None = None
