@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archdoc.build import build
+from archdoc.build import MANIFEST, build
 from browser import needs_chromium, serve, site_pages, start_driver, wait
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +30,7 @@ def site(tmp_path_factory):
     docs, out = root / "docs", root / "site"
     if (REPO / "docs" / "diagrams").is_dir():  # reuse rendered diagrams: only speed, same result
         shutil.copytree(REPO / "docs" / "diagrams", docs / "diagrams")
+        shutil.copy2(REPO / "docs" / MANIFEST, docs / MANIFEST)  # they are archdoc's: it may replace them
     lines: list[str] = []
     assert build(None, site_dir=out, docs_dir=docs, progress=lines.append) == 0, "\n".join(lines)
     with serve(out) as origin:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from archdoc.build import build, gather, load
+from archdoc.build import MANIFEST, build, gather, load
 from browser import needs_chromium, serve, site_pages, start_driver, wait
 from hostile import HOSTILE, text_slots, write_hostile_model
 from model.loader import DEFAULT_MODEL
@@ -52,6 +52,7 @@ def _build(model, root: Path, name: str, reuse_diagrams: bool) -> Path:
     docs, site = root / name / "docs", root / name / "site"
     if reuse_diagrams and (REPO / "docs" / "diagrams").is_dir():  # only speed: same DOT, same images
         shutil.copytree(REPO / "docs" / "diagrams", docs / "diagrams")
+        shutil.copy2(REPO / "docs" / MANIFEST, docs / MANIFEST)  # they are archdoc's: it may replace them
     lines: list[str] = []
     assert build(model, site_dir=site, docs_dir=docs, progress=lines.append) == 0, "\n".join(lines)
     return site

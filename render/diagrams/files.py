@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from render.children import tied
 from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
 
 __all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images", "icon_scratch_prefix",
@@ -161,7 +162,7 @@ def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
     png, svg = out_dir / f"{view}.png", out_dir / f"{view}.svg"
     cmd = ["dot", f"-Gimagepath={icon_dir}", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)]
     try:
-        proc = subprocess.run(cmd, input=dot_text.encode("utf-8"), capture_output=True, timeout=300)
+        proc = subprocess.run(tied(cmd), input=dot_text.encode("utf-8"), capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RenderError(view, f"could not run dot: {exc}") from exc
     if proc.returncode != 0 or proc.stderr.strip():
