@@ -174,7 +174,7 @@ def test_sigkill_during_real_builds_then_recovery(pairs, tmp_path):
     subprocess.run(argv, cwd=tmp_path, capture_output=True, timeout=300, check=True)
     duration = time.monotonic() - start
     outcomes = set()
-    for fraction in (0.35, 0.6, 0.8, 0.9, 0.95, 1.0):
+    for fraction in (0.5, 0.85, 0.97, 1.05):
         shutil.rmtree(work)
         shutil.copytree(pairs["old_dir"], work)
         proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -32,7 +32,7 @@ MAX_LINES = 4
 """Wrapped lines a label may take in a diagram; longer text ends with '…' (tables and the
 SVG tooltip keep the whole text). The schema allows 2,000 characters of text, and a node
 drawn with all of them would be taller than Graphviz's cairo renderer can rasterise."""
-MAX_LINE_WIDTH = 3 * MAX_WIDTH
+MAX_LINE_WIDTH = 2 * MAX_WIDTH
 """Widest single line (a long Latin word, a security-group name), in full-width characters."""
 ELLIPSIS = "…"
 _SCAN = int(4 * MAX_LINES * MAX_LINE_WIDTH / 0.55)
