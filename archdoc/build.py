@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from archdoc import journal, publish, recovery
-from archdoc.failures import BuildFailure
+from archdoc.failures import BuildFailure, RollbackFailed
 from archdoc.lock import BuildLock
 from archdoc.publish import MANIFEST
 from archdoc.site_guard import check_site, unsafe_site
@@ -164,7 +164,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
     site_root = Path(tempfile.mkdtemp(prefix=f"{journal.SITE_STAGE_PREFIX}{os.getpid()}-", dir=site.parent))
-    home = (docs or site).parent
+    keep = False
     try:
         stage_docs = stage_root / "docs"
         publish.stage_docs(docs, stage_docs, generated.pages)
@@ -181,8 +181,11 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
                              lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
         for warning in warnings:
             progress(f"warning: {warning}")
+    except RollbackFailed:
+        keep = True  # the journal names them: the next build's recovery needs them
+        raise
     finally:
-        if not os.path.lexists(home / journal.JOURNAL):  # else a failed rollback: the next build needs them
+        if not keep:
             shutil.rmtree(stage_root, ignore_errors=True)
             shutil.rmtree(site_root, ignore_errors=True)
     return 0

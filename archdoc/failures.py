@@ -7,6 +7,8 @@
   a symbolic link out of docs/). Nothing was written; the message says which file and
   what to do.
 * :class:`LockBusy` (exit 1): another build holds the lock and ``--no-wait`` was given.
+* :class:`RollbackFailed` (exit 1): publishing failed and so did undoing it; the journal
+  and the staging folders stay for the next build, which finishes the rollback.
 
 >>> Refusal("x").exit_code, BuildFailure("y").exit_code, LockBusy("z").exit_code
 (2, 1, 1)
@@ -14,7 +16,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BuildFailure", "Refusal", "LockBusy"]
+__all__ = ["BuildFailure", "Refusal", "LockBusy", "RollbackFailed"]
 
 
 class BuildFailure(RuntimeError):
@@ -31,5 +33,11 @@ class Refusal(BuildFailure):
 
 class LockBusy(BuildFailure):
     """Another build holds the lock and the caller asked not to wait."""
+
+    exit_code = 1
+
+
+class RollbackFailed(BuildFailure):
+    """Publishing and its rollback both failed: keep the journal and staging for the next build."""
 
     exit_code = 1

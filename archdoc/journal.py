@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from archdoc.failures import BuildFailure, Refusal
+from archdoc.failures import BuildFailure, Refusal, RollbackFailed
 from archdoc.manifest import SITE_MANIFEST, read_listing, walk_files
 
 __all__ = ["JOURNAL", "STAGE_PREFIX", "SITE_STAGE_PREFIX", "STAGE_NAME", "Put", "FileSet", "Swap", "Journal",
@@ -281,7 +281,7 @@ def run(journal: Journal, home: Path) -> list[str]:
                 remove(Path(stage))
             (home / JOURNAL).unlink(missing_ok=True)
         except Exception as undo:  # noqa: BLE001 - the next build's recover() finishes the job
-            raise BuildFailure(f"publishing failed ({exc}) and so did the rollback ({undo}); the next "
+            raise RollbackFailed(f"publishing failed ({exc}) and so did the rollback ({undo}); the next "
                                f"archdoc build restores the previous docs and site from {home / JOURNAL}") from exc
         if isinstance(exc, Exception) and not isinstance(exc, BuildFailure):
             raise BuildFailure(f"publishing failed, the previous docs and site are kept: "

@@ -24,7 +24,8 @@ from archdoc.manifest import rel_problem
 __all__ = ["recover", "remove_debris", "load_journal", "stage_name_pid"]
 
 _LEGACY = re.compile(r"^\.archdoc-(build|site)-[A-Za-z0-9_]{8}$")
-_ICONS = re.compile(r"^archdoc-icons-(\d+)-[A-Za-z0-9_]+$")
+_SCRATCH = re.compile(r"^archdoc-(?:icons|pdf)-(\d+)-[A-Za-z0-9_]+$")
+"""Throwaway folders in the temp dir: resized icons (read-only cache) and ``archdoc pdf``'s docs."""
 
 
 def _bad(path: Path, why: str) -> Refusal:
@@ -124,7 +125,7 @@ def recover(folders: Iterable[Path], lock, progress: Callable[[str], object] = p
 
 
 def remove_debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites: Iterable[Path] = ()) -> list[Path]:
-    """Remove staging folders, journal temporaries and icon scratch folders of dead processes.
+    """Remove staging folders, journal temporaries and scratch folders (temp dir) of dead processes.
 
     A process id that is alive is left alone (a build of an older archdoc took no lock);
     names without an id (left by archdoc before the journal) are removed: the lock says no build of ours runs.
@@ -142,8 +143,8 @@ def remove_debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites:
                 candidates.append((entry, int(pid.group(1)) if pid else None))
             elif olds and entry.name.startswith(olds) and entry.name.rsplit("-", 1)[1].isdigit():
                 candidates.append((entry, int(entry.name.rsplit("-", 1)[1])))  # the swap before the journal
-    for entry in Path(tempfile.gettempdir()).glob("archdoc-icons-*"):
-        m = _ICONS.match(entry.name)
+    for entry in Path(tempfile.gettempdir()).glob("archdoc-*"):
+        m = _SCRATCH.match(entry.name)
         if m:
             candidates.append((entry, int(m.group(1))))
     for entry, pid in candidates:

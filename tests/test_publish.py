@@ -244,3 +244,34 @@ def test_debris_of_dead_processes_is_removed_and_of_live_ones_kept(pairs, tmp_pa
     assert build(MINI, site_dir=work / "site", docs_dir=work / "docs", progress=lambda _: None) == 0
     assert not [p for p in made if p.exists()] and kept.is_dir()
     assert _debris(work) == [kept.name] and _pair(work) == pairs["old"]
+
+
+def test_a_failed_rollback_is_finished_by_the_next_build(pairs, tmp_path, monkeypatch):
+    from archdoc.failures import RollbackFailed
+
+    steps = _steps(pairs, tmp_path)
+    args, work = _replay_setup(pairs, tmp_path / "double")
+    at = steps.index("swap in site/")
+    calls = iter(range(len(steps)))
+
+    def fault(name):
+        if next(calls) == at:
+            raise OSError("disk gone")
+
+    def broken_rollback(_journal):
+        raise OSError("still gone")
+
+    journal.FAULT = fault
+    monkeypatch.setattr(journal, "rollback", broken_rollback)
+    try:
+        with pytest.raises(RollbackFailed, match="the next archdoc build restores the previous docs and site"):
+            publish.publish(*args)
+    finally:
+        journal.FAULT = None
+    monkeypatch.undo()
+    assert (work / journal.JOURNAL).is_file() and _debris(work)  # kept for the next build
+    lines: list[str] = []
+    with BuildLock([work], progress=lines.append) as lock:
+        recovery.recover([work], lock, progress=lines.append)
+    assert _pair(work) == pairs["old"] and _debris(work) == []
+    assert lines == [f"recovered: rolled back an interrupted build (pid {os.getpid()}); docs and site are as before it"]
