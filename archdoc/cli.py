@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "repository's docs/ for the bundled model; for another model they are only "
                         "staged unless this is given)")
     p.add_argument("--no-pdf", action="store_true", help="skip the approval PDF (much faster)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the site folder even if it holds files archdoc did not write (never the "
+                        "working directory, the repository, the model or the docs)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail at once (exit 1) if another build is writing the same folders, instead of waiting")
 
     p = verb("check", "fail when committed docs drift from the model or an intent breaks",
              "Read-only: compare the committed generated docs with what the model produces now and "
@@ -197,7 +202,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_schema()
     if verb == "build":
         from archdoc.commands.build import run_build
-        return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf)
+        return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf, force=args.force,
+                         no_wait=args.no_wait)
     if verb == "check":
         from archdoc.commands.check import run_check
         return run_check(args.model, args.docs_dir, strict=args.strict)

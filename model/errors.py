@@ -28,7 +28,7 @@ __all__ = ["Problem", "ModelError", "display_path", "LOAD_CODES", "suggest", "di
 LOAD_CODES: dict[str, str] = {
     "E001": "the model path does not exist",
     "E002": "a model folder contains no *.yaml / *.yml files",
-    "E003": "a model file is larger than 1 MiB",
+    "E003": "a model file is larger than 1 MiB or is not a regular file (a FIFO, a device)",
     "E004": "a model file cannot be read or is not valid UTF-8",
     "E005": "a model file is empty",
     "E006": "a model file holds more than one YAML document",

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from model.rules.registry import Ctx, RuleHit, rule
 
-__all__ = ["duplicate_ids", "node_actor_clash", "dangling_refs", "placement_subnets_in_env",
+__all__ = ["duplicate_ids", "node_actor_clash", "unique_sections", "dangling_refs", "placement_subnets_in_env",
            "rule_envs_subset", "flow_endpoints_in_env", "account_env_consistency"]
 
 _LABEL = {"assumptions": "assumption", "environments": "environment", "regions": "region",
@@ -46,6 +46,18 @@ def node_actor_clash(c: Ctx) -> Iterator[RuleHit]:
     for index, actor in enumerate(c.m.actors):
         if actor.id in c.ids["nodes"]:
             yield ("actors", index, "id"), f"actor id '{actor.id}' is also a node id"
+
+
+@rule("E042", "environments have distinct section numbers (each names a page, e.g. 01-poc.md)")
+def unique_sections(c: Ctx) -> Iterator[RuleHit]:
+    seen: dict[int, int] = {}
+    for index, env in enumerate(c.m.environments):
+        if env.section in seen:
+            first = c.m.environments[seen[env.section]]
+            yield ("environments", index, "section"), (
+                f"section {env.section} of environment '{env.id}' is already used by environment "
+                f"'{first.id}' (first at {c.where(('environments', seen[env.section], 'section'))})")
+        seen.setdefault(env.section, index)
 
 
 def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:

@@ -62,7 +62,7 @@ class Placement(Strict):
     """The VPC of a node without subnets (e.g. an internet gateway)."""
     account: Id | None = None
     """The account of a regional service placed outside any VPC."""
-    region: str | None = None
+    region: Id | None = None
     """The region of a regional service placed outside any VPC."""
     site: Id | None = None
     """The site (outside AWS) the node is at, e.g. a SaaS service."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from model.schema.base import Cidr, Id, Strict, Text
 
@@ -29,8 +29,9 @@ class Environment(Strict):
     """Short name used in derived sentences, e.g. 'POC' in 'POCで検証済み'."""
     role: Literal["verification", "production"]
     """'verification' or 'production'; production requirements apply to production environments."""
-    section: int
-    """Number of the document section that describes this environment."""
+    section: Annotated[StrictInt, Field(ge=1, le=99)]
+    """Number of the document section that describes this environment; it numbers the
+    environment's page (``01-poc.md``), so 1-99 and unique (E042)."""
     characteristics: tuple[Text | Characteristic, ...] = ()
     """Bullets of the environment's characteristics (特徴); a bullet may carry sub-bullets."""
     baseline: Id | None = None
@@ -85,7 +86,7 @@ class Vpc(Strict):
     """The environment the VPC belongs to."""
     account: Id
     """The account the VPC is in."""
-    region: str
+    region: Id
     """The region the VPC is in."""
     name: Text
     """Display name of the VPC."""
@@ -108,7 +109,7 @@ class Subnet(Strict):
     """Display name, e.g. 'Public Subnet 1'."""
     cidr: Cidr
     """The subnet's IPv4 CIDR (inside its VPC's CIDR)."""
-    az: str
+    az: Id
     """Availability zone of the subnet."""
     tier: Literal["public", "private-app", "private-db"]
     """'public', 'private-app' or 'private-db': the subnet's role in the design."""
