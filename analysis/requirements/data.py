@@ -24,7 +24,7 @@ from typing import Iterator
 
 from analysis.requirements.availability import rds_instances
 from analysis.requirements.rows import CheckContext, Outcome, check
-from model.schema import FREQUENCY_HOURS, Encryption, FlowKind, Node, NodeKind, RetentionDays
+from model.schema import FREQUENCY_HOURS, Encryption, FlowKind, Node, RetentionDays
 
 __all__ = ["data_stores", "Copy", "copies", "ENCRYPTION_BASELINE", "RETENTION_BASELINE"]
 
@@ -62,11 +62,8 @@ RETENTION_BASELINE = RetentionDays(value=7, statement="AWS Security Hub RDS.11: 
 
 
 def data_stores(c: CheckContext) -> list[Node]:
-    """RDS instances, then S3 buckets (S3 nodes that are not a part of another S3 node)."""
-    ix = c.eg.ix
-    buckets = [n for n in c.nodes() if n.kind is NodeKind.S3
-               and not (n.part_of in ix.nodes and ix.nodes[n.part_of].kind is NodeKind.S3)]
-    return rds_instances(c) + buckets
+    """RDS instances, then S3 buckets (:meth:`model.index.ModelIndex.data_stores`)."""
+    return c.eg.ix.data_stores(c.env)
 
 
 @dataclass(frozen=True)
@@ -82,20 +79,12 @@ class Copy:
 
 def copies(c: CheckContext, store: str) -> list[Copy]:
     """Cross-region copies reached from ``store`` along ``backup`` flows, nearest first."""
-    flows = [(i, f) for i, f in enumerate(c.eg.model.flows) if c.env in f.envs and f.kind is FlowKind.BACKUP]
     home, out = c.region(store), []
-    frontier, seen = [(store,)], {store}
-    while frontier:
-        path = frontier.pop(0)
-        for i, f in flows:
-            if f.source != path[-1] or f.target in seen or f.target not in c.eg.ix.nodes:
-                continue
-            seen.add(f.target)
-            region = c.region(f.target)
-            if region and home and region != home:
-                out.append(Copy(f.target, region, path + (f.target,), f.frequency, c.eg.where("flows", i)))
-            else:
-                frontier.append(path + (f.target,))
+    for path, i in c.eg.ix.backup_paths(store, c.env):
+        region = c.region(path[-1])
+        crossed = any(c.region(n) != home for n in path[1:-1])
+        if region and home and region != home and not crossed:
+            out.append(Copy(path[-1], region, path, c.eg.model.flows[i].frequency, c.eg.where("flows", i)))
     return out
 
 
