@@ -28,6 +28,7 @@ __all__ = ["tier_nodes", "alarm_channels", "accounts_used"]
 _T = {
     "egress_none_ok": "送信ルールなし",
     "egress_rule": "SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）",
+    "egress_bad": "SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）が方針（{policy}）を超える",
     "egress_ok": "送信ルールは方針の範囲内（{rules}）",
     "egress_empty": "この層にノードがない",
     "no_alarms": "アラーム（cloudwatch-alarms）がない",
@@ -76,7 +77,8 @@ def _egress_of(c: CheckContext, n: Node, item) -> Outcome:
                        or item.allow == "vpc" and not outside)
             seen.append(_T["egress_rule"].format(**words))
             if not allowed and bad is None:
-                bad = Outcome.broken(_T["egress_rule"].format(**words), r.location, "SG_EGRESS_TIER_POLICY")
+                bad = Outcome.broken(_T["egress_bad"].format(policy=_egress_expected(item), **words), r.location,
+                                     "SG_EGRESS_TIER_POLICY")
     if bad is not None:
         return bad
     where = eg.sg_location.get(sgs[0]) if sgs else c.where_node(n.id)

@@ -122,12 +122,12 @@ class Requirements(Strict):
     """Data stores (RDS, S3) are encrypted at rest."""
     backup_retention_days: RetentionDays | None = None
     """Automated database backups are kept at least this many days."""
+    dr: DisasterRecovery | None = None
+    """Disaster recovery: every data store is copied to the DR region at least this often."""
     rpo: Hours | None = None
     """Recovery point objective: at most this many hours of data lost in a regional disaster."""
     rto: Hours | None = None
     """Recovery time objective: service back within this many hours (not decidable from a design)."""
-    dr: DisasterRecovery | None = None
-    """Disaster recovery: every data store is copied to the DR region at least this often."""
     egress: tuple[EgressPolicy, ...] = ()
     """Who may call out: an outbound policy per subnet tier."""
     alarms_notify: AlarmNotification | None = None

@@ -47,7 +47,7 @@ def _where(r: Any) -> str:
 
 
 def _section(ix: ModelIndex, analysis: RequirementRows, env: str) -> dict[str, Any]:
-    order = list(STATUS)[::-1]  # broken first, then not decidable, then kept; the analysis' order within
+    order = ["broken", "not-decidable", "kept"]  # the analysis' order within each status
     rows = sorted(analysis.requirements_of(env), key=lambda r: order.index(r.status))
     return {
         "env": ix.envs[env],
