@@ -160,11 +160,11 @@ def test_the_city_findings_report_exactly_the_broken_requirements(seed_analysis)
 def test_requirements_page_lists_broken_first_with_both_lines(seed, seed_analysis):
     page = render_pages(seed, seed_analysis)["requirements.md"]
     assert page.startswith("# 要件の確認（設計書の約束と構成）\n")
-    assert "## POC環境\n\n守られている 15 件、守られていない 0 件、判定できない 0 件。" in page
-    assert "## 本番環境\n\n守られている 18 件、守られていない 1 件、判定できない 2 件。" in page
+    assert "## POC環境\n\n満たす 15 件、満たさない 0 件、判定不能 0 件。" in page
+    assert "## 本番環境\n\n満たす 18 件、満たさない 1 件、判定不能 2 件。" in page
     prod = page[page.index("## 本番環境"):]
     first = prod.split("|---|---|---|---|---|---|\n")[1].splitlines()[0]
-    assert first == ("| ✗ 守られていない | DRコピー: ap-northeast-3へ日次でコピー | Amazon S3 PDF + Backup（s3） | "
+    assert first == ("| ✗ 満たさない | DRコピー: ap-northeast-3へ日次でコピー | Amazon S3 PDF + Backup（s3） | "
                      "DR対応: 大阪リージョンにスナップショットコピー（日次コピー）（2.2, 8） | "
                      "s3 の大阪リージョンへのコピーがない（一部 s3-backup のみコピーされる）［DR\\_COPY\\_MISSING］ | "
                      "要件 model/data/prod.yaml:25 / 構成 model/data/nodes.yaml:236 |")

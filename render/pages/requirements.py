@@ -7,7 +7,7 @@ it). The analysis computes the rows (:class:`analysis.requirements.RequirementRo
 hands them over through ``requirements_of(env)``; nothing here imports :mod:`analysis`.
 
 >>> STATUS["broken"], STATUS["not-decidable"]
-('✗ 守られていない', '? 判定できない')
+('✗ 満たさない', '? 判定不能')
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from model.index import ModelIndex
 
 __all__ = ["requirement_sections", "RequirementRows", "STATUS", "KEY_LABELS"]
 
-STATUS = {"kept": "✓ 守られている", "broken": "✗ 守られていない", "not-decidable": "? 判定できない"}
+STATUS = {"kept": "✓ 満たす", "broken": "✗ 満たさない", "not-decidable": "? 判定不能"}
 KEY_LABELS = {
     "multi_az": "Multi-AZ", "survive_az_loss": "1つのAZの障害で止まらない", "min_tasks_per_service": "最小タスク数",
     "autoscaling": "Auto Scaling", "encryption_at_rest": "保存時の暗号化", "backup_retention_days": "バックアップ保持期間",
