@@ -107,6 +107,11 @@ class _Filler:
             if any(is_text(_resolve(i, self.defs)) for i in items):  # an optional list of texts
                 self.filled.add(where + "[]")
                 return [HOSTILE]
+            for variant in variants:  # an optional object of texts and plain scalars left out: add one
+                if "$ref" in variant:
+                    made = self._minimal(variant["$ref"].rsplit("/", 1)[-1], _resolve(variant, self.defs))
+                    if made is not None:
+                        return self.object(variant["$ref"].rsplit("/", 1)[-1], _resolve(variant, self.defs), made)
             return None
         for variant in variants:
             target = _resolve(variant, self.defs)
@@ -127,6 +132,26 @@ class _Filler:
                     target.get("additionalProperties"), dict):
                 return {k: self.value(where + "{}", target["additionalProperties"], v) for k, v in data.items()}
         return data
+
+    def _minimal(self, name: str, node: dict) -> dict | None:
+        """The smallest valid object of ``node`` when every required field is text or a plain
+        scalar (a number takes its minimum, a bool false, an enum its first value); None when a
+        required field is anything else (an id could dangle, a nested object would need more)."""
+        out: dict[str, Any] = {}
+        for field in node.get("required", []):
+            sub = _resolve(node["properties"][field], self.defs)
+            key = node["properties"][field].get("alias", field)
+            if is_text(sub):
+                out[key] = HOSTILE
+            elif sub.get("type") == "integer":
+                out[key] = sub.get("minimum", 0)
+            elif sub.get("type") == "boolean":
+                out[key] = False
+            elif "enum" in sub:
+                out[key] = sub["enum"][0]
+            else:
+                return None
+        return out
 
     def object(self, name: str, node: dict, data: dict) -> dict:
         out = dict(data)

@@ -224,7 +224,8 @@ SEED_9 = [
     ["WAF", "なし", "あり"],
     ["GuardDuty", "なし", "あり"],
     ["Config", "なし", "あり"],
-    ["DR対応", "なし", "大阪リージョンコピー"],
+    # the seed's "大阪リージョンコピー", naming what is and is not copied
+    ["DR対応", "なし", "大阪リージョンコピー（対象: RDS PostgreSQL Primary db.m5.large／対象外: Amazon S3 PDF + Backup）"],
     ["暗号化", "無効", "有効"],
 ]
 

@@ -45,9 +45,9 @@ def test_readme_lists_every_finding_code_with_its_severity():
     from analysis.review import CODES
 
     text = README.read_text(encoding="utf-8")
-    assert _codes_in_table("| code | severity | finding |") == sorted(CODES)
+    assert _codes_in_table("| code | severity | AWS control | finding |") == sorted(CODES)
     for c in CODES.values():
-        assert f"| `{c.code}` | {c.severity} | {c.description} |" in text
+        assert f"| `{c.code}` | {c.severity} | {c.control or '-'} | {c.description} |" in text
 
 
 def test_readme_lists_every_blocker_and_note_code():

@@ -6,10 +6,12 @@
 * :mod:`~analysis.review.security_groups` - shadowed, never-matching and unused SG rules;
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
+* :mod:`~analysis.review.requirements` - the document's requirements the configuration breaks;
+* :mod:`~analysis.review.controls` - design-time AWS controls (Security Hub ids) and reviewer checks;
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
 May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
-:mod:`analysis.results`.
+:mod:`analysis.requirements`, :mod:`analysis.results`.
 """
 
 from __future__ import annotations

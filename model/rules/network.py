@@ -216,7 +216,7 @@ def inverted_ports(c: Ctx) -> Iterator[RuleHit]:
 _NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind.WAF,
                "schedules": NodeKind.EVENTBRIDGE, "client_vpn": NodeKind.CLIENT_VPN,
                "dx_gateway": NodeKind.DX_GATEWAY}
-_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK}
+_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK, "s3": NodeKind.S3}
 
 
 @rule("E031", "component specs appear only on their node kind (fargate: ecs-service, rds: rds, alb: alb, ...)")

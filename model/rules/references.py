@@ -127,10 +127,25 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
                         for k, n in enumerate(merge.members))
     for i, x in enumerate(c.m.environments):
         yield ("environments", i, "baseline"), "environment", x.baseline, env
+        yield from _requirement_refs(("environments", i, "requirements"), x.requirements)
     for i, x in enumerate(getattr(c.m, "intents", ())):
         yield ("intents", i, "env"), "environment", x.env, env
         yield ("intents", i, "source"), "node or actor", x.source, ("nodes", "actors")
         yield ("intents", i, "target"), "node or actor", x.target, ("nodes", "actors")
+
+
+def _requirement_refs(p: tuple, r) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
+    """The ids a requirements block names: the DR region, isolated environments, assumptions."""
+    if r.dr is not None:
+        yield p + ("dr", "region"), "region", r.dr.region, ("regions",)
+    if r.must_not_reach is not None:
+        yield from ((p + ("must_not_reach", "envs", j), "environment", e, ("environments",))
+                    for j, e in enumerate(r.must_not_reach.envs))
+    for key in r.declared():
+        items = getattr(r, key)
+        for j, item in (enumerate(items) if isinstance(items, tuple) else [(None, items)]):
+            where = p + ((key, j) if j is not None else (key,)) + ("assumption",)
+            yield where, "assumption", item.assumption, ("assumptions",)
 
 
 def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
@@ -147,6 +162,7 @@ def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tupl
         yield q + ("account",), "account", pl.account, ("accounts",)
         yield q + ("region",), "region", pl.region, ("regions",)
         yield q + ("site",), "site", pl.site, ("sites",)
+        yield from _requirement_refs(q + ("requirements",), pl.requirements)
         if pl.rds:
             yield from (((*q, "rds", "subnet_group", j), "subnet", s, ("subnets",))
                         for j, s in enumerate(pl.rds.subnet_group))

@@ -9,7 +9,7 @@ ids, CIDR containment, overlaps) live in :mod:`model.rules` so that each has a s
 Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.schema.document`,
 :mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
-(component specs), :mod:`~model.schema.views` (diagram views);
+(component specs), :mod:`~model.schema.requirements` (the document's promises, checked by the analysis), :mod:`~model.schema.views` (diagram views);
 :mod:`~model.schema.messages` words pydantic's errors for model authors.
 
 May import: pydantic only (and its own modules).
@@ -17,7 +17,7 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import document, network, nodes, places, specs, views
+from model.schema import document, network, nodes, places, requirements, specs, views
 from model.schema.base import Cidr, Id, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
@@ -27,13 +27,14 @@ from model.schema.nodes import *  # noqa: F401,F403
 from model.schema.nodes import Actor, Flow, Intent, Node
 from model.schema.places import *  # noqa: F401,F403
 from model.schema.places import Account, Environment, NamedCidr, Region, Site, Subnet, Vpc
+from model.schema.requirements import *  # noqa: F401,F403
 from model.schema.specs import *  # noqa: F401,F403
 from model.schema.views import *  # noqa: F401,F403
 from model.schema.views import View
 
 __all__ = [
     "Model", "Id", "Text", "Cidr", "Port", "Strict",
-    *document.__all__, *places.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+    *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
 ]
 
 

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from pydantic import StrictBool, StringConstraints
 
 from model.schema.specs import (
-    AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, ScheduleSpec,
+    AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, S3Spec, ScheduleSpec,
     WafSpec,
 )
+from model.schema.requirements import Frequency, Requirements
 from model.schema.base import Id, Port, Strict, Text
 
 __all__ = ["NodeKind", "Placement", "Node", "Actor", "FlowKind", "Flow", "Intent"]
@@ -78,6 +79,10 @@ class Placement(Strict):
     """RDS instance spec in this environment."""
     batch: BatchSpec | None = None
     """Batch task spec in this environment."""
+    s3: S3Spec | None = None
+    """S3 bucket settings in this environment (encryption, public access); None: the document does not say."""
+    requirements: Requirements = Requirements()
+    """Requirements of this component in this environment: a key given here replaces the environment's."""
 
 
 class Node(Strict):
@@ -174,6 +179,8 @@ class Flow(Strict):
     """Environments in which the arrow exists."""
     tags: tuple[Id, ...] = ()
     """Views select flows by these tags (a flow may be drawn in some pictures only)."""
+    frequency: Frequency | None = None
+    """How often a backup or copy flow runs ('daily' for a daily copy); None: not stated."""
 
 
 class Intent(Strict):

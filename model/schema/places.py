@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictInt, StringConstraints
 
 from model.schema.base import Cidr, Id, Strict, Text
+from model.schema.requirements import Requirements
 
 __all__ = ["Environment", "Characteristic", "Region", "Account", "Site", "Vpc", "Subnet", "NamedCidr"]
 
@@ -36,6 +37,9 @@ class Environment(Strict):
     """Bullets of the environment's characteristics (特徴); a bullet may carry sub-bullets."""
     baseline: Id | None = None
     """The environment this one migrates from (the migration table compares them)."""
+    requirements: Requirements = Requirements()
+    """What the document promises for this environment (availability, data protection, DR, egress,
+    monitoring, isolation), each in the document's words; checked against the configuration."""
 
 
 class Region(Strict):

@@ -9,7 +9,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from model.schema.base import Cidr, Id, Port, Strict, Text
 
-__all__ = ["TaskCount", "FargateSpec", "RdsSpec", "CognitoGroup", "PasswordPolicy", "LambdaTrigger", "CognitoSpec", "Listener", "TargetGroup", "HealthCheck", "AlbSpec", "WafRule", "WafSpec", "Schedule", "ScheduleSpec", "BatchSpec", "AuthorizationRule", "ClientVpnSpec", "DxGatewaySpec"]
+__all__ = ["TaskCount", "FargateSpec", "RdsSpec", "CognitoGroup", "PasswordPolicy", "LambdaTrigger", "CognitoSpec", "Listener", "TargetGroup", "HealthCheck", "AlbSpec", "WafRule", "WafSpec", "Schedule", "ScheduleSpec", "BatchSpec", "AuthorizationRule", "ClientVpnSpec", "DxGatewaySpec", "S3Spec"]
 
 
 class TaskCount(Strict):
@@ -138,6 +138,8 @@ class HealthCheck(Strict):
     """Seconds between checks (5-300)."""
     timeout_seconds: Annotated[StrictInt, Field(ge=2, le=120)]
     """Seconds before a check fails (2-120)."""
+    port: Port | None = None
+    """Port the health check connects to on the targets; None: the target group's port (traffic-port)."""
 
 
 class AlbSpec(Strict):
@@ -243,3 +245,12 @@ class DxGatewaySpec(Strict):
     """The virtual interface type as the seed names it ('Private VIF')."""
     assumption: Id | None = None
     """The assumption this connection relies on."""
+
+
+class S3Spec(Strict):
+    encryption: Literal["sse-s3", "sse-kms", "dsse-kms"]
+    """Default encryption: 'sse-s3' (S3-managed keys, AWS's default), 'sse-kms' or 'dsse-kms' (AWS KMS keys)."""
+    block_public_access: StrictBool
+    """True when all four S3 Block Public Access settings are on for the bucket."""
+    versioning: StrictBool | None = None
+    """True when versioning is enabled; None: the document does not say."""
