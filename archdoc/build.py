@@ -39,10 +39,8 @@ from archdoc.lock import BuildLock
 from archdoc.publish import MANIFEST
 from archdoc.site_guard import check_site, unsafe_site
 
-__all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIFEST", "BuildFailure"]
+__all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ASSETS = REPO_ROOT / "render" / "pages" / "assets"
 _ASSET_FILES = ("zoom.js", "extra.css")
 
 
@@ -72,6 +70,7 @@ def gather(loaded: Any, analysis: Any = None) -> Generated:
     from analysis.analyze import analyze
     from render.diagrams import dot_sources
     from render.pages import render_pages
+    from render.pages.templating import ASSETS
 
     pages = dict(render_pages(loaded, analysis if analysis is not None else analyze(loaded)))
     for name in _ASSET_FILES:
@@ -108,22 +107,25 @@ def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[
 
 def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.PathLike[str] = "site",
           docs_dir: str | os.PathLike[str] | None = None, progress: Callable[[str], Any] = print,
-          pdf: bool = False, loaded: Any = None, force: bool = False, no_wait: bool = False) -> int:
+          pdf: bool = False, loaded: Any = None, force: bool = False, no_wait: bool = False,
+          mkdocs_config: str | os.PathLike[str] | None = None) -> int:
     """Build docs and site; return 0 (ok), 2 (model or usage error, a refusal) or 1 (any other failure).
 
-    ``docs_dir`` defaults to ``docs/`` for the bundled model. For any other model the
-    generated docs are only staged (never written over the bundled ``docs/``) unless a
-    ``docs_dir`` is given. ``loaded``: the model of ``model_path`` when the caller has just
-    loaded it (the CLI does, to vet ``--site-dir``), so it is not read and validated twice.
-    ``force``: replace a site folder that holds files archdoc did not write. ``no_wait``:
-    fail at once instead of waiting when another build holds the lock.
+    ``docs_dir``: where the generated pages go; None stages them only (the site is still
+    built). ``mkdocs_config``: the site configuration (default: the one archdoc ships,
+    :data:`archdoc.paths.DEFAULT_MKDOCS`). ``loaded``: the model of ``model_path`` when the
+    caller has just loaded it, so it is not read and validated twice. ``force``: replace a
+    site folder that holds files archdoc did not write. ``no_wait``: fail at once instead of
+    waiting when another build holds the lock. The CLI resolves all of these from the
+    project (:mod:`archdoc.paths`).
     """
+    from archdoc.paths import DEFAULT_MKDOCS
     from model.errors import ModelError
     from model.loader import DEFAULT_MODEL
 
     model_root = Path(model_path) if model_path is not None else DEFAULT_MODEL
-    bundled_docs = REPO_ROOT / "docs" if model_root.resolve() == Path(DEFAULT_MODEL).resolve() else None
-    why = unsafe_site(os.fspath(site_dir), os.fspath(docs_dir or bundled_docs or "") or None, model_root)
+    mkdocs = Path(mkdocs_config) if mkdocs_config is not None else DEFAULT_MKDOCS
+    why = unsafe_site(os.fspath(site_dir), os.fspath(docs_dir) if docs_dir is not None else None, model_root)
     if why:  # before anything runs: the site folder is replaced as a whole
         progress(f"error: {why}")
         return 2
@@ -137,9 +139,6 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
             progress(str(problem))
         progress(f"error: the model has {len(exc.problems)} problem(s); nothing was written")
         return 2
-    bundled = Path(loaded.root).resolve() == Path(DEFAULT_MODEL).resolve()
-    if docs_dir is None and bundled:
-        docs_dir = REPO_ROOT / "docs"
     docs = Path(docs_dir).resolve() if docs_dir is not None else None
     site = Path(site_dir).resolve()
     if docs is not None and docs == site:
@@ -154,7 +153,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
             check_site(site, os.fspath(site_dir), force)
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
-            return _build(loaded, docs, site, steps, progress, pdf)
+            return _build(loaded, docs, site, steps, progress, pdf, mkdocs)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code
@@ -164,7 +163,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
 
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
-           pdf: bool) -> int:
+           pdf: bool, mkdocs: Path) -> int:
     generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
@@ -179,7 +178,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         files = sorted(set(generated.pages) | set(diagram_files))
         stage_site = site_root / "site"
         steps.run("build site (mkdocs --strict)", lambda: publish.run_mkdocs(
-            stage_root, stage_docs, stage_site, loaded.model.document.title))
+            stage_root, stage_docs, stage_site, loaded.model.document.title, mkdocs))
         if pdf:
             steps.run("write PDF", lambda: _write_pdf(loaded, generated, stage_docs, stage_site))
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site),

@@ -50,7 +50,11 @@ def _port(text: str) -> int:
 
 def _model_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="PATH",
-                   help="model YAML file or folder of *.yaml files (default: the bundled model/data)")
+                   help="model YAML file or folder of *.yaml files (default: the project's model)")
+    p.add_argument("--project", metavar="PATH",
+                   help="the project folder (or its archdoc.toml / pyproject.toml); default: found by "
+                        "walking up from the working directory")
+    p.add_argument("-v", "--verbose", action="store_true", help="say which project and paths are used")
 
 
 def _json_arg(p: argparse.ArgumentParser, shape: str) -> None:
@@ -75,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
              "Load and validate the model; print every problem at once as 'path:line:col: CODE message' "
              "(codes: see README). Exit 0 valid, 2 invalid.")
     _model_arg(p)
+    p = verb("init", "start a project: archdoc.toml, a small model, mkdocs.yml",
+             "Create a project in FOLDER (default: the working directory): archdoc.toml, a model/ folder "
+             "holding a small working model (one environment, one VPC over two AZs, ALB, app service, "
+             "database, security groups, intents), mkdocs.yml and docs/. Refuses to overwrite anything. "
+             "Then: archdoc build, archdoc check. Exit 0 ok, 2 a file would be overwritten.")
+    p.add_argument("folder", nargs="?", default=".", help="the project folder (created if missing)")
+    p.add_argument("--example", choices=["starter", "city"], default="starter",
+                   help="starter: a small generic model (default); city: the city's two-environment model")
     verb("schema", "print the JSON Schema of the model format",
          "Print the JSON Schema of the model format (editors use model/archdoc.schema.json for "
          "completion).")
@@ -85,12 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
              "failure, 2 a model or usage error.")
     _model_arg(p)
     p.add_argument("--site-dir", metavar="DIR", default=None,
-                   help="site output folder (default: the repository's site/ for the bundled model, "
-                        "./site for another model)")
+                   help="site output folder (default: the project's site folder; ./site for a model "
+                        "outside the project)")
     p.add_argument("--docs-dir", metavar="DIR", default=None,
-                   help="folder the generated pages and diagrams are written into (default: the "
-                        "repository's docs/ for the bundled model; for another model they are only "
-                        "staged unless this is given)")
+                   help="folder the generated pages and diagrams are written into (default: the project's "
+                        "docs folder; for a model outside the project they are only staged unless this "
+                        "is given)")
     p.add_argument("--no-pdf", action="store_true", help="skip the approval PDF (much faster)")
     p.add_argument("--force", action="store_true",
                    help="replace the site folder even if it holds files archdoc did not write (never the "
@@ -104,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
              "fixes it), 2 a model or usage error.")
     _model_arg(p)
     p.add_argument("--docs-dir", metavar="DIR", default=None,
-                   help="docs folder to check (default: the repository's docs/ for the bundled model, "
-                        "./docs for another model)")
+                   help="docs folder to check (default: the project's docs folder; required for a model "
+                        "outside the project)")
     p.add_argument("--strict", action="store_true", help="known intent violations fail too")
 
     p = verb("reach", "can SRC reach DST on PORT in ENV, and if not, why",
@@ -177,8 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
              "refused before rendering).")
     _model_arg(p)
     p.add_argument("--out", metavar="FILE", default=None,
-                   help="PDF file to write (default: the repository's site/archdoc.pdf for the bundled "
-                        "model, ./site/archdoc.pdf for another model)")
+                   help="PDF file to write (default: archdoc.pdf in the project's site folder; "
+                        "./site/archdoc.pdf for a model outside the project)")
     return parser
 
 
@@ -192,44 +204,85 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     return args
 
 
+def _paths(args: argparse.Namespace):
+    """The model, docs, site and mkdocs.yml of this run (:mod:`archdoc.paths`), or None after
+    printing why there are none (no project and no --model; an invalid archdoc.toml)."""
+    from archdoc.paths import NoProject, describe, resolve
+    from model.errors import ModelError
+
+    try:
+        paths = resolve(args.model, getattr(args, "docs_dir", None), getattr(args, "site_dir", None), args.project)
+    except NoProject as exc:
+        print(f"archdoc {args.verb}: {exc}", file=sys.stderr)
+        return None
+    except ModelError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return None
+    if args.verbose:
+        print(describe(paths), file=sys.stderr)
+    return paths
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     verb = args.verb
-    if verb == "validate":
-        from archdoc.commands.validate import run_validate
-        return run_validate(args.model)
     if verb == "schema":
         from archdoc.commands.validate import run_schema
         return run_schema()
+    if verb == "init":
+        from archdoc.commands.init import run_init
+        return run_init(args.folder, example=args.example)
+    paths = _paths(args)
+    if paths is None:
+        return 2
+    model = str(paths.model)
+    if verb == "validate":
+        from archdoc.commands.validate import run_validate
+        return run_validate(model)
     if verb == "build":
         from archdoc.commands.build import run_build
-        return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf, force=args.force,
-                         no_wait=args.no_wait)
+        site = args.site_dir if args.site_dir is not None else str(paths.site)  # as typed: messages quote it
+        return run_build(model, site, str(paths.docs) if paths.docs else None, pdf=not args.no_pdf,
+                         force=args.force, no_wait=args.no_wait, mkdocs_config=str(paths.mkdocs))
     if verb == "check":
         from archdoc.commands.check import run_check
-        return run_check(args.model, args.docs_dir, strict=args.strict)
+        return run_check(model, str(paths.docs) if paths.docs else None, strict=args.strict,
+                         fix=_fix_command(args))
     if verb == "reach":
         from archdoc.commands.reach import run_reach
         return run_reach(args.env, args.source, args.target, args.port, args.protocol,
-                         as_json=args.as_json, model_path=args.model)
+                         as_json=args.as_json, model_path=model)
     if verb == "findings":
         from archdoc.commands.findings import run_findings
-        return run_findings(args.env, as_json=args.as_json, model_path=args.model)
+        return run_findings(args.env, as_json=args.as_json, model_path=model)
     if verb == "diff":
         from archdoc.commands.diff import run_diff
-        return run_diff(args.from_env, args.to_env, as_json=args.as_json, model_path=args.model)
+        return run_diff(args.from_env, args.to_env, as_json=args.as_json, model_path=model)
     if verb == "export":
         from archdoc.commands.export import run_export
-        return run_export(args.format, args.view, args.out, model_path=args.model, env=args.env)
+        return run_export(args.format, args.view, args.out, model_path=model, env=args.env)
     if verb == "drift":
         from archdoc.commands.drift import run_drift
         return run_drift(args.env, from_aws=args.from_aws, snapshot=args.snapshot, region=args.region,
                          profile=args.profile, endpoint_url=args.endpoint_url, account=args.account,
                          save_snapshot=args.save_snapshot, as_json=args.as_json, markdown=args.markdown,
-                         model_path=args.model)
+                         model_path=model)
     if verb == "pdf":
         from archdoc.commands.pdf import run_pdf
-        return run_pdf(args.model, args.out)
+        return run_pdf(model, args.out if args.out is not None else str(paths.site / "archdoc.pdf"),
+                       str(paths.docs / "diagrams") if paths.docs is not None else None)
     raise AssertionError(verb)  # argparse only lets known verbs through
+
+
+def _fix_command(args: argparse.Namespace) -> str:
+    """The ``archdoc build`` command that regenerates what ``check`` compared (same flags)."""
+    import shlex
+
+    parts = ["archdoc", "build"]
+    for flag, value in (("--project", args.project), ("--model", args.model), ("--docs-dir", args.docs_dir)):
+        if value is not None:
+            parts += [flag, value]
+    return shlex.join(parts)
 
 
 def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Namespace], int] = _dispatch) -> int:

@@ -16,16 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["load_checked", "load_analysis", "fail", "unknown_env", "is_bundled", "REPO_ROOT"]
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["load_checked", "load_analysis", "project_paths", "fail", "unknown_env"]
 
 
 def _model_label(model_path) -> str:
     from model.errors import display_path
-    from model.loader import DEFAULT_MODEL
 
-    return display_path(model_path if model_path is not None else DEFAULT_MODEL)
+    return display_path(model_path if model_path is not None else ".")
 
 
 def _problems(exc: BaseException, model_path) -> list[str]:
@@ -46,6 +43,11 @@ def load_checked(model_path, loader: Callable[[Any], Any] | None = None, *, as_j
     the model's problems to stderr (and, with ``as_json``, the error object to stdout)."""
     if loader is None:
         from model.loader import load_model as loader
+    if model_path is None:  # library callers: the working directory's project
+        paths = project_paths("load")
+        if paths is None:
+            return None
+        model_path = paths.model
     try:
         return loader(model_path)
     except Exception as exc:  # noqa: BLE001 - model errors and crashes alike: located lines, exit 2
@@ -66,11 +68,20 @@ def load_analysis(model_path, *, as_json: bool = False):
     return None if loaded is None else analyze(loaded)
 
 
-def is_bundled(loaded) -> bool:
-    """True when ``loaded`` (a :class:`model.loader.Loaded`) is the bundled model ``model/data``."""
-    from model.loader import DEFAULT_MODEL
+def project_paths(verb: str):
+    """The paths of the working directory's project (:func:`archdoc.paths.resolve`), or None
+    after printing why there is none."""
+    from archdoc.paths import NoProject, resolve
+    from model.errors import ModelError
 
-    return Path(loaded.root).resolve() == Path(DEFAULT_MODEL).resolve()
+    try:
+        return resolve()
+    except NoProject as exc:
+        print(f"archdoc {verb}: {exc}", file=sys.stderr)
+    except ModelError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    return None
 
 
 def fail(verb: str, message: str, suggestions: list[str] | None = None, as_json: bool = False) -> int:

@@ -25,10 +25,9 @@ from archdoc.manifest import DOCS_MANIFEST, SITE_MANIFEST, listing_text, read_li
 from render.children import tied
 
 __all__ = ["MANIFEST", "BuildFailure", "read_manifest", "hand_written", "stage_docs", "run_mkdocs", "plan",
-           "publish", "MKDOCS_CONFIG"]
+           "publish"]
 
 MANIFEST = DOCS_MANIFEST
-MKDOCS_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
 def read_manifest(docs: Path | None) -> set[str]:
@@ -87,19 +86,26 @@ def stage_docs(docs: Path | None, stage: Path, pages: dict[str, str]) -> None:
         target.write_bytes(text.encode("utf-8"))
 
 
-def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str) -> None:
-    """``mkdocs build --strict`` of ``stage`` into ``site`` with the repository's ``mkdocs.yml``.
+def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path) -> None:
+    """``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
 
-    The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging and
-    ``site_name`` set to the model's title, so another model's site carries its own name.
+    The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging,
+    ``site_name`` set to the model's title (so every model's site carries its own name) and
+    the theme's ``custom_dir`` set to archdoc's own override (:data:`render.escape.THEME_DIR`:
+    page titles escaped after Material's ``striptags``), whatever the project's file says.
     """
-    from render.escape import mkdocs_text
+    from render.escape import THEME_DIR, mkdocs_text
 
-    config = yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))
+    try:
+        config = yaml.safe_load(mkdocs_config.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise Refusal(f"{mkdocs_config}:0:0: cannot read the site configuration: {exc}")
+    if not isinstance(config, dict):
+        raise Refusal(f"{mkdocs_config}:0:0: the site configuration is not a mapping")
     config.update(docs_dir=str(stage), site_dir=str(site), site_name=mkdocs_text(site_name))
-    theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):  # relative to the original file
-        theme["custom_dir"] = str(MKDOCS_CONFIG.parent / theme["custom_dir"])
+    theme = config.setdefault("theme", {"name": "material"})
+    if isinstance(theme, dict):
+        theme["custom_dir"] = str(THEME_DIR)
     cfg = stage_root / "mkdocs.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")

@@ -31,16 +31,17 @@ def unsafe_site(site_dir: str, docs_dir: str | None, model_root: str | os.PathLi
     """Why ``site_dir`` must never be used, or None.
 
     The build *replaces the whole site folder* (it swaps in the new site), so a site folder
-    that is or holds the working directory, the repository, the docs or the model would
-    take them with it.
+    that is or holds the working directory, the project, the docs or the model would take
+    them with it.
     """
-    from archdoc.common import REPO_ROOT
+    from model.loader import default_display_root
 
     site = Path(site_dir).resolve()
     if not os.fspath(site_dir).strip():
         return "--site-dir is empty; give the folder the site is written to (it is replaced as a whole)"
-    protected = {"the working directory": Path.cwd().resolve(), "the repository": REPO_ROOT,
-                 "the model": Path(model_root).resolve()}
+    model = Path(model_root).resolve()
+    protected = {"the working directory": Path.cwd().resolve(), "the project": default_display_root(model),
+                 "the model": model}
     if docs_dir is not None:
         protected["the docs folder"] = Path(docs_dir).resolve()
     for what, path in protected.items():

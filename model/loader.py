@@ -24,9 +24,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from model import rules
-from model.errors import ModelError, Problem
+from model.errors import ModelError, Problem, did_you_mean
+from model.project import find_project
 from model.schema import Model
-from model.errors import did_you_mean
 from model.schema.messages import translate
 from model.yaml import Located, load_file
 
@@ -149,10 +149,16 @@ def _display(file: str, base: Path | None) -> str:
 
 
 def default_display_root(root: Path) -> Path:
-    """Where locations are shown from: the parent of the model folder's parent (for the
-    bundled ``model/data`` that is the repository root: ``model/data/shared.yaml:42``)."""
+    """Where a model's locations are shown from: the folder of the nearest project around
+    the model (``archdoc.toml`` or ``[tool.archdoc]``; the city's ``model/data`` gives
+    ``model/data/shared.yaml:42``), else the model folder itself (the file's folder). Moving a
+    project, or a model folder outside any project, leaves every location unchanged."""
     base = root if root.is_dir() else root.parent
-    return base.parent.parent
+    try:
+        found = find_project(base)
+    except ModelError:  # an invalid configuration is reported by the verb that resolves the project
+        found = None
+    return found.root if found is not None else base
 
 
 def _files(path: Path) -> list[Path]:

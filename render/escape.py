@@ -31,10 +31,15 @@ Markup('&lt;a href=&#34;x&#34;&gt;&amp;&lt;/a&gt;')
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
-__all__ = ["plain_text", "html_text", "mkdocs_text", "BIDI_CONTROLS"]
+__all__ = ["plain_text", "html_text", "mkdocs_text", "BIDI_CONTROLS", "THEME_DIR"]
+
+THEME_DIR = Path(__file__).resolve().parent / "pages" / "theme"
+"""The MkDocs theme override every archdoc site is built with (``custom_dir``): Material's page
+title is escaped again after its ``striptags`` (which un-escapes entities)."""
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Unicode's Bidi_Control characters: invisible, they reorder how the text around them shows."""

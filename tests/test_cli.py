@@ -240,8 +240,8 @@ def test_reach_unknown_names(capsys, argv, message, suggestion):
 def test_reach_locations_do_not_depend_on_the_working_directory(capsys, monkeypatch, tmp_path):
     argv = [*REACH, "5432", "--to", "rds", "--json"]
     _, here, _ = run(capsys, *argv)
-    monkeypatch.chdir(tmp_path)
-    _, there, _ = run(capsys, *argv)
+    monkeypatch.chdir(tmp_path)  # outside the project: name it
+    _, there, _ = run(capsys, *argv, "--project", str(REPO))
     assert here == there and "model/data/" in here
 
 
@@ -309,12 +309,12 @@ def test_pdf_refuses_an_unwritable_out_before_rendering(capsys, tmp_path):
     assert code == 2 and out == "" and err.startswith(f"archdoc pdf: cannot create the folder {blocker}")
 
 
-def test_pdf_default_out_follows_the_model():
-    from archdoc.commands.pdf import default_out
-    from model.loader import load_model
+def test_pdf_default_out_follows_the_project(monkeypatch):
+    from archdoc.paths import resolve
 
-    assert default_out(load_model(None)) == REPO / "site" / "archdoc.pdf"
-    assert default_out(load_model(MINI)) == Path("site") / "archdoc.pdf"
+    monkeypatch.chdir(REPO / "tests")  # inside the project, below its root
+    assert resolve().site / "archdoc.pdf" == REPO / "site" / "archdoc.pdf"
+    assert resolve(model=MINI).site / "archdoc.pdf" == REPO / "tests" / "site" / "archdoc.pdf"
 
 
 # --- build and check ------------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def test_build_refuses_a_site_dir_that_would_take_other_files_with_it(capsys, tm
     other.mkdir()
     (other / "notes.md").write_text("mine", encoding="utf-8")
     for site, why in ((".", "would replace the working directory"), ("", "--site-dir is empty"),
-                      (str(REPO), "would replace the repository"),
+                      (str(REPO), "would replace the project"),
                       (str(MINI.parent), "would replace the model"),
                       (str(other), "holds files archdoc did not write")):
         code, out, err = run(capsys, "build", "--no-pdf", "--model", str(MINI), "--site-dir", site)

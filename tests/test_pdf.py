@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from archdoc.build import REPO_ROOT, gather
+from archdoc.build import gather
+from conftest import REPO
 from archdoc.commands.pdf import pdf_from_model
 from model.loader import load_model
 from render.print.html import PRINT_SKIP, chapter_number, print_html
@@ -36,7 +37,7 @@ def loaded():
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory, loaded) -> Path:
     out = tmp_path_factory.mktemp("pdf") / "archdoc.pdf"
-    return pdf_from_model(loaded, out, REPO_ROOT / "docs" / "diagrams")
+    return pdf_from_model(loaded, out, REPO / "docs" / "diagrams")
 
 
 @pytest.fixture(scope="module")

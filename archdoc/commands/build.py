@@ -26,7 +26,7 @@ import sys
 
 from archdoc.build import build
 
-__all__ = ["run_build", "default_site"]
+__all__ = ["run_build"]
 
 _PROBLEM = re.compile(r"^\S.*:\d+:\d+: [A-Z]\d{3} ")
 
@@ -41,23 +41,28 @@ def _progress(line: str) -> None:
         print(line, flush=True)
 
 
-def default_site(loaded) -> str:
-    """``<repo>/site`` for the bundled model, ``site`` (under the working directory) otherwise."""
-    from archdoc.common import REPO_ROOT, is_bundled
-
-    return os.fspath(REPO_ROOT / "site") if is_bundled(loaded) else "site"
-
-
 def run_build(model_path: str | None = None, site_dir: str | None = None, docs_dir: str | None = None,
-              pdf: bool = False, force: bool = False, no_wait: bool = False) -> int:
-    """Build docs and the site from ``model_path`` (default: the bundled model); print progress."""
+              pdf: bool = False, force: bool = False, no_wait: bool = False,
+              mkdocs_config: str | None = None) -> int:
+    """Build docs and the site from ``model_path``; print progress.
+
+    Without arguments the project of the working directory decides every path
+    (:func:`archdoc.paths.resolve`); the CLI passes them all resolved.
+    """
     from archdoc.build import load
     from archdoc.common import load_checked
 
+    if model_path is None:
+        from archdoc.common import project_paths
+
+        paths = project_paths("build")
+        if paths is None:
+            return 2
+        model_path, mkdocs_config = str(paths.model), str(paths.mkdocs)
+        site_dir = str(paths.site) if site_dir is None else site_dir
+        docs_dir = docs_dir or (str(paths.docs) if paths.docs else None)
     loaded = load_checked(model_path, load)  # a model error reads as in every other verb
     if loaded is None:
         return 2
-    if site_dir is None:
-        site_dir = default_site(loaded)
-    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf, loaded=loaded,
-                 force=force, no_wait=no_wait)
+    return build(model_path, site_dir="site" if site_dir is None else site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf,
+                 loaded=loaded, force=force, no_wait=no_wait, mkdocs_config=mkdocs_config)

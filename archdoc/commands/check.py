@@ -17,22 +17,10 @@ from typing import TextIO
 from archdoc.compare import DIAGRAM_DIR, Finding, compare_docs
 from model.errors import ModelError
 
-__all__ = ["run_check", "resolve_docs", "fix_command", "report"]
+__all__ = ["run_check", "fix_command", "report"]
 
 _TITLES = {"stale": "stale pages", "diagram": "stale diagrams", "missing": "missing generated files",
            "extra": "extra generated files", "image": "diagram images out of date"}
-
-
-def resolve_docs(loaded, docs_dir: str | None) -> Path:
-    """``docs_dir``, or the repository's ``docs/`` for the bundled model, or ``./docs``."""
-    if docs_dir is not None:
-        return Path(docs_dir)
-    from archdoc.build import REPO_ROOT
-    from model.loader import DEFAULT_MODEL
-
-    if Path(loaded.root).resolve() == Path(DEFAULT_MODEL).resolve():
-        return REPO_ROOT / "docs"
-    return Path("docs")
 
 
 def fix_command(model_path: str | None, docs_dir: str | None) -> str:
@@ -101,22 +89,37 @@ def _intents(analysis, strict: bool, out: TextIO) -> bool:
 
 
 def run_check(model_path: str | None = None, docs_dir: str | None = None, strict: bool = False,
-              out: TextIO | None = None) -> int:
-    """Check ``docs_dir`` against the model at ``model_path``; 0 ok, 1 drift or broken intent, 2 error."""
+              out: TextIO | None = None, fix: str | None = None) -> int:
+    """Check ``docs_dir`` against the model at ``model_path``; 0 ok, 1 drift or broken intent, 2 error.
+
+    Without ``model_path`` the working directory's project names both. ``fix``: the command
+    the advice names (the CLI passes the same flags it was given).
+    """
     from analysis.analyze import analyze
     from archdoc.build import gather, load
 
     out = out or sys.stdout
+    fix = fix or fix_command(model_path, docs_dir)
+    if model_path is None:
+        from archdoc.common import project_paths
+
+        paths = project_paths("check")
+        if paths is None:
+            return 2
+        model_path, docs_dir = str(paths.model), docs_dir or (str(paths.docs) if paths.docs else None)
     try:
         loaded = load(model_path)
     except ModelError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 2
-    docs = resolve_docs(loaded, docs_dir)
+    if docs_dir is None:
+        print("archdoc check: the model is not the project's own, so there is no docs folder to compare; "
+              "give --docs-dir DIR", file=sys.stderr)
+        return 2
+    docs = Path(docs_dir)
     if not docs.is_dir():
-        print(f"archdoc check: docs folder {docs} does not exist; run: {fix_command(model_path, docs_dir)}",
-              file=sys.stderr)
+        print(f"archdoc check: docs folder {docs} does not exist; run: {fix}", file=sys.stderr)
         return 2
     analysis = analyze(loaded)
     generated = gather(loaded, analysis)
@@ -127,7 +130,7 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     intents_fail = _intents(analysis, strict, out)
     if findings:
         print(f"FAIL: {docs} does not match the model ({len(findings)} problem(s)). "
-              f"Fix: {fix_command(model_path, docs_dir)}  (then commit {_shown(docs)})", file=out)
+              f"Fix: {fix}  (then commit {_shown(docs)})", file=out)
     elif intents_fail:
         print("FAIL: intents broken (fix the model or the intent; docs are up to date)", file=out)
     else:

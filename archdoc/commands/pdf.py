@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["run_pdf", "pdf_from_model", "default_out"]
+__all__ = ["run_pdf", "pdf_from_model"]
 
 
 def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> Path:
@@ -40,14 +40,6 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> 
         return write_pdf(pages, docs, Path(out), loaded.model.document, order=list(pages))
 
 
-def default_out(loaded) -> Path:
-    """Where ``archdoc build`` puts the PDF: ``<repo>/site/archdoc.pdf`` for the bundled
-    model (wherever the command runs), else ``./site/archdoc.pdf``."""
-    from archdoc.common import REPO_ROOT, is_bundled
-
-    return (REPO_ROOT / "site" if is_bundled(loaded) else Path("site")) / "archdoc.pdf"
-
-
 def _unwritable(out: Path) -> str | None:
     """Why ``out`` cannot receive the PDF (checked before the slow rendering), or None."""
     if out.is_dir():
@@ -62,22 +54,35 @@ def _unwritable(out: Path) -> str | None:
     return None
 
 
-def run_pdf(model_path: str | None = None, out: str | None = None) -> int:
-    """Write the approval PDF of the model at ``model_path`` to ``out`` (default: :func:`default_out`)."""
+def run_pdf(model_path: str | None = None, out: str | None = None, previous_diagrams: str | None = None) -> int:
+    """Write the approval PDF of the model at ``model_path`` to ``out``.
+
+    Without arguments the working directory's project decides: its model, ``archdoc.pdf`` in
+    its site folder, and its docs' diagrams as a cache of unchanged views.
+    """
     from archdoc.build import load
-    from archdoc.commands.check import resolve_docs
     from archdoc.common import fail, load_checked
 
+    if model_path is None or out is None:
+        from archdoc.common import project_paths
+
+        paths = project_paths("pdf")
+        if paths is None:
+            return 2
+        model_path = model_path or str(paths.model)
+        out = out or str(paths.site / "archdoc.pdf")
+        if paths.docs is not None and previous_diagrams is None:
+            previous_diagrams = str(paths.docs / "diagrams")
     loaded = load_checked(model_path, load)
     if loaded is None:
         return 2
-    target = Path(out) if out is not None else default_out(loaded)
+    target = Path(out)
     why = _unwritable(target)
     if why:
         return fail("pdf", why)
     start = time.perf_counter()
     try:
-        path = pdf_from_model(loaded, target, resolve_docs(loaded, None) / "diagrams")
+        path = pdf_from_model(loaded, target, Path(previous_diagrams) if previous_diagrams else None)
     except OSError as exc:
         return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1

@@ -18,9 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_link, md_text
 
-__all__ = ["environment", "render_template", "TEMPLATES"]
+__all__ = ["environment", "render_template", "TEMPLATES", "ASSETS"]
 
 TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+"""The site's own stylesheet and script, copied into every docs folder as ``assets/``."""
 
 
 def _finalize(value: object) -> Md:
