@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from archdoc.compare import DIAGRAM_DIR, Finding, compare_docs
+from archdoc.compare import DIAGRAM_DIR, Drift, compare_docs
 from model.errors import ModelError
 
 __all__ = ["run_check", "fix_command", "report"]
@@ -41,7 +41,7 @@ def _shown(docs: Path) -> str:
         return str(docs) + "/"
 
 
-def report(findings: list[Finding], out: TextIO, budget: int = 200) -> None:
+def report(findings: list[Drift], out: TextIO, budget: int = 200) -> None:
     """Group findings by kind; each with its path, one-line summary and indented details.
 
     Details (diff lines, diagram changes) stop after ``budget`` lines in all, so a model
