@@ -20,9 +20,13 @@ from typing import Iterator
 
 from analysis.graph.build import PUBLIC_ADDR
 from analysis.requirements.rows import CheckContext, Outcome, check
-from model.schema import Node, NodeKind
+from model.schema import Flag, Node, NodeKind
 
-__all__ = ["rds_instances", "services", "cross_az_nat"]
+__all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
+
+PRODUCTION_MULTI_AZ = Flag(value=True, statement="AWS Well-Architected REL10: 本番環境のワークロードは複数のAZに配置する",
+                           seed_ref="AWS Well-Architected")
+"""What an environment marked ``role: production`` is held to where its document states nothing."""
 
 _T = {
     "not_required": "要求なし（宣言: {statement}）",
@@ -63,8 +67,14 @@ def _azs(c: CheckContext, n: Node, code: str, minimum: int = 2) -> Outcome:
     return Outcome.broken(_T["azs_single"].format(**words), c.where_node(n.id, "subnets"), code)
 
 
+def production_multi_az(c: CheckContext) -> Flag | None:
+    """The baseline of an environment marked production that states nothing about Multi-AZ:
+    Well-Architected REL10 (use fault isolation: deploy the workload to multiple AZs)."""
+    return PRODUCTION_MULTI_AZ if c.eg.ix.envs[c.env].role == "production" else None
+
+
 @check("multi_az", "Multi-AZ", lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
-       _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"))
+       _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"), default=production_multi_az)
 def multi_az(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].rds
     where = c.where_node(n.id, "rds", "multi_az") if spec is not None else c.where_node(n.id, "subnets")

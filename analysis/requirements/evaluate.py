@@ -50,8 +50,9 @@ def _in_force(c: CheckContext, chk: Check, scope: Node | None, baselines: bool) 
         for j, item in own:
             keys = (key,) if j is None else (key, j)
             yield item, eg.where("environments", env_index, "requirements", *keys), True
-        if not own and baselines and chk.default is not None:
-            yield chk.default, None, False
+        default = chk.default(c) if callable(chk.default) else chk.default
+        if not own and baselines and default is not None:
+            yield default, None, False
 
 
 def evaluate(eg, net, baselines: bool = False) -> tuple[RequirementRow, ...]:

@@ -116,7 +116,9 @@ class Check:
     ``components(c)`` lists the components the key applies to (``None`` in the list: the
     environment as a whole); ``decide(c, component, item)`` yields ``(component id, outcome)``
     rows; ``inherit``: a component without its own item takes the environment's; ``default``:
-    the item AWS's baseline control assumes where the document states none (None: no baseline).
+    the item AWS's baseline control assumes where the document states none (None: no baseline),
+    or a function of the :class:`CheckContext` giving it (a baseline that depends on the
+    environment, e.g. Multi-AZ for production).
     """
 
     key: str
