@@ -6,7 +6,7 @@ and verdict in Japanese, matrix cells as symbols) and the template
 ``intents_of(env)``, ``findings_of(env)`` and ``matrix(env)`` (an
 :class:`analysis.analyze.Analysis`); nothing here imports :mod:`analysis`.
 
-Cells: ✓ reachable, ✗ unreachable (first blocking code), △ conditional (condition code).
+Cells: ✓ reachable, ✗ unreachable (first hard blocking code), △ conditional (first condition code).
 
 >>> _cell(None), _STATUS["known-violation"]
 ('—', '△ 既知の違反')
@@ -37,12 +37,16 @@ class AnalysisRows(Protocol):
 
 
 def _cell(r: Any) -> str:
+    """A matrix cell: ✗ and the first *hard* blocker (the one ``archdoc reach`` lists first as
+    遮断; a conditional code listed before it does not make the path unreachable), △ and the
+    first condition, ✓, or — for the source itself."""
     if r is None:
         return "—"
     if r.verdict == "reachable":
         return "✓"
-    code = r.codes[0] if r.verdict == "unreachable" else next(b.code for b in r.blockers if b.conditional)
-    return ("✗" if r.verdict == "unreachable" else "△") + f" {code}"
+    hard = r.verdict == "unreachable"
+    code = next(b.code for b in r.blockers if b.conditional != hard)
+    return ("✗" if hard else "△") + f" {code}"
 
 
 def _label(ix: ModelIndex, ident: str) -> str:
