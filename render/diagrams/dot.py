@@ -128,8 +128,14 @@ def to_dot(spec: DiagramSpec) -> str:
     _cluster(spec, None, 1, out, hints)
     for e, (_, src, dst) in zip(spec.edges, laid_out(spec)):
         attrs: dict[str, object] = {"id": e.id, "fontname": FONT}
+        tail_box, head_box = e.tail_box, e.head_box
         if src != e.src:
             attrs["dir"] = "back"
+            tail_box, head_box = head_box, tail_box
+        if tail_box:  # a compound edge: drawn from the box's border (see render.diagrams.bundle)
+            attrs["ltail"] = "cluster_" + tail_box
+        if head_box:
+            attrs["lhead"] = "cluster_" + head_box
         attrs.update(hints.edge_attrs.get(e.id, {}))
         if e.label:
             attrs["label"] = wrap_label(e.label, ())

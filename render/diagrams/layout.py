@@ -120,6 +120,9 @@ def _service_rows(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, s
     """Managed services called from tiered nodes: one row per box, in model order."""
     by_id = {n.id: n for n in spec.nodes}
     called = {h for _, t, h in edges if by_id[t].layer is not None and by_id[h].layer is None}
+    # an arrow bundled into a box of services calls every node of that box
+    called |= {n.id for e in spec.edges if e.head_box and by_id[e.src].layer is not None
+               for n in spec.nodes if n.box == e.head_box}
     tier_boxes = {n.box for n in spec.nodes if n.layer is not None}
     rows: dict[str, list[str]] = defaultdict(list)
     for node in spec.nodes:
@@ -139,8 +142,19 @@ def _service_rows(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, s
         # below the deepest tier drawn inside the same box (the VPC's DB subnets)
         # and each deepest node tied towards its end of the row in model order, so the
         # columns above keep model order too (the AZ-a DB subnet left of AZ-c's)
-        inner = [n for n in spec.nodes if n.layer is not None and n.box != box and under(n.box, box)]
-        deepest = [n.id for n in inner if n.layer == max(m.layer for m in inner)]
+        scope: str | None = box
+        inner: list[DiagramNode] = []
+        while scope is not None and not inner:  # a box of services only: tie it below its parent's tiers
+            inner = [n for n in spec.nodes if n.layer is not None and n.box != box and under(n.box, scope)]
+            scope = parents.get(scope)
+        columns = [b.id for b in spec.boxes if b.kind == "az" and any(under(n.box, b.id) for n in inner)]
+        if len(columns) > 1:  # one tie per AZ column, from its deepest tier, so the columns keep model order
+            deepest = []
+            for az in columns:
+                tiered = [n for n in inner if under(n.box, az)]
+                deepest.append(next(n.id for n in tiered if n.layer == max(m.layer for m in tiered)))
+        else:
+            deepest = [n.id for n in inner if n.layer == max(m.layer for m in inner)]
         for i, node in enumerate(deepest):
             target = ids[round(i * (len(ids) - 1) / max(1, len(deepest) - 1))]
             hints.inside[None].append(f'{quote(node)} -> {quote(target)} [style="invis", weight="0"];')
