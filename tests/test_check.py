@@ -124,6 +124,16 @@ CHANGES = {
                    "nodes:\n  - {id: sqs-queue, kind: sns, label: Amazon SQS Queue, tags: [overview],"
                    " at: {poc: {account: poc-account, region: ap-northeast-1}}}\n",
                    ["diagrams/poc-overview.dot", "+ node sqs-queue 'Amazon SQS Queue'"]),
+    # a spec fact shown in the pictures: the labels are derived from the spec, so the
+    # diagrams drift with it (issue 13: changing only instance_class left them stale)
+    "instance-class": ("nodes.yaml", "instance_class: db.m5.large", "instance_class: db.m6g.large",
+                       ["diagrams/prod-overview.dot", "diagrams/prod-network.dot",
+                        "~ node rds: label 'RDS PostgreSQL\\nPrimary db.m5.large' -> "
+                        "'RDS PostgreSQL\\nPrimary db.m6g.large'",
+                        "~ node rds-standby: label 'RDS PostgreSQL\\nStandby db.m5.large' -> "
+                        "'RDS PostgreSQL\\nStandby db.m6g.large'", "05-components.md"]),
+    "task-count": ("nodes.yaml", "tasks: {min: 2, max: 6}", "tasks: {min: 3, max: 6}",
+                   ["diagrams/prod-overview.dot", "diagrams/prod-access.dot", "Frontend Task 3-6"]),
     "flow-added": ("flows.yaml", "flows:\n",
                    "flows:\n  - {source: batch, target: s3, label: 帳票出力, kind: network, protocol: tcp, port: 443,"
                    " envs: [poc], tags: [overview]}\n",

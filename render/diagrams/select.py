@@ -188,10 +188,9 @@ class _Selection:
     def node_label(self, inst: _Inst) -> str:
         ix, view = self.ix, self.view
         text = view.labels.get(inst.rep) or ix.label(inst.rep, inst.env)
-        fargate = ix.nodes[inst.rep].at[inst.env].fargate if inst.rep in ix.nodes else None
-        if fargate is not None and inst.rep not in view.labels:
-            # The seed labels ECS tasks with their count ('Task 2-6'): derive it from the spec.
-            text += f" Task {fargate.tasks.min}-{fargate.tasks.max}"
+        # facts (RDS engine, role, class; ECS task counts as the seed writes 'Task 2-6') come
+        # from the spec, so a changed spec changes the picture (and the drift check sees it)
+        text = ix.facts.label(text, inst.rep, inst.env, view.label_facts)
         if inst.rep in ix.nodes and ix.nodes[inst.rep].draw == "per-subnet" and inst.subnets \
                 and not ({"az", "subnet"} & self.levels):
             text += f" ({_az_suffix(ix.subnets[inst.subnets[0]].az)})"
