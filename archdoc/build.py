@@ -34,7 +34,7 @@ __all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIF
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ASSETS = REPO_ROOT / "render" / "pages" / "assets"
-_ASSET_FILES = ("zoom.js", "extra.css")
+_ASSET_FILES = ("panzoom.min.js", "zoom.js", "extra.css")
 
 
 @dataclass(frozen=True)

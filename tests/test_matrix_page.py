@@ -30,6 +30,7 @@ def page(analysis) -> str:
 def _cells(line: str) -> list[str]:
     """The cells of one Markdown table row, escapes undone."""
     cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+    cells = [re.sub(r'<span class="nb">(.*?)</span>', r"\1", c) for c in cells]  # no-break markup
     return [re.sub(r"\\(.)", r"\1", c).strip() for c in cells]
 
 

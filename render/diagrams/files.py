@@ -30,7 +30,7 @@ from pathlib import Path
 
 from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
 
-__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images",
+__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "RENDERER", "sha256", "embed_svg_images",
            "svg_font_fallback", "fit_svg_viewbox", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
 
 MANIFEST = "manifest.json"
@@ -42,6 +42,9 @@ QUANTIZE_ABOVE = 256_000
 """PNGs larger than this (bytes) are re-encoded with a 256-colour palette (about a third
 of the size; the diagrams use a few flat colours); smaller ones are not worth the time."""
 _IMAGE_RE = re.compile(r'image="([^"]+)"')
+RENDERER = "2"
+"""Version of what this module does after Graphviz (2: SVG viewBox fitted). Outputs recorded
+with another version are rendered again even when their DOT is unchanged."""
 
 
 class RenderError(RuntimeError):
@@ -83,7 +86,7 @@ def _read_manifest(folder: Path | None) -> dict[str, dict[str, str]]:
 
 def _intact(folder: Path, view: str, entry: dict[str, str], dot_hash: str) -> bool:
     """True when ``folder`` holds outputs for ``view`` matching ``entry`` and the wanted DOT hash."""
-    if entry.get("dot_sha256") != dot_hash:
+    if entry.get("dot_sha256") != dot_hash or entry.get("renderer") != RENDERER:
         return False
     for ext in ("dot", "png", "svg"):
         path = folder / f"{view}.{ext}"
@@ -223,7 +226,7 @@ def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
             for future in futures:
                 future.result()
         for view in todo:
-            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), **{
+            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), "renderer": RENDERER, **{
                 k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}
             report.rendered.append(view)
     if prune:

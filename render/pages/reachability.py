@@ -36,17 +36,29 @@ class AnalysisRows(Protocol):
     def matrix(self, env: str) -> Any: ...
 
 
+def _decisive(r: Any) -> str:
+    """The code that decides a result: the first *hard* blocker of an unreachable path (the one
+    ``archdoc reach`` lists first as 遮断; a conditional code listed before it does not make
+    the path unreachable), the first condition of a conditional one."""
+    hard = r.verdict == "unreachable"
+    return next(b.code for b in r.blockers if b.conditional != hard)
+
+
 def _cell(r: Any) -> str:
-    """A matrix cell: ✗ and the first *hard* blocker (the one ``archdoc reach`` lists first as
-    遮断; a conditional code listed before it does not make the path unreachable), △ and the
-    first condition, ✓, or — for the source itself."""
+    """A matrix cell: ✗ and the deciding blocker, △ and the first condition, ✓, or — for the source itself."""
     if r is None:
         return "—"
     if r.verdict == "reachable":
         return "✓"
-    hard = r.verdict == "unreachable"
-    code = next(b.code for b in r.blockers if b.conditional != hard)
-    return ("✗" if hard else "△") + f" {code}"
+    return ("✗" if r.verdict == "unreachable" else "△") + f" {_decisive(r)}"
+
+
+def _intent_codes(r: Any) -> str:
+    """The intents table's code cell: the deciding code, and how many more the statement list names."""
+    if not r.codes:
+        return "—"
+    first = _decisive(r.result) if r.result is not None and r.result.blockers else r.codes[0]
+    return first + (f" ほか{len(r.codes) - 1}件" if len(r.codes) > 1 else "")
 
 
 def _label(ix: ModelIndex, ident: str) -> str:
@@ -55,10 +67,13 @@ def _label(ix: ModelIndex, ident: str) -> str:
 
 
 def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]:
+    results = analysis.intents_of(env)
+    # the table holds the short columns (one line each); the statements, often a sentence
+    # or two, follow it as a list, so no row grows to five lines of squeezed text
     intents = [(_STATUS[r.status], r.id, _label(ix, r.source), r.target, f"{r.protocol}/{r.port}",
-                _VERDICT[r.verdict], ", ".join(r.codes) or "—",
-                r.statement + (f"（既知: {r.known_violation}）" if r.known_violation else ""), r.seed_ref)
-               for r in analysis.intents_of(env)]
+                _VERDICT[r.verdict], _intent_codes(r), r.seed_ref) for r in results]
+    statements = [(r.id, r.statement + (f"（既知の違反: {r.known_violation}）" if r.known_violation else "")
+                   + (f" 阻害要因・条件: {', '.join(r.codes)}" if r.codes else ""), ()) for r in results]
     found = analysis.findings_of(env)
     findings = [(_SEV[f.severity], f.code, ", ".join(f.resources), f.message, f.location or "—", f.fix)
                 for f in found]
@@ -66,6 +81,7 @@ def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]
     return {
         "env": ix.envs[env],
         "intents": intents,
+        "statements": statements,
         "summary": {s: sum(f.severity == s for f in found) for s in _SEVERITIES},
         "findings": findings,
         "matrix_head": ["送信元 \\ 宛先"] + [f"{t}:{p}" for t, p in m.columns],
