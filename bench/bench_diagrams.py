@@ -95,10 +95,14 @@ def readability(model, sources: dict[str, str], against: str | None) -> bool:
         if against:
             line += f" | {against} {_fmt(old)}"
         if view.bundle_edges:
-            cut = 1 - now.crossings / replica.crossings if replica.crossings else 1.0
-            met = now.edges <= EDGE_TARGET and cut >= CROSSING_CUT and not now.overlaps
+            if replica.crossings:
+                cut = 1 - now.crossings / replica.crossings
+                met, said = cut >= CROSSING_CUT, f"crossings -{cut:.0%}"
+            else:
+                met, said = now.crossings == 0, "no crossings"
+            met = met and now.edges <= EDGE_TARGET and not now.overlaps
             ok &= met
-            line += f" | crossings -{cut:.0%} {'ok' if met else 'MISSED'}"
+            line += f" | {said} {'ok' if met else 'MISSED'}"
         print(line)
         for overlap in now.overlaps:
             print(f"      overlap: {overlap}")
