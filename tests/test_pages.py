@@ -6,6 +6,7 @@ rest is compared with the model itself, so a page that drifts from either fails 
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -243,9 +244,27 @@ def test_cover_page(pages):
     info = dict(tables(section(cover, "文書情報"))[0][2])
     assert info["作成日"] == "2025-09-30" and info["版数"] == "1.0"
     assert info["承認者"] == "（承認後に記入）" and info["承認日"] == "（承認後に記入）"
+    assert info["文書番号"] == "（未記入）" and info["組織"] == "（未記入）"  # the seed has neither
+    _, head, rows = tables(section(cover, "承認欄"))[0]
+    assert head == ["", "作成", "審査", "承認"]
+    assert rows == [["氏名", "（未記入）", "（未記入）", "（未記入）"], ["日付", "（未記入）", "（未記入）", "（未記入）"]]
     links = re.findall(r"^- \[(.+?)\]\((.+?)\)$", cover, re.M)
     assert links[0] == ("1. POC環境構成図", "01-poc.md")
     assert [p for _, p in links] == [p for p in pages if p != "index.md"]
+
+
+def test_approval_block_comes_from_the_document_metadata(loaded):
+    """Number, organisation and stamps as the model states them; no stamp boxes when it lists none."""
+    doc = loaded.model.document
+    stamped = doc.model_copy(update={"number": "設-2025-001", "organization": "情報政策課", "stamps": (
+        doc.stamps[0].model_copy(update={"name": "山田", "date": datetime.date(2025, 10, 1)}), *doc.stamps[1:])})
+    cover = pages_of(loaded.model.model_copy(update={"document": stamped}))["index.md"]
+    info = dict(tables(section(cover, "文書情報"))[0][2])
+    assert (info["文書番号"], info["組織"]) == ("設-2025-001", "情報政策課")
+    assert tables(section(cover, "承認欄"))[0][2][:2] == [["氏名", "山田", "（未記入）", "（未記入）"],
+                                                       ["日付", "2025-10-01", "（未記入）", "（未記入）"]]
+    bare = pages_of(loaded.model.model_copy(update={"document": doc.model_copy(update={"stamps": ()})}))
+    assert "## 承認欄" not in bare["index.md"]
 
 
 def test_pages_embed_diagrams_and_characteristics(pages, loaded):

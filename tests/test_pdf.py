@@ -76,6 +76,8 @@ def test_cover_has_title_version_status_and_approval_block(pages_text, loaded):
     for text in (doc.title, doc.version, doc.status, "作成日", "承認者", "承認日", str(doc.created)):
         assert text in cover
     assert cover.count(doc.approval_placeholder) == 2  # approver and date are blank in the seed
+    assert re.search(r"文書番号 ?（未記入）", cover) and re.search(r"組織 ?（未記入）", cover)
+    assert re.search(r"作成 +審査 +承認", cover)  # the stamp boxes of the model's document metadata
     assert "改訂履歴" in pages_text[1] and doc.revisions[0].summary in flat(pages_text[1])
 
 
