@@ -40,8 +40,9 @@ def _matrices(page: str, analysis) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {}
     for section in re.split(r"^## ", page, flags=re.M)[1:]:
         env = names[section.splitlines()[0].strip()]
-        matrix = section.split("### 到達性マトリクス", 1)[1]
-        rows = [line for line in matrix.splitlines() if line.startswith("|") and not line.startswith("|---")]
+        matrix = section.split("### 到達性マトリクス", 1)[1].split("\n|", 1)[1]
+        table = ("|" + matrix).split("\n\n", 1)[0]  # the first table only (a code legend follows)
+        rows = [line for line in table.splitlines() if line.startswith("|") and not line.startswith("|---")]
         out[env] = [_cells(r) for r in rows]
     return out
 

@@ -353,3 +353,21 @@ def test_cover_titles_match_each_page_and_reachability_is_wired(pages, loaded):
         assert pages[path].splitlines()[0] == f"# {label}", path
     rows = [r for heading, _, rs in tables(pages["reachability.md"]) if heading.startswith("意図") for r in rs]
     assert [row[1] for row in rows] == [r.id for r in analysis_of(loaded).intents]
+
+
+def test_every_analysis_code_has_a_japanese_gloss(pages):
+    """Approvers read English codes with a Japanese gloss: every registered code has one, and the
+    reachability page explains the codes it shows."""
+    from analysis.results import BLOCKER_CODES
+    from analysis.review.registry import CODES
+    from render.pages.codes_ja import BLOCKER_GLOSS, FINDING_GLOSS
+
+    assert sorted(FINDING_GLOSS) == sorted(CODES)
+    assert sorted(BLOCKER_GLOSS) == sorted(BLOCKER_CODES)
+    page = pages["reachability.md"]
+    for heading, head, rows in tables(page):
+        if head[:2] == ["重要度", "コード"]:
+            assert all(r[1] == f"{r[1].splitlines()[0]}\n（{FINDING_GLOSS[r[1].splitlines()[0]]}）" for r in rows)
+    explained = {r[0]: r[1] for _, head, rows in tables(page) if head == ["コード", "意味"] for r in rows}
+    assert explained["WAF_GEO_BLOCKED"] == BLOCKER_GLOSS["WAF_GEO_BLOCKED"]
+    assert explained["SG_INGRESS_DENIED"] == BLOCKER_GLOSS["SG_INGRESS_DENIED"]

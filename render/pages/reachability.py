@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from model.index import ModelIndex
+from render.pages.codes_ja import gloss, with_gloss
 
 __all__ = ["reach_sections", "AnalysisRows"]
 
@@ -75,9 +76,11 @@ def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]
     statements = [(r.id, r.statement + (f"（既知の違反: {r.known_violation}）" if r.known_violation else "")
                    + (f" 阻害要因・条件: {', '.join(r.codes)}" if r.codes else ""), ()) for r in results]
     found = analysis.findings_of(env)
-    findings = [(_SEV[f.severity], f.code, ", ".join(f.resources), f.message, f.location or "—", f.fix)
+    findings = [(_SEV[f.severity], with_gloss(f.code), ", ".join(f.resources), f.message, f.location or "—", f.fix)
                 for f in found]
     m = analysis.matrix(env)
+    shown = {_decisive(c) for row in m.rows for c in row.cells if c is not None and c.verdict != "reachable"}
+    shown |= {code for r in results for code in r.codes}
     return {
         "env": ix.envs[env],
         "intents": intents,
@@ -86,6 +89,7 @@ def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]
         "findings": findings,
         "matrix_head": ["送信元 \\ 宛先"] + [f"{t}:{p}" for t, p in m.columns],
         "matrix_rows": [[_label(ix, row.source)] + [_cell(c) for c in row.cells] for row in m.rows],
+        "codes": [(code, gloss(code) or "—") for code in sorted(shown)],
     }
 
 
