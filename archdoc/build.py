@@ -41,7 +41,7 @@ from archdoc.site_guard import check_site, unsafe_site
 
 __all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
 
-_ASSET_FILES = ("zoom.js", "extra.css")
+_ASSET_FILES = ("panzoom.min.js", "zoom.js", "extra.css")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from model.facts import FACT_KINDS, FactBook, FactKind
 from model.schema import (
     Account, Actor, Environment, Flow, FlowKind, Model, Node, NodeKind, Placement, Region, SecurityGroup,
     SgRule, Site, Subnet, Vpc,
@@ -125,6 +126,15 @@ class ModelIndex:
         if node in self.actors:
             return self.actors[node].label
         return self.nodes[node].at[env].label or self.nodes[node].label
+
+    @cached_property
+    def facts(self) -> FactBook:
+        """The spec's facts per node and environment, for labels (see :mod:`model.facts`)."""
+        return FactBook(self.model)
+
+    def described(self, node: str, env: str, kinds: tuple[FactKind, ...] = FACT_KINDS) -> str:
+        """:meth:`label` followed by the spec's facts of ``kinds`` ('RDS PostgreSQL Primary db.m5.large')."""
+        return self.facts.label(self.label(node, env), node, env, kinds)
 
     def named_value(self, named: str, env: str) -> str | None:
         return self.named_cidrs[named].values.get(env)

@@ -77,7 +77,7 @@ def test_small_views_draw_what_the_seed_draws(sources, view_id):
 def test_edges_join_drawn_nodes_and_labelled_flows_appear(model, sources, view_id):
     view = next(v for v in model.views if v.id == view_id)
     nodes, edges, boxes = dot_summary(sources[view_id])
-    drawn = {i for i, _ in nodes}
+    drawn = {i for i, _ in nodes} | {i for i, _ in boxes}  # a bundled arrow joins a box
     assert boxes and all(s in drawn and d in drawn for s, d, _ in edges)
     labels = {label.replace("\n", "") for _, _, label in edges}
     wanted = {f.label for f in model.flows if f.label and set(f.envs) & set(view.envs)
@@ -114,14 +114,17 @@ def test_ecs_labels_carry_the_task_counts_of_section_5(sources):
 
 
 def test_poc_overview_tgw_and_nat(sources):
+    """The replicas of an App subnet share their arrows: one arrow per subnet (a compound edge)."""
     nodes, edges, boxes = dot_summary(sources["poc-overview"])
     from_attach = {d for s, d, _ in edges if s == "tgw-attach-app"}
-    assert from_attach == {"frontend@poc-app-private-app-1", "frontend@poc-app-private-app-2",
-                           "backend@poc-app-private-app-1", "backend@poc-app-private-app-2"}
+    assert from_attach == {"subnet-poc-app-private-app-1", "subnet-poc-app-private-app-2"}
     nat = {(s, d) for s, d, _ in edges if d.startswith("nat-")}
-    assert ("frontend@poc-app-private-app-1", "nat-a") in nat
-    assert ("frontend@poc-app-private-app-1", "nat-c") not in nat
-    assert ("backend@poc-app-private-app-2", "nat-c") in nat
+    assert nat == {("subnet-poc-app-private-app-1", "nat-a"), ("subnet-poc-app-private-app-2", "nat-c")}
+    services = {(s, d, label) for s, d, label in edges if d == "box-app-services"}
+    assert services == {("subnet-poc-app-private-app-1", "box-app-services", ""),
+                        ("subnet-poc-app-private-app-2", "box-app-services", "")}
+    line = _edge_line(sources["poc-overview"], "frontend@poc-app-private-app-1", "cognito")
+    assert 'ltail="cluster_subnet-poc-app-private-app-1"' in line and 'lhead="cluster_box-app-services"' in line
     labels = {label for _, label in boxes}
     assert {"アプリ系VPC 10.1.0.0/16", "Public Subnet 1 10.1.1.0/24 (AZ-a)", "AZ-a (ap-northeast-1a)"} <= labels
     dot = sources["poc-overview"]
@@ -238,11 +241,92 @@ def test_model_order_frontend_backend_and_az(rendered, sources, view_id, env):
 
 def test_overview_services_in_one_row_below_the_vpc(rendered, sources):
     pos = _positions(sources["prod-overview"])
-    row = [pos[n] for n in ("s3", "ecr", "cloudwatch", "cognito", "ses", "secrets-manager")]
+    row = [pos[n] for n in ("s3", "cloudwatch", "cognito", "ses", "secrets-manager")]  # the box, model order
     assert len({y for _, y in row}) == 1 and [x for x, _ in row] == sorted(x for x, _ in row)
-    assert row[0][1] < min(pos["rds"][1], pos["rds-standby"][1])
+    assert max(row[0][1], pos["ecr"][1]) < min(pos["rds"][1], pos["rds-standby"][1])
+
+
+def _expanded(spec) -> set[tuple[str, str, str, bool]]:
+    """Every node-to-node arrow a spec's arrows stand for (a box end stands for every node in it)."""
+    parent = {b.id: b.parent for b in spec.boxes}
+
+    def within(node, box):
+        current = node.box
+        while current is not None and current != box:
+            current = parent[current]
+        return current == box
+
+    def ends(node_id, box):
+        return [n.id for n in spec.nodes if within(n, box)] if box else [node_id]
+
+    return {(a, b, e.label, e.dashed) for e in spec.edges for a in ends(e.src, e.tail_box)
+            for b in ends(e.dst, e.head_box)}
+
+
+@pytest.mark.parametrize("view_id", ["poc-overview", "prod-overview", "poc-network", "prod-network"])
+def test_bundled_arrows_stand_for_exactly_the_per_replica_arrows(model, view_id):
+    """Bundling drops no arrow and invents none: expanded, the box-level arrows are the replica arrows."""
+    from model.index import ModelIndex
+    from render.diagrams.select import select_view
+
+    ix = ModelIndex(model)
+    view = next(v for v in model.views if v.id == view_id)
+    bundled = select_view(ix, view)
+    plain = select_view(ix, view.model_copy(update={"bundle_edges": False}))
+    assert len(bundled.edges) < len(plain.edges)
+    assert _expanded(bundled) == {(e.src, e.dst, e.label, e.dashed) for e in plain.edges}
 
 
 def test_first_env_comes_first(rendered, tmp_path):
     pos = _positions(dot_sources(load_model(MINI).model)["overview"])
     assert pos["alb@stg"][1] > pos["alb@live"][1]  # LR view: the first environment on top
+
+
+# ---------------------------------------------------------------- readability, from the layout coordinates
+
+def test_readability_of_every_view(model, sources):
+    """No text over a node or over other text in any view; bundled views: <= 30 arrows and at
+    least 70 % fewer crossings than the same view drawn one arrow per replica (issue 13)."""
+    from model.index import ModelIndex
+    from render.diagrams.dot import to_dot
+    from render.diagrams.icons import ICON_PX, icon_cache_dir
+    from render.diagrams.measure import layout_json, measure
+    from render.diagrams.select import select_view
+
+    icons = icon_cache_dir(ICON_PX)
+    ix = ModelIndex(model)
+    bundled = 0
+    for view in model.views:
+        now = measure(layout_json(sources[view.id], icons))
+        assert now.overlaps == (), (view.id, now.overlaps)
+        assert now.min_font >= 10, view.id
+        if view.bundle_edges:
+            bundled += 1
+            per_replica = measure(layout_json(to_dot(select_view(ix, view.model_copy(update={"bundle_edges": False}))),
+                                              icons))
+            assert now.edges <= 30 and now.edges < per_replica.edges, view.id
+            assert now.crossings <= 0.3 * per_replica.crossings, (view.id, now.crossings, per_replica.crossings)
+    assert bundled == 4
+
+
+def test_measure_counts_crossings_and_overlaps():
+    """Two arrows drawn as an X cross once; a label placed on a node is an overlap."""
+    from render.diagrams.measure import measure
+
+    def node(gvid, name, x, y):
+        return {"_gvid": gvid, "name": name, "pos": f"{x},{y}", "width": "0.5", "height": "0.5"}
+
+    def edge(tail, head, points, text=None):
+        e = {"tail": tail, "head": head, "_draw_": [{"op": "b", "points": points}]}
+        if text:
+            e["_ldraw_"] = [{"op": "F", "size": 11.0}, {"op": "T", "pt": [text[0], text[1]], "align": "c",
+                                                      "width": 30.0, "text": "L"}]
+        return e
+
+    layout = {"bb": "0,0,200,200", "objects": [node(0, "a", 0, 0), node(1, "b", 200, 200), node(2, "c", 0, 200),
+                                               node(3, "d", 200, 0)],
+              "edges": [edge(0, 1, [[0, 0], [60, 60], [140, 140], [200, 200]]),
+                        edge(2, 3, [[0, 200], [60, 140], [140, 60], [200, 0]], text=(200, 195))]}
+    m = measure(layout)
+    assert (m.edges, m.crossings, m.min_font, m.size) == (2, 1, 11.0, (200.0, 200.0))
+    assert m.overlaps == ("text 'L' over node b",)

@@ -6,6 +6,7 @@ rest is compared with the model itself, so a page that drifts from either fails 
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def _split_row(line: str) -> list[str]:
 
 def unescape(cell: str) -> str:
     """Invert the escaping of :func:`render.pages.markdown.md_cell` (what a reader would see)."""
+    cell = re.sub(r'<span class="nb">(.*?)</span>', r"\1", cell)  # keeps an id on one line: invisible
     text = re.sub(r"\\(.)", r"\1", cell).replace("<br>", "\n")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
@@ -225,7 +227,7 @@ SEED_9 = [
     ["GuardDuty", "なし", "あり"],
     ["Config", "なし", "あり"],
     # the seed's "大阪リージョンコピー", naming what is and is not copied
-    ["DR対応", "なし", "大阪リージョンコピー（対象: RDS PostgreSQL Primary db.m5.large／対象外: Amazon S3 PDF + Backup）"],
+    ["DR対応", "なし", "大阪リージョンコピー（対象: RDS PostgreSQL／対象外: Amazon S3 PDF + Backup）"],
     ["暗号化", "無効", "有効"],
 ]
 
@@ -243,9 +245,27 @@ def test_cover_page(pages):
     info = dict(tables(section(cover, "文書情報"))[0][2])
     assert info["作成日"] == "2025-09-30" and info["版数"] == "1.0"
     assert info["承認者"] == "（承認後に記入）" and info["承認日"] == "（承認後に記入）"
+    assert info["文書番号"] == "（未記入）" and info["組織"] == "（未記入）"  # the seed has neither
+    _, head, rows = tables(section(cover, "承認欄"))[0]
+    assert head == ["", "作成", "審査", "承認"]
+    assert rows == [["氏名", "（未記入）", "（未記入）", "（未記入）"], ["日付", "（未記入）", "（未記入）", "（未記入）"]]
     links = re.findall(r"^- \[(.+?)\]\((.+?)\)$", cover, re.M)
     assert links[0] == ("1. POC環境構成図", "01-poc.md")
     assert [p for _, p in links] == [p for p in pages if p != "index.md"]
+
+
+def test_approval_block_comes_from_the_document_metadata(loaded):
+    """Number, organisation and stamps as the model states them; no stamp boxes when it lists none."""
+    doc = loaded.model.document
+    stamped = doc.model_copy(update={"number": "設-2025-001", "organization": "情報政策課", "stamps": (
+        doc.stamps[0].model_copy(update={"name": "山田", "date": datetime.date(2025, 10, 1)}), *doc.stamps[1:])})
+    cover = pages_of(loaded.model.model_copy(update={"document": stamped}))["index.md"]
+    info = dict(tables(section(cover, "文書情報"))[0][2])
+    assert (info["文書番号"], info["組織"]) == ("設-2025-001", "情報政策課")
+    assert tables(section(cover, "承認欄"))[0][2][:2] == [["氏名", "山田", "（未記入）", "（未記入）"],
+                                                       ["日付", "2025-10-01", "（未記入）", "（未記入）"]]
+    bare = pages_of(loaded.model.model_copy(update={"document": doc.model_copy(update={"stamps": ()})}))
+    assert "## 承認欄" not in bare["index.md"]
 
 
 def test_pages_embed_diagrams_and_characteristics(pages, loaded):
@@ -266,7 +286,9 @@ def test_assumptions_and_schema_pages(pages, loaded):
     assert {r[0] for r in rows if r[1] == "矛盾"} == {a.id for a in loaded.model.assumptions if a.kind == "contradiction"}
     schema = pages["schema.md"]
     assert "## Subnet" in schema and "| approver |" in schema
-    assert "| approver | string (maxLength=2000) \\| null | 任意 | 承認者 (approver): empty until the document is approved. | 既定: null |" in schema
+    rows = [r for _, _, rs in tables(schema) for r in rs if r[0] == "approver"]
+    assert ["approver", "string (maxLength=2000) | null", "任意",
+            "承認者 (approver): empty until the document is approved.", "既定: null"] in rows
 
 
 def test_deterministic(loaded, pages):
@@ -330,5 +352,23 @@ def test_hostile_model_values_stay_literal(loaded):
 def test_cover_titles_match_each_page_and_reachability_is_wired(pages, loaded):
     for label, path in re.findall(r"^- \[(.+?)\]\((.+?)\)$", pages["index.md"], re.M):
         assert pages[path].splitlines()[0] == f"# {label}", path
-    rows = [line for line in pages["reachability.md"].splitlines() if line.startswith(("| ✓", "| △", "| ✗"))]
-    assert [row.split(" | ")[1] for row in rows] == [r.id for r in analysis_of(loaded).intents]
+    rows = [r for heading, _, rs in tables(pages["reachability.md"]) if heading.startswith("意図") for r in rs]
+    assert [row[1] for row in rows] == [r.id for r in analysis_of(loaded).intents]
+
+
+def test_every_analysis_code_has_a_japanese_gloss(pages):
+    """Approvers read English codes with a Japanese gloss: every registered code has one, and the
+    reachability page explains the codes it shows."""
+    from analysis.results import BLOCKER_CODES
+    from analysis.review.registry import CODES
+    from render.pages.codes_ja import BLOCKER_GLOSS, FINDING_GLOSS
+
+    assert sorted(FINDING_GLOSS) == sorted(CODES)
+    assert sorted(BLOCKER_GLOSS) == sorted(BLOCKER_CODES)
+    page = pages["reachability.md"]
+    for heading, head, rows in tables(page):
+        if head[:2] == ["重要度", "コード"]:
+            assert all(r[1] == f"{r[1].splitlines()[0]}\n（{FINDING_GLOSS[r[1].splitlines()[0]]}）" for r in rows)
+    explained = {r[0]: r[1] for _, head, rows in tables(page) if head == ["コード", "意味"] for r in rows}
+    assert explained["WAF_GEO_BLOCKED"] == BLOCKER_GLOSS["WAF_GEO_BLOCKED"]
+    assert explained["SG_INGRESS_DENIED"] == BLOCKER_GLOSS["SG_INGRESS_DENIED"]

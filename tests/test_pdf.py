@@ -35,9 +35,19 @@ def loaded():
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory, loaded) -> Path:
+def diagrams(tmp_path_factory, loaded) -> Path:
+    """The model's diagrams (committed ones reused when their DOT is unchanged): what the PDF shows."""
+    from render.diagrams import build_diagrams
+
+    folder = tmp_path_factory.mktemp("diagrams")
+    build_diagrams(loaded.model, folder, previous_dir=REPO / "docs" / "diagrams")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory, loaded, diagrams) -> Path:
     out = tmp_path_factory.mktemp("pdf") / "archdoc.pdf"
-    return pdf_from_model(loaded, out, REPO / "docs" / "diagrams")
+    return pdf_from_model(loaded, out, diagrams)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +77,8 @@ def test_cover_has_title_version_status_and_approval_block(pages_text, loaded):
     for text in (doc.title, doc.version, doc.status, "作成日", "承認者", "承認日", str(doc.created)):
         assert text in cover
     assert cover.count(doc.approval_placeholder) == 2  # approver and date are blank in the seed
+    assert re.search(r"文書番号 ?（未記入）", cover) and re.search(r"組織 ?（未記入）", cover)
+    assert re.search(r"作成 +審査 +承認", cover)  # the stamp boxes of the model's document metadata
     assert "改訂履歴" in pages_text[1] and doc.revisions[0].summary in flat(pages_text[1])
 
 
@@ -145,3 +157,45 @@ def test_no_network_and_no_files_outside_docs(tmp_path, loaded, src):
     with pytest.raises(RefusedURL, match="not local|outside the allowed"):
         write_pdf(pages, tmp_path, tmp_path / "out.pdf", loaded.model.document)
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_every_diagram_prints_its_smallest_label_at_6pt_or_more(pdf, diagrams):
+    """Read back from the PDF: each diagram image's placed width gives its printed scale; times the
+    smallest font of its DOT, that is the printed size of its smallest label (issue 13: 3-4 pt)."""
+    import pdfplumber
+    from PIL import Image
+
+    from render.diagrams.dot import DPI
+
+    folder = diagrams
+    by_size = {}
+    for png in folder.glob("*.png"):
+        with Image.open(png) as image:
+            by_size[image.size] = png
+    printed: dict[str, float] = {}
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            for image in page.images:
+                png = by_size.get(tuple(int(v) for v in image["srcsize"]))
+                if png is None:
+                    continue
+                fonts = [float(f) for f in re.findall(r'fontsize="([\d.]+)"', png.with_suffix(".dot").read_text())]
+                scale = (image["x1"] - image["x0"]) / (image["srcsize"][0] * 72 / DPI)
+                printed[png.stem] = min(fonts) * scale
+    assert sorted(printed) == sorted(p.stem for p in folder.glob("*.png"))
+    small = {view: round(pt, 2) for view, pt in printed.items() if pt < 6.0}
+    assert not small, small
+
+
+def test_codes_and_locations_print_unbroken(pages_text, loaded):
+    """Finding codes and file:line locations are never split over lines (issue 13: ALB_SU BNETS_...)."""
+    from analysis.analyze import analyze
+
+    text = "\n".join(pages_text)
+    found = analyze(loaded).findings
+    assert found
+    for f in found:
+        assert f.code in text, f.code
+        if f.location:
+            assert f.location in text, f.location
+    assert "エ\nラ" not in text.replace(" ", "")

@@ -164,10 +164,11 @@ def test_requirements_page_lists_broken_first_with_both_lines(seed, seed_analysi
     assert "## 本番環境\n\n満たす 18 件、満たさない 1 件、判定不能 2 件。" in page
     prod = page[page.index("## 本番環境"):]
     first = prod.split("|---|---|---|---|---|---|\n")[1].splitlines()[0]
-    assert first == ("| ✗ 満たさない | DRコピー: ap-northeast-3へ日次でコピー | Amazon S3 PDF + Backup（s3） | "
-                     "DR対応: 大阪リージョンにスナップショットコピー（日次コピー）（2.2, 8） | "
-                     "s3 の大阪リージョンへのコピーがない（一部 s3-backup のみコピーされる）［DR\\_COPY\\_MISSING］ | "
-                     "要件 model/data/prod.yaml:25 / 構成 model/data/nodes.yaml:236 |")
+    assert first == ('| <span class="nb">✗ 満たさない</span> | DRコピー: <span class="nb">ap-northeast-3</span>へ日次でコピー'
+                     ' | Amazon S3 PDF + Backup（s3） | DR対応: 大阪リージョンにスナップショットコピー（日次コピー）（2.2, 8） | '
+                     's3 の大阪リージョンへのコピーがない（一部 <span class="nb">s3-backup</span> のみコピーされる）'
+                     '［DR\\_COPY\\_MISSING］ | 要件 <span class="nb">model/data/prod.yaml:25</span> / 構成 '
+                     '<span class="nb">model/data/nodes.yaml:236</span> |')
 
 
 def test_migration_summary_rows_name_the_component_that_differs(seed):
@@ -179,7 +180,7 @@ def test_migration_summary_rows_name_the_component_that_differs(seed):
     ix = ModelIndex(m.model_copy(update={"nodes": tuple(changed if n.id == "backend" else n for n in m.nodes)}))
     rows = {r.item: (r.before, r.after) for r in migration_rows(ix, "poc", "prod")}
     assert rows["ECS Auto Scaling"] == ("無効", "ECS Fargate Frontend: 有効、ECS Fargate Backend: 無効")
-    assert rows["DR対応"] == ("なし", "大阪リージョンコピー（対象: RDS PostgreSQL Primary db.m5.large／"
+    assert rows["DR対応"] == ("なし", "大阪リージョンコピー（対象: RDS PostgreSQL／"
                                  "対象外: Amazon S3 PDF + Backup）")
 
 

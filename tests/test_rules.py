@@ -136,6 +136,13 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
      _item(d, "security_groups", "db-sg")["rules"][0].update(envs=["live"]), {"E052"}),
     ("flow endpoint missing in env", lambda d: d["flows"][1].update(envs=["stg", "live"]), {"E053"}),
     ("vpc account of another env", _set("vpcs", "stg-vpc", account="live-account"), {"E054"}),
+    ("label states another instance class", _set("nodes", "db", label="RDS PostgreSQL db.t3.micro"), {"E060"}),
+    ("label states another role", _set("nodes", "db", label="RDS Standby"), {"E060"}),
+    ("label states another task count", _set("nodes", "app", label="App Task 3-5"), {"E060"}),
+    ("subnet name states another CIDR", _set("subnets", "stg-app-a", name="stg-app-a 10.99.0.0/24"), {"E060"}),
+    ("standby of a Single-AZ primary", lambda d: d["nodes"].append(
+        {"id": "db-standby", "kind": "rds", "label": "RDS", "standby_of": "db", "at": {"stg": {"subnets": ["stg-db-c"]}}}),
+     {"E061"}),
 ]
 
 

@@ -209,7 +209,7 @@ def _dr(ix: ModelIndex, env: str) -> tuple[str, set[str]]:
         copied = [n.id for n in stores if any(ix.locate(p[-1], env).region == region for p, _ in ix.backup_paths(n.id, env))]
         names = {True: [], False: []}
         for n in stores:
-            names[n.id in copied].append(ix.label(n.id, env))
+            names[n.id in copied].append(ix.described(n.id, env, ("engine",)))
         detail = "／".join(f"{k}: {'、'.join(v)}" for k, v in (("対象", names[True]), ("対象外", names[False])) if v)
         cells.append(f"{ix.regions[region].name}コピー" + (f"（{detail}）" if detail else ""))
     return (", ".join(cells) or ABSENT), ids

@@ -37,7 +37,7 @@ def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
     for n in ix.model.nodes:
         if n.id in covered or (src in n.at) == (dst in n.at):
             continue
-        add(ix.label(n.id, dst if dst in n.at else src),
+        add(ix.described(n.id, dst if dst in n.at else src),
             PRESENT if src in n.at else ABSENT, PRESENT if dst in n.at else ABSENT, f"nodes[{n.id}]")
     for n in ix.model.nodes:
         if src not in n.at or dst not in n.at:
@@ -47,7 +47,8 @@ def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
             if a is None or b is None:
                 continue
             for field, label in labels.items():
-                add(f"{n.label} {label}", _fmt(ix, getattr(a, field)), _fmt(ix, getattr(b, field)),
+                add(f"{ix.facts.label(n.label, n.id, dst, ('engine',))} {label}", _fmt(ix, getattr(a, field)),
+                    _fmt(ix, getattr(b, field)),
                     f"nodes[{n.id}].{spec}.{field}")
     rows.extend(_subnet_rows(ix, src, dst))
     rows.extend(_sg_rows(ix, src, dst))

@@ -151,6 +151,7 @@ def _requirement_refs(p: tuple, r) -> Iterator[tuple[tuple, str, str | None, tup
 def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
     p, node = ("nodes", i), ("nodes",)
     yield p + ("part_of",), "node", x.part_of, node
+    yield p + ("standby_of",), "node", x.standby_of, node
     yield p + ("assumption",), "assumption", x.assumption, ("assumptions",)
     yield from ((p + ("security_groups", j), "security group", s, ("security_groups",))
                 for j, s in enumerate(x.security_groups))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from model.schema.base import Id, Strict, Text
 
-__all__ = ["Document", "Revision", "Assumption"]
+__all__ = ["Document", "Revision", "Stamp", "Assumption"]
 
 
 class Revision(Strict):
@@ -19,6 +19,17 @@ class Revision(Strict):
     """Who made the revision (person or role)."""
     summary: Text
     """What changed in this revision."""
+
+
+class Stamp(Strict):
+    """One box of the approval block (作成 / 審査 / 承認): the role, and who stamped it when."""
+
+    role: Text
+    """The role the box is for, e.g. '作成', '審査', '承認'."""
+    name: Text | None = None
+    """Who stamped (person or post); empty until stamped."""
+    date: _dt.date | None = None
+    """When it was stamped (YYYY-MM-DD); empty until stamped."""
 
 
 class Document(Strict):
@@ -38,6 +49,14 @@ class Document(Strict):
     """Text shown in empty approval fields until the document is approved."""
     revisions: tuple[Revision, ...] = ()
     """Revision history, oldest first."""
+    number: Text | None = None
+    """文書番号 (document number) as the organisation files it; empty until assigned."""
+    organization: Text | None = None
+    """The organisation that issues the document (組織名); empty when the source does not say."""
+    stamps: tuple[Stamp, ...] = ()
+    """Boxes of the approval block, in order (e.g. 作成, 審査, 承認); empty: no stamp boxes."""
+    blank: Text = "（未記入）"
+    """Text shown in an empty field of the document information (number, organisation, a stamp's name or date)."""
 
 
 class Assumption(Strict):

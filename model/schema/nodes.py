@@ -102,6 +102,10 @@ class Node(Strict):
     """Security groups of the node's network interfaces."""
     public_ip: StrictBool = False
     """True when the node's interfaces have public addresses (EIP or public IP)."""
+    standby_of: Id | None = None
+    """For the standby of a Multi-AZ RDS deployment drawn as a node of its own: the primary
+    RDS node. The standby's label facts (engine, 'Standby', instance class) come from the
+    primary's ``rds`` spec (rule E061 checks the pair)."""
     draw: Literal["per-subnet", "once"] = "once"
     """'per-subnet' draws one instance per subnet (e.g. tasks per AZ); 'once' draws one node."""
     tags: tuple[Id, ...] = ()

@@ -71,6 +71,16 @@ class View(Strict):
     """Parents drawn as a box around their parts instead of collapsing them."""
     merges: tuple[ViewMerge, ...] = ()
     """Groups of nodes drawn as one node."""
+    label_facts: tuple[Literal["engine", "role", "instance-class", "tasks"], ...] = (
+        "engine", "role", "instance-class", "tasks")
+    """Facts the node labels show, taken from the spec (never typed into a label): the RDS
+    engine, Multi-AZ role (Single-AZ/Primary/Standby) and instance class, the ECS task
+    count ('Task 2-6'). A view label (``labels``) gets them too; empty: none."""
+    bundle_edges: StrictBool = False
+    """Draw an arrow once per box where it is the same for every node of the box: when every
+    node (or inner box) of a box has the same arrow to or from the same end (same label
+    and style), one arrow joins the box instead (e.g. one arrow from an App subnet to S3
+    for the ECS replicas in it). The model keeps every flow; only the drawing is merged."""
     show_security_groups: StrictBool = False
     """Write each node's security groups under its label."""
     description: Text | None = None

@@ -26,14 +26,17 @@ from render.diagrams.spec import Box, DiagramNode, DiagramSpec
 from render.diagrams.dot_text import MAX_LINE_WIDTH, clip, quote
 from render.diagrams.dot_text import label as wrap_label
 
-__all__ = ["to_dot", "FONT", "BOX_STYLES", "DPI", "LEGEND_PREFIX"]
+__all__ = ["to_dot", "FONT", "BOX_STYLES", "DPI", "MIN_FONT", "LEGEND_PREFIX"]
 
 FONT = "Noto Sans CJK JP"
 DPI = 88
+MIN_FONT = 13
+"""The smallest text of any diagram (node, box, arrow and legend labels; the title is 16 pt):
+the approval PDF scales each diagram so that this prints at 6 pt or more."""
 LEGEND_PREFIX = "_legend"
 """Ids of legend nodes and the legend box; model ids are kebab-case and never start with '_'."""
 
-_LINE_IN = 0.24  # height of one 12-pt label line in inches (Noto CJK is taller than 1.2 em)
+_LINE_IN = 0.26  # height of one 13-pt label line in inches (Noto CJK is taller than 1.2 em)
 
 BOX_STYLES: dict[str, dict[str, str]] = {
     "cloud": {"pencolor": "#232F3E", "fontcolor": "#232F3E", "style": "solid"},
@@ -72,7 +75,7 @@ def _node_line(node: DiagramNode) -> str:
 def _box_attr_line(box: Box, indent: str) -> str:
     style = dict(BOX_STYLES[box.kind])
     attrs: dict[str, object] = {"label": wrap_label(box.label, ()) if len(box.label) > 40 else box.label,
-                                "fontname": FONT, "fontsize": 12, "labeljust": "l", "labelloc": "t",
+                                "fontname": FONT, "fontsize": MIN_FONT, "labeljust": "l", "labelloc": "t",
                                 "margin": 12, **style}
     return f"{indent}graph {_attrs(attrs)};"
 
@@ -100,13 +103,13 @@ def _legend(spec: DiagramSpec, out: list[str]) -> None:
         a, b = f"{LEGEND_PREFIX}-{i}a", f"{LEGEND_PREFIX}-{i}b"
         if entry.kind == "dashed-node":
             attrs = {"label": entry.label, "shape": "box", "style": "rounded,dashed", "color": "#545B64",
-                     "fontname": FONT, "fontsize": 10, "height": 0.3, "margin": "0.1,0.03"}
+                     "fontname": FONT, "fontsize": MIN_FONT, "height": 0.3, "margin": "0.1,0.03"}
             out.append(f"    {quote(a)} {_attrs(attrs)};")
             continue
         point = {"label": "", "shape": "point", "width": 0.05, "color": "#545B64", "fontname": FONT}
         out.append(f"    {quote(a)} {_attrs(point)};")
         out.append(f"    {quote(b)} {_attrs(point)};")
-        edge = {"label": entry.label, "fontname": FONT, "fontsize": 10, "style": entry.kind, "minlen": 1}
+        edge = {"label": entry.label, "fontname": FONT, "fontsize": MIN_FONT, "style": entry.kind, "minlen": 1}
         out.append(f"    {quote(a)} -> {quote(b)} {_attrs(edge)};")
         if spec.direction == "TB":  # keep the sample edge horizontal
             out.append(f"    {{ rank=same; {quote(a)}; {quote(b)}; }}")
@@ -117,20 +120,26 @@ def to_dot(spec: DiagramSpec) -> str:
     """The DOT source of ``spec``: deterministic, no absolute paths, one statement per line."""
     graph = {"charset": "UTF-8", "dpi": DPI, "fontname": FONT, "fontsize": 16,
              "label": clip(" ".join(spec.title.split()), 2 * MAX_LINE_WIDTH),
-             "labelloc": "t", "labeljust": "l", "newrank": "true", "remincross": "false", "nodesep": 0.35, "pad": 0.4,
-             "rankdir": spec.direction, "ranksep": 0.55, "splines": "spline", "compound": "true",
+             "labelloc": "t", "labeljust": "l", "newrank": "true", "remincross": "false", "nodesep": 0.35, "pad": 0.25,
+             "rankdir": spec.direction, "ranksep": 0.45, "splines": "spline", "compound": "true",
              "bgcolor": "white"}
-    node = {"fontname": FONT, "fontsize": 12, "shape": "none", "imagescale": "false", "imagepos": "tc",
+    node = {"fontname": FONT, "fontsize": MIN_FONT, "shape": "none", "imagescale": "false", "imagepos": "tc",
             "labelloc": "b", "fixedsize": "false", "width": 1.1, "margin": "0.05,0.02", "fontcolor": "#232F3E"}
-    edge = {"fontname": FONT, "fontsize": 11, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
+    edge = {"fontname": FONT, "fontsize": MIN_FONT, "color": "#545B64", "fontcolor": "#232F3E", "arrowsize": 0.7}
     out = [f"digraph {quote(spec.view)} {{", f"  graph {_attrs(graph)};", f"  node {_attrs(node)};",
            f"  edge {_attrs(edge)};"]
     hints = layout_hints(spec)
     _cluster(spec, None, 1, out, hints)
     for e, (_, src, dst) in zip(spec.edges, laid_out(spec)):
         attrs: dict[str, object] = {"id": e.id, "fontname": FONT}
+        tail_box, head_box = e.tail_box, e.head_box
         if src != e.src:
             attrs["dir"] = "back"
+            tail_box, head_box = head_box, tail_box
+        if tail_box:  # a compound edge: drawn from the box's border (see render.diagrams.bundle)
+            attrs["ltail"] = "cluster_" + tail_box
+        if head_box:
+            attrs["lhead"] = "cluster_" + head_box
         attrs.update(hints.edge_attrs.get(e.id, {}))
         if e.label:
             attrs["label"] = wrap_label(e.label, ())

@@ -41,6 +41,7 @@ def dot_summary(dot_text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str
       the box id is the cluster name without ``cluster_``;
     * labels are the drawn text, lines joined with ``"\\n"`` (escapes undone);
     * an edge written ``b -> a [dir=back]`` (laid out reversed) is reported as ``(a, b, label)``;
+    * a compound edge (``ltail``/``lhead``) is reported with the box id at that end;
     * left out: the legend (ids starting with ``_legend``), the ``graph``/``node``/``edge``
       defaults, layout hints (``style=invis`` edges, ``{ rank=same; ... }`` groups) and node
       mentions without an attribute list (every drawn node is written with one).
@@ -91,6 +92,9 @@ def dot_summary(dot_text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str
             dst = unquote(tokens[i + 2])
             i += 3
             attrs, i = _attrs(tokens, i) if i < len(tokens) and tokens[i] == "[" else ({}, i)
+            # a compound edge is drawn from or to a box: report the box (cluster name without 'cluster_')
+            src = attrs["ltail"].removeprefix("cluster_") if "ltail" in attrs else src
+            dst = attrs["lhead"].removeprefix("cluster_") if "lhead" in attrs else dst
             if attrs.get("dir") == "back":  # laid out reversed, drawn (and meant) dst -> src
                 src, dst = dst, src
             if not src.startswith(LEGEND_PREFIX) and attrs.get("style") != "invis":

@@ -8,6 +8,7 @@ Why this shape:
   rendered again: its files are kept or copied. The manifest also lets CI confirm that the
   committed images belong to the committed DOT without comparing pixels;
 * any Graphviz stderr output is an error (:class:`RenderError`), so warnings cannot pile up;
+* the SVG's ``viewBox`` is fitted to its drawing (:func:`fit_svg_viewbox`: Graphviz 2.43 crops it);
 * SVG icons are inlined as ``data:`` URIs: the SVG works anywhere, even inside ``<img>``;
   its text names a list of Japanese fonts (:data:`FONT_STACK`), not only the one we render with;
 * large PNGs get a 256-colour palette (:func:`shrink_png`): the repository is size-limited;
@@ -32,8 +33,8 @@ from pathlib import Path
 from render.children import tied
 from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
 
-__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images", "icon_scratch_prefix",
-           "svg_font_fallback", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
+__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "RENDERER", "sha256", "embed_svg_images",
+           "icon_scratch_prefix", "svg_font_fallback", "fit_svg_viewbox", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
 
 MANIFEST = "manifest.json"
 FONT_STACK = ("Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, "
@@ -46,6 +47,9 @@ of the size; the diagrams use a few flat colours); smaller ones are not worth th
 _IMAGE_RE = re.compile(r'image="([^"]+)"')
 _IMAGE_TAG_RE = re.compile(r"<image\b[^>]*>")
 _HREF_RE = re.compile(r'((?:xlink:)?href)="([^"]*)"')
+RENDERER = "2"
+"""Version of what this module does after Graphviz (2: SVG viewBox fitted). Outputs recorded
+with another version are rendered again even when their DOT is unchanged."""
 
 
 class RenderError(RuntimeError):
@@ -98,7 +102,7 @@ def _read_manifest(folder: Path | None) -> dict[str, dict[str, str]]:
 
 def _intact(folder: Path, view: str, entry: dict[str, str], dot_hash: str) -> bool:
     """True when ``folder`` holds outputs for ``view`` matching ``entry`` and the wanted DOT hash."""
-    if entry.get("dot_sha256") != dot_hash:
+    if entry.get("dot_sha256") != dot_hash or entry.get("renderer") != RENDERER:
         return False
     for ext in ("dot", "png", "svg"):
         path = folder / f"{view}.{ext}"
@@ -146,6 +150,39 @@ def svg_font_fallback(svg: str, font: str = "Noto Sans CJK JP") -> str:
     return svg.replace(f'font-family="{font}"', f'font-family="{FONT_STACK}"')
 
 
+_SVG_TAG = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="[^"]*"')
+_GRAPH0 = re.compile(r'<g id="graph0" class="graph" transform="scale\(([\d.]+) ([\d.]+)\) rotate\(0\) '
+                     r'translate\((-?[\d.]+) (-?[\d.]+)\)">\s*<title>.*?</title>\s*<polygon [^>]*points="([^"]+)"', re.S)
+
+
+def fit_svg_viewbox(svg: str) -> str:
+    """Make the ``viewBox`` cover what the SVG draws (Graphviz 2.43 crops it when ``dpi`` is set).
+
+    With ``dpi`` other than 72, Graphviz 2.38-2.4x scales the drawing (``transform="scale(s s)"``)
+    and the ``width``/``height`` but not the ``viewBox``, so a browser shows only its top-left
+    1/s. The drawing's extent is its background polygon under the group's transform; the
+    ``viewBox`` is set to exactly that, which is also what a Graphviz without the bug writes,
+    so the fix is right (and a no-op) on every version.
+
+    >>> head = ('<svg width="122pt" height="61pt"\\n viewBox="0.00 0.00 100.00 50.00" x="">\\n'
+    ...         '<g id="graph0" class="graph" transform="scale(1.22 1.22) rotate(0) translate(4 46)">\\n'
+    ...         '<title>v</title>\\n<polygon fill="white" points="-4,4 -4,-46 96,-46 96,4 -4,4"/>')
+    >>> fit_svg_viewbox(head).split("\\n")[1]
+    ' viewBox="0.00 0.00 122.00 61.00" x="">'
+    >>> fit_svg_viewbox(fit_svg_viewbox(head)) == fit_svg_viewbox(head)
+    True
+    """
+    tag, graph = _SVG_TAG.search(svg), _GRAPH0.search(svg)
+    if tag is None or graph is None:
+        return svg
+    sx, sy, tx, ty = (float(v) for v in graph.groups()[:4])
+    points = [tuple(float(c) for c in p.split(",")) for p in graph.group(5).split()]
+    xs = [sx * (x + tx) for x, _ in points]
+    ys = [sy * (y + ty) for _, y in points]
+    box = f"{min(xs):.2f} {min(ys):.2f} {max(xs) - min(xs):.2f} {max(ys) - min(ys):.2f}"
+    return svg[:tag.start()] + tag.group(0).rsplit('viewBox="', 1)[0] + f'viewBox="{box}"' + svg[tag.end():]
+
+
 def shrink_png(path: Path, above: int = QUANTIZE_ABOVE) -> None:
     """Palette-quantise a large PNG in place (deterministic: same pixels, same bytes)."""
     if path.stat().st_size <= above:
@@ -167,7 +204,7 @@ def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
         raise RenderError(view, f"could not run dot: {exc}") from exc
     if proc.returncode != 0 or proc.stderr.strip():
         raise RenderError(view, proc.stderr.decode("utf-8", "replace") or f"dot exited with {proc.returncode}")
-    text = svg_font_fallback(svg.read_text(encoding="utf-8"))
+    text = fit_svg_viewbox(svg_font_fallback(svg.read_text(encoding="utf-8")))
     svg.write_text(embed_svg_images(text, icon_dir), encoding="utf-8")
     shrink_png(png)
 
@@ -218,7 +255,7 @@ def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
                 for future in futures:
                     future.result()
         for view in todo:
-            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), **{
+            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), "renderer": RENDERER, **{
                 k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}
             report.rendered.append(view)
     if prune:

@@ -120,6 +120,9 @@ def _service_rows(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, s
     """Managed services called from tiered nodes: one row per box, in model order."""
     by_id = {n.id: n for n in spec.nodes}
     called = {h for _, t, h in edges if by_id[t].layer is not None and by_id[h].layer is None}
+    # an arrow bundled into a box of services calls every node of that box
+    called |= {n.id for e in spec.edges if e.head_box and by_id[e.src].layer is not None
+               for n in spec.nodes if n.box == e.head_box}
     tier_boxes = {n.box for n in spec.nodes if n.layer is not None}
     rows: dict[str, list[str]] = defaultdict(list)
     for node in spec.nodes:
@@ -139,8 +142,22 @@ def _service_rows(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, s
         # below the deepest tier drawn inside the same box (the VPC's DB subnets)
         # and each deepest node tied towards its end of the row in model order, so the
         # columns above keep model order too (the AZ-a DB subnet left of AZ-c's)
-        inner = [n for n in spec.nodes if n.layer is not None and n.box != box and under(n.box, box)]
-        deepest = [n.id for n in inner if n.layer == max(m.layer for m in inner)]
+        scope: str | None = box
+        inner: list[DiagramNode] = []
+        while scope is not None and not inner:  # a box of services only: tie it below its parent's tiers
+            inner = [n for n in spec.nodes if n.layer is not None and n.box != box and under(n.box, scope)]
+            scope = parents.get(scope)
+        columns = [b.id for b in spec.boxes if b.kind == "az" and any(under(n.box, b.id) for n in inner)]
+        if len(columns) > 1:  # one tie per AZ column, from the deepest tier all columns have,
+            # so the columns keep model order (AZ-a left of AZ-c)
+            tiers = [{n.layer for n in inner if under(n.box, az)} for az in columns]
+            shared = max(set.intersection(*tiers), default=None)
+            deepest = []
+            for az, own in zip(columns, tiers):
+                layer = shared if shared is not None else max(own)
+                deepest.append(next(n.id for n in inner if under(n.box, az) and n.layer == layer))
+        else:
+            deepest = [n.id for n in inner if n.layer == max(m.layer for m in inner)]
         for i, node in enumerate(deepest):
             target = ids[round(i * (len(ids) - 1) / max(1, len(deepest) - 1))]
             hints.inside[None].append(f'{quote(node)} -> {quote(target)} [style="invis", weight="0"];')
@@ -163,6 +180,25 @@ def _fans(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, str]]) ->
                 hints.edge_attrs[edge_id] = {"samehead": "in"}
 
 
+def _same_tier(spec: DiagramSpec, hints: Hints, edges: list[tuple[str, str, str]]) -> None:
+    """An arrow between the same tier of two AZs (RDS primary -> standby) leaves their rank
+    alone: both stay in the tier's row instead of the arrow pushing its head one row down."""
+    layers = {n.id: n.layer for n in spec.nodes}
+    parent = {b.id: b.parent for b in spec.boxes}
+    kind = {b.id: b.kind for b in spec.boxes}
+
+    def az(node_id: str) -> str | None:
+        box = next(n.box for n in spec.nodes if n.id == node_id)
+        while box is not None and kind[box] != "az":
+            box = parent[box]
+        return box
+
+    for edge_id, tail, head in edges:
+        if layers.get(tail) is not None and layers.get(tail) == layers.get(head) \
+                and az(tail) is not None and az(head) is not None and az(tail) != az(head):
+            hints.edge_attrs.setdefault(edge_id, {})["constraint"] = "false"
+
+
 def layout_hints(spec: DiagramSpec) -> Hints:
     """All hints for ``spec`` (pure; statements in model order, so the DOT is deterministic)."""
     hints = Hints()
@@ -173,4 +209,5 @@ def layout_hints(spec: DiagramSpec) -> Hints:
         _service_rows(spec, hints, edges)
     _stacks(spec, hints)
     _fans(spec, hints, edges)
+    _same_tier(spec, hints, edges)
     return hints

@@ -88,12 +88,13 @@ def to_mermaid(spec: DiagramSpec) -> str:
             lines.append(f"{pad}end")
 
     emit(None, 1)
+    ends = {**node_ids, **box_ids}  # an arrow bundled at a box starts or ends at the subgraph
     for edge in spec.edges:
-        if edge.src not in node_ids or edge.dst not in node_ids:
+        if edge.tail_end not in ends or edge.head_end not in ends:
             continue  # an edge to a node the view does not draw cannot be exported
         arrow = "-.->" if edge.dashed else "-->"
         text = f"|{label(edge.label)}|" if edge.label else ""
-        lines.append(f"    {node_ids[edge.src]} {arrow}{text} {node_ids[edge.dst]}")
+        lines.append(f"    {ends[edge.tail_end]} {arrow}{text} {ends[edge.head_end]}")
     dashed = [node_ids[n.id] for n in spec.nodes if n.dashed]
     if dashed:
         lines.append("    classDef dashed stroke-dasharray: 5 5")

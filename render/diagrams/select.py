@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from model.index import ModelIndex
 from model.schema import View
+from render.diagrams.bundle import bundle_edges
 from render.diagrams.icons import icon_for
 from render.diagrams.spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
 
@@ -187,10 +188,9 @@ class _Selection:
     def node_label(self, inst: _Inst) -> str:
         ix, view = self.ix, self.view
         text = view.labels.get(inst.rep) or ix.label(inst.rep, inst.env)
-        fargate = ix.nodes[inst.rep].at[inst.env].fargate if inst.rep in ix.nodes else None
-        if fargate is not None and inst.rep not in view.labels:
-            # The seed labels ECS tasks with their count ('Task 2-6'): derive it from the spec.
-            text += f" Task {fargate.tasks.min}-{fargate.tasks.max}"
+        # facts (RDS engine, role, class; ECS task counts as the seed writes 'Task 2-6') come
+        # from the spec, so a changed spec changes the picture (and the drift check sees it)
+        text = ix.facts.label(text, inst.rep, inst.env, view.label_facts)
         if inst.rep in ix.nodes and ix.nodes[inst.rep].draw == "per-subnet" and inst.subnets \
                 and not ({"az", "subnet"} & self.levels):
             text += f" ({_az_suffix(ix.subnets[inst.subnets[0]].az)})"
@@ -204,6 +204,7 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
     insts: dict[tuple[str, str], list[_Inst]] = {}
     nodes: dict[str, DiagramNode] = {}
     statuses: list[str] = []
+    natural: dict[str, list[str | None]] = {}  # logical box -> the containers its members would sit in
     for env in s.envs:
         for rep in s.drawn(env) + s.actors[env]:
             insts[(rep, env)] = s.instances(rep, env)
@@ -213,6 +214,7 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
                 parent = ix.nodes[rep].part_of if rep in ix.nodes else None
                 if rep in logical:
                     box = logical[rep]
+                    natural.setdefault(box, []).append(s.container(rep, env, inst.subnets))
                 elif parent in s.part_box_parents(env):
                     box = _part_box(s, parent, env)
                 else:
@@ -224,8 +226,12 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
                 nodes[inst.id] = DiagramNode(inst.id, s.node_label(inst), kind, icon_for(kind), box,
                                              status != "active", rep, env, s.notes(inst), s.layer(rep, inst))
     for b in view.boxes:
-        if any(n.box == f"box-{b.id}" for n in nodes.values()):
-            s.boxes[f"box-{b.id}"] = (Box(f"box-{b.id}", b.label, b.style), (8, [x.id for x in view.boxes].index(b.id)))
+        box_id = f"box-{b.id}"
+        if any(n.box == box_id for n in nodes.values()):
+            # drawn inside the innermost box that holds all its members (the region of the services)
+            parent = _common_box(s, natural[box_id])
+            order = (s.boxes[parent][1] if parent else ()) + (8, [x.id for x in view.boxes].index(b.id))
+            s.boxes[box_id] = (Box(box_id, b.label, b.style, parent), order)
     edges, dashed_kinds = _edges(s, view, insts)
     legend = []
     if any(not e.dashed for e in edges):
@@ -234,8 +240,27 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
         legend.append(LegendEntry("dashed", "点線: " + "・".join(_DASHED_KIND_NAMES.get(k, k) for k in dashed_kinds)))
     if statuses:
         legend.append(LegendEntry("dashed-node", "破線枠: " + "・".join(_STATUS_NAMES[x] for x in statuses)))
-    return DiagramSpec(view.id, view.title, view.direction, _ordered_boxes(s.boxes), tuple(nodes.values()),
+    spec = DiagramSpec(view.id, view.title, view.direction, _ordered_boxes(s.boxes), tuple(nodes.values()),
                        tuple(edges), tuple(legend))
+    return bundle_edges(spec) if view.bundle_edges else spec
+
+
+def _common_box(s: _Selection, containers: list[str | None]) -> str | None:
+    """The innermost box enclosing every one of ``containers`` (None: the top level)."""
+    def chain(box: str | None) -> list[str]:
+        out = []
+        while box is not None:
+            out.append(box)
+            box = s.boxes[box][0].parent
+        return out[::-1]
+
+    chains = [chain(c) for c in containers]
+    common: str | None = None
+    for level in zip(*chains):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return common
 
 
 def _part_box(s: _Selection, parent: str, env: str) -> str:

@@ -64,11 +64,29 @@ class DiagramNode:
 
 @dataclass(frozen=True)
 class DiagramEdge:
+    """One drawn arrow. ``src``/``dst`` are the nodes Graphviz routes between; an arrow that
+    stands for the same arrow of every node of a box starts (``tail_box``) or ends
+    (``head_box``) at that box instead (see :mod:`render.diagrams.bundle`)."""
+
     id: str
     src: str
     dst: str
     label: str = ""
     dashed: bool = False
+    tail_box: str | None = None
+    """The box the arrow is drawn from (a Graphviz ``ltail``); ``src`` is a node inside it."""
+    head_box: str | None = None
+    """The box the arrow is drawn to (a Graphviz ``lhead``); ``dst`` is a node inside it."""
+
+    @property
+    def tail_end(self) -> str:
+        """What the arrow visibly starts at: the tail box, else the source node."""
+        return self.tail_box or self.src
+
+    @property
+    def head_end(self) -> str:
+        """What the arrow visibly points to: the head box, else the target node."""
+        return self.head_box or self.dst
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,10 @@ def _rds(ix: ModelIndex) -> list[dict]:
     for node in ix.model.nodes:
         groups = [(env.name, rds_items(node.at[env.id].rds)) for env in _envs(ix)
                   if env.id in node.at and node.at[env.id].rds]
-        if groups:
-            out.append({"title": node.label, "id": node.id, "groups": groups})
+        if groups:  # the engine comes from the spec ('RDS PostgreSQL'), like the diagrams' labels
+            first = next(env.id for env in _envs(ix) if env.id in node.at and node.at[env.id].rds)
+            out.append({"title": ix.facts.label(node.label, node.id, first, ("engine",)), "id": node.id,
+                        "groups": groups})
     return out
 
 

@@ -36,11 +36,10 @@ def _name(ix: ModelIndex, view: View, node: str, env: str) -> str:
         if node in merge.members:
             node = merge.into
             break
-    if node in view.labels:
-        return view.labels[node]
     if node in ix.nodes and env not in ix.nodes[node].at:
-        return ix.nodes[node].label
-    return ix.label(node, env)
+        return view.labels.get(node) or ix.nodes[node].label
+    # the name the picture shows: the view's label or the node's, with the view's spec facts
+    return ix.facts.label(view.labels.get(node) or ix.label(node, env), node, env, view.label_facts)
 
 
 def view_flow_rows(ix: ModelIndex, view: View) -> list[tuple[str, str, str, str, str]]:

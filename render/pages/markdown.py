@@ -23,7 +23,8 @@ import re
 
 from render.escape import plain_text
 
-__all__ = ["Md", "md_text", "md_inline", "md_cell", "md_strong_lead", "md_raw", "md_link", "md_image", "FILTERS"]
+__all__ = ["Md", "md_text", "md_inline", "md_cell", "md_strong_lead", "md_raw", "md_link", "md_image", "md_nobreak",
+           "FILTERS"]
 
 
 class Md(str):
@@ -114,6 +115,32 @@ def md_image(alt: object, target: str, attrs: str = "") -> Md:
     if not _URL_SAFE.match(target):
         raise ValueError(f"unsafe image target {target!r}")
     return Md(f"![{md_inline(alt)}]({target})" + (f"{{ {attrs} }}" if attrs else ""))
+
+
+_LINK = re.compile(r"(\[(?:[^\]\\]|\\.)*\]\([^)]*\))")
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_\\])(?:[A-Za-z0-9]|\\_)(?:[A-Za-z0-9.:/@#*=+-]|\\_)*")
+
+
+def md_nobreak(text: Md) -> Md:
+    """Escaped Markdown with every id-like token that a browser could break (at ``-`` or ``/``:
+    ``prod-private-app-1``, ``10.1.0.0/16``, ``model/data/nodes.yaml:91``) kept on one line
+    (``<span class="nb">``, styled ``white-space: nowrap`` on the site and in the PDF). Link
+    targets are left alone; Japanese text and words without such a character still wrap.
+
+    >>> md_nobreak(md_cell("prod-vpc の 10.1.0.0/16, WAF_GEO_BLOCKED"))
+    '<span class="nb">prod-vpc</span> の <span class="nb">10.1.0.0/16</span>, WAF\\\\_GEO\\\\_BLOCKED'
+    >>> md_nobreak(md_link("a-b", "01-poc.md"))
+    '[a-b](01-poc.md)'
+    """
+    def wrap(m: re.Match[str]) -> str:
+        token = m.group(0)
+        core = token.rstrip(".:")
+        if len(core) < 3 or not ("-" in core or "/" in core):
+            return token
+        return f'<span class="nb">{core}</span>{token[len(core):]}'
+
+    parts = _LINK.split(text)
+    return Md("".join(part if i % 2 else _TOKEN.sub(wrap, part) for i, part in enumerate(parts)))
 
 
 FILTERS = {

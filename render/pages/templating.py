@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_link, md_text
+from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_link, md_nobreak, md_text
 
 __all__ = ["environment", "render_template", "TEMPLATES", "ASSETS"]
 
@@ -36,15 +36,31 @@ def _join(values, sep: str = ", ", filter_name: str = "md_text") -> Md:
     return Md(sep.join(escape(v) for v in values))
 
 
+SHORT_CELL = 24
+"""A Japanese cell of at most this many characters (a severity, a verdict, a name) never wraps: a
+browser may break Japanese between any two characters (エ/ラ/ー in a squeezed column)."""
+
+
+def _cell(value) -> Md:
+    text = md_cell(value)
+    plain = str(value if value is not None else "").strip()
+    if len(plain) <= SHORT_CELL and any(ord(c) > 0x3000 for c in plain) and "\n" not in plain \
+            and "](" not in text:
+        return Md(f'<span class="nb">{text}</span>')
+    return md_nobreak(text)
+
+
 def _row(cells) -> Md:
-    """One Markdown table row, every cell escaped (so ``|`` and newlines cannot break it)."""
-    return Md("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    """One Markdown table row, every cell escaped (so ``|`` and newlines cannot break it); a
+    short Japanese cell stays on one line, and so do the ids, CIDRs and codes of any cell
+    (:func:`~render.pages.markdown.md_nobreak`)."""
+    return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
 
 
 def _header(cells) -> Md:
-    """Header row plus the delimiter row."""
+    """Header row (plain: a title may wrap) plus the delimiter row."""
     cells = list(cells)
-    return Md(_row(cells) + "\n|" + "|".join("---" for _ in cells) + "|")
+    return Md("| " + " | ".join(md_cell(c) for c in cells) + " |\n|" + "|".join("---" for _ in cells) + "|")
 
 
 def _table(head, rows) -> Md:

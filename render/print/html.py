@@ -27,7 +27,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from render.escape import html_text
 
-__all__ = ["Chapter", "chapters", "print_html", "chapter_number", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
+__all__ = ["Chapter", "chapters", "print_html", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
+           "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 EXTENSIONS = ["tables", "attr_list", "toc", "admonition", "def_list", "fenced_code", "md_in_html",
@@ -63,8 +64,10 @@ class Chapter:
     toc: tuple[tuple[int, str, str], ...]
     """(level, anchor, text) of the headings below the chapter title (h2 only)."""
     landscape_first: bool = False
-    """The chapter opens with a landscape block: the template puts the chapter title into it
-    (``html`` then lacks the block's opening tag), so the title is not left alone on a page."""
+    """The chapter opens with a landscape or A3 block: the template puts the chapter title into
+    it (``html`` then lacks the block's opening tag), so the title is not left alone on a page."""
+    first_block: str = ""
+    """The class of that opening block ('landscape' or 'a3')."""
 
 
 def _anchor(path: str) -> str:
@@ -76,31 +79,88 @@ _TABLE = re.compile(r"((?:<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*){0,2}(?:<p>(?
 _FIGURE = re.compile(r'(<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*)?<p>\s*(<img\b[^>]*\balt="([^"]*)"[^>]*>)\s*</p>',
                      re.S)
 _SRC = re.compile(r'\bsrc="file://([^"]+)"')
-LANDSCAPE_MIN_PX, LANDSCAPE_MIN_RATIO = 1600, 1.3
-"""A diagram at least this wide (pixels) and this much wider than tall prints on a landscape
-page: shrunk to a portrait page's 178 mm its 11-12 pt labels would fall below 4 pt."""
+_FONTSIZE = re.compile(r'fontsize="(\d+(?:\.\d+)?)"')
+MIN_PRINTED_PT = 6.0
+"""The smallest label of a diagram prints at least this size (pt): below it an approver cannot read it."""
 
 
-def _is_wide(img_tag: str) -> bool:
-    """True for a large landscape-shaped local image (read from its PNG header only)."""
+@dataclass(frozen=True)
+class Sheet:
+    """A page a figure can be printed on: its block class (print.css) and the room for the image (mm)."""
+
+    css_class: str
+    width_mm: float
+    height_mm: float
+
+
+SHEETS = (Sheet("", 178, 225), Sheet("landscape", 265, 128), Sheet("a3", 392, 240))
+"""In order of preference: in the text (A4 portrait), an A4 landscape page, an A3 landscape
+page. The heights leave room for the chapter title, the heading and the caption above and
+below the image on the same page (print.css sets the page margins)."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where and how large a diagram prints: ``scale`` = printed size / natural size."""
+
+    sheet: Sheet
+    width_mm: float
+    height_mm: float
+    scale: float
+    min_font_pt: float
+    """The diagram's smallest font size (pt, from its DOT)."""
+
+    @property
+    def printed_min_font_pt(self) -> float:
+        return self.min_font_pt * self.scale
+
+
+def place(width_px: int, height_px: int, min_font_pt: float, dpi: float) -> Placement:
+    """The first sheet on which the diagram's smallest label prints at :data:`MIN_PRINTED_PT` or more.
+
+    The image is drawn at ``dpi`` (its natural size is ``px / dpi`` inches) and never enlarged.
+
+    >>> p = place(2226, 1733, 13, 88)   # a large overview: A3 landscape, labels at 6.2 pt
+    >>> p.sheet.css_class, round(p.scale, 2), round(p.printed_min_font_pt, 1)
+    ('a3', 0.48, 6.2)
+    >>> place(800, 600, 13, 88).sheet.css_class   # a small one stays in the text, unscaled
+    ''
+    """
+    natural_w, natural_h = width_px / dpi * 25.4, height_px / dpi * 25.4
+    best = None
+    for sheet in SHEETS:
+        scale = min(1.0, sheet.width_mm / natural_w, sheet.height_mm / natural_h)
+        best = Placement(sheet, natural_w * scale, natural_h * scale, scale, min_font_pt)
+        if best.printed_min_font_pt >= MIN_PRINTED_PT:
+            break
+    return best
+
+
+def _placement(img_tag: str) -> Placement | None:
+    """The placement of a local diagram PNG (size from its header, fonts from the DOT beside it)."""
+    from render.diagrams.dot import DPI
+
     m = _SRC.search(img_tag)
     if not m:
-        return False
+        return None
+    path = Path(unquote(m.group(1)))
     try:
         from PIL import Image
 
-        with Image.open(unquote(m.group(1))) as image:
+        with Image.open(path) as image:
             width, height = image.size
+        fonts = [float(f) for f in _FONTSIZE.findall(path.with_suffix(".dot").read_text(encoding="utf-8"))]
     except (OSError, ValueError):
-        return False
-    return width >= LANDSCAPE_MIN_PX and width >= LANDSCAPE_MIN_RATIO * height
+        return None
+    return place(width, height, min(fonts), DPI) if fonts else None
 
 
 def _figures(body: str, number: str) -> str:
     """A paragraph holding only a diagram becomes a numbered figure: '図3-1 ネットワーク構成（POC）'.
 
-    A wide diagram goes, with the heading right above it, into a ``landscape`` block that
-    print.css puts on its own A4 landscape page: heading, figure and caption stay together.
+    A diagram prints at the size :func:`place` chooses (its width set in mm, so the scale is
+    exact); on a landscape or A3 page it goes, with the heading right above it, into a block
+    that print.css puts on a page of its own: heading, figure and caption stay together.
     """
     count = 0
 
@@ -108,28 +168,68 @@ def _figures(body: str, number: str) -> str:
         nonlocal count
         count += 1
         heading, img, alt = m.group(1) or "", m.group(2), m.group(3)
+        where = _placement(img)
+        if where is not None:
+            size = f'style="width: {where.width_mm:.1f}mm; height: {where.height_mm:.1f}mm"'
+            img = img.replace("<img ", f'<img {size} data-scale="{where.scale:.4f}" ', 1)
         figure = f'<figure>{img}<figcaption>図{number}-{count} {alt}</figcaption></figure>'
-        if _is_wide(img):
-            return f'<div class="landscape">{heading}{figure}</div>'
+        if where is not None and where.sheet.css_class:
+            return f'<div class="{where.sheet.css_class}">{heading}{figure}</div>'
         return heading + figure
 
     return _FIGURE.sub(fig, body)
 
 
-def _classify_tables(body: str) -> str:
-    """Mark tables by width so print.css can shrink them: a reachability matrix has 10+ columns.
+_FONT_PT = {"normal": 8.5, "wide": 7.5, "very-wide": 7.0}
+"""Table font sizes of print.css by class."""
+_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+_NB = re.compile(r'<span class="nb">(.*?)</span>', re.S)
 
-    A very wide table goes on landscape pages, with the headings (up to two, e.g. '12.2 本番環境'
-    then '意図') and the one paragraph that introduce it, so its cells are not squeezed into one-word columns.
+
+def _unbreakable_mm(cell_html: str, font_pt: float) -> float:
+    """Width (mm) of the widest piece of a cell that cannot wrap: a .nb span, or a word of
+    Latin text (Japanese may wrap between any two characters). A rough estimate of Noto Sans
+    CJK: Latin 0.55 em, Japanese 1 em; plus the cell's padding."""
+    def width(text: str) -> float:
+        return sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in html.unescape(text)) * font_pt * 0.3528
+
+    pieces = [width(_TAGS.sub("", nb)) for nb in _NB.findall(cell_html)]
+    rest = _TAGS.sub(" ", _NB.sub(" ", cell_html.replace("<wbr>", " ")))
+    pieces += [width(word) if all(ord(c) <= 0x2E80 for c in word) else width("あ") for word in rest.split()]
+    return max(pieces, default=0.0) + 2.2
+
+
+def _min_width_mm(rows: str, font_pt: float) -> float:
+    """The narrowest a table can be: per column, its widest unbreakable piece, summed."""
+    columns: dict[int, float] = {}
+    for row in rows.split("</tr>"):
+        for i, cell in enumerate(_CELL.findall(row)):
+            columns[i] = max(columns.get(i, 0.0), _unbreakable_mm(cell, font_pt))
+    return sum(columns.values())
+
+
+def _classify_tables(body: str) -> str:
+    """Mark tables by width so print.css can shrink them, and put those that cannot fit the page.
+
+    A table whose ids, codes and short cells (which never wrap) cannot fit the portrait
+    text width goes on landscape pages (A4, or A3 when even that is too narrow), with the
+    headings (up to two, e.g. '12.2 本番環境' then '意図') and the one paragraph that
+    introduce it, so its cells are not squeezed into one-character columns. In a very wide
+    table (9+ columns: a reachability matrix) codes may break after '_' (SG_INGRESS_/DENIED).
     """
     def mark(m: re.Match[str]) -> str:
         lead, rows = m.group(1) or "", m.group(2)
         head = rows.split("</tr>", 1)[0]
         cols = head.count("<th") or head.count("<td")
-        size = "wide" if cols >= 6 else "normal"
-        if cols >= 9:
-            return f'<div class="landscape">{lead}<table class="very-wide">{rows}</table></div>'
-        return f'{lead}<table class="{size}">{rows}</table>'
+        size = "very-wide" if cols >= 9 else "wide" if cols >= 6 else "normal"
+        if size == "very-wide":
+            rows = re.sub(r"(<td>[^<]*)", lambda c: c.group(1).replace("_", "_<wbr>"), rows)
+        need = _min_width_mm(rows, _FONT_PT[size])
+        sheet = next((s for s in SHEETS if need <= s.width_mm), SHEETS[-1])
+        if size == "very-wide" and not sheet.css_class:
+            sheet = SHEETS[1]
+        table = f'<table class="{size}">{rows}</table>'
+        return f'<div class="{sheet.css_class}">{lead}{table}</div>' if sheet.css_class else lead + table
 
     return _TABLE.sub(mark, body)
 
@@ -227,10 +327,10 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
         body, title, toc = _number_headings(_figures(converted[p], number), number, anchors[p])
         if given:
             title = _NUMBER.sub("", title, count=1).strip()
-        opener = '<div class="landscape">'
-        first = body.lstrip().startswith(opener)
-        body = body.lstrip().removeprefix(opener) if first else body
-        result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc), first))
+        opener = re.match(r'<div class="(landscape|a3)">', body.lstrip())
+        body = body.lstrip()[opener.end():] if opener else body
+        result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc), bool(opener),
+                              opener.group(1) if opener else ""))
     return result
 
 

@@ -1,15 +1,43 @@
-/* archdoc: open a clicked diagram full-size in an overlay (no plugin, no network).
- * Event delegation on document keeps it working with Material's instant navigation. */
+/* archdoc: diagrams open in an overlay with real zoom and pan; wide tables show a scroll cue.
+ * Offline: Panzoom is vendored (panzoom.min.js, loaded before this file), nothing is fetched.
+ * Event delegation on document keeps it working with Material's instant navigation.
+ *
+ * Overlay: the diagram starts fitted to the screen; the mouse wheel or pinch zooms at the
+ * pointer, dragging pans, the buttons zoom in, out and back to the fitted view; Escape or
+ * the close button closes it (a click does not: it ends a drag). */
 (function () {
   "use strict";
   var overlay = null;
+  var panzoom = null;
 
   function close() {
     if (overlay) {
+      if (panzoom) {
+        panzoom.destroy();
+        panzoom = null;
+      }
       overlay.remove();
       overlay = null;
       document.documentElement.classList.remove("archdoc-zoom-open");
     }
+  }
+
+  function button(label, title, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.addEventListener("click", function (event) {
+      event.stopPropagation();
+      onClick();
+    });
+    return b;
+  }
+
+  function fit(stage, big) {
+    var w = big.naturalWidth || big.width, h = big.naturalHeight || big.height;
+    return Math.min(1, stage.clientWidth / w, stage.clientHeight / h);
   }
 
   function open(img) {
@@ -18,13 +46,56 @@
     overlay.className = "archdoc-zoom";
     overlay.setAttribute("role", "dialog");
     overlay.setAttribute("aria-label", img.alt || "diagram");
+    var stage = document.createElement("div");
+    stage.className = "archdoc-zoom__stage";
     var big = document.createElement("img");
-    big.src = img.currentSrc || img.src;
     big.alt = img.alt;
-    overlay.appendChild(big);
-    overlay.addEventListener("click", close);
+    stage.appendChild(big);
+    var bar = document.createElement("div");
+    bar.className = "archdoc-zoom__bar";
+    overlay.appendChild(stage);
+    overlay.appendChild(bar);
     document.body.appendChild(overlay);
     document.documentElement.classList.add("archdoc-zoom-open");
+    big.addEventListener("load", function () {
+      var start = fit(stage, big);
+      big.style.width = (big.naturalWidth || big.width) + "px";
+      panzoom = window.Panzoom(big, {maxScale: 4, minScale: start / 2, startScale: start, step: 0.25,
+                                     canvas: true});
+      stage.addEventListener("wheel", panzoom.zoomWithWheel);
+      bar.appendChild(button("＋", "拡大", function () { panzoom.zoomIn(); }));
+      bar.appendChild(button("－", "縮小", function () { panzoom.zoomOut(); }));
+      bar.appendChild(button("全体", "全体を表示", function () { panzoom.reset(); }));
+      bar.appendChild(button("×", "閉じる（Esc）", close));
+    }, {once: true});
+    big.src = img.currentSrc || img.src;
+  }
+
+  /* A table wider than the page scrolls sideways (Material wraps it in .md-typeset__scrollwrap):
+   * a label above it says so, and its right edge fades out until the end is reached. */
+  function atEnd(wrap) {
+    wrap.classList.toggle("archdoc-at-end", wrap.scrollLeft + wrap.clientWidth >= wrap.scrollWidth - 1);
+  }
+
+  function markWideTables() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      var hint = wrap.previousElementSibling;
+      var hinted = hint && hint.classList.contains("archdoc-scroll-hint");
+      wrap.classList.toggle("archdoc-scrolls", wide);
+      if (wide && !hinted) {
+        hint = document.createElement("div");
+        hint.className = "archdoc-scroll-hint";
+        hint.textContent = "⇆ この表は横にスクロールできます";
+        wrap.parentNode.insertBefore(hint, wrap);
+        wrap.addEventListener("scroll", function (event) { atEnd(event.currentTarget); });
+      } else if (!wide && hinted) {
+        hint.remove();
+      }
+      atEnd(wrap);
+    }
   }
 
   document.addEventListener("click", function (event) {
@@ -39,4 +110,12 @@
       close();
     }
   });
+  window.addEventListener("resize", markWideTables);
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(markWideTables);  /* Material: every page load, instant or not */
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", markWideTables);
+  } else {
+    markWideTables();
+  }
 })();
