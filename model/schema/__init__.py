@@ -9,7 +9,9 @@ ids, CIDR containment, overlaps) live in :mod:`model.rules` so that each has a s
 Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.schema.document`,
 :mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
-(component specs), :mod:`~model.schema.views` (diagram views);
+(the seed's component specs), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
+EC2, ElastiCache, Aurora, NLB), :mod:`~model.schema.connections` (TGW attachment options,
+peering, VPN, endpoints, Network Firewall), :mod:`~model.schema.views` (diagram views);
 :mod:`~model.schema.messages` words pydantic's errors for model authors.
 
 May import: pydantic only (and its own modules).
@@ -17,8 +19,8 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import document, network, nodes, places, specs, views
-from model.schema.base import Cidr, Id, Port, Strict, Text
+from model.schema import connections, document, network, nodes, places, specs, views, workloads
+from model.schema.base import Cidr, Id, IpAddress, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
 from model.schema.network import *  # noqa: F401,F403
@@ -29,11 +31,14 @@ from model.schema.places import *  # noqa: F401,F403
 from model.schema.places import Account, Environment, NamedCidr, Region, Site, Subnet, Vpc
 from model.schema.specs import *  # noqa: F401,F403
 from model.schema.views import *  # noqa: F401,F403
+from model.schema.connections import *  # noqa: F401,F403
+from model.schema.workloads import *  # noqa: F401,F403
 from model.schema.views import View
 
 __all__ = [
-    "Model", "Id", "Text", "Cidr", "Port", "Strict",
+    "Model", "Id", "Text", "Cidr", "IpAddress", "Port", "Strict",
     *document.__all__, *places.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+    *connections.__all__, *workloads.__all__,
 ]
 
 

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-__all__ = ["Id", "Text", "Cidr", "Port", "Strict"]
+__all__ = ["Id", "Text", "Cidr", "IpAddress", "Port", "Strict"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Cidr = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # parsed by rules (E02x)
+IpAddress = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,3}){3}$", max_length=15)]
+"""One IPv4 address (checked by rule E034)."""
 Port = Annotated[StrictInt, Field(ge=0, le=65535)]
 
 

@@ -70,6 +70,8 @@ class RouteTable(Strict):
     name: Text
     subnets: tuple[Id, ...]
     routes: tuple[Route, ...] = ()
+    propagations: tuple[Id, ...] = ()
+    """Virtual private gateways whose VPN routes propagate into this table (on-premises prefixes)."""
     assumption: Id | None = None
 
 

@@ -7,11 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import StrictBool, StringConstraints
 
+from model.schema.base import Id, IpAddress, Port, Strict, Text
+from model.schema.connections import (
+    CustomerGatewaySpec, EndpointSpec, FirewallSpec, PeeringSpec, TgwAttachmentSpec, VpnSpec,
+)
 from model.schema.specs import (
     AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, ScheduleSpec,
     WafSpec,
 )
-from model.schema.base import Id, Port, Strict, Text
+from model.schema.workloads import AsgSpec, AuroraSpec, EcsEc2Spec, Ec2Spec, ElastiCacheSpec, NlbSpec
 
 __all__ = ["NodeKind", "Placement", "Node", "Actor", "FlowKind", "Flow", "Intent"]
 
@@ -51,6 +55,18 @@ class NodeKind(str, Enum):
     GIT_BRANCH = "git-branch"
     CI_JOB = "ci-job"
     APPROVAL = "approval"
+    EC2_INSTANCE = "ec2-instance"
+    AUTOSCALING_GROUP = "autoscaling-group"
+    ECS_EC2_SERVICE = "ecs-ec2-service"
+    ELASTICACHE = "elasticache"
+    AURORA = "aurora"
+    NLB = "nlb"
+    VPC_ENDPOINT = "vpc-endpoint"
+    VPC_PEERING = "vpc-peering"
+    VGW = "vgw"
+    CUSTOMER_GATEWAY = "customer-gateway"
+    VPN_CONNECTION = "vpn-connection"
+    NETWORK_FIREWALL = "network-firewall"
 
 
 class Placement(Strict):
@@ -68,6 +84,16 @@ class Placement(Strict):
     fargate: FargateSpec | None = None
     rds: RdsSpec | None = None
     batch: BatchSpec | None = None
+    ips: tuple[IpAddress, ...] = ()
+    """The node's private IPv4 address in each of ``subnets`` (same order). Without it a node
+    stands for any address of its subnet."""
+    public_ips: tuple[IpAddress, ...] = ()
+    """The node's public IPv4 address (EIP or public IP) in each of ``subnets``; implies a public address."""
+    ec2: Ec2Spec | None = None
+    asg: AsgSpec | None = None
+    ecs_ec2: EcsEc2Spec | None = None
+    elasticache: ElastiCacheSpec | None = None
+    aurora: AuroraSpec | None = None
 
 
 class Node(Strict):
@@ -90,6 +116,13 @@ class Node(Strict):
     schedules: ScheduleSpec | None = None
     client_vpn: ClientVpnSpec | None = None
     dx_gateway: DxGatewaySpec | None = None
+    tgw_attachment: TgwAttachmentSpec | None = None
+    nlb: NlbSpec | None = None
+    endpoint: EndpointSpec | None = None
+    peering: PeeringSpec | None = None
+    customer_gateway: CustomerGatewaySpec | None = None
+    vpn: VpnSpec | None = None
+    firewall: FirewallSpec | None = None
     assumption: Id | None = None
 
 
@@ -101,7 +134,9 @@ class Actor(Strict):
     site: Id
     """Where the actor's device is (the internet, the city hall, or a VPN client)."""
     via: tuple[Id, ...] = ()
-    """Entry nodes of the actor's access path, in order (section 9 names the connection by them)."""
+    """Entry nodes of the actor's access path, in order (section 9 names the connection by them).
+    An on-premises actor uses, for each destination, the first connection (Direct Connect
+    gateway or VPN connection) whose routes cover it."""
     persona: Id
     """Matches the same party across environments (the POC developer plays the city staff)."""
     persona_label: Text

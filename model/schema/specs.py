@@ -158,7 +158,11 @@ class ClientVpnSpec(Strict):
 class DxGatewaySpec(Strict):
     site: Id
     allowed_prefixes: tuple[Cidr, ...]
-    tgw: Id
+    """Prefixes advertised to the site over a transit VIF (the DXGW-TGW association's allowed prefixes)."""
+    tgw: Id | None = None
+    """The TGW associated with the DX gateway (transit VIF)."""
+    vgws: tuple[Id, ...] = ()
+    """Virtual private gateways associated with the DX gateway (private VIF): each VGW's VPC is reached."""
     vif: Text
     """The virtual interface type as the seed names it ('Private VIF')."""
     assumption: Id | None = None

@@ -1,0 +1,106 @@
+"""Workload specs beyond the seed: EC2 instances, Auto Scaling groups, ECS on EC2,
+ElastiCache, Aurora and the Network Load Balancer.
+
+Sizes that differ between environments sit in the placement (like ``rds``); the load
+balancer's listeners sit on the node (like ``alb``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictInt
+
+from model.schema.base import Id, Port, Strict, Text
+
+__all__ = ["Ec2Spec", "AsgSpec", "EcsEc2Spec", "ElastiCacheSpec", "AuroraSpec", "NlbListener", "NlbTargetGroup",
+           "NlbSpec", "DEFAULT_PORTS"]
+
+DEFAULT_PORTS = {"redis": 6379, "valkey": 6379, "memcached": 11211, "aurora-postgresql": 5432, "aurora-mysql": 3306}
+"""The port an engine listens on when the spec does not say."""
+
+
+class Ec2Spec(Strict):
+    """One EC2 instance."""
+
+    instance_type: Text
+    os: Literal["linux", "windows"] = "linux"
+    """Decides the client ephemeral port range (Linux 32768-60999, Windows 49152-65535)."""
+    source_dest_check: StrictBool = True
+    """False on an appliance that forwards traffic for others (routes may then target the instance)."""
+
+
+class AsgSpec(Strict):
+    """An Auto Scaling group: instances from one launch template spread over the placement's
+    subnets (AZs); the node's security groups are the launch template's."""
+
+    instance_type: Text
+    min: Annotated[StrictInt, Field(ge=0)]
+    max: Annotated[StrictInt, Field(ge=0)]
+    desired: Annotated[StrictInt, Field(ge=0)] | None = None
+    os: Literal["linux", "windows"] = "linux"
+
+
+class EcsEc2Spec(Strict):
+    """An ECS service on EC2 capacity."""
+
+    capacity: Id
+    """The Auto Scaling group (or instance) the tasks run on."""
+    network_mode: Literal["awsvpc", "bridge", "host"] = "awsvpc"
+    """``awsvpc``: each task has its own ENI and the service's SGs; ``bridge``/``host``: tasks
+    use the instance's ENI, so the instance's SGs apply."""
+    container_port: Port
+    host_port: Port | None = None
+    """``bridge``: the host port (none: dynamic, from the ephemeral range)."""
+    tasks: Annotated[StrictInt, Field(ge=0)] = 1
+
+
+class ElastiCacheSpec(Strict):
+    engine: Literal["redis", "valkey", "memcached"]
+    node_type: Text
+    replicas: Annotated[StrictInt, Field(ge=0, le=5)] = 0
+    """Replicas per shard (Redis/Valkey)."""
+    shards: Annotated[StrictInt, Field(ge=1, le=500)] = 1
+    cluster_mode: StrictBool = False
+    port: Port | None = None
+    """Default: 6379 (Redis, Valkey), 11211 (Memcached)."""
+    subnet_group: tuple[Id, ...]
+    multi_az: StrictBool = False
+
+
+class AuroraSpec(Strict):
+    engine: Literal["aurora-postgresql", "aurora-mysql"]
+    engine_version: Text
+    instance_class: Text
+    readers: Annotated[StrictInt, Field(ge=0, le=15)] = 0
+    """Reader instances besides the writer."""
+    port: Port | None = None
+    """Default: 5432 (PostgreSQL), 3306 (MySQL); fixed at creation."""
+    subnet_group: tuple[Id, ...]
+    encryption: StrictBool = True
+
+
+class NlbListener(Strict):
+    protocol: Literal["TCP", "UDP", "TLS", "TCP_UDP"]
+    port: Port
+    target_group: Id
+
+
+class NlbTargetGroup(Strict):
+    id: Id
+    target: Id
+    """The node registered in this target group."""
+    port: Port
+    target_type: Literal["instance", "ip"] = "instance"
+    preserve_client_ip: StrictBool | None = None
+    """Client IP preservation (default: on for instance targets, off for IP targets over TCP/TLS)."""
+
+
+class NlbSpec(Strict):
+    """A Network Load Balancer: a layer-4 proxy (a new connection from its ENIs, or the
+    client's address kept when client IP preservation is on)."""
+
+    scheme: Literal["internet-facing", "internal"]
+    listeners: tuple[NlbListener, ...]
+    target_groups: tuple[NlbTargetGroup, ...]
+    cross_zone: StrictBool = False
