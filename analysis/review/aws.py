@@ -184,7 +184,7 @@ def dx_transit_vif(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for n in eg.ix.nodes_in(eg.env):
         spec = n.dx_gateway
-        if spec is None or "transit" in spec.vif.lower():
+        if spec is None or spec.tgw is None or "transit" in spec.vif.lower():
             continue
         yield ctx.finding("DXGW_TGW_REQUIRES_TRANSIT_VIF", [n.id, spec.tgw],
                           f"Direct Connect Gateway {n.id} をTGW {spec.tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{spec.vif}」と記載"

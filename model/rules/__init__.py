@@ -2,8 +2,9 @@
 
 Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 (:mod:`~model.rules.network`: CIDRs, containment, overlaps, AZs, ports, specs per kind)
-and the reference rules (:mod:`~model.rules.references`: ids, dangling references,
-environments). :func:`check` runs them all; :data:`CODE_TABLE` (load codes plus rule
+the reference rules (:mod:`~model.rules.references`: ids, dangling references,
+environments) and the AWS rules that need the whole model (:mod:`~model.rules.aws`:
+route targets, peering, written addresses, required specs). :func:`check` runs them all; :data:`CODE_TABLE` (load codes plus rule
 codes) is what the README and the docs render.
 
 May import: :mod:`model.errors`, :mod:`model.schema`. Never :mod:`model.loader` at run time
@@ -18,7 +19,7 @@ True
 from __future__ import annotations
 
 from model.errors import LOAD_CODES
-from model.rules import network, references  # noqa: F401  (importing them registers their rules)
+from model.rules import aws, network, references  # noqa: F401  (importing them registers their rules)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]
