@@ -33,7 +33,7 @@ T = Templates({
     "listener": "リスナー {protocol}:{port}（{action}）",
     "redirect": "リダイレクト応答のみ（{protocol}:{port} へ）。ターゲットには届かない",
     "target_ok": "ターゲットグループ {tg} → {target}:{port}（{how}、到達可）",
-    "target_bad": "ターゲットグループ {tg} → {target}:{port} に到達できない（{codes}）",
+    "target_bad": "ターゲットグループ {tg} → {target}:{port} に到達できない（{how}: {codes}）",
     "new_connection": "{kind}から新しい接続",
     "client_ip": "クライアントIPを保持（送信元 {src}）",
     "no_target": "どのターゲットグループのターゲットにも{kind}から到達できない（ELBV2_LISTENER_REQUIRES_TG_ACCEPT）",
@@ -73,8 +73,8 @@ def _targets(w, e: Eni, p: Packet, groups, kind: str, loc_of, listener_loc) -> N
             w.t.used.update(sub.rules)
             w.step(e.node, "FORWARDED", T("target_ok", tg=x.id, target=x.target, port=x.port, how=how), loc_of(x))
         else:
-            w.step(e.node, "NOTE", T("target_bad", tg=x.id, target=x.target, port=x.port, codes=", ".join(sub.codes)),
-                   loc_of(x))
+            w.step(e.node, "NOTE", T("target_bad", tg=x.id, target=x.target, port=x.port, how=how,
+                                     codes=", ".join(sub.codes)), loc_of(x))
     if groups and not served:
         w.block("TARGET_UNREACHABLE", e.node, T("no_target", kind=kind), listener_loc)
 

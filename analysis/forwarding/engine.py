@@ -38,7 +38,7 @@ def reply_start(w: Walk, back: Walk) -> Packet | None:
     if p.at in ("dx-out", "vpn-out"):
         site = w.eg.ix.sites.get(_site_of(w, p))
         return from_site(back, site_connections(w.eg, site.id), h) if site is not None else None
-    return Packet("internet", "internet", None, None, h, via="origin")
+    return Packet("internet", "internet", None, None, h)
 
 
 def _site_of(w: Walk, p: Packet) -> str | None:

@@ -35,6 +35,7 @@ T = Templates({
     "src_sgs": "（SG {sgs}）",
     "cvpn_extra": "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行「{rules}」は一致しない）",
     "session": "SG（ステートフル）: 往路の接続の応答として許可",
+    "session_plain": "往路の接続への応答を送信",
     "received": "{node}（{subnet}, {az}）が {proto}/{port} を受信",
     "reply_received": "{node} が応答を受信",
     "stray_reply": "応答が {node} に届き、送信元に戻らない",
@@ -67,7 +68,7 @@ def peer_sgs(w: Walk, sender: Eni, dst) -> tuple[tuple[str, ...], bool]:
 def eni_out(w: Walk, p: Packet) -> Packet | None:
     s = p.sender
     if w.reply:
-        w.step(s.node, "MATCHED_SESSION", T("session"))
+        w.step(s.node, "MATCHED_SESSION", T("session") if s.sgs else T("session_plain"))
     elif s.sgs and w.recorder is not None:
         w.recorder.append(("sg-out", s, p.h.dst))
     elif s.sgs:
@@ -129,7 +130,6 @@ def received(w: Walk, e: Eni, p: Packet) -> None:
 
 @hop("eni-in")
 def eni_in(w: Walk, p: Packet) -> Packet | None:
-    e = p.sender if w.reply else None
     target = w.target
     if w.reply:
         goal = w.goal

@@ -31,7 +31,7 @@ T = Templates({
     "pass": "Network Firewall {fw}（{subnet}, {az}）: {engine}ルール {rule}（{action}）",
     "default": "Network Firewall {fw}（{subnet}, {az}）: {engine}の既定アクション（{action}）",
     "session": "Network Firewall {fw}（{subnet}, {az}）: 往路のフローの応答として許可",
-    "drop": "Network Firewall {fw}（{subnet}）の{what}が {proto}/{port} {src} → {dst} を破棄",
+    "drop": "Network Firewall {fw}（{subnet}）の{what} が {proto}/{port} {src} → {dst} を破棄",
     "drop_rule": "{engine}ルール {rule}",
     "drop_default": "{engine}の既定アクション",
     "asymmetric": "Network Firewall {fw} の {subnet}（{az}）には往路のフローの状態がない（往路は {other}）。"
@@ -98,6 +98,8 @@ def firewall(w: Walk, p: Packet) -> Packet | None:
             return nxt
         if mine is not None or _stateful(spec):
             other = mine[2] if mine is not None else "—"
+            if mine is not None:
+                w.consume(mine)  # the flow is broken here; not reported again as bypassed
             w.block("FIREWALL_ASYMMETRIC_ROUTING", fw, T("asymmetric", fw=fw, subnet=sub, az=az, other=other),
                     w.where(fw))
             return nxt

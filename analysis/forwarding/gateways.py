@@ -34,8 +34,8 @@ T = Templates({
     "no_igw": "VPC {vpc} にInternet Gatewayがない",
     "internal": "内部{kind}はインターネットから到達できない",
     "no_public_in": "{node} にパブリックアドレスがない（IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）",
-    "dnat": "IGW: パブリックIP → プライベートIP（1:1 NAT）",
-    "snat": "IGW: プライベートIP → パブリックIP（1:1 NAT）",
+    "dnat": "IGW: 宛先 パブリックIP {public} → プライベートIP {private}（1:1 NAT）",
+    "snat": "IGW: 送信元 プライベートIP {private} → パブリックIP {public}（1:1 NAT）",
     "pass": "IGW {igw}: 送信元 {src} のままインターネットへ",
     "no_public_out": "{node} にパブリックIPがなく、IGW経由で送信できない（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）",
     "no_eip": "NAT {node} にEIPがない",
@@ -109,7 +109,7 @@ def igw_in(w: Walk, p: Packet) -> Packet | None:
                     w.where(owner.node, "alb" if node.alb else "nlb"))
         elif owner not in plan.has_public:
             w.block("NO_PUBLIC_ADDRESS", owner.node, T("no_public_in", node=owner.node), w.where(owner.node))
-    w.step(p.node, "TRANSFORMED", T("dnat"), w.where(p.node))
+    w.step(p.node, "TRANSFORMED", T("dnat", public=w.show(p.h.dst), private=owner.net), w.where(p.node))
     h = replace(p.h, dst=owner.net)
     nxt = Packet("nat" if node.kind is NodeKind.NAT_GATEWAY else "eni-in", owner.node, None, None, h, p.sender,
                  via="igw")
@@ -130,9 +130,9 @@ def igw_out(w: Walk, p: Packet) -> Packet | None:
             w.block("NO_PUBLIC_ADDRESS", s.node, T("no_eip", node=s.node), w.where(s.node))
         elif s not in plan.has_public and not w.reply:
             w.block("NO_PUBLIC_ADDRESS", s.node, T("no_public_out", node=s.node), w.where(s.node))
-        w.step(p.node, "TRANSFORMED", T("snat"))
         if s is not None and s in plan.public:
             h = replace(h, src=plan.public[s], src_sgs=())
+        w.step(p.node, "TRANSFORMED", T("snat", private=w.show(p.h.src), public=w.show(h.src)), w.where(p.node))
     if not is_public(h.dst):
         w.block("IGW_PRIVATE_DESTINATION", p.node, T("private_dst", dst=w.show(h.dst)),
                 p.route.location if p.route is not None else w.where(p.node))

@@ -89,7 +89,7 @@ def router(w: Walk, p: Packet) -> Packet | None:
 def _owner(w: Walk, vpc: str, dst) -> Eni | None:
     """The ENI in ``vpc`` that the destination address belongs to."""
     for e in (w.target, w.goal[1] if w.goal[:1] == ("eni",) else None, w.goal[4] if w.goal[:1] == ("cvpn",) else None):
-        if e is not None and e.vpc == vpc and dst == e.net:
+        if e is not None and e.vpc == vpc and dst.subnet_of(e.net):
             return e
     owners = [e for e in w.eg.eni_at.get(dst, ()) if e.vpc == vpc]
     return owners[0] if len(owners) == 1 else None

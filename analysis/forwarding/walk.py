@@ -38,6 +38,9 @@ MAX_HOPS = 64
 
 HOPS: dict[str, Callable[["Walk", Packet], Packet | None]] = {}
 
+REPLY_CODES = frozenset({"NO_RETURN_PATH", "FIREWALL_ASYMMETRIC_ROUTING"})
+"""Codes that already say what is wrong with a reply (others become ``NO_RETURN_PATH`` on it)."""
+
 T = Templates({
     "internet": "インターネット（パブリックアドレス）",
     "public_of": "{node} のパブリックIP",
@@ -103,7 +106,7 @@ class Walk:
         """Record a blocker; on the reply, a hard one is the reason the reply cannot come back."""
         if self.recorder is not None:
             self.recorder.append(("block", code))
-        if self.reply and not BLOCKER_CODES[code][0] and code != "NO_RETURN_PATH":
+        if self.reply and not BLOCKER_CODES[code][0] and code not in REPLY_CODES:
             code, message = "NO_RETURN_PATH", T("no_return", message=message)
         self.t.block(code, node, message, loc)
 

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.graph.addresses import is_public
 from analysis.graph.build import SERVICE_KINDS, EnvGraph
-from analysis.graph.types import Eni, Net
+from analysis.graph.types import Eni, Net, net
 from model.schema import NodeKind
 
-__all__ = ["Candidate", "candidates"]
+__all__ = ["Candidate", "candidates", "address_candidates", "UnknownAddress"]
+
+
+class UnknownAddress(ValueError):
+    """An address no node, subnet or site of the environment has (and that is not public)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Candidate:
     dst: Net
     service: str | None = None
     """The service node the request is for, when it is an AWS service at its public endpoint."""
+    goal: tuple = ()
+    """Where the request is delivered when it is not an ENI: ``("internet", address)``, ``("site", id)``."""
 
 
 def candidates(eg: EnvGraph, target: str, source: Eni | None = None) -> list[Candidate]:
@@ -47,3 +54,30 @@ def candidates(eg: EnvGraph, target: str, source: Eni | None = None) -> list[Can
     enis = eg.enis[target]
     plan = eg.addresses
     return [Candidate(e, "private", e.net) for e in enis] + [Candidate(e, "public", plan.public[e]) for e in enis]
+
+
+def address_candidates(eg: EnvGraph, addr: Net) -> tuple[str, list[Candidate]]:
+    """(a name for the target, its candidates) of one destination address (issue 19):
+    a node's written private IP or its public IP; an address of a subnet (its only node
+    there, else the subnet itself); an on-premises site's address; a public address the
+    model does not know (a host on the internet). Raises :class:`UnknownAddress` otherwise.
+    """
+    plan = eg.addresses
+    for enis in eg.enis.values():
+        for e in enis:
+            if e.net == addr:
+                return e.node, [Candidate(e, "private", addr)]
+            if plan.public.get(e) == addr and e in plan.has_public:
+                return e.node, [Candidate(e, "public", addr)]
+    for sub, n in eg.subnet_net.items():
+        if addr.subnet_of(n):
+            owners = [e for es in eg.enis.values() for e in es if e.subnet == sub]
+            if len(owners) == 1:
+                return owners[0].node, [Candidate(owners[0], "private", addr)]
+            return str(addr), [Candidate(None, "private", addr)]
+    for site in eg.ix.model.sites:
+        if eg.env in site.envs and site.kind == "onprem" and any(addr.subnet_of(net(c)) for c in site.cidrs):
+            return str(addr), [Candidate(None, "private", addr, goal=("site", site.id))]
+    if is_public(addr):
+        return str(addr), [Candidate(None, "public", addr, goal=("internet", addr))]
+    raise UnknownAddress(f"no node, subnet or site of environment {eg.env} has the address {addr}")

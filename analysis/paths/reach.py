@@ -37,6 +37,7 @@ modelled: its paths to AWS service endpoints are ``conditional`` with
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 
 from analysis.forwarding.engine import trace_path
 from analysis.forwarding.nacl import ephemeral_of
@@ -44,11 +45,14 @@ from analysis.forwarding.trace import EPHEMERAL_WIDE, Header, Packet, Templates,
 from analysis.graph.build import SERVICE_KINDS, EnvGraph
 from analysis.graph.types import Eni, Net
 from analysis.paths.actors import actor_entry
-from analysis.paths.candidates import Candidate, candidates
+from analysis.graph.addresses import is_public
+from analysis.graph.types import net
+from analysis.paths.candidates import Candidate, UnknownAddress, address_candidates, candidates
 from analysis.results import Blocker, ReachResult, verdict_of
-from model.schema import NodeKind
+from model.schema import Actor, NodeKind
 
-__all__ = ["Reachability", "reach", "sources", "targets", "UnknownEndpoint", "endpoint_ports", "listening_ports"]
+__all__ = ["Reachability", "reach", "reach_ip", "sources", "targets", "UnknownEndpoint", "UnknownAddress",
+           "endpoint_ports", "listening_ports"]
 
 _NOT_SOURCES = {NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN, NodeKind.VPC_ENDPOINT}
 
@@ -128,6 +132,10 @@ class Reachability:
         kinds = [m for m in ("private", "public") if any(c.mode == m for c in candidates(self.eg, target))]
         return tuple(_reach(self, source, target, port, protocol, 0, None, m) for m in kinds)
 
+    def reach_ip(self, port: int, protocol: str = "tcp", **where) -> ReachResult:
+        """One query by address: ``source``/``src_ip`` and ``target``/``dst_ip`` (see :func:`reach_ip`)."""
+        return reach_ip(self, port, protocol, **where)
+
     def _check(self, source: str, target: str) -> None:
         if source not in self._source_set:
             raise UnknownEndpoint("source", source, self.env, list(self.sources))
@@ -194,18 +202,21 @@ def _header(eg: EnvGraph, c: Candidate, proto: str, port: int, src: Net, eph, sg
     return Header(proto, port, src, c.dst, eph, service=c.service, src_sgs=sgs)
 
 
-def _actor(q: Reachability, source: str, target: str, port: int, proto: str, depth: int, cands) -> ReachResult:
-    eg = q.eg
-    a = eg.ix.actors[source]
+def _actor_source(eg: EnvGraph, a: Actor) -> Net:
+    """The address an actor's requests come from: its site's first CIDR, a VPN client's CIDR, or the internet."""
     site = eg.ix.sites.get(a.site)
-    if site is not None and site.kind == "onprem" and site.cidrs:
-        from analysis.graph.types import net
-        src = net(site.cidrs[0])
-    else:
-        src = eg.addresses.internet
     cvpn = next((eg.ix.nodes[v] for v in a.via if v in eg.ix.nodes and eg.ix.nodes[v].client_vpn), None)
     if a.vpn_client and cvpn is not None and eg.named(cvpn.client_vpn.client_cidr) is not None:
-        src = eg.named(cvpn.client_vpn.client_cidr)
+        return eg.named(cvpn.client_vpn.client_cidr)
+    if site is not None and site.kind == "onprem" and site.cidrs:
+        return net(site.cidrs[0])
+    return eg.addresses.internet
+
+
+def _actor(q: Reachability, a: Actor, target: str, port: int, proto: str, depth: int, cands,
+           src: Net | None = None) -> ReachResult:
+    eg = q.eg
+    src = src if src is not None else _actor_source(eg, a)
     best = None
     for order, c in enumerate(cands):
         t = Trace()
@@ -215,23 +226,26 @@ def _actor(q: Reachability, source: str, target: str, port: int, proto: str, dep
         if entry is None:
             continue
         first, goal = entry
-        trace_path(eg, t, first, goal=goal, target=c.eni, query=q.reach, depth=depth, country=a.country)
+        if goal[:1] == ("internet",):
+            goal = ("internet", h.src)
+        trace_path(eg, t, first, goal=goal, target=c.eni, forward_goal=c.goal, query=q.reach, depth=depth,
+                   country=a.country)
         if best is None or _score(t, order) < best[0]:
             best = (_score(t, order), t, h)
     if best is None:
         t = Trace()
-        t.block("DISCONNECTED", source, T("disconnected", source=source, target=target))
-        return _result(eg, source, target, proto, port, t)
+        t.block("DISCONNECTED", a.id, T("disconnected", source=a.id, target=target))
+        return _result(eg, a.id, target, proto, port, t, addrs=("", str(cands[0].dst) if cands else ""))
     h = best[2]
-    return _result(eg, source, target, proto, port, best[1], addrs=(str(h.src), str(h.dst)))
+    return _result(eg, a.id, target, proto, port, best[1], addrs=(str(h.src), str(h.dst)))
 
 
-def _node(q: Reachability, source: str, target: str, port: int, proto: str, depth: int, src_override, mode):
+def _node(q: Reachability, source: str, target: str, port: int, proto: str, depth: int, src_override, cands_of):
     eg = q.eg
     per_source: list[tuple[Eni, Trace, Header]] = []
     for s in eg.enis[source]:
         best = None
-        for order, c in enumerate(c for c in candidates(eg, target, s) if mode is None or c.mode == mode):
+        for order, c in enumerate(cands_of(s)):
             if c.mode == "public" and c.eni is not None and c.eni not in eg.addresses.has_public:
                 continue
             src, sgs = src_override if src_override is not None else (s.net, s.sgs)
@@ -242,7 +256,7 @@ def _node(q: Reachability, source: str, target: str, port: int, proto: str, dept
             # a load balancer preserving the client's address: the reply goes back through it (not traced)
             goal = () if src_override is not None else ("eni", s)
             trace_path(eg, t, Packet("eni-out", s.node, s.subnet, s.az, h, s), goal=goal, target=c.eni,
-                       query=q.reach, depth=depth)
+                       forward_goal=c.goal, query=q.reach, depth=depth)
             if best is None or _score(t, order) < best[0]:
                 best = (_score(t, order), t, h)
         if best is not None:
@@ -266,7 +280,58 @@ def _node(q: Reachability, source: str, target: str, port: int, proto: str, dept
 def _reach(q: Reachability, source: str, target: str, port: int, protocol: str, depth: int, src_override,
            mode: str | None) -> ReachResult:
     eg = q.eg
-    if eg.ix.actors.get(source) is not None:
+    actor = eg.ix.actors.get(source)
+    if actor is not None:
         cands = [c for c in candidates(eg, target) if mode is None or c.mode == mode]
-        return _actor(q, source, target, port, protocol, depth, cands)
-    return _node(q, source, target, port, protocol, depth, src_override, mode)
+        return _actor(q, actor, target, port, protocol, depth, cands)
+    return _node(q, source, target, port, protocol, depth, src_override,
+                 lambda s: [c for c in candidates(eg, target, s) if mode is None or c.mode == mode])
+
+
+def _address_source(q: Reachability, addr: Net) -> tuple[str, Actor | None]:
+    """A source address: a node (its written or public IP, or the only node of a subnet), or a
+    pseudo actor at the on-premises site or on the internet that has the address."""
+    eg = q.eg
+    plan = eg.addresses
+    for node, enis in eg.enis.items():
+        if node in q._source_set and any(e.net == addr or (plan.public.get(e) == addr and e in plan.has_public)
+                                         for e in enis):
+            return node, None
+    for sub, n in eg.subnet_net.items():
+        owners = {e.node for es in eg.enis.values() for e in es if e.subnet == sub and e.node in q._source_set}
+        if addr.subnet_of(n) and len(owners) == 1:
+            return owners.pop(), None
+    site = next((s for s in eg.ix.model.sites if eg.env in s.envs and s.kind == "onprem"
+                 and any(addr.subnet_of(net(c)) for c in s.cidrs)), None)
+    if site is None and not is_public(addr):
+        raise UnknownAddress(f"no node, subnet or site of environment {eg.env} has the address {addr}")
+    name = str(addr)
+    return name, Actor(id="address", label=name, role="-", envs=(eg.env,), site=site.id if site else "internet",
+                       persona="address", persona_label=name)
+
+
+def reach_ip(q: Reachability, port: int, protocol: str = "tcp", *, source: str | None = None,
+             target: str | None = None, src_ip: Net | None = None, dst_ip: Net | None = None) -> ReachResult:
+    """One query where the source and/or the destination is an address (issue 19).
+
+    Raises :class:`UnknownEndpoint` for an unknown node or actor and
+    :class:`~analysis.paths.candidates.UnknownAddress` for an address nothing in the model has.
+    """
+    eg = q.eg
+    if target is not None:
+        if target not in q._target_set:
+            raise UnknownEndpoint("target", target, q.env, list(q.targets))
+        name, cands_all = target, None
+    else:
+        name, cands_all = address_candidates(eg, dst_ip)
+    cands_of = (lambda s: candidates(eg, target, s)) if cands_all is None else (lambda s: cands_all)
+    if src_ip is not None:
+        source, actor = _address_source(q, src_ip)
+    else:
+        if source not in q._source_set:
+            raise UnknownEndpoint("source", source, q.env, list(q.sources))
+        actor = eg.ix.actors.get(source)
+    if actor is not None:
+        r = _actor(q, actor, name, port, protocol, 0, cands_of(None), src_ip)
+        return replace(r, source=source)
+    return _node(q, source, name, port, protocol, 0, None, cands_of)
