@@ -5,6 +5,7 @@
 * :mod:`~analysis.review.aws` - AWS service constraints (ALB, RDS, NAT, TGW, Client VPN, DX);
 * :mod:`~analysis.review.security_groups` - shadowed, never-matching and unused SG rules;
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
+* :mod:`~analysis.review.network` - sensitive ports open to the world, ranges nothing delivers, appliance mode;
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
