@@ -25,7 +25,7 @@ from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni
 from model.schema import NodeKind
 
-__all__ = ["listener_for", "after_ingress", "nlb_preserves_client_ip"]
+__all__ = ["listener_for", "after_ingress"]
 
 T = Templates({
     "no_listener": "{kind} {node} に {proto}/{port} のリスナーがない（{ports}）（ELBV2_LISTENER_PORT_RESTRICTION）",
@@ -50,13 +50,6 @@ def listener_for(eg: EnvGraph, alb: str, port: int):
         if lst.port == port:
             return k, lst
     return None, None
-
-
-def nlb_preserves_client_ip(tg, listener_protocol: str) -> bool:
-    """AWS defaults: on for instance targets and for UDP/TCP_UDP; off for IP targets over TCP/TLS."""
-    if tg.preserve_client_ip is not None:
-        return tg.preserve_client_ip
-    return tg.target_type == "instance" or listener_protocol in ("UDP", "TCP_UDP")
 
 
 def _targets(w, e: Eni, p: Packet, groups, kind: str, loc_of, listener_loc) -> None:
@@ -128,7 +121,7 @@ def _nlb(w, e: Eni, p: Packet, denied: bool) -> None:
         return
     index = {x.id: j for j, x in enumerate(spec.target_groups)}
     tg = spec.target_groups[index[lst.target_group]] if lst.target_group in index else None
-    groups = [(tg, nlb_preserves_client_ip(tg, lst.protocol))] if tg is not None else []
+    groups = [(tg, tg.client_ip_preserved(lst.protocol))] if tg is not None else []
     ni = eg.loaded.index_of("nodes", e.node)
     _targets(w, e, p, groups, "NLB", lambda x: eg.where("nodes", ni, "nlb", "target_groups", index[x.id]), loc)
 

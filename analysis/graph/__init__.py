@@ -7,7 +7,7 @@
 * :mod:`~analysis.graph.addresses` - addresses of nodes and sites, and the internet as an address set;
 * :mod:`~analysis.graph.links` - gateways and connections (TGW attachments, peering, VPN, endpoints, firewalls).
 
-May import: :mod:`model` and :mod:`analysis.results`. Never :mod:`analysis.paths` or anything above.
+May import: :mod:`model` and :mod:`analysis.results`. Never :mod:`analysis.forwarding`, :mod:`analysis.paths` or anything above.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
-May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
+May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
 :mod:`analysis.results`.
 """
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from analysis.forwarding.edges import connection_site, site_prefixes
 from analysis.graph.addresses import NOT_GLOBAL
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Net, net
@@ -50,7 +51,6 @@ def reachable_networks(eg: EnvGraph, vpc: str) -> tuple[list[Net], bool]:
     """(networks a route, site or VPN can carry to or from ``vpc``, whether the internet can):
     its own CIDR, VPCs and on-premises sites on a TGW it is attached to, peered VPCs, the sites
     behind its VGW; the internet when it or a VPC on its TGWs has an internet gateway."""
-    from analysis.forwarding.edges import connection_site, site_prefixes
     own = [eg.vpc_net[vpc]]
     tgws = _tgws_of(eg, vpc)
     vpcs = {vpc}

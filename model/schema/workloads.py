@@ -95,6 +95,12 @@ class NlbTargetGroup(Strict):
     preserve_client_ip: StrictBool | None = None
     """Client IP preservation (default: on for instance targets, off for IP targets over TCP/TLS)."""
 
+    def client_ip_preserved(self, listener_protocol: str) -> bool:
+        """AWS defaults: on for instance targets and for UDP/TCP_UDP; off for IP targets over TCP/TLS."""
+        if self.preserve_client_ip is not None:
+            return self.preserve_client_ip
+        return self.target_type == "instance" or listener_protocol in ("UDP", "TCP_UDP")
+
 
 class NlbSpec(Strict):
     """A Network Load Balancer: a layer-4 proxy (a new connection from its ENIs, or the

@@ -10,6 +10,7 @@ of ``(label, value, children)`` items the template turns into bullets.
 from __future__ import annotations
 
 from model.index import ModelIndex
+from render.pages.components_network import network_sections
 from model.schema import FargateSpec, NodeKind, RdsSpec
 
 __all__ = ["component_sections", "vcpu_text", "fargate_items", "rds_items"]
@@ -146,7 +147,8 @@ def _schedules(ix: ModelIndex, node) -> dict:
 
 
 def component_sections(ix: ModelIndex) -> list[dict]:
-    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge."""
+    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge, then the
+    kinds beyond the seed (:func:`render.pages.components_network.network_sections`)."""
     sections: list[dict] = []
     fargate = _fargate(ix)
     if fargate:
@@ -155,4 +157,5 @@ def component_sections(ix: ModelIndex) -> list[dict]:
     sections.extend(_cognito(ix, n) for n in ix.model.nodes if n.cognito)
     sections.extend(_alb(ix, n) for n in ix.model.nodes if n.alb)
     sections.extend(_schedules(ix, n) for n in ix.model.nodes if n.schedules)
+    sections.extend(network_sections(ix))
     return sections
