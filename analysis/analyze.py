@@ -5,7 +5,7 @@ the same questions of the same model; an :class:`Analysis` answers each once. Pa
 computed when first asked for (``reach`` needs one environment's graph, not the
 findings), then kept: the per-environment graphs, their point queries
 (:class:`~analysis.paths.reach.Reachability`), the intents, the findings and the port
-matrices. Everything it returns is a frozen row.
+matrices, the requirement rows. Everything it returns is a frozen row.
 
 >>> from model.loader import load_model
 >>> a = analyze(load_model())
@@ -17,6 +17,8 @@ matrices. Everything it returns is a frozen row.
 True
 >>> [r.id for r in a.intents_of("prod") if r.status == "violated"]
 []
+>>> [(r.component, r.status) for r in a.requirements_of("prod") if r.key == "dr"]
+[('s3', 'broken'), ('rds', 'kept')]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from analysis.graph.build import EnvGraph, build_graph
 from analysis.intents import IntentResult, evaluate_intents
 from analysis.matrix import PortMatrix, port_matrix
 from analysis.paths.reach import Reachability
+from analysis.requirements import RequirementRow, evaluate
 from analysis.results import Finding
 from analysis.review import ReviewContext, review, sort_key
 from model.index import ModelIndex
@@ -74,11 +77,25 @@ class Analysis:
         return tuple(r for r in self.intents if r.env == env)
 
     @cached_property
+    def requirement_checks(self) -> tuple[RequirementRow, ...]:
+        """Every requirement row of every environment, the AWS controls' baselines included."""
+        return tuple(r for env in self.envs for r in evaluate(self.graph(env), self.network(env), baselines=True))
+
+    @property
+    def requirements(self) -> tuple[RequirementRow, ...]:
+        """The requirements the document states, checked: kept, broken or not decidable, per component."""
+        return tuple(r for r in self.requirement_checks if r.declared)
+
+    def requirements_of(self, env: str) -> tuple[RequirementRow, ...]:
+        return tuple(r for r in self.requirements if r.env == env)
+
+    @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """Every finding of every environment, sorted (environment, severity, code, ...)."""
         out: list[Finding] = []
         for env in self.envs:
-            out += review(ReviewContext(self.graph(env), self.network(env), self.intents_of(env)))
+            checks = tuple(r for r in self.requirement_checks if r.env == env)
+            out += review(ReviewContext(self.graph(env), self.network(env), self.intents_of(env), checks))
         return tuple(sorted(out, key=sort_key))
 
     def findings_of(self, env: str) -> tuple[Finding, ...]:

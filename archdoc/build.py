@@ -9,10 +9,17 @@ and touches nothing until everything succeeded:
    CI check to compare with the committed files);
 3. render the diagrams into a staging copy of docs (unchanged images are reused);
 4. run ``mkdocs build --strict`` on the staging copy into a staging site;
-5. publish: move each generated file into ``docs/`` (``os.replace``), delete files that
-   an earlier build generated and this one did not (the manifest
+5. publish: move each changed generated file into ``docs/``, delete files that an
+   earlier build generated and this one did not (the manifest
    ``docs/.archdoc-generated.json`` lists them; hand-written pages are never touched),
-   and swap the staging site into the site folder.
+   and swap the staging site into the site folder — one journaled step
+   (:mod:`archdoc.journal`): a kill at any moment leaves the old or the new pair.
+
+The whole build holds a lock (:mod:`archdoc.lock`) on the folders it writes; first it
+finishes or rolls back a build that was killed and removes its staging folders, then it
+refuses (exit 2, nothing written) a docs manifest, a site folder or a symbolic link that
+would make it delete or overwrite something it did not write (:mod:`archdoc.manifest`,
+:mod:`archdoc.site_guard`).
 """
 
 from __future__ import annotations
@@ -26,9 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from archdoc import publish
-from archdoc.site_guard import unsafe_site
-from archdoc.publish import MANIFEST, BuildFailure
+from archdoc import journal, publish, recovery
+from archdoc.failures import BuildFailure, RollbackFailed
+from archdoc.lock import BuildLock
+from archdoc.publish import MANIFEST
+from archdoc.site_guard import check_site, unsafe_site
 
 __all__ = ["Generated", "gather", "build", "load", "ASSETS", "REPO_ROOT", "MANIFEST", "BuildFailure"]
 
@@ -99,13 +108,15 @@ def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[
 
 def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.PathLike[str] = "site",
           docs_dir: str | os.PathLike[str] | None = None, progress: Callable[[str], Any] = print,
-          pdf: bool = False, loaded: Any = None) -> int:
-    """Build docs and site; return 0 (ok), 2 (model or usage error) or 1 (any other failure).
+          pdf: bool = False, loaded: Any = None, force: bool = False, no_wait: bool = False) -> int:
+    """Build docs and site; return 0 (ok), 2 (model or usage error, a refusal) or 1 (any other failure).
 
     ``docs_dir`` defaults to ``docs/`` for the bundled model. For any other model the
     generated docs are only staged (never written over the bundled ``docs/``) unless a
     ``docs_dir`` is given. ``loaded``: the model of ``model_path`` when the caller has just
     loaded it (the CLI does, to vet ``--site-dir``), so it is not read and validated twice.
+    ``force``: replace a site folder that holds files archdoc did not write. ``no_wait``:
+    fail at once instead of waiting when another build holds the lock.
     """
     from model.errors import ModelError
     from model.loader import DEFAULT_MODEL
@@ -134,11 +145,19 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
     if docs is not None and docs == site:
         progress("error: --docs-dir and --site-dir must differ")
         return 2
+    folders = {site.parent, *((docs.parent,) if docs is not None else ())}
     try:
-        return _build(loaded, docs, site, steps, progress, pdf)
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        with BuildLock(folders, progress, no_wait=no_wait) as lock:
+            recovery.recover(folders, lock, progress, sites=[site])
+            check_site(site, os.fspath(site_dir), force)
+            if docs is not None and docs.is_dir():
+                publish.hand_written(docs, publish.read_manifest(docs))
+            return _build(loaded, docs, site, steps, progress, pdf)
     except BuildFailure as exc:
         progress(f"error: {exc}")
-        return 1
+        return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the CLI prints one line, never a traceback
         progress(f"error: {type(exc).__name__}: {exc}")
         return 1
@@ -148,8 +167,9 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
            pdf: bool) -> int:
     generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
-    stage_root = Path(tempfile.mkdtemp(prefix=".archdoc-build-", dir=_existing_parent(docs or site)))
-    site_root = Path(tempfile.mkdtemp(prefix=".archdoc-site-", dir=_existing_parent(site)))
+    stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
+    site_root = Path(tempfile.mkdtemp(prefix=f"{journal.SITE_STAGE_PREFIX}{os.getpid()}-", dir=site.parent))
+    keep = False
     try:
         stage_docs = stage_root / "docs"
         publish.stage_docs(docs, stage_docs, generated.pages)
@@ -162,11 +182,17 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
             stage_root, stage_docs, stage_site, loaded.model.document.title))
         if pdf:
             steps.run("write PDF", lambda: _write_pdf(loaded, generated, stage_docs, stage_site))
-        steps.run("publish", lambda: publish.publish(stage_docs, docs, files, stage_site, site),
-                  lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
+        warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site),
+                             lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
+        for warning in warnings:
+            progress(f"warning: {warning}")
+    except RollbackFailed:
+        keep = True  # the journal names them: the next build's recovery needs them
+        raise
     finally:
-        shutil.rmtree(stage_root, ignore_errors=True)
-        shutil.rmtree(site_root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(stage_root, ignore_errors=True)
+            shutil.rmtree(site_root, ignore_errors=True)
     return 0
 
 
@@ -177,13 +203,6 @@ def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, stage_site: 
     write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages))
 
 
-def _existing_parent(path: Path) -> Path:
-    """The folder staging directories are created in: beside ``path`` (same filesystem)."""
-    parent = path.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    return parent
-
-
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m
     import argparse
 
@@ -191,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenienc
     p.add_argument("--model")
     p.add_argument("--site-dir", default="site")
     p.add_argument("--docs-dir")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--no-wait", action="store_true")
     a = p.parse_args(argv)
-    return build(a.model, a.site_dir, a.docs_dir)
+    return build(a.model, a.site_dir, a.docs_dir, force=a.force, no_wait=a.no_wait)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,8 @@ examples:
   archdoc reach --env poc --from business-user --to alb --port 443
   archdoc findings --env prod --json
   archdoc diff --from poc --to prod
+  archdoc export --format cloudformation --env poc --out cfn/
+  archdoc drift --env poc --from-aws --save-snapshot snap/
   archdoc check && archdoc build
 
 'archdoc VERB --help' explains each verb."""
@@ -99,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "repository's docs/ for the bundled model; for another model they are only "
                         "staged unless this is given)")
     p.add_argument("--no-pdf", action="store_true", help="skip the approval PDF (much faster)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the site folder even if it holds files archdoc did not write (never the "
+                        "working directory, the repository, the model or the docs)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail at once (exit 1) if another build is writing the same folders, instead of waiting")
 
     p = verb("check", "fail when committed docs drift from the model or an intent breaks",
              "Read-only: compare the committed generated docs with what the model produces now and "
@@ -144,13 +151,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_env", required=True, metavar="ENV", help="environment id, e.g. prod")
     _json_arg(p, "from, to, config, reach")
 
-    p = verb("export", "export views in another format",
-             "Print every view (or one) as a Mermaid flowchart, or write DIR/<view>.mmd with --out. "
-             "Exit 0 ok, 2 an unknown view (with did-you-mean), an unwritable --out or a model error.")
+    p = verb("export", "export views (Mermaid) or an environment (CloudFormation)",
+             "Mermaid: print every view (or one) as a flowchart, or write DIR/<view>.mmd with --out. "
+             "CloudFormation: write DIR/<env>-<account>.yaml per account of --env and DIR/README.md "
+             "(deploy order, parameters, what was not exported). Exit 0 ok, 2 an unknown view or "
+             "environment (with did-you-mean), an unwritable --out or a model error.")
     _model_arg(p)
-    p.add_argument("--format", required=True, choices=["mermaid"], help="output format")
-    p.add_argument("--view", metavar="ID", help="one view id (default: every view)")
-    p.add_argument("--out", metavar="DIR", help="write one file per view into DIR (default: print to stdout)")
+    p.add_argument("--format", required=True, choices=["mermaid", "cloudformation"], help="output format")
+    p.add_argument("--view", metavar="ID", help="mermaid: one view id (default: every view)")
+    p.add_argument("--env", metavar="ENV", help="cloudformation: the environment to export, e.g. poc")
+    p.add_argument("--out", metavar="DIR", help="write the files into DIR (mermaid default: print to stdout; "
+                                                "required for cloudformation)")
+
+    p = verb("drift", "compare the model with the deployed AWS account",
+             "Read the deployed state (read-only describe/list calls, or a saved snapshot) and compare it "
+             "with the model: resources missing in the account, extra in the account, and changed (CIDR, "
+             "AZ, routes, SG/NACL rules, instance class, Multi-AZ, listener ports, task counts), each "
+             "with the model's file:line and the AWS id. Exit 0 no drift, 1 drift, 2 an error "
+             "(credentials, access denied, throttled, unknown environment/account, model error).")
+    _model_arg(p)
+    p.add_argument("--env", required=True, metavar="ENV", help="environment id, e.g. poc")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from-aws", action="store_true", help="read the account through boto3")
+    source.add_argument("--snapshot", metavar="DIR", help="read a snapshot written by --save-snapshot")
+    p.add_argument("--account", metavar="ID", help="the model account the credentials reach "
+                                                   "(default: the environment's only account)")
+    p.add_argument("--region", metavar="R", help="AWS region (default: the account's VPC region in the model)")
+    p.add_argument("--profile", metavar="P", help="AWS profile (default: the standard credential chain)")
+    p.add_argument("--endpoint-url", metavar="URL", help="another endpoint (an AWS stand-in such as moto)")
+    p.add_argument("--save-snapshot", metavar="DIR", help="also write the raw responses, one JSON file per call")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", dest="as_json", help="print one JSON object (env, account, "
+                     "drift, rows, compared, skipped)")
+    out.add_argument("--markdown", action="store_true", help="print a Markdown section for a change request")
 
     p = verb("pdf", "write the approval PDF",
              "Write the approval PDF (A4, Japanese) without rebuilding the site; nothing else changes. "
@@ -189,7 +222,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_schema()
     if verb == "build":
         from archdoc.commands.build import run_build
-        return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf)
+        return run_build(args.model, args.site_dir, args.docs_dir, pdf=not args.no_pdf, force=args.force,
+                         no_wait=args.no_wait)
     if verb == "check":
         from archdoc.commands.check import run_check
         return run_check(args.model, args.docs_dir, strict=args.strict)
@@ -205,7 +239,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_diff(args.from_env, args.to_env, as_json=args.as_json, model_path=args.model)
     if verb == "export":
         from archdoc.commands.export import run_export
-        return run_export(args.format, args.view, args.out, model_path=args.model)
+        return run_export(args.format, args.view, args.out, model_path=args.model, env=args.env)
+    if verb == "drift":
+        from archdoc.commands.drift import run_drift
+        return run_drift(args.env, from_aws=args.from_aws, snapshot=args.snapshot, region=args.region,
+                         profile=args.profile, endpoint_url=args.endpoint_url, account=args.account,
+                         save_snapshot=args.save_snapshot, as_json=args.as_json, markdown=args.markdown,
+                         model_path=args.model)
     if verb == "pdf":
         from archdoc.commands.pdf import run_pdf
         return run_pdf(args.model, args.out)

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -93,7 +92,9 @@ def unknown_env(env: str | None, envs: list[str]) -> tuple[str, list[str]] | Non
     """
     if env is None or env in envs:
         return None
-    close = difflib.get_close_matches(env, envs, n=1, cutoff=0.5)
+    from model.errors import suggest
+
+    close = suggest(env, envs, n=1)
     if close:
         return f"unknown environment '{env}' (did you mean '{close[0]}'?)", close
     return f"unknown environment '{env}'; environments: {', '.join(envs)}", list(envs)

@@ -1,47 +1,76 @@
-"""Staging, the strict MkDocs run and the final swap of :mod:`archdoc.build`.
+"""Staging, the strict MkDocs run and the publish plan of :mod:`archdoc.build`.
 
-Kept apart from the build's orchestration so the rules that protect ``docs/`` are in
-one short file: generated files are known only through the manifest
-``docs/.archdoc-generated.json``; anything else in ``docs/`` is hand-written and is
-copied into staging (so the site includes it) but never moved, replaced or deleted.
+The rules that protect ``docs/`` are in this file: generated files are known only through
+the manifest ``docs/.archdoc-generated.json`` (read by :mod:`archdoc.manifest`); anything
+else in ``docs/`` is hand-written and is copied into staging (so the site includes it)
+but never moved, replaced or deleted. A hand-written file that is a symbolic link out of
+docs/ (or not a regular file) stops the build: its target would be published. The swap
+itself is :mod:`archdoc.journal`'s.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
-__all__ = ["MANIFEST", "BuildFailure", "read_manifest", "stage_docs", "run_mkdocs", "publish",
-           "MKDOCS_CONFIG"]
+from archdoc import journal
+from archdoc.failures import BuildFailure, Refusal
+from archdoc.manifest import DOCS_MANIFEST, SITE_MANIFEST, listing_text, read_listing, symlink_on_the_way, walk_files
+from render.children import tied
 
-MANIFEST = ".archdoc-generated.json"
+__all__ = ["MANIFEST", "BuildFailure", "read_manifest", "hand_written", "stage_docs", "run_mkdocs", "plan",
+           "publish", "MKDOCS_CONFIG"]
+
+MANIFEST = DOCS_MANIFEST
 MKDOCS_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
-class BuildFailure(RuntimeError):
-    """A build step failed; the message says where (file and line when known)."""
-
-
 def read_manifest(docs: Path | None) -> set[str]:
-    """Doc-relative paths an earlier build generated in ``docs`` (empty when there is none)."""
-    if docs is None or not (docs / MANIFEST).is_file():
+    """Doc-relative paths an earlier build generated in ``docs`` (empty when there is none).
+
+    Raises :class:`~archdoc.failures.Refusal` for a manifest that is not archdoc's.
+    """
+    if docs is None:
         return set()
-    data = json.loads((docs / MANIFEST).read_text(encoding="utf-8"))
-    return set(data.get("files", []))
+    return set(read_listing(docs, MANIFEST, f"{Path(docs).name}/"))
 
 
-def _hand_written(docs: Path, generated: set[str]) -> list[str]:
+def _shown(docs: Path, rel: str) -> str:
+    from model.errors import display_path
+
+    return display_path(docs / rel)
+
+
+def hand_written(docs: Path, generated: set[str]) -> list[str]:
+    """The hand-written files of ``docs`` (not in the manifest), checked before they are copied.
+
+    A symbolic link is followed only to a file inside docs/; a link out of docs/ (a secret
+    would be published), a link to a folder, or a FIFO or device raises :class:`Refusal`.
+    """
+    root = docs.resolve()
     out = []
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_file() and rel != MANIFEST and rel not in generated:
-            out.append(rel)
+    for rel in walk_files(docs):
+        if rel in generated or rel == MANIFEST:
+            continue
+        path = docs / rel
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve()
+            if root not in target.parents:
+                raise Refusal(f"{_shown(docs, rel)}:0:0: a symbolic link to {os.readlink(path)}, outside "
+                              f"{docs.name}/; archdoc does not publish files from outside (copy the file in)")
+            if not target.is_file():
+                raise Refusal(f"{_shown(docs, rel)}:0:0: a symbolic link to a folder or to nothing; "
+                              "archdoc copies files only")
+        elif not stat.S_ISREG(mode):
+            raise Refusal(f"{_shown(docs, rel)}:0:0: not a regular file (a FIFO, socket or device)")
+        out.append(rel)
     return out
 
 
@@ -49,7 +78,7 @@ def stage_docs(docs: Path | None, stage: Path, pages: dict[str, str]) -> None:
     """Fill ``stage`` with the hand-written files of ``docs`` and the newly generated pages."""
     stage.mkdir(parents=True, exist_ok=True)
     if docs is not None and docs.is_dir():
-        for rel in _hand_written(docs, read_manifest(docs)):
+        for rel in hand_written(docs, read_manifest(docs)):
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(docs / rel, stage / rel)
     for rel, text in pages.items():
@@ -64,12 +93,17 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str) -> Non
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging and
     ``site_name`` set to the model's title, so another model's site carries its own name.
     """
+    from render.escape import mkdocs_text
+
     config = yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))
-    config.update(docs_dir=str(stage), site_dir=str(site), site_name=site_name)
+    config.update(docs_dir=str(stage), site_dir=str(site), site_name=mkdocs_text(site_name))
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):  # relative to the original file
+        theme["custom_dir"] = str(MKDOCS_CONFIG.parent / theme["custom_dir"])
     cfg = stage_root / "mkdocs.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg)],
+    proc = subprocess.run(tied([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]),
                           capture_output=True, text=True, env=env, cwd=stage_root, timeout=600)
     if proc.returncode != 0:
         lines = [ln for ln in (proc.stdout + proc.stderr).splitlines()
@@ -79,54 +113,57 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str) -> Non
 
 
 def _same(a: Path, b: Path) -> bool:
-    return b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    return (b.is_file() and not b.is_symlink() and a.stat().st_size == b.stat().st_size
+            and a.read_bytes() == b.read_bytes())
 
 
-def _check_collisions(stage: Path, docs: Path, files: list[str], previous: set[str]) -> None:
-    """Refuse to overwrite a hand-written page that happens to sit where a page is generated."""
-    clashes = [rel for rel in files if rel.endswith(".md") and rel not in previous
-               and (docs / rel).exists() and not _same(stage / rel, docs / rel)]
+def _check_targets(stage: Path, docs: Path, files: list[str], previous: set[str]) -> None:
+    """Refuse to replace a file archdoc did not write, or to write through a symbolic link."""
+    for rel in sorted(set(files) | previous):
+        link = symlink_on_the_way(docs, rel)
+        if link:
+            raise Refusal(f"{_shown(docs, link)}:0:0: a symbolic link where archdoc writes {rel}; archdoc "
+                          "writes only real files and folders inside docs/ (replace the link)")
+    clashes = [rel for rel in files if rel not in previous and rel != MANIFEST
+               and os.path.lexists(docs / rel) and not _same(stage / rel, docs / rel)]
     if clashes:
         raise BuildFailure("hand-written files would be overwritten (move them, or delete them "
                            "to let archdoc generate them): " + ", ".join(f"{docs / c}" for c in clashes))
 
 
-def _remove_empty_parents(path: Path, root: Path) -> None:
-    parent = path.parent
-    while parent != root and root in parent.parents:
-        try:
-            parent.rmdir()
-        except OSError:
-            return
-        parent = parent.parent
+def plan(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path) -> journal.Journal:
+    """Write both manifests into staging and list the renames that publish the build."""
+    stage, stage_site = stage_root / "docs", site_root / "site"
+    (stage_site / SITE_MANIFEST).write_text(
+        listing_text(rel for rel in walk_files(stage_site) if rel != SITE_MANIFEST), encoding="utf-8")
+    swaps = [journal.Swap(str(site), str(site_root), had_old=os.path.lexists(site))]
+    if docs is None:
+        return journal.Journal([], swaps)
+    docs.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(docs)
+    _check_targets(stage, docs, files, previous)
+    (stage / MANIFEST).write_text(listing_text(files), encoding="utf-8")
+    fileset = journal.FileSet(str(docs), str(stage_root))
+    for rel in [*sorted(files), MANIFEST]:
+        if _same(stage / rel, docs / rel):
+            continue
+        fileset.puts.append(journal.Put(rel, os.path.lexists(docs / rel), journal.file_sha256(stage / rel)))
+        parts = rel.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if not os.path.lexists(docs / folder) and folder not in fileset.mkdirs:
+                fileset.mkdirs.append(folder)
+    fileset.deletes = sorted(rel for rel in previous - set(files) - {MANIFEST} if (docs / rel).is_file())
+    return journal.Journal([fileset], swaps)
 
 
-def publish(stage: Path, docs: Path | None, files: list[str], stage_site: Path, site: Path) -> None:
-    """Move generated files into ``docs``, drop stale ones, then swap in the new site."""
-    if docs is not None:
-        docs.mkdir(parents=True, exist_ok=True)
-        previous = read_manifest(docs)
-        _check_collisions(stage, docs, files, previous)
-        for rel in files:
-            src, dst = stage / rel, docs / rel
-            if _same(src, dst):
-                continue
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
-        for rel in sorted(previous - set(files)):
-            stale = docs / rel
-            if stale.is_file():
-                stale.unlink()
-                _remove_empty_parents(stale, docs)
-        manifest = json.dumps({"generator": "archdoc build", "files": sorted(files)},
-                              ensure_ascii=False, indent=2) + "\n"
-        tmp = docs / (MANIFEST + ".tmp")
-        tmp.write_text(manifest, encoding="utf-8")
-        os.replace(tmp, docs / MANIFEST)
-    if site.exists() and not site.is_dir():
-        raise BuildFailure(f"{site} exists and is not a folder")
-    old = site.with_name(f".{site.name}.old-{os.getpid()}")
-    if site.exists():
-        os.replace(site, old)
-    os.replace(stage_site, site)
-    shutil.rmtree(old, ignore_errors=True)
+def publish(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path) -> list[str]:
+    """Publish the staged build: docs files and the site folder in one journaled step.
+
+    Returns warnings (clean-up left for the next build); raises :class:`BuildFailure` with
+    everything rolled back when a step fails.
+    """
+    if os.path.lexists(site) and (os.path.islink(site) or not os.path.isdir(site)):
+        raise Refusal(f"{site} exists and is not a folder")
+    home = docs.parent if docs is not None else site.parent
+    return journal.run(plan(stage_root, docs, files, site_root, site), home)

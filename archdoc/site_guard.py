@@ -1,7 +1,16 @@
 """The site folder is replaced as a whole by a build: refuse one whose loss would hurt.
 
-Called by :func:`archdoc.build.build` itself, so every entry point (the CLI,
-``python -m archdoc.build``, library callers) is protected, not only the CLI.
+Two checks, both in :func:`archdoc.build.build` itself, so every entry point (the CLI,
+``python -m archdoc.build``, library callers) is protected, not only the CLI:
+
+* :func:`unsafe_site` (before anything runs): the site folder must not be, or contain, the
+  working directory, the repository, the model or the docs folder — never, not even with
+  ``--force``;
+* :func:`foreign_files` (under the build lock): a site folder that exists must hold only
+  what an earlier build wrote there, as its manifest ``.archdoc-site.json`` lists. An
+  ``index.html`` proves nothing (a web project, a home folder with a page in it), so a
+  folder without that manifest, or with any file it does not list, is refused unless
+  ``--force``; the message names the first foreign files.
 """
 
 from __future__ import annotations
@@ -9,18 +18,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["unsafe_site"]
+from archdoc.failures import Refusal
+from archdoc.manifest import SITE_MANIFEST, read_listing, walk_files
 
-_SITE_MARKERS = ("index.html", "sitemap.xml")
+__all__ = ["unsafe_site", "foreign_files", "check_site", "SHOWN_FOREIGN"]
+
+SHOWN_FOREIGN = 5
+"""How many foreign files the refusal names."""
 
 
 def unsafe_site(site_dir: str, docs_dir: str | None, model_root: str | os.PathLike[str]) -> str | None:
-    """Why ``site_dir`` must not be used, or None.
+    """Why ``site_dir`` must never be used, or None.
 
     The build *replaces the whole site folder* (it swaps in the new site), so a site folder
-    that holds anything else — the working directory, the repository, the docs or the model,
-    a folder of other files — would be lost. Only a new or empty folder, or one holding an
-    earlier MkDocs build (``index.html`` or ``sitemap.xml``), is accepted.
+    that is or holds the working directory, the repository, the docs or the model would
+    take them with it.
     """
     from archdoc.common import REPO_ROOT
 
@@ -35,7 +47,34 @@ def unsafe_site(site_dir: str, docs_dir: str | None, model_root: str | os.PathLi
         if site == path or site in path.parents:
             return (f"--site-dir {site_dir} would replace {what} ({path}); the build replaces the whole "
                     "site folder, so give a separate folder such as ./site")
-    if site.is_dir() and any(site.iterdir()) and not any((site / m).exists() for m in _SITE_MARKERS):
-        return (f"--site-dir {site_dir} holds files that are not a built site; the build replaces the whole "
-                "folder, so give a new or empty folder (or remove its contents first)")
     return None
+
+
+def foreign_files(site: Path) -> list[str]:
+    """Files in ``site`` that its manifest does not list (all of them when it has none).
+
+    Raises :class:`Refusal` (located) when the manifest exists but is not archdoc's.
+    """
+    if not os.path.isdir(site):
+        return []
+    listed = set(read_listing(site, SITE_MANIFEST, f"{site.name}/"))
+    return [rel for rel in walk_files(site) if rel not in listed and rel != SITE_MANIFEST]
+
+
+def check_site(site: Path, shown: str, force: bool = False) -> None:
+    """Refuse (:class:`Refusal`, exit 2) a site folder holding files archdoc did not write.
+
+    ``shown``: the folder as the user typed it. ``force`` replaces the folder anyway.
+    """
+    if os.path.lexists(site) and not os.path.isdir(site):
+        raise Refusal(f"--site-dir {shown} exists and is not a folder")
+    if force:
+        return
+    foreign = foreign_files(site)
+    if foreign:
+        more = f" and {len(foreign) - SHOWN_FOREIGN} more" if len(foreign) > SHOWN_FOREIGN else ""
+        why = ("it has no archdoc site manifest (.archdoc-site.json)" if not os.path.lexists(site / SITE_MANIFEST)
+               else "its manifest (.archdoc-site.json) does not list them")
+        raise Refusal(f"--site-dir {shown} holds files archdoc did not write ({why}): "
+                      f"{', '.join(foreign[:SHOWN_FOREIGN])}{more}; the build replaces the whole folder, so "
+                      "give a new or empty folder, or pass --force to replace it anyway")

@@ -15,19 +15,20 @@ model/data/prod.yaml:14:7: E021 subnet x is outside its VPC
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["Problem", "ModelError", "display_path", "LOAD_CODES"]
+__all__ = ["Problem", "ModelError", "display_path", "LOAD_CODES", "suggest", "did_you_mean"]
 
 #: Codes of problems found before the rules run (files, YAML, schema). Rule codes live
 #: in :data:`model.rules.RULES`; :data:`model.rules.CODE_TABLE` joins both for the docs.
 LOAD_CODES: dict[str, str] = {
     "E001": "the model path does not exist",
     "E002": "a model folder contains no *.yaml / *.yml files",
-    "E003": "a model file is larger than 1 MiB",
+    "E003": "a model file is larger than 1 MiB or is not a regular file (a FIFO, a device)",
     "E004": "a model file cannot be read or is not valid UTF-8",
     "E005": "a model file is empty",
     "E006": "a model file holds more than one YAML document",
@@ -40,6 +41,7 @@ LOAD_CODES: dict[str, str] = {
     "E013": "too many values (alias bomb)",
     "E014": "nesting deeper than 50 levels",
     "E015": "unsupported mapping key (merge key '<<' or a non-scalar key)",
+    "E016": "the project configuration (archdoc.toml or [tool.archdoc]) is invalid",
     "E090": "unknown key (extra keys are forbidden)",
     "E091": "required key missing",
     "E092": "value has the wrong type",
@@ -58,7 +60,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
     >>> display_path(os.path.join(os.getcwd(), "a", "b.yaml")) == os.path.join("a", "b.yaml")
     True
-    >>> display_path("/nonexistent/m.yaml") == os.path.abspath("/nonexistent/m.yaml") or os.getcwd() == "/"
+    >>> outside = os.path.join(os.path.dirname(os.getcwd()) or "/", "elsewhere", "m.yaml")
+    >>> display_path(outside) == outside or os.getcwd() == "/"   # '/' has no outside: every path is below it
     True
     """
     text = os.fspath(path)
@@ -89,3 +92,25 @@ class ModelError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid model")
+
+
+def suggest(word: object, choices: Iterable[object], n: int = 3) -> list[str]:
+    """The choices closest to a mistyped ``word`` (at most ``n``, best first): the one
+    did-you-mean policy of every archdoc message.
+
+    >>> suggest("busines-user", ["business-user", "developer", "city-staff"])
+    ['business-user']
+    >>> suggest("zzz", ["poc", "prod"])
+    []
+    """
+    return difflib.get_close_matches(str(word), sorted({str(c) for c in choices}), n=n, cutoff=0.6)
+
+
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` naming the closest choice, or ``''``.
+
+    >>> did_you_mean("prd", ["poc", "prod"])
+    " (did you mean 'prod'?)"
+    """
+    close = suggest(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from model.schema import (
-    Account, Actor, Environment, Flow, Model, Node, Placement, Region, SecurityGroup,
+    Account, Actor, Environment, Flow, FlowKind, Model, Node, NodeKind, Placement, Region, SecurityGroup,
     SgRule, Site, Subnet, Vpc,
 )
 
@@ -157,3 +157,39 @@ class ModelIndex:
 
     def env_of_subnet(self, subnet: str) -> str:
         return self.vpcs[self.subnets[subnet].vpc].env
+
+    # ------------------------------------------------------------ data and its copies
+    def data_stores(self, env: str) -> list[Node]:
+        """Components that hold data in ``env`` and exist now: RDS instances with a spec, then S3
+        buckets (an S3 node that is not a part of another S3 node; a part shares its bucket).
+
+        >>> from model.loader import load_model
+        >>> ix = ModelIndex(load_model().model)
+        >>> [n.id for n in ix.data_stores("prod")]
+        ['rds', 's3', 's3-dr']
+        """
+        active = [n for n in self.nodes_in(env) if n.at[env].status == "active"]
+        buckets = [n for n in active if n.kind is NodeKind.S3
+                   and not (n.part_of in self.nodes and self.nodes[n.part_of].kind is NodeKind.S3)]
+        return [n for n in active if n.at[env].rds is not None] + buckets
+
+    def backup_paths(self, node: str, env: str) -> list[tuple[tuple[str, ...], int]]:
+        """Every component reached from ``node`` along ``backup`` flows, nearest first, as
+        (path from ``node``, index in ``flows`` of the path's last flow).
+
+        >>> from model.loader import load_model
+        >>> ix = ModelIndex(load_model().model)
+        >>> [p for p, _ in ix.backup_paths("rds", "prod")]
+        [('rds', 's3-backup'), ('rds', 's3-backup', 's3-dr')]
+        """
+        flows = [(i, f) for i, f in enumerate(self.model.flows) if env in f.envs and f.kind is FlowKind.BACKUP]
+        out: list[tuple[tuple[str, ...], int]] = []
+        frontier, seen = [(node,)], {node}
+        while frontier:
+            path = frontier.pop(0)
+            for i, f in flows:
+                if f.source == path[-1] and f.target not in seen and f.target in self.nodes:
+                    seen.add(f.target)
+                    out.append((path + (f.target,), i))
+                    frontier.append(path + (f.target,))
+        return out

@@ -26,7 +26,8 @@ from pydantic import ValidationError
 from model import rules
 from model.errors import ModelError, Problem
 from model.schema import Model
-from model.schema.messages import did_you_mean, translate
+from model.errors import did_you_mean
+from model.schema.messages import translate
 from model.yaml import Located, load_file
 
 __all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS", "default_display_root"]
@@ -159,7 +160,8 @@ def _files(path: Path) -> list[Path]:
         raise ModelError([Problem(str(path), 0, 0, "E001", "no such file or directory")])
     if not path.is_dir():
         return [path]
-    found = sorted(p for p in path.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+    # not only regular files: a FIFO named *.yaml is refused (E003) rather than skipped
+    found = sorted(p for p in path.iterdir() if p.suffix in _SUFFIXES and not p.is_dir())
     if not found:
         raise ModelError([Problem(str(path), 0, 0, "E002", "no model files (*.yaml, *.yml) in folder")])
     return found

@@ -23,7 +23,9 @@ GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"
 MINI = GOOD / "mini"
 
-__all__ = ["REPO", "FIXTURES", "GOOD", "BAD", "MINI", "loaded_of", "graph_of", "analysis_of"]
+PROMISES = GOOD / "promises"
+
+__all__ = ["REPO", "FIXTURES", "GOOD", "BAD", "MINI", "PROMISES", "loaded_of", "graph_of", "analysis_of", "variant"]
 
 
 def loaded_of(m: Model | Loaded) -> Loaded:
@@ -37,6 +39,21 @@ def graph_of(m: Model | Loaded, env: str) -> EnvGraph:
 
 def analysis_of(m: Model | Loaded) -> Analysis:
     return analyze(loaded_of(m))
+
+
+def variant(tmp: Path, base: Path, *edits: tuple[str, str, str]) -> Loaded:
+    """A copy of the fixture folder ``base`` under ``tmp`` with ``(file, old, new)`` text edits
+    (each ``old`` must occur exactly once), loaded with its own file locations."""
+    import shutil
+
+    folder = tmp / base.name
+    shutil.copytree(base, folder)
+    for name, old, new in edits:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (name, old, text.count(old))
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_model(folder)
 
 
 @pytest.fixture(scope="session")

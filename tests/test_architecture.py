@@ -16,12 +16,13 @@ import networkx as nx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("model", "analysis", "render", "archdoc")
+PACKAGES = ("model", "analysis", "render", "aws", "archdoc")
 MAY_IMPORT = {
     "model": {"model"},
     "analysis": {"model", "analysis"},
     "render": {"model", "render"},
-    "archdoc": {"model", "analysis", "render", "archdoc"},
+    "aws": {"model", "aws"},
+    "archdoc": {"model", "analysis", "render", "aws", "archdoc"},
 }
 
 

@@ -8,30 +8,19 @@ page is saved to ``test-artifacts/home.png`` for a human to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from archdoc.build import build
+from archdoc.build import MANIFEST, build
+from browser import needs_chromium, serve, site_pages, start_driver, wait
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
-                                reason="needs Debian chromium and chromium-driver (/usr/bin/chromium)")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -41,56 +30,29 @@ def site(tmp_path_factory):
     docs, out = root / "docs", root / "site"
     if (REPO / "docs" / "diagrams").is_dir():  # reuse rendered diagrams: only speed, same result
         shutil.copytree(REPO / "docs" / "diagrams", docs / "diagrams")
+        shutil.copy2(REPO / "docs" / MANIFEST, docs / MANIFEST)  # they are archdoc's: it may replace them
     lines: list[str] = []
     assert build(None, site_dir=out, docs_dir=docs, progress=lines.append) == 0, "\n".join(lines)
-    handler = functools.partial(_Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", out
-    server.shutdown()
-    server.server_close()
+    with serve(out) as origin:
+        yield origin, out
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    drv.set_page_load_timeout(30)
+    drv = start_driver(tmp_path_factory.mktemp("chromium-profile"))
     yield drv
     drv.quit()
 
 
-def _wait(predicate, timeout: float = 10.0, step: float = 0.1):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
-
-
 def _images(drv) -> list[list]:
     script = "return Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth]);"
-    _wait(lambda: all(done for _, done, _ in drv.execute_script(script)))
+    wait(lambda: all(done for _, done, _ in drv.execute_script(script)))
     return drv.execute_script(script)
 
 
 def test_pages_images_console_and_network(site, driver):
     origin, out = site
-    pages = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("**/index.html")
-                   if not p.relative_to(out).as_posix().startswith(("assets/", "diagrams/")))
+    pages = site_pages(out)
     assert len(pages) >= 14
     driver.get_log("browser"), driver.get_log("performance")  # start clean
     seen_svg = 0
@@ -127,10 +89,10 @@ def test_search_finds_a_japanese_word(site, driver):
     box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
     if not box.is_displayed():  # narrow layouts hide the box behind the header's search button
         driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']").click()
-        _wait(lambda: box.is_displayed())
+        wait(lambda: box.is_displayed())
     box.click()
     box.send_keys("セキュリティグループ")
-    links = _wait(lambda: [a.get_attribute("href") for a in
+    links = wait(lambda: [a.get_attribute("href") for a in
                            driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")], timeout=15)
     assert any("/04-security-groups/" in (h or "") for h in links), links
 
@@ -144,8 +106,8 @@ def test_home_screenshot_and_zoom(site, driver):
     assert driver.save_screenshot(str(ARTIFACTS / "home.png"))
     driver.get(f"{origin}/01-poc/")
     driver.find_element(By.CSS_SELECTOR, "img.archdoc-diagram").click()
-    overlay = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".archdoc-zoom img"))
+    overlay = wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".archdoc-zoom img"))
     assert overlay and overlay[0].get_attribute("src").endswith("/diagrams/poc-overview.svg")
     driver.save_screenshot(str(ARTIFACTS / "zoom.png"))
     overlay[0].click()
-    assert _wait(lambda: not driver.find_elements(By.CSS_SELECTOR, ".archdoc-zoom"))
+    assert wait(lambda: not driver.find_elements(By.CSS_SELECTOR, ".archdoc-zoom"))

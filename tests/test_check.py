@@ -192,7 +192,7 @@ def test_model_error_exits_2_with_location(repo, capsys):
     edit(repo / "model/data/poc.yaml", "cidr: 10.1.11.0/24", "cidr: 10.1.11.0/33")
     rc, _ = check(repo)
     err = capsys.readouterr().err
-    assert rc == 2 and err == "model/data/poc.yaml:48:85: E020 '10.1.11.0/33' is not a valid CIDR (expected a.b.c.d/n)\n"
+    assert rc == 2 and err == "model/data/poc.yaml:59:85: E020 '10.1.11.0/33' is not a valid CIDR (expected a.b.c.d/n)\n"
 
 
 def test_missing_docs_folder_exits_2(repo, capsys):

@@ -110,3 +110,31 @@ def test_japanese_is_not_tofu():
     assert kanji[0] > 0 and boxes[0] > 0
     assert kanji[1] != boxes[1]
     assert kanji[0] > boxes[0] * 1.3  # 監視 has far more strokes than two empty squares
+
+
+LONGEST = 2000  # the schema's Text limit: what validates must render
+
+
+def test_labels_as_long_as_the_schema_allows_render_cut_with_an_ellipsis(tmp_path):
+    """Graphviz fails ("too large for cairo-renderer bitmaps") on a node as tall as 2,000
+    wrapped characters; diagrams cut labels to MAX_LINES lines, the tooltip keeps the text."""
+    from render.diagrams.dot_text import ELLIPSIS, MAX_LINE_WIDTH, MAX_LINES, text_width
+
+    texts = ["a" * LONGEST, "監" * LONGEST, ("word " * LONGEST)[:LONGEST], ("x\n" * LONGEST)[:LONGEST]]
+    box = Box("b1", "箱" * LONGEST, "vpc")
+    nodes = tuple(DiagramNode(f"n{i}", text, "alb", "aws/network/elb-application-load-balancer.png", "b1",
+                              notes=("[SG: " + "s" * LONGEST + "]",)) for i, text in enumerate(texts))
+    edges = (DiagramEdge("e0", "n0", "n1", "辺" * LONGEST, False),)
+    spec = DiagramSpec("long", "題" * LONGEST, "TB", (box,), nodes, edges, ())
+    dot = to_dot(spec)
+    report = render_views({"long": dot}, tmp_path)
+    assert report.rendered == ["long"] and (tmp_path / "long.png").stat().st_size > 0
+    drawn, edge_labels, boxes = dot_summary(dot)
+    for _, label in drawn:
+        *lines, note = label.split("\n")
+        assert 1 <= len(lines) <= MAX_LINES and lines[-1].endswith(ELLIPSIS) and note.endswith(ELLIPSIS), label
+        assert all(text_width(line) <= MAX_LINE_WIDTH for line in [*lines, note]), label
+    assert len(drawn) == len(texts) and {len(label.split("\n")) for _, label in drawn} == {2, MAX_LINES + 1}
+    assert f'tooltip={quote(texts[0] + " [SG: " + "s" * LONGEST + "]")}' in dot
+    assert all(len(label.split("\n")) <= MAX_LINES for _, _, label in edge_labels)
+    assert all(len(label.split("\n")) <= MAX_LINES for _, label in boxes)

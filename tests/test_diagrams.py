@@ -1,4 +1,4 @@
-"""Diagrams: what each view draws (checked against an independent reading of the model), seed
+"""Diagrams: what each view draws (the small views exactly as the seed draws them, structure of the rest), seed
 arrows, rendering (deterministic, self-contained SVG, Japanese glyphs) and the cache."""
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from model.index import ModelIndex
 from model.loader import load_model
 from render.diagrams.files import MANIFEST, render_views, sha256
 from render.diagrams import build_diagrams, dot_sources, dot_summary
 
-MINI = Path(__file__).parent / "fixtures" / "good" / "mini"
+from conftest import MINI  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -35,85 +34,55 @@ def rendered(model, tmp_path_factory):
     return out, report
 
 
-# ---------------------------------------------------------------- independent expectation
+# ---------------------------------------------------------------- the seed's small pictures, by hand
 
-def _expected(model, view):
-    """Nodes {id: label without spaces} and edges {(src, dst, label)} of ``view``, computed
-    directly from the model with the documented semantics (not with render.diagrams.select)."""
-    ix = ModelIndex(model)
-    envs = [e.id for e in model.environments if e.id in view.envs]
-    any_filter = view.node_kinds or view.node_tags or view.nodes
-
-    def selected(env):
-        return [n.id for n in model.nodes if env in n.at and (not any_filter or n.kind in view.node_kinds
-                or set(n.tags) & set(view.node_tags) or n.id in view.nodes)]
-
-    def rep(item, env):
-        if item in ix.actors:
-            return item if view.include_actors and env in ix.actors[item].envs else None
-        if item not in ix.nodes or env not in ix.nodes[item].at:
-            return None
-        sel, cur = selected(env), item
-        while view.collapse_parts and ix.nodes[cur].part_of in sel and ix.nodes[cur].part_of not in view.part_boxes:
-            cur = ix.nodes[cur].part_of
-        for m in view.merges:
-            if cur in m.members:
-                cur = m.into
-        if cur in view.part_boxes and cur in sel:
-            return None
-        if cur == item and item not in sel:
-            return None
-        return cur
-
-    def instances(r, env):
-        if r in ix.actors:
-            return [(r, frozenset())]
-        node, p = ix.nodes[r], ix.placement(r, env)
-        if node.draw == "per-subnet" and p.subnets:
-            return [(f"{r}@{s}", frozenset({ix.subnets[s].az})) for s in p.subnets]
-        suffix = f"@{env}" if sum(e in node.at for e in envs) > 1 and p.site is None else ""
-        return [(r + suffix, frozenset(ix.subnets[s].az for s in p.subnets))]
-
-    nodes, edges = {}, set()
-    for env in envs:
-        reps = {rep(n, env) for n in selected(env)} | {a.id for a in ix.actors_in(env) if view.include_actors}
-        for r in reps - {None}:
-            for inst, azs in instances(r, env):
-                text = view.labels.get(r) or ix.label(r, env)
-                fargate = ix.nodes[r].at[env].fargate if r in ix.nodes else None
-                if fargate is not None and r not in view.labels:  # the seed's 'Task 2-6'
-                    text += f"Task{fargate.tasks.min}-{fargate.tasks.max}"
-                if "@" in inst and r in ix.nodes and ix.nodes[r].draw == "per-subnet" \
-                        and not {"az", "subnet"} & set(view.nesting):
-                    text += f"(AZ-{next(iter(azs))[-1]})"
-                if view.show_security_groups and r in ix.nodes:
-                    text += "".join(f"[SG:{ix.security_groups[g].name}]" for g in ix.nodes[r].security_groups
-                                    if env in ix.security_groups[g].envs)
-                nodes.setdefault(inst, re.sub(r"\s", "", text))
-        for f in model.flows:
-            if env not in f.envs or ((view.flow_kinds or view.flow_tags)
-                                     and f.kind not in view.flow_kinds and not set(f.tags) & set(view.flow_tags)):
-                continue
-            s, t = rep(f.source, env), rep(f.target, env)
-            if s is None or t is None:
-                continue
-            for a, aa in instances(s, env):
-                for b, bb in instances(t, env):
-                    if a != b and not (f.same_az and aa and bb and not aa & bb):
-                        edges.add((a, b, f.label or ""))
-    return nodes, edges
+# Sections 6, 7 and 8 of the seed draw these nodes and arrows (mermaid); the views must
+# draw exactly them (labels as the seed writes them, '<br/>' as a line break).
+SEED_PICTURES = {
+    "dr": (  # 8. DR（災害復旧）構成
+        {("rds", "RDS Primary"), ("s3-backup", "S3 Backup"), ("s3-dr", "S3\nスナップショットコピー"),
+         ("rds-dr", "RDS復元用\n※災害時のみ作成")},
+        {("rds", "s3-backup", "自動バックアップ"), ("s3-backup", "s3-dr", "日次コピー"),
+         ("s3-dr", "rds-dr", "災害時に復元")},
+        {("region-ap-northeast-1", "東京リージョン（Primary）"), ("region-ap-northeast-3", "大阪リージョン（DR）")}),
+    "monitoring": (  # 7. 監視・アラート構成
+        {("ecs", "ECS Fargate"), ("rds", "RDS"), ("alb", "ALB"), ("waf", "WAF"), ("cw-metrics", "Metrics"),
+         ("cw-logs", "Logs"), ("cw-alarms", "Alarms"), ("sns", "SNS Topic"), ("email", "Email"),
+         ("slack", "Slack\n将来対応"), ("bedrock", "Amazon Bedrock\n異常検知・原因分析")},
+        {("ecs", "cw-metrics", ""), ("rds", "cw-metrics", ""), ("alb", "cw-metrics", ""), ("waf", "cw-logs", ""),
+         ("ecs", "cw-logs", ""), ("cw-metrics", "cw-alarms", ""), ("cw-logs", "bedrock", ""),
+         ("cw-alarms", "sns", ""), ("sns", "email", ""), ("sns", "slack", ""), ("bedrock", "sns", "")},
+        {("box-monitored", "監視対象"), ("part-cloudwatch", "CloudWatch"), ("box-notify", "通知"),
+         ("box-ai-ops", "AI運用支援")}),
+    "cicd": (  # 6. CI/CDパイプライン構成 (開発環境 = POC, assumption a-dev-environment)
+        {("repo", "リポジトリ"), ("develop", "developブランチ"), ("main", "mainブランチ"), ("build", "ビルド\nテスト"),
+         ("push", "ECR Push"), ("deploy", "ECS Deploy"), ("approval", "承認待ち"),
+         ("ecr@poc", "Amazon ECR\nContainer Registry"), ("ecs@poc", "ECS Fargate"), ("ecr@prod", "Amazon ECR"),
+         ("ecs@prod", "ECS Fargate")},
+        {("develop", "build", "push"), ("build", "push", ""), ("push", "ecr@poc", ""), ("push", "deploy", ""),
+         ("deploy", "ecs@poc", ""), ("main", "build", "push"), ("build", "approval", ""),
+         ("approval", "push", "承認後"), ("push", "ecr@prod", ""), ("deploy", "ecs@prod", "")},
+        {("site-github", "GitHub"), ("site-github-actions", "GitHub Actions"), ("env-poc", "開発環境"),
+         ("env-prod", "本番環境")}),
+}
 
 
-@pytest.mark.parametrize("view_id", ["poc-overview", "prod-overview", "cicd", "monitoring", "dr",
-                                     "poc-network", "prod-network", "poc-access", "prod-access"])
-def test_view_matches_model(model, sources, view_id):
+@pytest.mark.parametrize("view_id", sorted(SEED_PICTURES))
+def test_small_views_draw_what_the_seed_draws(sources, view_id):
+    assert dot_summary(sources[view_id]) == SEED_PICTURES[view_id]
+
+
+@pytest.mark.parametrize("view_id", ["poc-overview", "prod-overview", "poc-network", "prod-network", "poc-access",
+                                     "prod-access"])
+def test_edges_join_drawn_nodes_and_labelled_flows_appear(model, sources, view_id):
     view = next(v for v in model.views if v.id == view_id)
-    want_nodes, want_edges = _expected(model, view)
     nodes, edges, boxes = dot_summary(sources[view_id])
-    assert {i: re.sub(r"\s", "", label) for i, label in nodes} == want_nodes
-    assert {(s, d, re.sub(r"\s", "", label)) for s, d, label in edges} == \
-        {(s, d, re.sub(r"\s", "", label)) for s, d, label in want_edges}
-    assert boxes, "every view has at least one box"
+    drawn = {i for i, _ in nodes}
+    assert boxes and all(s in drawn and d in drawn for s, d, _ in edges)
+    labels = {label.replace("\n", "") for _, _, label in edges}
+    wanted = {f.label for f in model.flows if f.label and set(f.envs) & set(view.envs)
+              and set(f.tags) & set(view.flow_tags)}
+    assert edges and wanted <= labels
 
 
 def test_every_view_is_rendered(model, sources):

@@ -24,27 +24,33 @@ def _sg_rule(sg_id: str, **rule):
 
 
 def test_database_port_open_to_the_world_is_an_error():
-    model = _sg_rule("rds-sg", direction="inbound", protocol="tcp", port=5432, cidr="0.0.0.0/0")
-    rows = _codes(model, "prod")["WORLD_OPEN_SENSITIVE_PORT"]
+    model = _sg_rule("rds-sg", direction="inbound", protocol="tcp", port=1521, cidr="0.0.0.0/0")
+    rows = _codes(model, "prod")["DATA_PORT_OPEN_TO_WORLD"]
     assert [(f.severity, f.resources) for f in rows] == [("error", ("rds-sg", "rds", "rds-standby"))]
-    assert rows[0].message == ("SG rds-sg のルール「追加」がインターネット全体（0.0.0.0/0）に 5432（PostgreSQL）を開いている"
+    assert rows[0].message == ("SG rds-sg のルール「追加」がインターネット全体（0.0.0.0/0）に 1521（Oracle）を開いている"
                                "（rds, rds-standby に付与）")
-    # the public ALB's 443 from 0.0.0.0/0 is not a sensitive port: the seed has no such finding
-    assert "WORLD_OPEN_SENSITIVE_PORT" not in _codes(SEED, "prod")
+    # the public ALB's 443 from 0.0.0.0/0 is not a data port: the seed has no such finding
+    assert "DATA_PORT_OPEN_TO_WORLD" not in _codes(SEED, "prod")
 
 
-def test_an_all_ports_rule_names_each_sensitive_port_and_ssh():
+def test_a_port_ec2_19_names_is_reported_once():
+    # PostgreSQL is on Security Hub EC2.19's list: that control reports it, this rule does not repeat it
+    codes = _codes(_sg_rule("rds-sg", direction="inbound", protocol="tcp", port=5432, cidr="0.0.0.0/0"), "prod")
+    assert "EC2_19_HIGH_RISK_PORT_OPEN" in codes and "DATA_PORT_OPEN_TO_WORLD" not in codes
+
+
+def test_an_all_ports_rule_names_each_data_port():
     model = _sg_rule("ecs-sg", direction="inbound", protocol="all", cidr="0.0.0.0/0")
-    message = _codes(model, "poc")["WORLD_OPEN_SENSITIVE_PORT"][0].message
-    assert "22（SSH）, 1433（SQL Server）, 1521（Oracle）, 3306（MySQL）, 3389（RDP）, 5432（PostgreSQL）" in message
+    message = _codes(model, "poc")["DATA_PORT_OPEN_TO_WORLD"][0].message
+    assert "1521（Oracle）, 5439（Redshift）, 6379（Redis）, 11211（Memcached）, 27017（MongoDB）" in message
 
 
 def test_an_intent_that_declares_internet_reach_silences_it():
-    model = _sg_rule("rds-sg", direction="inbound", protocol="tcp", port=5432, cidr="0.0.0.0/0")
-    intent = Intent(id="public-db", env="prod", source="business-user", target="rds", port=5432, expect="reach",
+    model = _sg_rule("rds-sg", direction="inbound", protocol="tcp", port=1521, cidr="0.0.0.0/0")
+    intent = Intent(id="public-db", env="prod", source="business-user", target="rds", port=1521, expect="reach",
                     statement="公開DB", seed_ref="-", known_violation="テスト")
     model = model.model_copy(update={"intents": model.intents + (intent,)})
-    assert "WORLD_OPEN_SENSITIVE_PORT" not in _codes(model, "prod")
+    assert "DATA_PORT_OPEN_TO_WORLD" not in _codes(model, "prod")
 
 
 def test_a_range_no_route_delivers_never_matches():

@@ -7,7 +7,9 @@ either "valid" or a list of problems, never in an exception or an E099 internal 
 
 from __future__ import annotations
 
+import atexit
 import copy
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ SOURCE = DEFAULT_MODEL if any(DEFAULT_MODEL.glob("*.yaml")) else MINI
 SHARED_FIXTURE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=SHARED_FIXTURE)
 TMP = Path(tempfile.mkdtemp(prefix="archdoc-fuzz-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # hypothesis reuses one folder; leave none behind
 
 TOKENS = ["a", "nodes", "id", ":", ": ", "\n", "  ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "'", '"',
           "# c", "---", "...", "1", "0x1f", "2024-13-45", "!!python/object/apply:os.system ", "!!str ",

@@ -11,6 +11,7 @@ from archdoc.commands import validate as cmd_validate
 from archdoc.commands.validate import run_schema, run_validate, schema_text
 from model.errors import ModelError, Problem, display_path
 from model.loader import DEFAULT_MODEL, Loaded, load_model
+from model.schema import Model
 from model.yaml import MAX_DEPTH, load_file, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,3 +168,39 @@ def test_schema_json_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
                                        "run_schema()' > model/archdoc.schema.json"
     assert run_schema() == 0
     assert capsys.readouterr().out == committed
+
+
+def test_every_schema_field_is_documented_for_editors() -> None:
+    """Editors show a field's JSON Schema description as help: every field has one (an attribute docstring)."""
+    schema = Model.model_json_schema()
+    undocumented = [f"{name}.{field}" for name, d in schema["$defs"].items()
+                    for field, prop in d.get("properties", {}).items() if not prop.get("description")]
+    assert undocumented == []
+    assert all(prop.get("description") for prop in schema["properties"].values())
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_fifo_or_device_is_refused_without_reading(tmp_path: Path) -> None:
+    """A named pipe would block ``open()`` forever: E003 at once, alone or inside a model folder.
+
+    Run in a subprocess with a timeout, so that a regression fails instead of hanging the suite.
+    """
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "model.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.yaml").write_text((MINI / "00-document.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    os.mkfifo(folder / "b.yaml")
+    for target, kind in ((fifo, "a FIFO (named pipe)"), (folder / "b.yaml", "a FIFO (named pipe)"),
+                         (Path("/dev/null"), "a character device")):
+        model = folder if target.parent == folder else target
+        proc = subprocess.run([sys.executable, "-m", "archdoc", "validate", "--model", str(model)],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        shown = target.relative_to(tmp_path) if target.is_relative_to(tmp_path) else target
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.splitlines() == [f"{shown}:0:0: E003 not a regular file: {kind}; "
+                                            "give a YAML file or a folder of them"]

@@ -224,7 +224,8 @@ SEED_9 = [
     ["WAF", "なし", "あり"],
     ["GuardDuty", "なし", "あり"],
     ["Config", "なし", "あり"],
-    ["DR対応", "なし", "大阪リージョンコピー"],
+    # the seed's "大阪リージョンコピー", naming what is and is not copied
+    ["DR対応", "なし", "大阪リージョンコピー（対象: RDS PostgreSQL Primary db.m5.large／対象外: Amazon S3 PDF + Backup）"],
     ["暗号化", "無効", "有効"],
 ]
 
@@ -265,7 +266,7 @@ def test_assumptions_and_schema_pages(pages, loaded):
     assert {r[0] for r in rows if r[1] == "矛盾"} == {a.id for a in loaded.model.assumptions if a.kind == "contradiction"}
     schema = pages["schema.md"]
     assert "## Subnet" in schema and "| approver |" in schema
-    assert "承認者: empty until the document is approved" in schema
+    assert "| approver | string (maxLength=2000) \\| null | 任意 | 承認者 (approver): empty until the document is approved. | 既定: null |" in schema
 
 
 def test_deterministic(loaded, pages):

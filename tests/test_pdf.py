@@ -82,7 +82,8 @@ def test_every_section_and_sampled_values(pages_text, loaded):
         assert value in body, value
     numbers = [chapter_number(t) for t in titles if chapter_number(t)]
     assert numbers == [str(i) for i in range(1, 10)]  # the seed's numbering, 1-9
-    assert re.search(r"10\. ?前提・仮定", body)  # extra pages continue the numbering
+    assert re.search(r"10\. ?要件の確認", body)  # extra pages continue the numbering
+    assert re.search(r"11\. ?前提・仮定", body)
 
 
 def test_contents_page_numbers_point_at_the_chapters(pages_text):

@@ -45,9 +45,9 @@ def test_readme_lists_every_finding_code_with_its_severity():
     from analysis.review import CODES
 
     text = README.read_text(encoding="utf-8")
-    assert _codes_in_table("| code | severity | finding |") == sorted(CODES)
+    assert _codes_in_table("| code | severity | AWS control | finding |") == sorted(CODES)
     for c in CODES.values():
-        assert f"| `{c.code}` | {c.severity} | {c.description} |" in text
+        assert f"| `{c.code}` | {c.severity} | {c.control or '-'} | {c.description} |" in text
 
 
 def test_readme_lists_every_blocker_and_note_code():
@@ -55,3 +55,12 @@ def test_readme_lists_every_blocker_and_note_code():
 
     assert _codes_in_table("| code | kind | AWS behaviour |") == sorted(BLOCKER_CODES)
     assert _codes_in_table("| note | assumption |") == sorted(NOTE_CODES)
+
+
+def test_readme_lists_exactly_the_iam_actions_drift_calls():
+    from aws.calls import IAM_ACTIONS
+
+    text = README.read_text(encoding="utf-8")
+    table = [line.split("`")[1] for line in text.splitlines()
+             if line.startswith("| `") and ":" in line.split("`")[1] and line.split("`")[1][0].islower()]
+    assert table == list(IAM_ACTIONS)

@@ -54,6 +54,29 @@ def _add_tgw(d: dict) -> None:
     ]
 
 
+def _add_tgw_routes(d: dict, destinations: list[str]) -> None:
+    d["nodes"] += [
+        {"id": "tgw", "kind": "tgw", "label": "TGW", "at": {"stg": {"region": "ap-northeast-1"}}},
+        {"id": "att-app", "kind": "tgw-attachment", "label": "a", "part_of": "tgw", "at": {"stg": {"vpc": "stg-vpc"}}},
+    ]
+    d["tgw_route_tables"] = [{"id": "tgw-rt", "env": "stg", "tgw": "tgw", "name": "rt", "associations": ["att-app"],
+                              "routes": [{"destination": x, "attachment": "att-app"} for x in destinations]}]
+
+
+def test_distinct_tgw_routes_are_fine() -> None:
+    data = copy.deepcopy(MINI_DATA)
+    _add_tgw_routes(data, ["10.10.0.0/16", "10.20.0.0/16"])
+    assert _codes(data) == []
+
+
+@pytest.mark.parametrize("value, code", [(True, "E092"), (1.0, "E092"), (0, "E095"), (100, "E095"),
+                                         (-10 ** 100, "E095"), ("1", "E092")])
+def test_environment_section_is_a_page_number(value: object, code: str) -> None:
+    data = copy.deepcopy(MINI_DATA)
+    _item(data, "environments", "live")["section"] = value
+    assert _codes(data) == [code]
+
+
 def _add_client_vpn(d: dict) -> None:
     d["named_cidrs"].append({"id": "vpn-cidr", "label": "VPN CIDR", "values": {"stg": "10.10.128.0/20"}})
     d["nodes"].append({"id": "cvpn", "kind": "client-vpn", "label": "Client VPN", "at": {"stg": {"vpc": "stg-vpc"}},
@@ -95,6 +118,11 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("tgw-connected vpcs overlap", _add_tgw, {"E024"}),
     ("client vpn cidr overlaps vpc", _add_client_vpn, {"E024"}),
     ("az outside region", _set("subnets", "stg-db-c", az="ap-northeast-1d"), {"E025"}),
+    ("duplicate route destination", lambda d: _item(d, "route_tables", "stg-public-rt")["routes"].append(
+        {"destination": "0.0.0.0/0", "target": "igw"}), {"E026"}),
+    ("named route equals a cidr route", lambda d: _item(d, "route_tables", "stg-public-rt")["routes"].append(
+        {"destination": "10.10.0.0/16", "target": "local"}), {"E026"}),
+    ("duplicate tgw route destination", lambda d: _add_tgw_routes(d, ["10.10.0.0/16", "10.10.0.0/16"]), {"E026"}),
     ("inverted port range", lambda d: _item(d, "security_groups", "app-sg")["rules"][0].update(
         port={"from": 9000, "to": 8000}), {"E030"}),
     ("node spec on wrong kind", _set("nodes", "db", schedules={"schedules": []}), {"E031"}),
@@ -105,6 +133,7 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("duplicate target group", lambda d: _item(d, "nodes", "alb")["alb"]["target_groups"].append(
         copy.deepcopy(_item(d, "nodes", "alb")["alb"]["target_groups"][0])), {"E040"}),
     ("duplicate intent id", lambda d: d["intents"].append(copy.deepcopy(d["intents"][0])), {"E040"}),
+    ("environment section reused", lambda d: _item(d, "environments", "live").update(section=1), {"E042"}),
     ("actor id is a node id", lambda d: d["actors"].append({**d["actors"][0], "id": "db"}), {"E041"}),
     ("listener target group", lambda d: _item(d, "nodes", "alb")["alb"]["listeners"][1].update(
         target_groups=["app-tgg"]), {"E050"}),
@@ -124,13 +153,13 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
      _item(d, "security_groups", "db-sg")["rules"][0].update(envs=["live"]), {"E052"}),
     ("flow endpoint missing in env", lambda d: d["flows"][1].update(envs=["stg", "live"]), {"E053"}),
     ("vpc account of another env", _set("vpcs", "stg-vpc", account="live-account"), {"E054"}),
-    ("route to a NAT of another VPC", _route_to_foreign_nat, {"E026"}),
+    ("route to a NAT of another VPC", _route_to_foreign_nat, {"E027"}),
     ("route target kind", lambda d: _item(d, "route_tables", "stg-private-rt")["routes"][1].update(target="db"),
-     {"E026"}),
+     {"E027"}),
     ("route to a TGW without attachment", lambda d: d["nodes"].append(
         {"id": "tgw", "kind": "tgw", "label": "TGW", "at": {"stg": {"region": "ap-northeast-1"}}}) or
      _item(d, "route_tables", "stg-private-rt")["routes"].append({"destination": "10.30.0.0/16", "target": "tgw"}),
-     {"E026"}),
+     {"E027"}),
     ("peering between overlapping VPCs", lambda d: _add_peering(d, "10.10.128.0/20"), {"E028"}),
     ("route through peering leaves the peer", lambda d: _add_peering(d, "10.30.0.0/16", "10.0.0.0/8"), {"E029"}),
     ("peering without spec", lambda d: d["nodes"].append(

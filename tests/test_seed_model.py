@@ -192,7 +192,7 @@ SECTION_9 = [
     ("WAF", "なし", "あり"),
     ("GuardDuty", "なし", "あり"),
     ("Config", "なし", "あり"),
-    ("DR対応", "なし", "大阪リージョンコピー"),
+    ("DR対応", "なし", "大阪リージョンコピー（対象: RDS PostgreSQL Primary db.m5.large／対象外: Amazon S3 PDF + Backup）"),
     ("暗号化", "無効", "有効"),
 ]
 

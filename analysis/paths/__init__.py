@@ -5,8 +5,8 @@
 * :mod:`~analysis.paths.candidates` - the addresses a target is reached at;
 * :mod:`~analysis.paths.actors` - how actors' requests enter the network (internet,
   on-premises over DX/VPN, Client VPN);
-* :mod:`~analysis.paths.allpairs` / :mod:`~analysis.paths.allpairs_nacl` - every interface
-  pair at once: the engine's paths per subnet pair, security groups by interface classes.
+* :mod:`~analysis.paths.allpairs` / :mod:`~analysis.paths.pairpaths` - every interface pair at
+  once: the engine's paths per pair of interface groups, security groups by interface classes.
 
 May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.results`.
 """

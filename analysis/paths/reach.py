@@ -36,7 +36,6 @@ modelled: its paths to AWS service endpoints are ``conditional`` with
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from analysis.forwarding.engine import trace_path
@@ -49,6 +48,7 @@ from analysis.graph.addresses import is_public
 from analysis.graph.types import net
 from analysis.paths.candidates import Candidate, UnknownAddress, address_candidates, candidates
 from analysis.results import Blocker, ReachResult, verdict_of
+from model.errors import suggest
 from model.schema import Actor, NodeKind
 
 __all__ = ["Reachability", "reach", "reach_ip", "sources", "targets", "UnknownEndpoint", "UnknownAddress",
@@ -68,7 +68,7 @@ class UnknownEndpoint(KeyError):
 
     def __init__(self, what: str, name: str, env: str, choices: list[str]):
         self.what, self.name, self.env, self.choices = what, name, env, choices
-        close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+        close = suggest(name, choices)
         hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(choices)}"
         super().__init__(f"{what} '{name}' is not a network endpoint in environment {env} ({hint})")
 

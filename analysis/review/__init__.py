@@ -7,10 +7,12 @@
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
 * :mod:`~analysis.review.network` - sensitive ports open to the world, ranges nothing delivers, appliance mode;
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
+* :mod:`~analysis.review.requirements` - the document's requirements the configuration breaks;
+* :mod:`~analysis.review.controls` - design-time AWS controls (Security Hub ids) and reviewer checks;
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
 May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
-:mod:`analysis.results`.
+:mod:`analysis.requirements`, :mod:`analysis.results`.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def _routes_to_igw(eg: EnvGraph, subnet: str) -> bool:
     return e is not None and e.target in eg.ix.nodes and eg.ix.nodes[e.target].kind is NodeKind.IGW
 
 
-@rule(("ALB_SUBNETS_SINGLE_AZ", "error", "an Application Load Balancer has subnets in fewer than two AZs"))
+@rule(("ALB_SUBNETS_SINGLE_AZ", "error", "an Application Load Balancer has subnets in fewer than two AZs", "ELB.13"))
 def alb_single_az(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for n in eg.ix.nodes_in(eg.env):

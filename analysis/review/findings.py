@@ -20,7 +20,7 @@ False
 from __future__ import annotations
 
 from analysis.results import SEVERITIES, Finding
-from analysis.review import aws, flows, nacls, network, security_groups  # noqa: F401  (importing registers the rules)
+from analysis.review import aws, controls, flows, nacls, network, requirements, security_groups  # noqa: F401  (importing registers the rules)
 from analysis.review.registry import ReviewContext, run_rules
 
 __all__ = ["review", "sort_key", "summary"]

@@ -1,10 +1,12 @@
 """Findings a reviewer expects on any design: exposure of sensitive ports, ranges nothing can
 deliver, stateful appliances without symmetric routing.
 
-* ``WORLD_OPEN_SENSITIVE_PORT`` (error) - an inbound SG rule admits 0.0.0.0/0 (or ::/0) on a
-  data-tier or administration port (databases, caches, SSH, RDP, and the port a cache or
-  Aurora spec declares), unless a ``reach`` intent from an internet actor declares that the
-  internet must reach it (CIS AWS Foundations 5.2-5.3; checkov CKV_AWS_24/25).
+* ``DATA_PORT_OPEN_TO_WORLD`` (error) - an inbound SG rule admits 0.0.0.0/0 (or ::/0) on a
+  data-tier port that Security Hub EC2.19's high-risk list does not name (Oracle, MongoDB,
+  Redis/Valkey, Memcached, Redshift, and the port an ElastiCache or Aurora spec declares),
+  unless an intent or flow from an internet party declares it. SSH, RDP, PostgreSQL, MySQL,
+  SQL Server, ... are ``EC2_19_HIGH_RISK_PORT_OPEN`` (:mod:`analysis.review.controls`): one
+  finding per port, never two.
 * ``NACL_RULE_NEVER_MATCHES`` (warning) - a NACL rule's CIDR is a range no route, site or VPN
   delivers to (or from) its VPC (:func:`reachable_networks`), so it never matches.
 * ``TGW_APPLIANCE_MODE_DISABLED`` (warning) - a TGW attachment's subnets send traffic to a
@@ -30,14 +32,14 @@ from analysis.graph.addresses import NOT_GLOBAL
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Net, net
 from analysis.results import Finding
+from analysis.review.controls import HIGH_RISK_PORTS, _declared_open
 from analysis.review.registry import ReviewContext, rule
-from model.schema import NodeKind
+from model.schema import DEFAULT_PORTS, NodeKind
 
-__all__ = ["reachable_networks", "undeliverable", "SENSITIVE_PORTS"]
+__all__ = ["reachable_networks", "undeliverable", "DATA_PORTS"]
 
-SENSITIVE_PORTS = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
-                   27017: "MongoDB", 6379: "Redis", 11211: "Memcached", 9200: "OpenSearch", 5439: "Redshift"}
-"""Data-tier and administration ports that must not be open to the whole internet."""
+DATA_PORTS = {1521: "Oracle", 27017: "MongoDB", 6379: "Redis", 11211: "Memcached", 5439: "Redshift"}
+"""Data-tier ports that must not be open to the whole internet and that EC2.19's list does not name."""
 
 _WORLD = (net("0.0.0.0/0"),)
 
@@ -85,41 +87,34 @@ def undeliverable(eg: EnvGraph, vpc: str, peer: Net) -> bool:
     return not (internet and public)
 
 
-def _intended(ctx: ReviewContext, sg: str, port: int) -> bool:
-    eg = ctx.eg
-    internet = {a.id for a in eg.ix.actors_in(eg.env)
-                if (s := eg.ix.sites.get(a.site)) is not None and s.kind == "internet" and not a.vpn_client}
-    return any(it.env == eg.env and it.expect == "reach" and it.source in internet and it.port == port
-               and sg in eg.ix.nodes[it.target].security_groups for it in eg.model.intents if it.target in eg.ix.nodes)
-
-
 def _declared_ports(eg: EnvGraph, members: list[str]) -> dict[int, str]:
+    """Ports the members' ElastiCache and Aurora specs declare (their engines)."""
     out = {}
     for node in members:
         p = eg.node(node).at[eg.env]
         for spec in (p.elasticache, p.aurora):
-            if spec is not None and spec.port is not None:
-                out[spec.port] = spec.engine
+            if spec is not None:
+                out[spec.port or DEFAULT_PORTS[spec.engine]] = spec.engine
     return out
 
 
-@rule(("WORLD_OPEN_SENSITIVE_PORT", "error",
-       "an inbound SG rule opens a database, cache or administration port to 0.0.0.0/0 and no intent declares it"))
-def world_open_ports(ctx: ReviewContext) -> Iterator[Finding]:
+@rule(("DATA_PORT_OPEN_TO_WORLD", "error",
+       "an inbound SG rule opens a database or cache port (beyond EC2.19's list) to 0.0.0.0/0 and no intent declares it"))
+def world_open_data_ports(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for sg, refs in eg.rules.items():
         members = sorted(eg.sg_members.get(sg, ()))
         if not members:
             continue
-        ports = SENSITIVE_PORTS | _declared_ports(eg, members)
+        ports = {p: name for p, name in (DATA_PORTS | _declared_ports(eg, members)).items() if p not in HIGH_RISK_PORTS}
         for r in refs:
             if r.direction != "inbound" or r.peer_net is None or r.peer_net.prefixlen != 0 or r.protocol == "udp":
                 continue
-            hit = [(p, name) for p, name in sorted(ports.items()) if r.ports[0] <= p <= r.ports[1]]
-            hit = [(p, name) for p, name in hit if not _intended(ctx, sg, p)]
+            declared = _declared_open(ctx, sg, r.ports[0], r.ports[1])
+            hit = [(p, name) for p, name in sorted(ports.items()) if r.ports[0] <= p <= r.ports[1] and p not in declared]
             if hit:
                 what = ", ".join(f"{p}（{name}）" for p, name in hit)
-                yield ctx.finding("WORLD_OPEN_SENSITIVE_PORT", (sg, *members),
+                yield ctx.finding("DATA_PORT_OPEN_TO_WORLD", (sg, *members),
                                   f"SG {sg} のルール「{r.rule.purpose}」がインターネット全体（{r.peer_net}）に {what}を"
                                   f"開いている（{', '.join(members)} に付与）", r.location,
                                   "送信元を必要なCIDR・SGに絞る。インターネットからの到達が意図なら intents に reach を宣言する")

@@ -1,6 +1,9 @@
 """The registry of finding rules: every code with its severity and one-line description.
 
 A rule is a function ``rule(ctx) -> Iterable[Finding]`` registered with the codes it may
+report, each ``(code, severity, description)`` or ``(code, severity, description, control)``
+where ``control`` is the AWS control the code stands for (a Security Hub control id such as
+``RDS.3``, or a Well-Architected best practice such as ``REL10``). It may
 report (usually one; a few checks report related outcomes under sibling codes, e.g. an
 intent that is violated or known to be violated). Severity is a property of the code, not
 of the call site, so the same code always has the same weight; :meth:`ReviewContext.finding`
@@ -8,8 +11,8 @@ looks it up, and :func:`run_rules` refuses a rule that reports a code it did not
 README's table of finding codes is tested against :data:`CODES`.
 
 >>> r = FindingCode("EXAMPLE_CODE", "warning", "an example")
->>> r.severity
-'warning'
+>>> r.severity, r.control
+('warning', '')
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class FindingCode:
     code: str
     severity: str
     description: str
+    control: str = ""
+    """The AWS control (Security Hub id or Well-Architected practice) the code stands for, if any."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +48,16 @@ CODES: dict[str, FindingCode] = {}
 RULES: list[ReviewRule] = []
 
 
-def rule(*codes: tuple[str, str, str]) -> Callable:
-    """Register a rule with the ``(code, severity, description)`` triples it may report."""
-    for code, severity, _ in codes:
+def rule(*codes: tuple[str, ...]) -> Callable:
+    """Register a rule with the ``(code, severity, description[, control])`` tuples it may report."""
+    for code, severity, *_ in codes:
         assert severity in SEVERITIES, (code, severity)
         assert code not in CODES, f"finding code {code} registered twice"
 
     def register(func: Callable[["ReviewContext"], Iterable[Finding]]) -> Callable:
-        for code, severity, description in codes:
-            CODES[code] = FindingCode(code, severity, description)
-        RULES.append(ReviewRule(f"{func.__module__}.{func.__name__}", tuple(c for c, _, _ in codes), func))
+        for entry in codes:
+            CODES[entry[0]] = FindingCode(*entry)
+        RULES.append(ReviewRule(f"{func.__module__}.{func.__name__}", tuple(c[0] for c in codes), func))
         return func
 
     return register
@@ -66,6 +71,9 @@ class ReviewContext:
     net: Reachability
     intents: tuple[Any, ...]
     """The :class:`analysis.intents.IntentResult` rows of this environment."""
+    requirements: tuple[Any, ...] | None = None
+    """The :class:`analysis.requirements.RequirementRow` rows of this environment, AWS baselines
+    included (None: the rules that need them evaluate them)."""
 
     @property
     def env(self) -> str:

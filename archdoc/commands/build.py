@@ -11,10 +11,11 @@ Defaults: for the bundled model, docs/ and site/ are the repository's, wherever 
 runs; for another model the site goes to ``./site`` and the generated docs are only staged
 (kept only with ``--docs-dir``), so the bundled docs/ are never overwritten by mistake.
 
-The site folder is replaced as a whole, so :func:`archdoc.site_guard.unsafe_site` (called by
-the build itself) refuses one that would take
-other files with it (the working directory, the repository, the model, the docs, or a
-folder that is not an earlier site).
+The site folder is replaced as a whole, so the build itself (:mod:`archdoc.site_guard`)
+refuses one that would take other files with it: the working directory, the repository,
+the model, the docs (always), or a folder holding files its site manifest does not list
+(unless ``--force``). Two builds of the same folders take turns (``--no-wait``: fail
+instead of waiting).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def default_site(loaded) -> str:
 
 
 def run_build(model_path: str | None = None, site_dir: str | None = None, docs_dir: str | None = None,
-              pdf: bool = False) -> int:
+              pdf: bool = False, force: bool = False, no_wait: bool = False) -> int:
     """Build docs and the site from ``model_path`` (default: the bundled model); print progress."""
     from archdoc.build import load
     from archdoc.common import load_checked
@@ -58,4 +59,5 @@ def run_build(model_path: str | None = None, site_dir: str | None = None, docs_d
         return 2
     if site_dir is None:
         site_dir = default_site(loaded)
-    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf, loaded=loaded)
+    return build(model_path, site_dir=site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf, loaded=loaded,
+                 force=force, no_wait=no_wait)

@@ -29,7 +29,8 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> 
 
     generated = gather(loaded)
     pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
-    with tempfile.TemporaryDirectory(prefix="archdoc-pdf-") as tmp:
+    # the pid in the name lets a later build remove the folder if this process is killed
+    with tempfile.TemporaryDirectory(prefix=f"archdoc-pdf-{os.getpid()}-") as tmp:
         docs = Path(tmp) / "docs"
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)

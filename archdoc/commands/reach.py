@@ -36,7 +36,6 @@ still reads JSON. Usage errors (a port outside 0-65535, a missing flag) are argp
 
 from __future__ import annotations
 
-import difflib
 import json
 
 from analysis.results import ReachResult
@@ -90,7 +89,9 @@ def _allocated(plan) -> dict[str, str]:
 def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
     """An English message (with did-you-mean) for :class:`analysis.paths.reach.UnknownEndpoint`."""
     what = exc.what
-    close = difflib.get_close_matches(exc.name, exc.choices, n=3, cutoff=0.5)
+    from model.errors import suggest
+
+    close = suggest(exc.name, exc.choices)
     known = {n.id for n in model.nodes} | {a.id for a in model.actors}
     if exc.name in known:
         msg = f"'{exc.name}' cannot be a {what} in environment {exc.env} (not a network endpoint there)"

@@ -44,10 +44,11 @@ def migration_rows(ix: ModelIndex, src: str, dst: str) -> list[MigrationRow]:
         rows.append(_row(ix.nodes[tgw].label, _tgw(ix, src, tgw), _tgw(ix, dst, tgw), f"nodes[{tgw}] account"))
     rds = _first_with(ix, src, dst, "rds")
     if rds:
-        b, a = ix.placement(rds, src).rds, ix.placement(rds, dst).rds
-        rows.append(_row("RDS構成", _az(b.multi_az), _az(a.multi_az), f"nodes[{rds}].rds.multi_az"))
-        rows.append(_row("RDSインスタンス", b.instance_class, a.instance_class, f"nodes[{rds}].rds.instance_class"))
-    rows.append(_row("ECS Auto Scaling", _autoscaling(ix, src), _autoscaling(ix, dst), "fargate.autoscaling"))
+        rows.append(_row("RDS構成", _rds(ix, src, lambda r: _az(r.multi_az)), _rds(ix, dst, lambda r: _az(r.multi_az)),
+                         "rds.multi_az（RDSごと）"))
+        rows.append(_row("RDSインスタンス", _rds(ix, src, lambda r: r.instance_class),
+                         _rds(ix, dst, lambda r: r.instance_class), "rds.instance_class（RDSごと）"))
+    rows.append(_row("ECS Auto Scaling", _autoscaling(ix, src), _autoscaling(ix, dst), "fargate.autoscaling（サービスごと）"))
     for node in _security_services(ix, src, dst):
         covered.add(node)
         rows.append(_row(_name(ix, node), _presence(ix, src, node), _presence(ix, dst, node), f"nodes[{node}]"))
@@ -56,8 +57,8 @@ def migration_rows(ix: ModelIndex, src: str, dst: str) -> list[MigrationRow]:
     covered |= ids_b | ids_a
     rows.append(_row("DR対応", before_dr, after_dr, "flows[kind=backup] across regions"))
     if rds:
-        b, a = ix.placement(rds, src).rds, ix.placement(rds, dst).rds
-        rows.append(_row("暗号化", _onoff(b.encryption), _onoff(a.encryption), f"nodes[{rds}].rds.encryption"))
+        rows.append(_row("暗号化", _rds(ix, src, lambda r: _onoff(r.encryption)),
+                         _rds(ix, dst, lambda r: _onoff(r.encryption)), "rds.encryption（RDSごと）"))
     rows.extend(further_differences(ix, src, dst, covered))
     return rows
 
@@ -143,9 +144,35 @@ def _first_with(ix: ModelIndex, src: str, dst: str, spec: str) -> str | None:
     return None
 
 
+def per_component(values: list[tuple[str, str]], none: str = ABSENT) -> str:
+    """One cell for several components: their common value, or the value most of them have
+    followed by each exception ('有効（Backendは無効）'), so a summary never hides one that differs.
+
+    >>> per_component([("Frontend", "有効"), ("Backend", "有効")])
+    '有効'
+    >>> per_component([("A", "有効"), ("B", "有効"), ("C", "無効")])
+    '有効（Cは無効）'
+    >>> per_component([("A", "db.m5.large"), ("B", "db.t3.micro")])
+    'A: db.m5.large、B: db.t3.micro'
+    """
+    if not values:
+        return none
+    counts = {v: sum(1 for _, x in values if x == v) for _, v in values}
+    top = max(counts, key=lambda v: counts[v])
+    if counts[top] == len(values):
+        return top
+    if counts[top] * 2 > len(values):
+        return top + "（" + "、".join(f"{name}は{v}" for name, v in values if v != top) + "）"
+    return "、".join(f"{name}: {v}" for name, v in values)
+
+
 def _autoscaling(ix: ModelIndex, env: str) -> str:
-    specs = [n.at[env].fargate for n in ix.nodes_in(env) if n.at[env].fargate]
-    return _onoff(any(s.autoscaling for s in specs))
+    return per_component([(ix.label(n.id, env), _onoff(n.at[env].fargate.autoscaling))
+                          for n in ix.nodes_in(env) if n.at[env].fargate], none=OFF)
+
+
+def _rds(ix: ModelIndex, env: str, value) -> str:
+    return per_component([(ix.label(n.id, env), value(n.at[env].rds)) for n in ix.nodes_in(env) if n.at[env].rds])
 
 
 def _security_services(ix: ModelIndex, src: str, dst: str) -> list[str]:
@@ -160,16 +187,29 @@ def _presence(ix: ModelIndex, env: str, node: str) -> str:
 
 
 def _dr(ix: ModelIndex, env: str) -> tuple[str, set[str]]:
-    """'<region>コピー' for every backup flow that leaves its source's region."""
-    copies: list[str] = []
+    """'<region>コピー（対象: ...／対象外: ...）' for every region that backup flows copy data into.
+
+    The data stores of the environment (:meth:`~model.index.ModelIndex.data_stores`) outside
+    that region are named as copied (a backup path from them reaches it) or not, so the row
+    never hides a store that has no copy.
+    """
     ids: set[str] = set()
+    regions: list[str] = []
     for f in ix.flows_in(env):
         if f.kind.value != "backup" or f.source not in ix.nodes or f.target not in ix.nodes:
             continue
         a, b = ix.locate(f.source, env).region, ix.locate(f.target, env).region
-        if a and b and a != b:
-            name = f"{ix.regions[b].name}コピー"
-            ids |= {n.id for n in ix.nodes_in(env) if ix.locate(n.id, env).region == b}
-            if name not in copies:
-                copies.append(name)
-    return (", ".join(copies) or ABSENT), ids
+        if a and b and a != b and b not in regions:
+            regions.append(b)
+    cells = []
+    for region in regions:
+        ids |= {n.id for n in ix.nodes_in(env) if ix.locate(n.id, env).region == region}
+        stores = [n for n in ix.data_stores(env) if ix.locate(n.id, env).region != region
+                  and not any(f.target == n.id and f.kind.value == "backup" for f in ix.flows_in(env))]
+        copied = [n.id for n in stores if any(ix.locate(p[-1], env).region == region for p, _ in ix.backup_paths(n.id, env))]
+        names = {True: [], False: []}
+        for n in stores:
+            names[n.id in copied].append(ix.label(n.id, env))
+        detail = "／".join(f"{k}: {'、'.join(v)}" for k, v in (("対象", names[True]), ("対象外", names[False])) if v)
+        cells.append(f"{ix.regions[region].name}コピー" + (f"（{detail}）" if detail else ""))
+    return (", ".join(cells) or ABSENT), ids

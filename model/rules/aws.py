@@ -1,6 +1,6 @@
 """AWS constraints that need the whole model: route targets, peering, addresses, required specs.
 
-* ``E026`` - a route's target must be reachable from the route table's VPC (AWS rejects
+* ``E027`` - a route's target must be reachable from the route table's VPC (AWS rejects
   the route otherwise): an IGW, VGW, NAT gateway, Network Firewall endpoint or appliance
   instance *of that VPC*, a peering connection *of that VPC*, a TGW the VPC is attached
   to, a gateway endpoint of that VPC's route tables. Other kinds cannot be route targets.
@@ -14,7 +14,7 @@
 
 >>> from model.rules.registry import RULES
 >>> [r.code for r in RULES if r.func.__module__ == __name__]
-['E026', 'E028', 'E029', 'E033', 'E034']
+['E027', 'E028', 'E029', 'E033', 'E034']
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _target_problem(c: Ctx, target, vpc: str, env: str) -> str | None:
     return f"a {kind.value} node ('{target.id}') cannot be a route target"
 
 
-@rule("E026", "a route's target is reachable from its route table's VPC (its IGW, NAT, VGW, peering, TGW attachment, ...)")
+@rule("E027", "a route's target is reachable from its route table's VPC (its IGW, NAT, VGW, peering, TGW attachment, ...)")
 def route_targets(c: Ctx) -> Iterator[RuleHit]:
     for i, rt in enumerate(c.m.route_tables):
         vpc = c.get("vpcs", rt.vpc)

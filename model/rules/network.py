@@ -18,7 +18,8 @@ from model.rules.registry import Ctx, RuleHit, rule
 from model.schema import NodeKind
 
 __all__ = ["net", "malformed_cidrs", "host_bits", "subnet_in_vpc", "subnet_overlap",
-           "connected_overlap", "az_in_region", "inverted_ports", "spec_matches_kind", "task_counts"]
+           "connected_overlap", "az_in_region", "route_destinations", "inverted_ports", "spec_matches_kind",
+           "task_counts"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -195,6 +196,35 @@ def az_in_region(c: Ctx) -> Iterator[RuleHit]:
                                          f"'{region.id}' ({', '.join(region.azs)})")
 
 
+def _destination(c: Ctx, env: str | None, route) -> str | None:
+    """The CIDR a VPC route sends (its own, or its named CIDR's value in ``env``), normalised."""
+    text = route.destination
+    if text is None and route.named is not None:
+        named = c.get("named_cidrs", route.named)
+        text = named.values.get(env) if named is not None and env is not None else None
+    network = net(text)
+    return str(network) if network is not None else text
+
+
+@rule("E026", "a route table (VPC or TGW) has at most one route per destination")
+def route_destinations(c: Ctx) -> Iterator[RuleHit]:
+    tables = [("route_tables", i, t, c.get("vpcs", t.vpc)) for i, t in enumerate(c.m.route_tables)]
+    tables += [("tgw_route_tables", i, t, None) for i, t in enumerate(c.m.tgw_route_tables)]
+    for section, i, table, vpc in tables:
+        env = vpc.env if vpc is not None else getattr(table, "env", None)
+        seen: dict[str, int] = {}
+        for j, route in enumerate(table.routes):
+            where = _destination(c, env, route)
+            if where is None:
+                continue
+            if where in seen:
+                key = "destination" if route.destination is not None else "named"
+                yield (section, i, "routes", j, key), (
+                    f"route table '{table.id}' already has a route to {where} "
+                    f"(first at {c.where((section, i, 'routes', seen[where]))}); AWS allows one route per destination")
+            seen.setdefault(where, j)
+
+
 @rule("E030", "a port range's 'from' is not greater than its 'to'")
 def inverted_ports(c: Ctx) -> Iterator[RuleHit]:
     for section, items in (("security_groups", c.m.security_groups), ("nacls", c.m.nacls)):
@@ -211,7 +241,7 @@ _NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind
                "endpoint": NodeKind.VPC_ENDPOINT, "peering": NodeKind.VPC_PEERING,
                "customer_gateway": NodeKind.CUSTOMER_GATEWAY, "vpn": NodeKind.VPN_CONNECTION,
                "firewall": NodeKind.NETWORK_FIREWALL}
-_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK,
+_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK, "s3": NodeKind.S3,
                     "ec2": NodeKind.EC2_INSTANCE, "asg": NodeKind.AUTOSCALING_GROUP, "ecs_ec2": NodeKind.ECS_EC2_SERVICE,
                     "elasticache": NodeKind.ELASTICACHE, "aurora": NodeKind.AURORA}
 

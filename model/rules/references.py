@@ -11,7 +11,7 @@ from typing import Iterator
 
 from model.rules.registry import Ctx, RuleHit, rule
 
-__all__ = ["duplicate_ids", "node_actor_clash", "dangling_refs", "placement_subnets_in_env",
+__all__ = ["duplicate_ids", "node_actor_clash", "unique_sections", "dangling_refs", "placement_subnets_in_env",
            "rule_envs_subset", "flow_endpoints_in_env", "account_env_consistency"]
 
 _LABEL = {"assumptions": "assumption", "environments": "environment", "regions": "region",
@@ -48,6 +48,18 @@ def node_actor_clash(c: Ctx) -> Iterator[RuleHit]:
     for index, actor in enumerate(c.m.actors):
         if actor.id in c.ids["nodes"]:
             yield ("actors", index, "id"), f"actor id '{actor.id}' is also a node id"
+
+
+@rule("E042", "environments have distinct section numbers (each names a page, e.g. 01-poc.md)")
+def unique_sections(c: Ctx) -> Iterator[RuleHit]:
+    seen: dict[int, int] = {}
+    for index, env in enumerate(c.m.environments):
+        if env.section in seen:
+            first = c.m.environments[seen[env.section]]
+            yield ("environments", index, "section"), (
+                f"section {env.section} of environment '{env.id}' is already used by environment "
+                f"'{first.id}' (first at {c.where(('environments', seen[env.section], 'section'))})")
+        seen.setdefault(env.section, index)
 
 
 def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
@@ -118,10 +130,25 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
                         for k, n in enumerate(merge.members))
     for i, x in enumerate(c.m.environments):
         yield ("environments", i, "baseline"), "environment", x.baseline, env
+        yield from _requirement_refs(("environments", i, "requirements"), x.requirements)
     for i, x in enumerate(getattr(c.m, "intents", ())):
         yield ("intents", i, "env"), "environment", x.env, env
         yield ("intents", i, "source"), "node or actor", x.source, ("nodes", "actors")
         yield ("intents", i, "target"), "node or actor", x.target, ("nodes", "actors")
+
+
+def _requirement_refs(p: tuple, r) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
+    """The ids a requirements block names: the DR region, isolated environments, assumptions."""
+    if r.dr is not None:
+        yield p + ("dr", "region"), "region", r.dr.region, ("regions",)
+    if r.must_not_reach is not None:
+        yield from ((p + ("must_not_reach", "envs", j), "environment", e, ("environments",))
+                    for j, e in enumerate(r.must_not_reach.envs))
+    for key in r.declared():
+        items = getattr(r, key)
+        for j, item in (enumerate(items) if isinstance(items, tuple) else [(None, items)]):
+            where = p + ((key, j) if j is not None else (key,)) + ("assumption",)
+            yield where, "assumption", item.assumption, ("assumptions",)
 
 
 def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
@@ -138,6 +165,7 @@ def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tupl
         yield q + ("account",), "account", pl.account, ("accounts",)
         yield q + ("region",), "region", pl.region, ("regions",)
         yield q + ("site",), "site", pl.site, ("sites",)
+        yield from _requirement_refs(q + ("requirements",), pl.requirements)
         for key in ("rds", "elasticache", "aurora"):
             spec = getattr(pl, key)
             if spec is not None:

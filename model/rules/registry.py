@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from model.errors import Problem
 from model.schema import Model
-from model.schema.messages import did_you_mean
+from model.errors import did_you_mean
 
 if TYPE_CHECKING:
     from model.loader import Loaded

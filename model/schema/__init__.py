@@ -11,7 +11,8 @@ Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.s
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
 (the seed's component specs), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
 EC2, ElastiCache, Aurora, NLB), :mod:`~model.schema.connections` (TGW attachment options,
-peering, VPN, endpoints, Network Firewall), :mod:`~model.schema.views` (diagram views);
+peering, VPN, endpoints, Network Firewall), :mod:`~model.schema.requirements` (the document's
+promises, checked by the analysis), :mod:`~model.schema.views` (diagram views);
 :mod:`~model.schema.messages` words pydantic's errors for model authors.
 
 May import: pydantic only (and its own modules).
@@ -19,7 +20,7 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import connections, document, network, nodes, places, specs, views, workloads
+from model.schema import connections, document, network, nodes, places, requirements, specs, views, workloads
 from model.schema.base import Cidr, Id, IpAddress, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
@@ -29,6 +30,7 @@ from model.schema.nodes import *  # noqa: F401,F403
 from model.schema.nodes import Actor, Flow, Intent, Node
 from model.schema.places import *  # noqa: F401,F403
 from model.schema.places import Account, Environment, NamedCidr, Region, Site, Subnet, Vpc
+from model.schema.requirements import *  # noqa: F401,F403
 from model.schema.specs import *  # noqa: F401,F403
 from model.schema.views import *  # noqa: F401,F403
 from model.schema.connections import *  # noqa: F401,F403
@@ -37,27 +39,45 @@ from model.schema.views import View
 
 __all__ = [
     "Model", "Id", "Text", "Cidr", "IpAddress", "Port", "Strict",
-    *document.__all__, *places.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+    *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
     *connections.__all__, *workloads.__all__,
 ]
 
 
 class Model(Strict):
     document: Document
+    """Title, version, status, dates and revision history of the design document."""
     assumptions: tuple[Assumption, ...] = ()
+    """Named assumptions and contradictions: where the source document is silent or contradicts itself."""
     environments: tuple[Environment, ...]
+    """The environments the design describes (e.g. verification and production)."""
     regions: tuple[Region, ...]
+    """AWS regions used, with the availability zones the design may place subnets in."""
     accounts: tuple[Account, ...]
+    """AWS accounts, each belonging to one environment."""
     sites: tuple[Site, ...] = ()
+    """Places outside AWS: the internet, on-premises sites, SaaS services."""
     vpcs: tuple[Vpc, ...] = ()
+    """VPCs with their account, region and CIDR."""
     subnets: tuple[Subnet, ...] = ()
+    """Subnets with their VPC, CIDR, availability zone and tier."""
     named_cidrs: tuple[NamedCidr, ...] = ()
+    """Names the document uses instead of a CIDR (e.g. 'VPC CIDR'), valued per environment."""
     security_groups: tuple[SecurityGroup, ...] = ()
+    """Security groups and their rules (rules may be limited to some environments)."""
     nacls: tuple[Nacl, ...] = ()
+    """Network ACLs with their numbered rules and associated subnets."""
     route_tables: tuple[RouteTable, ...] = ()
+    """VPC route tables with their routes and associated subnets."""
     tgw_route_tables: tuple[TgwRouteTable, ...] = ()
+    """Transit Gateway route tables: associations, propagations and static routes."""
     nodes: tuple[Node, ...] = ()
+    """Every component the design draws (gateways, load balancers, services, pipeline steps ...)."""
     actors: tuple[Actor, ...] = ()
+    """People and systems that use the design from outside (internet users, on-premises staff)."""
     flows: tuple[Flow, ...] = ()
+    """The arrows of the pictures: who talks to whom, on which protocol and port."""
     views: tuple[View, ...] = ()
+    """Diagram views: a selection of the model plus presentation hints."""
     intents: tuple[Intent, ...] = ()
+    """What must (or must not) be reachable; checked by the reachability analysis."""

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictInt
 
-from model.schema.base import Cidr, Id, Port, Strict
+from model.schema.base import Cidr, Id, IpAddress, Port, Strict
 from model.schema.network import PortRange
 
 __all__ = ["TgwAttachmentSpec", "PeeringSpec", "CustomerGatewaySpec", "VpnSpec", "EndpointSpec", "FirewallRule",
@@ -46,7 +46,7 @@ class CustomerGatewaySpec(Strict):
     """The on-premises site behind this device."""
     asn: Annotated[StrictInt, Field(ge=1, le=4294967295)] | None = None
     """The device's BGP ASN (dynamic routing)."""
-    ip: str | None = None
+    ip: IpAddress | None = None
     """The device's public IP address (documentation only)."""
 
 
@@ -70,6 +70,7 @@ class EndpointSpec(Strict):
     """A VPC endpoint: gateway (route-table prefix-list route) or interface (ENIs with SGs)."""
 
     type: Literal["gateway", "interface"]
+    """Gateway endpoint (S3, DynamoDB: a route-table prefix-list route) or interface endpoint (ENIs)."""
     service: Id
     """The AWS service node reached through this endpoint (e.g. ``s3``)."""
     route_tables: tuple[Id, ...] = ()
@@ -85,14 +86,19 @@ class FirewallRule(Strict):
     """One rule of a Network Firewall policy, as a 5-tuple filter."""
 
     id: Id
+    """Stable id of the rule within the firewall."""
     engine: Literal["stateless", "stateful"] = "stateful"
     """Stateless rules run first, by priority; stateful rules (strict order) keep flow state."""
     priority: Annotated[StrictInt, Field(ge=1, le=65535)]
+    """Evaluation order within its engine (lowest first)."""
     action: Literal["pass", "drop", "forward"]
     """``forward`` (stateless only) hands the packet to the stateful engine."""
     protocol: Literal["tcp", "udp", "all"] = "all"
+    """Protocol the rule matches."""
     source: Cidr = "0.0.0.0/0"
+    """Source CIDR the rule matches."""
     destination: Cidr = "0.0.0.0/0"
+    """Destination CIDR the rule matches."""
     port: Port | PortRange | None = None
     """Destination port or range (none: every port)."""
 
@@ -101,6 +107,7 @@ class FirewallSpec(Strict):
     """AWS Network Firewall: one endpoint per placement subnet (one per AZ), with its policy."""
 
     rules: tuple[FirewallRule, ...] = ()
+    """The policy's rules (stateless and stateful)."""
     stateless_default: Literal["pass", "drop", "forward"] = "forward"
     """What a packet that matches no stateless rule gets (AWS requires one; ``forward`` is usual)."""
     stateful_default: Literal["pass", "drop"] = "pass"

@@ -14,7 +14,6 @@ typo is likely. This module only words messages; :mod:`model.loader` adds positi
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import enum
 import re
 import types
@@ -23,9 +22,10 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
+from model.errors import did_you_mean
 from model.schema import Model
 
-__all__ = ["Message", "translate", "fmt_path", "describe", "did_you_mean"]
+__all__ = ["Message", "translate", "fmt_path", "describe"]
 
 Message = tuple[tuple, bool, str, str]
 """(data path, points at the key?, code, message)."""
@@ -66,12 +66,6 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return f"str '{text}'"
     return f"{type(value).__name__} {text}"
-
-
-def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
-    """`` (did you mean 'x'?)`` or ``''``."""
-    close = difflib.get_close_matches(str(word), sorted({str(c) for c in choices}), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _members(tp: Any) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Nodes (everything the seed draws), actors, flows and intents."""
+"""Nodes (every component the design draws), actors, flows and intents."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from model.schema.connections import (
     CustomerGatewaySpec, EndpointSpec, FirewallSpec, PeeringSpec, TgwAttachmentSpec, VpnSpec,
 )
 from model.schema.specs import (
-    AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, ScheduleSpec,
+    AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, S3Spec, ScheduleSpec,
     WafSpec,
 )
 from model.schema.workloads import AsgSpec, AuroraSpec, EcsEc2Spec, Ec2Spec, ElastiCacheSpec, NlbSpec
+from model.schema.requirements import Frequency, Requirements
 
 __all__ = ["NodeKind", "Placement", "Node", "Actor", "FlowKind", "Flow", "Intent"]
 
 
 class NodeKind(str, Enum):
-    """Every kind of thing the seed draws. The value is the YAML spelling."""
+    """Every kind of component a design can contain. The value is the YAML spelling."""
 
     CLIENT_VPN = "client-vpn"
     TGW = "tgw"
@@ -73,75 +74,122 @@ class Placement(Strict):
     """Where a node sits in one environment, and what differs there."""
 
     subnets: tuple[Id, ...] = ()
+    """Subnets the node has network interfaces in (one per AZ for multi-AZ services)."""
     vpc: Id | None = None
+    """The VPC of a node without subnets (e.g. an internet gateway)."""
     account: Id | None = None
-    region: str | None = None
+    """The account of a regional service placed outside any VPC."""
+    region: Id | None = None
+    """The region of a regional service placed outside any VPC."""
     site: Id | None = None
+    """The site (outside AWS) the node is at, e.g. a SaaS service."""
     label: Text | None = None
+    """Label in this environment, overriding the node's label."""
     purpose: Text | None = None
     """How table 3.x names this node in the subnet's 用途 column (None: not listed)."""
     status: Literal["active", "on-demand", "future"] = "active"
+    """'active', 'on-demand' (created only when needed, e.g. a DR restore) or 'future' (planned)."""
     fargate: FargateSpec | None = None
+    """ECS Fargate service spec in this environment."""
     rds: RdsSpec | None = None
+    """RDS instance spec in this environment."""
     batch: BatchSpec | None = None
+    """Batch task spec in this environment."""
+    s3: S3Spec | None = None
+    """S3 bucket settings in this environment (encryption, public access); None: the document does not say."""
+    requirements: Requirements = Requirements()
+    """Requirements of this component in this environment: a key given here replaces the environment's."""
     ips: tuple[IpAddress, ...] = ()
     """The node's private IPv4 address in each of ``subnets`` (same order). Without it a node
     stands for any address of its subnet."""
     public_ips: tuple[IpAddress, ...] = ()
     """The node's public IPv4 address (EIP or public IP) in each of ``subnets``; implies a public address."""
     ec2: Ec2Spec | None = None
+    """EC2 instance spec in this environment (kind ec2-instance)."""
     asg: AsgSpec | None = None
+    """Auto Scaling group spec in this environment (kind autoscaling-group)."""
     ecs_ec2: EcsEc2Spec | None = None
+    """ECS on EC2 service spec in this environment (kind ecs-ec2-service)."""
     elasticache: ElastiCacheSpec | None = None
+    """ElastiCache spec in this environment (kind elasticache)."""
     aurora: AuroraSpec | None = None
+    """Aurora cluster spec in this environment (kind aurora)."""
 
 
 class Node(Strict):
     id: Id
+    """Stable id used by flows, intents, views and reach queries."""
     kind: NodeKind
+    """What the node is (its AWS service or role); decides its icon and its analysis."""
     label: Text
+    """Label drawn in diagrams and shown in tables."""
     at: dict[Id, Placement]
     """Environment id -> placement; the node exists in exactly these environments."""
     short: Text | None = None
-    """Name used in derived sentences (section 9), e.g. 'Client VPN', 'TGW'."""
+    """Short name used in derived sentences (the migration table), e.g. 'Client VPN', 'TGW'."""
     part_of: Id | None = None
     """A parent node that views may collapse this node into (CloudWatch Logs -> CloudWatch)."""
     security_groups: tuple[Id, ...] = ()
+    """Security groups of the node's network interfaces."""
     public_ip: StrictBool = False
+    """True when the node's interfaces have public addresses (EIP or public IP)."""
     draw: Literal["per-subnet", "once"] = "once"
+    """'per-subnet' draws one instance per subnet (e.g. tasks per AZ); 'once' draws one node."""
     tags: tuple[Id, ...] = ()
+    """Views select nodes by these tags."""
     cognito: CognitoSpec | None = None
+    """Cognito user pool spec (kind cognito)."""
     alb: AlbSpec | None = None
+    """Application Load Balancer spec: scheme, listeners, target groups, health check (kind alb)."""
     waf: WafSpec | None = None
+    """WAF web ACL spec: the resource it protects, rules and default action (kind waf)."""
     schedules: ScheduleSpec | None = None
+    """EventBridge schedules (kind eventbridge)."""
     client_vpn: ClientVpnSpec | None = None
+    """Client VPN endpoint spec (kind client-vpn)."""
     dx_gateway: DxGatewaySpec | None = None
+    """Direct Connect gateway spec (kind dx-gateway)."""
     tgw_attachment: TgwAttachmentSpec | None = None
+    """TGW VPC attachment options (kind tgw-attachment)."""
     nlb: NlbSpec | None = None
+    """Network Load Balancer spec (kind nlb)."""
     endpoint: EndpointSpec | None = None
+    """VPC endpoint spec (kind vpc-endpoint)."""
     peering: PeeringSpec | None = None
+    """VPC peering connection spec (kind vpc-peering)."""
     customer_gateway: CustomerGatewaySpec | None = None
+    """Customer gateway spec (kind customer-gateway)."""
     vpn: VpnSpec | None = None
+    """Site-to-site VPN connection spec (kind vpn-connection)."""
     firewall: FirewallSpec | None = None
+    """AWS Network Firewall spec (kind network-firewall)."""
     assumption: Id | None = None
+    """The assumption this node relies on, when the document does not define it."""
 
 
 class Actor(Strict):
     id: Id
+    """Stable id used by flows, intents and reach queries."""
     label: Text
+    """Label drawn in diagrams."""
     role: Text
+    """The actor's role in words, e.g. '事業者'."""
     envs: tuple[Id, ...]
+    """Environments in which the actor uses the system."""
     site: Id
-    """Where the actor's device is (the internet, the city hall, or a VPN client)."""
+    """The site the actor's device is at (the internet or an on-premises site)."""
     via: tuple[Id, ...] = ()
     """Entry nodes of the actor's access path, in order (section 9 names the connection by them).
     An on-premises actor uses, for each destination, the first connection (Direct Connect
     gateway or VPN connection) whose routes cover it."""
     persona: Id
-    """Matches the same party across environments (the POC developer plays the city staff)."""
+    """Matches the same party across environments (an actor of one environment may stand in for one of another)."""
     persona_label: Text
+    """Display name of the persona."""
     vpn_client: StrictBool = False
+    """True when the actor connects through a Client VPN endpoint (listed in ``via``)."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    """Two-letter country code of the actor's public address (WAF geo-match rules use it)."""
 
 
 class FlowKind(str, Enum):
@@ -159,31 +207,49 @@ class FlowKind(str, Enum):
 
 class Flow(Strict):
     source: Id
+    """Node or actor id the arrow starts at."""
     target: Id
+    """Node or actor id the arrow points to."""
     label: Text | None = None
+    """Text drawn on the arrow."""
     kind: FlowKind
+    """What the arrow means (network traffic, logs, backup, pipeline step ...)."""
     protocol: Literal["tcp", "udp"] | None = None
+    """'tcp' or 'udp' for network flows that are checked for reachability."""
     port: Port | None = None
+    """Destination port of a network flow (checked for reachability when given)."""
     style: Literal["solid", "dashed"] = "solid"
+    """'solid' or 'dashed' line."""
     same_az: StrictBool = False
     """Draw only between instances in the same AZ (ECS in AZ-a uses NAT in AZ-a)."""
     envs: tuple[Id, ...]
+    """Environments in which the arrow exists."""
     tags: tuple[Id, ...] = ()
-    """Views select flows by these tags (the seed draws some flows only in some pictures)."""
+    """Views select flows by these tags (a flow may be drawn in some pictures only)."""
+    frequency: Frequency | None = None
+    """How often a backup or copy flow runs ('daily' for a daily copy); None: not stated."""
 
 
 class Intent(Strict):
-    """What a party must (or must not) be able to reach, as the seed states or implies it."""
+    """What a party must (or must not) be able to reach, as the document states or implies it."""
 
     id: Id
+    """Stable id of the intent (reported by check and findings)."""
     env: Id
+    """The environment the intent is evaluated in."""
     source: Id
     """An actor or node id."""
     target: Id
+    """A node id."""
     protocol: Literal["tcp", "udp"] = "tcp"
+    """'tcp' or 'udp'."""
     port: Port
+    """Destination port."""
     expect: Literal["reach", "no-reach"]
+    """'reach' (must be reachable) or 'no-reach' (must not be)."""
     statement: Text
+    """The intent in words, as the document states or implies it."""
     seed_ref: Text
+    """Where the source document states or implies it (section numbers)."""
     known_violation: Text | None = None
-    """Set when the seed as written violates this intent: reported, but not a new failure."""
+    """Set when the document as written violates this intent: reported, but not a new failure."""

@@ -16,24 +16,35 @@ class ViewBox(Strict):
     """A logical box a view draws around some nodes (e.g. 監視対象, 通知)."""
 
     id: Id
+    """Stable id of the box."""
     label: Text
+    """Title drawn on the box."""
     members: tuple[Id, ...]
+    """Node ids drawn inside the box."""
     style: Literal["generic", "cloud", "onprem", "region", "account"] = "generic"
+    """Box style: generic, cloud, onprem, region or account."""
 
 
 class ViewMerge(Strict):
     """Draw several nodes as one (e.g. frontend + backend as 'ECS Fargate')."""
 
     into: Id
+    """The node id drawn in place of the members."""
     members: tuple[Id, ...]
+    """Node ids drawn as one."""
 
 
 class View(Strict):
     id: Id
+    """Stable id; the diagram files are named after it."""
     title: Text
+    """Title of the diagram."""
     section: Text
+    """Section number the diagram belongs to (e.g. '1.1' goes on page 1)."""
     envs: tuple[Id, ...]
+    """Environments the view draws."""
     direction: Literal["TB", "LR"] = "TB"
+    """'TB' (top to bottom) or 'LR' (left to right) layout."""
     node_kinds: tuple[NodeKind, ...] = ()
     """Empty: every kind."""
     node_tags: tuple[Id, ...] = ()
@@ -41,17 +52,26 @@ class View(Strict):
     nodes: tuple[Id, ...] = ()
     """Explicit extra nodes."""
     flow_kinds: tuple[FlowKind, ...] = ()
+    """Flows of these kinds are drawn (with flow_tags; both empty: every flow)."""
     flow_tags: tuple[Id, ...] = ()
+    """Flows with one of these tags are drawn."""
     include_actors: StrictBool = True
+    """Draw the environment's actors."""
     nesting: tuple[Literal["env", "site", "account", "region", "vpc", "az", "subnet"], ...] = ()
+    """Container boxes drawn around nodes, outermost first."""
     box_labels: dict[str, Text] = {}
     """Overrides the title of a container box (env, account, region id) in this view."""
     labels: dict[Id, Text] = {}
     """Overrides a node's label in this view."""
     boxes: tuple[ViewBox, ...] = ()
+    """Extra logical boxes around some nodes."""
     collapse_parts: StrictBool = True
+    """Draw a node's parts (``part_of``) as the parent node."""
     part_boxes: tuple[Id, ...] = ()
     """Parents drawn as a box around their parts instead of collapsing them."""
     merges: tuple[ViewMerge, ...] = ()
+    """Groups of nodes drawn as one node."""
     show_security_groups: StrictBool = False
+    """Write each node's security groups under its label."""
     description: Text | None = None
+    """What the view shows, in a sentence (shown under the diagram)."""

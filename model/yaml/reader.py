@@ -11,6 +11,7 @@ positions are the ones users see.
 from __future__ import annotations
 
 import os
+import stat
 
 from model.errors import ModelError, Problem
 from model.yaml.exact import MAX_BYTES, Located, parse_exact
@@ -39,15 +40,33 @@ def parse_text(text: str, path: str) -> Located:
     return parse_exact(text, path)
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
 def load_file(path: str | os.PathLike[str]) -> Located:
-    """Read one model file: size and encoding checks first, then :func:`parse_text`."""
+    """Read one model file: file type, size and encoding checks first, then :func:`parse_text`.
+
+    The file is opened without blocking and checked with ``fstat`` before anything is read,
+    so a FIFO or a device (``--model /dev/stdin``, a named pipe) is refused at once (E003)
+    instead of hanging the command, and the check cannot race with a rename.
+    """
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
-        if size > MAX_BYTES:
-            raise ModelError([Problem(name, 0, 0, "E003",
-                                      f"file is {size} bytes, over the limit of {MAX_BYTES} bytes (1 MiB)")])
-        with open(name, "rb") as handle:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ModelError([Problem(name, 0, 0, "E003", f"not a regular file: {_kind(info.st_mode)}; "
+                                                              "give a YAML file or a folder of them")])
+            if info.st_size > MAX_BYTES:
+                raise ModelError([Problem(name, 0, 0, "E003", f"file is {info.st_size} bytes, over the limit "
+                                                              f"of {MAX_BYTES} bytes (1 MiB)")])
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ModelError([Problem(name, 0, 0, "E004", f"cannot read file: {exc.strerror or exc}")])

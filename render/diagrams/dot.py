@@ -23,8 +23,8 @@ from __future__ import annotations
 from render.diagrams.icons import ICON_PX
 from render.diagrams.layout import Hints, declared, laid_out, layout_hints
 from render.diagrams.spec import Box, DiagramNode, DiagramSpec
+from render.diagrams.dot_text import MAX_LINE_WIDTH, clip, quote
 from render.diagrams.dot_text import label as wrap_label
-from render.diagrams.dot_text import quote
 
 __all__ = ["to_dot", "FONT", "BOX_STYLES", "DPI", "LEGEND_PREFIX"]
 
@@ -115,7 +115,8 @@ def _legend(spec: DiagramSpec, out: list[str]) -> None:
 
 def to_dot(spec: DiagramSpec) -> str:
     """The DOT source of ``spec``: deterministic, no absolute paths, one statement per line."""
-    graph = {"charset": "UTF-8", "dpi": DPI, "fontname": FONT, "fontsize": 16, "label": spec.title,
+    graph = {"charset": "UTF-8", "dpi": DPI, "fontname": FONT, "fontsize": 16,
+             "label": clip(" ".join(spec.title.split()), 2 * MAX_LINE_WIDTH),
              "labelloc": "t", "labeljust": "l", "newrank": "true", "remincross": "false", "nodesep": 0.35, "pad": 0.4,
              "rankdir": spec.direction, "ranksep": 0.55, "splines": "spline", "compound": "true",
              "bgcolor": "white"}

@@ -22,10 +22,22 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["wrap", "quote", "unquote", "label", "text_width", "MAX_WIDTH"]
+from render.escape import plain_text
+
+__all__ = ["wrap", "quote", "unquote", "label", "clip", "text_width", "MAX_WIDTH", "MAX_LINES", "MAX_LINE_WIDTH"]
 
 MAX_WIDTH = 12.0
 """Line width in full-width characters."""
+MAX_LINES = 4
+"""Wrapped lines a label may take in a diagram; longer text ends with '…' (tables and the
+SVG tooltip keep the whole text). The schema allows 2,000 characters of text, and a node
+drawn with all of them would be taller than Graphviz's cairo renderer can rasterise."""
+MAX_LINE_WIDTH = 2 * MAX_WIDTH
+"""Widest single line (a long Latin word, a security-group name), in full-width characters."""
+ELLIPSIS = "…"
+_SCAN = int(4 * MAX_LINES * MAX_LINE_WIDTH / 0.55)
+"""Characters of a label looked at before wrapping: more cannot fit in MAX_LINES lines, and
+the line-balancing search is quadratic in its input."""
 
 
 def _char_width(ch: str) -> float:
@@ -69,16 +81,27 @@ def _tokens(segment: str) -> list[str]:
     return [t for t in out if t]
 
 
-def _balanced(tokens: list[str], width: float) -> list[str]:
-    """Fewest lines (greedy count), then the split that minimises the widest line."""
-    lines = 1
-    used = 0.0
+def _greedy(tokens: list[str], width: float) -> list[str]:
+    """Lines filled one token at a time (how many lines the text needs at least)."""
+    lines = [""]
     for tok in tokens:
-        w = text_width(tok.rstrip())
-        if used and used + w > width:
-            lines += 1
-            used = 0.0
-        used += text_width(tok)
+        if lines[-1] and text_width(lines[-1]) + text_width(tok.rstrip()) > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("")
+        lines[-1] += tok
+    return [line.strip() for line in lines]
+
+
+def _balanced(tokens: list[str], width: float, max_lines: int = MAX_LINES) -> list[str]:
+    """Fewest lines (greedy count), then the split that minimises the widest line.
+
+    More than ``max_lines`` lines are not balanced (the caller cuts them): the greedy
+    lines are returned as they are.
+    """
+    greedy = _greedy(tokens, width)
+    lines = len(greedy)
+    if lines > max_lines:
+        return greedy
     n = len(tokens)
     # best[k][i]: minimal max width splitting tokens[i:] into k lines
     best: dict[tuple[int, int], tuple[float, list[int]]] = {}
@@ -105,10 +128,35 @@ def _balanced(tokens: list[str], width: float) -> list[str]:
     return ["".join(tokens[a:b]).strip() for a, b in zip(bounds, bounds[1:])]
 
 
-def wrap(text: str, width: float = MAX_WIDTH) -> list[str]:
-    """Split ``text`` into display lines (explicit newlines are kept as breaks)."""
+def clip(line: str, width: float = MAX_LINE_WIDTH) -> str:
+    """``line`` cut to ``width`` full-width characters, ending with '…' when it was cut.
+
+    >>> clip("abcdefgh", 3.2), clip("監視", 2.0), clip("監視対象", 2.0)
+    ('abcd…', '監視', '監…')
+    """
+    if text_width(line) <= width + 1e-9:
+        return line
+    out, used = "", text_width(ELLIPSIS)
+    for ch in line:
+        if used + _char_width(ch) > width + 1e-9:
+            break
+        out += ch
+        used += _char_width(ch)
+    return out.rstrip() + ELLIPSIS
+
+
+def wrap(text: str, width: float = MAX_WIDTH, max_lines: int = MAX_LINES) -> list[str]:
+    """Split ``text`` into at most ``max_lines`` display lines (explicit newlines are kept as breaks).
+
+    Text that needs more lines is cut and ends with '…'; so is a single word wider than
+    :data:`MAX_LINE_WIDTH`.
+
+    >>> wrap("ab " * 40, max_lines=2)
+    ['ab ab ab ab ab ab ab', 'ab ab ab ab ab ab ab…']
+    """
+    cut = len(text) > _SCAN
     lines: list[str] = []
-    for raw in text.splitlines() or [""]:
+    for raw in text[:_SCAN].splitlines() or [""]:
         segment = ""
         chars = raw.strip()
         for pos, ch in enumerate(chars):
@@ -120,22 +168,27 @@ def wrap(text: str, width: float = MAX_WIDTH) -> list[str]:
         lines.append(segment)
     out: list[str] = []
     for line in lines:
+        if len(out) > max_lines:
+            break
         line = " ".join(line.split())
         if text_width(line) <= width:
             out.append(line)
         else:
-            out.extend(_balanced(_tokens(line), width))
-    return [line for line in out if line] or [""]
-
-
-def _clean(text: str) -> str:
-    """Drop control characters (other than newline) that Graphviz would choke on."""
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cs"))
+            out.extend(_balanced(_tokens(line), width, max_lines))
+    out = [clip(line) for line in out if line] or [""]
+    if len(out) > max_lines or cut:
+        out = out[:max_lines]
+        last = out[-1].removesuffix(ELLIPSIS)
+        room = max(width, text_width(out[-1])) - text_width(ELLIPSIS)
+        while last and text_width(last) > room + 1e-9:
+            last = last[:-1]
+        out[-1] = last.rstrip() + ELLIPSIS
+    return out
 
 
 def quote(text: str) -> str:
     """A DOT quoted string showing ``text`` literally; a newline becomes a centred line break."""
-    body = _clean(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    body = plain_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{body}"'
 
 
@@ -157,5 +210,5 @@ def unquote(token: str) -> str:
 
 
 def label(text: str, extra: tuple[str, ...] = ()) -> str:
-    """Wrapped label lines joined by newlines, plus ``extra`` lines unwrapped (e.g. SG names)."""
-    return "\n".join(wrap(text) + [e for e in extra if e])
+    """Wrapped label lines joined by newlines, plus ``extra`` lines unwrapped but clipped (e.g. SG names)."""
+    return "\n".join(wrap(text) + [clip(" ".join(e.split())) for e in extra if e])

@@ -17,7 +17,9 @@ Why this shape:
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import os
 import json
 import re
 import shutil
@@ -27,9 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from render.children import tied
 from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
 
-__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images",
+__all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "sha256", "embed_svg_images", "icon_scratch_prefix",
            "svg_font_fallback", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
 
 MANIFEST = "manifest.json"
@@ -41,6 +44,8 @@ QUANTIZE_ABOVE = 256_000
 """PNGs larger than this (bytes) are re-encoded with a 256-colour palette (about a third
 of the size; the diagrams use a few flat colours); smaller ones are not worth the time."""
 _IMAGE_RE = re.compile(r'image="([^"]+)"')
+_IMAGE_TAG_RE = re.compile(r"<image\b[^>]*>")
+_HREF_RE = re.compile(r'((?:xlink:)?href)="([^"]*)"')
 
 
 class RenderError(RuntimeError):
@@ -71,6 +76,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def icon_scratch_prefix(pid: int | None = None) -> str:
+    """Name prefix of a throwaway icon folder under the temp dir: ``archdoc-icons-<pid>-``.
+
+    The process id lets a later build remove the folder of a build that was killed.
+
+    >>> icon_scratch_prefix(42)
+    'archdoc-icons-42-'
+    """
+    return f"archdoc-icons-{os.getpid() if pid is None else pid}-"
+
+
 def _read_manifest(folder: Path | None) -> dict[str, dict[str, str]]:
     if folder is None or not (folder / MANIFEST).is_file():
         return {}
@@ -92,22 +108,33 @@ def _intact(folder: Path, view: str, entry: dict[str, str], dot_hash: str) -> bo
 
 
 def embed_svg_images(svg: str, icon_dir: Path) -> str:
-    """Replace ``xlink:href``/``href`` to icon files under ``icon_dir`` by ``data:`` URIs.
+    """Replace the ``xlink:href``/``href`` of ``<image>`` elements by ``data:`` URIs of the icons.
+
+    Only files inside ``icon_dir`` are read: whatever a reference says, nothing else of the
+    machine can end up inside a published SVG (a reference elsewhere raises ``ValueError``).
 
     >>> embed_svg_images('<image xlink:href="#x"/>', Path("."))
     '<image xlink:href="#x"/>'
+    >>> embed_svg_images('<text>href="/etc/passwd"</text>', Path("."))
+    '<text>href="/etc/passwd"</text>'
     """
+    root = Path(icon_dir).resolve()
+
     def inline(match: re.Match) -> str:
         attr, target = match.group(1), match.group(2)
         if target.startswith(("data:", "#")):
             return match.group(0)
-        path = Path(target)
-        if not path.is_absolute():
-            path = icon_dir / target
+        path = Path(target) if Path(target).is_absolute() else root / target
+        path = path.resolve()
+        if root not in path.parents or path.suffix != ".png":
+            raise ValueError(f"SVG image outside the icon folder: {target}")
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         return f'{attr}="data:image/png;base64,{data}"'
 
-    return re.sub(r'((?:xlink:)?href)="([^"]*)"', inline, svg)
+    def image(match: re.Match) -> str:
+        return _HREF_RE.sub(inline, match.group(0))
+
+    return _IMAGE_TAG_RE.sub(image, svg)
 
 
 def svg_font_fallback(svg: str, font: str = "Noto Sans CJK JP") -> str:
@@ -135,7 +162,7 @@ def _run_dot(view: str, dot_text: str, out_dir: Path, icon_dir: Path) -> None:
     png, svg = out_dir / f"{view}.png", out_dir / f"{view}.svg"
     cmd = ["dot", f"-Gimagepath={icon_dir}", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)]
     try:
-        proc = subprocess.run(cmd, input=dot_text.encode("utf-8"), capture_output=True, timeout=300)
+        proc = subprocess.run(tied(cmd), input=dot_text.encode("utf-8"), capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RenderError(view, f"could not run dot: {exc}") from exc
     if proc.returncode != 0 or proc.stderr.strip():
@@ -176,18 +203,20 @@ def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
             todo.append(view)
     if todo:
         tokens = {t for v in todo for t in _IMAGE_RE.findall(dot_by_view[v])}
-        try:
-            icon_dir = prepare_icons(tokens, icon_cache_dir(ICON_PX), ICON_PX)
-        except OSError:  # read-only home: resize into a throwaway folder
-            icon_dir = prepare_icons(tokens, Path(tempfile.mkdtemp(prefix="archdoc-icons-")), ICON_PX)
-        for view in todo:
-            (out_dir / f"{view}.dot").write_text(dot_by_view[view], encoding="utf-8")
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            # longest first: the big overviews do not end up alone at the tail
-            order = sorted(todo, key=lambda v: (-len(dot_by_view[v]), v))
-            futures = [pool.submit(_run_dot, v, dot_by_view[v], out_dir, icon_dir) for v in order]
-            for future in futures:
-                future.result()
+        with contextlib.ExitStack() as cleanup:
+            try:
+                icon_dir = prepare_icons(tokens, icon_cache_dir(ICON_PX), ICON_PX)
+            except OSError:  # read-only home: resize into a throwaway folder, removed on any exit
+                scratch = cleanup.enter_context(tempfile.TemporaryDirectory(prefix=icon_scratch_prefix()))
+                icon_dir = prepare_icons(tokens, Path(scratch), ICON_PX)
+            for view in todo:
+                (out_dir / f"{view}.dot").write_text(dot_by_view[view], encoding="utf-8")
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                # longest first: the big overviews do not end up alone at the tail
+                order = sorted(todo, key=lambda v: (-len(dot_by_view[v]), v))
+                futures = [pool.submit(_run_dot, v, dot_by_view[v], out_dir, icon_dir) for v in order]
+                for future in futures:
+                    future.result()
         for view in todo:
             report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), **{
                 k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,9 @@ _missing = {k.value for k in NodeKind} - set(ICONS)
 assert not _missing, f"node kinds without an icon: {sorted(_missing)}"
 
 
+_TOKEN = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_.-]+)*\.png$")
+
+
 def icon_for(kind: str) -> str:
     return ICONS[kind]
 
@@ -124,6 +128,8 @@ def prepare_icons(tokens: set[str], folder: Path, px: int = ICON_PX) -> Path:
     from PIL import Image
 
     for token in sorted(tokens):
+        if not _TOKEN.match(token):  # tokens come from ICONS; never a path out of resources/
+            raise ValueError(f"not an icon token: {token!r}")
         target = folder / token
         if target.exists():
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from render.diagrams.spec import DiagramSpec
+from render.escape import plain_text
 
 __all__ = ["to_mermaid", "label", "safe_id", "ENTITIES"]
 
@@ -36,7 +37,7 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9_]+")
 
 def label(text: str) -> str:
     """``text`` as a quoted Mermaid string: syntax characters as entities, newlines as ``<br/>``."""
-    lines = _NEWLINE.split(text)
+    lines = _NEWLINE.split(plain_text(text))
     escaped = ["".join(ENTITIES.get(ch, ch) for ch in line) for line in lines]
     return '"' + "<br/>".join(escaped) + '"'
 
@@ -53,7 +54,7 @@ def safe_id(prefix: str, raw: str, taken: set[str]) -> str:
 
 def _comment(text: str) -> str:
     """One comment line: Mermaid comments end at the newline, so fold newlines away."""
-    return " ".join(_NEWLINE.split(text))
+    return " ".join(_NEWLINE.split(plain_text(text)))
 
 
 def to_mermaid(spec: DiagramSpec) -> str:

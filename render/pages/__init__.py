@@ -4,7 +4,8 @@
 * :mod:`~render.pages.templating` / :mod:`~render.pages.markdown` - the Jinja2 environment and
   the Markdown escaping every model value goes through;
 * :mod:`~render.pages.network`, :mod:`~render.pages.components`, :mod:`~render.pages.flows`,
-  :mod:`~render.pages.reference`, :mod:`~render.pages.reachability` - rows for the templates;
+  :mod:`~render.pages.reference`, :mod:`~render.pages.reachability`, :mod:`~render.pages.requirements`
+  - rows for the templates;
 * ``templates/`` (Jinja2) and ``assets/`` (the site's CSS and script, copied into docs/).
 
 May import: :mod:`model` (and the rows the analysis hands over). Never :mod:`archdoc`.
@@ -12,6 +13,6 @@ May import: :mod:`model` (and the rows the analysis hands over). Never :mod:`arc
 
 from __future__ import annotations
 
-from render.pages.assemble import REACH_PAGE, PageSpec, plan_pages, render_pages
+from render.pages.assemble import REACH_PAGE, REQUIREMENTS_PAGE, PageSpec, plan_pages, render_pages
 
-__all__ = ["render_pages", "plan_pages", "PageSpec", "REACH_PAGE"]
+__all__ = ["render_pages", "plan_pages", "PageSpec", "REACH_PAGE", "REQUIREMENTS_PAGE"]

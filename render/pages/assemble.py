@@ -2,8 +2,8 @@
 
 The page list reproduces the seed's numbering (1 and 2 per environment, 3 network, 4
 security groups, 5 components, one page per further diagram section such as 6 CI/CD,
-then the migration table) and adds reference pages the seed lacks (assumptions, route
-tables, diagrams, reachability, the model format). Nothing here knows environment ids:
+then the migration table) and adds reference pages the seed lacks (requirements checked,
+assumptions, route tables, diagrams, reachability, the model format). Nothing here knows environment ids:
 environments, views and sections all come from the model. Pure: no I/O, same model ->
 same bytes.
 """
@@ -21,11 +21,13 @@ import render.pages.network as page_net
 import render.pages.reference as page_reference
 from render.pages.markdown import Md, md_inline, md_link
 from render.pages.reachability import AnalysisRows, reach_sections
+from render.pages.requirements import requirement_sections
 from render.pages.templating import render_template
 
-__all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE"]
+__all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE", "REQUIREMENTS_PAGE"]
 
 REACH_PAGE = "reachability.md"
+REQUIREMENTS_PAGE = "requirements.md"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
                              f"{src.short} → {dst.short}移行時の変更点", "migration.md.j2",
                              {"src": src, "dst": dst}))
     plan += [
+        PageSpec(REQUIREMENTS_PAGE, None, "要件の確認（設計書の約束と構成）", "requirements.md.j2"),
         PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
         PageSpec("routes.md", None, "ルートテーブル", "routes.md.j2"),
         PageSpec("diagrams.md", None, "構成図一覧", "diagrams.md.j2"),
@@ -145,6 +148,8 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: Ana
         ctx["definitions"] = page_reference.schema_definitions()
     elif t == "reachability.md.j2":
         ctx["sections"] = reach_sections(ix, analysis)
+    elif t == "requirements.md.j2":
+        ctx["sections"] = requirement_sections(ix, analysis)
     return ctx
 
 
@@ -176,7 +181,7 @@ def render_pages(loaded: Any, analysis: AnalysisRows) -> dict[str, str]:
     """Doc-relative path -> Markdown for every generated page (``index.md`` first).
 
     ``analysis``: the model's :class:`analysis.analyze.Analysis` (its rows fill the
-    reachability page; nothing here computes them).
+    reachability and requirements pages; nothing here computes them).
     """
     ix = ModelIndex(_model(loaded))
     plan = plan_pages(ix)

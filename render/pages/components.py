@@ -4,14 +4,15 @@ The seed writes specs as nested bullet lists ("CPU: 256 (.25 vCPU)", "ストレ�
 GP3（Auto Scaling有効）"). The wording is fixed here; every number comes from the
 model. :func:`component_sections` returns the subsections that exist in this model
 (a model without Cognito simply has no Cognito subsection), each as a title and a tree
-of ``(label, value, children)`` items the template turns into bullets.
+of ``(label, value, children)`` items the template turns into bullets. A component's
+section is headed by its label (two load balancers never share a heading).
 """
 
 from __future__ import annotations
 
 from model.index import ModelIndex
+from model.schema import FargateSpec, RdsSpec
 from render.pages.components_network import network_sections
-from model.schema import FargateSpec, NodeKind, RdsSpec
 
 __all__ = ["component_sections", "vcpu_text", "fargate_items", "rds_items"]
 
@@ -76,7 +77,7 @@ def _rds(ix: ModelIndex) -> list[dict]:
         groups = [(env.name, rds_items(node.at[env.id].rds)) for env in _envs(ix)
                   if env.id in node.at and node.at[env.id].rds]
         if groups:
-            out.append({"title": node.label, "groups": groups})
+            out.append({"title": node.label, "id": node.id, "groups": groups})
     return out
 
 
@@ -94,8 +95,7 @@ def _cognito(ix: ModelIndex, node) -> dict:
     if c.lambda_triggers:
         items.append(("Lambda Triggers", None, [(None, f"{t.trigger}（{t.purpose}）", ())
                                                 for t in c.lambda_triggers]))
-    title = "Amazon Cognito" if node.label.startswith("Amazon Cognito") else node.label
-    return {"title": title, "groups": [(None, items)]}
+    return {"title": node.label, "id": node.id, "groups": [(None, items)]}
 
 
 def _alb(ix: ModelIndex, node) -> dict:
@@ -125,7 +125,7 @@ def _alb(ix: ModelIndex, node) -> dict:
         else:  # the spec lives on the node, so it is the same: say so, as the seed does
             suffix = f"（{first.short}と同じ" + (" + WAF）" if waf_items else "）")
             groups.append((env.name + suffix, waf_items))
-    return {"title": "Application Load Balancer" if node.kind == NodeKind.ALB else node.label, "groups": groups}
+    return {"title": node.label, "id": node.id, "groups": groups}
 
 
 def _schedules(ix: ModelIndex, node) -> dict:
@@ -143,7 +143,7 @@ def _schedules(ix: ModelIndex, node) -> dict:
             label = "ECS Task" + (f"（{env.name}）" if len(distinct) > 1 else "")
             items.append((label, None, [("CPU", str(b.cpu), ()), ("Memory", f"{b.memory_mb} MB", ()),
                                         ("タイムアウト", f"{b.timeout_hours}時間", ())]))
-    return {"title": f"{node.label} + Batch処理", "groups": [(None, items)]}
+    return {"title": f"{node.label} + Batch処理", "id": node.id, "groups": [(None, items)]}
 
 
 def component_sections(ix: ModelIndex) -> list[dict]:
@@ -158,4 +158,15 @@ def component_sections(ix: ModelIndex) -> list[dict]:
     sections.extend(_alb(ix, n) for n in ix.model.nodes if n.alb)
     sections.extend(_schedules(ix, n) for n in ix.model.nodes if n.schedules)
     sections.extend(network_sections(ix))
-    return sections
+    return _distinct_titles(sections)
+
+
+def _distinct_titles(sections: list[dict]) -> list[dict]:
+    """Two sections never share a heading: a repeated title gets the component's id appended.
+
+    >>> [s["title"] for s in _distinct_titles([{"title": "ALB", "id": "a"}, {"title": "ALB", "id": "b"}])]
+    ['ALB（a）', 'ALB（b）']
+    """
+    counts = {s["title"]: sum(t["title"] == s["title"] for t in sections) for s in sections}
+    return [s | {"title": f"{s['title']}（{s['id']}）"} if counts[s["title"]] > 1 and s.get("id") else s
+            for s in sections]

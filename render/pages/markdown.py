@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from render.escape import plain_text
+
 __all__ = ["Md", "md_text", "md_inline", "md_cell", "md_strong_lead", "md_raw", "md_link", "md_image", "FILTERS"]
 
 
@@ -53,8 +55,7 @@ def _lead(m: re.Match[str]) -> str:
 
 def _escape(value: object) -> str:
     """Escape one value; newlines become ``<br>`` so the value stays on one Markdown line."""
-    text = "" if value is None else str(value)
-    text = _ENTITY.sub("&amp;", text)
+    text = _ENTITY.sub("&amp;", plain_text(value))
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = "".join("\\" + ch if ch in _BACKSLASHED else ch for ch in text)
     return "<br>".join(_NEWLINES.split(text))
@@ -76,7 +77,7 @@ def md_cell(value: object) -> Md:
     """A table cell: like :func:`md_text`, trimmed; an empty value stays an empty cell."""
     if isinstance(value, Md):
         return Md(value.strip())
-    return Md(_escape(str("" if value is None else value).strip()))
+    return Md(_escape(plain_text(value).strip()))
 
 
 def md_strong_lead(value: object) -> Md:
@@ -85,7 +86,7 @@ def md_strong_lead(value: object) -> Md:
     The model's characteristics are written as ``**Multi-AZ構成**: ...``; the bold
     term is kept, everything (including the term) is escaped.
     """
-    text = "" if value is None else str(value)
+    text = plain_text(value)
     m = re.match(r"^\*\*(.+?)\*\*(.*)$", text, re.S)
     if not m:
         return md_text(text)

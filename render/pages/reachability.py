@@ -35,6 +35,8 @@ class AnalysisRows(Protocol):
 
     def matrix(self, env: str) -> Any: ...
 
+    def requirements_of(self, env: str) -> tuple[Any, ...]: ...
+
 
 def _cell(r: Any) -> str:
     if r is None:

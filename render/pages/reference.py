@@ -1,22 +1,18 @@
 """Rows for the reference pages: assumptions, the list of diagrams, the model format.
 
-The model format page is generated from the JSON Schema of :class:`model.schema.Model`
-plus the attribute docstrings of the pydantic classes, so the reference cannot drift
-from the code that validates the YAML.
+The model format page is generated from the JSON Schema of :class:`model.schema.Model`,
+whose descriptions are the attribute docstrings of the pydantic classes, so the reference
+cannot drift from the code that validates the YAML.
 """
 
 from __future__ import annotations
 
-import ast
 import copy
-import inspect
 import json
-import sys
 from functools import lru_cache
 
 from pydantic import BaseModel
 
-from model import schema as schema_module
 from model.index import ModelIndex
 from model.schema import Model
 
@@ -57,60 +53,6 @@ def assumption_rows(ix: ModelIndex) -> list[dict]:
              "kind": "矛盾" if a.kind == "contradiction" else "仮定", "contradiction": a.kind == "contradiction",
              "seed_ref": a.seed_ref or "-", "uses": uses.get(a.id, [])}
             for a in ix.model.assumptions]
-
-
-class _ClassIndex(ast.NodeVisitor):
-    """Qualified name -> first class definition, in the order :func:`inspect.getsource` finds it."""
-
-    def __init__(self) -> None:
-        self.stack: list[str] = []
-        self.found: dict[str, ast.ClassDef] = {}
-
-    def visit_FunctionDef(self, node: ast.AST) -> None:
-        self.stack += [node.name, "<locals>"]  # type: ignore[attr-defined]
-        self.generic_visit(node)
-        del self.stack[-2:]
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self.stack.append(node.name)
-        self.found.setdefault(".".join(self.stack), node)
-        self.generic_visit(node)
-        self.stack.pop()
-
-
-@lru_cache(maxsize=None)
-def _module_classes(module_name: str) -> dict[str, ast.ClassDef]:
-    """Every class definition of one module, from a single parse of its source.
-
-    ``inspect.getsource(cls)`` re-reads and re-parses the whole module for each class;
-    the schema has ~50 classes in a handful of modules, so parsing each module once
-    turns the model-format page from the slowest page into a cheap one.
-    """
-    module = sys.modules.get(module_name)
-    if module is None:
-        return {}
-    try:
-        source = inspect.getsource(module)
-    except (OSError, TypeError):
-        return {}
-    index = _ClassIndex()
-    index.visit(ast.parse(source))
-    return index.found
-
-
-def _docstrings(cls: type) -> dict[str, str]:
-    """Attribute docstrings (a string literal right after ``name: type``) of one class."""
-    node = _module_classes(getattr(cls, "__module__", "")).get(getattr(cls, "__qualname__", ""))
-    body = node.body if node is not None else []
-    out: dict[str, str] = {}
-    for stmt, nxt in zip(body, body[1:]):
-        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                and isinstance(nxt.value.value, str)):
-            out[stmt.target.id] = " ".join(nxt.value.value.split())
-    return out
 
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -158,11 +100,6 @@ def _definitions() -> list[dict]:
     ordered = [("Model", schema)] + list(defs.items())
     out = []
     for name, definition in ordered:
-        cls = getattr(schema_module, name, None)
-        docs = _docstrings(cls) if isinstance(cls, type) else {}
-        by_alias = {}
-        if isinstance(cls, type) and issubclass(cls, BaseModel):
-            by_alias = {(f.alias or n): n for n, f in cls.model_fields.items()}
         if "enum" in definition:
             out.append({"name": name, "description": " ".join((definition.get("description") or "").split()),
                         "fields": [], "enum_values": [str(v) for v in definition["enum"]]})
@@ -170,7 +107,7 @@ def _definitions() -> list[dict]:
         required = set(definition.get("required", ()))
         fields = []
         for prop_name, prop in definition.get("properties", {}).items():
-            doc = docs.get(by_alias.get(prop_name, prop_name), "")
+            doc = " ".join(prop.get("description", "").split())
             default = "" if prop_name in required or "default" not in prop else f"既定: {json.dumps(prop['default'], ensure_ascii=False)}"
             fields.append((prop_name, type_text(prop), "必須" if prop_name in required else "任意",
                            doc, default))

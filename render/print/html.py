@@ -25,6 +25,8 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from render.escape import html_text
+
 __all__ = ["Chapter", "chapters", "print_html", "chapter_number", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -145,10 +147,10 @@ def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> s
     def attr(m: re.Match[str]) -> str:
         name, value = m.group(1), html.unescape(m.group(2))
         if name == "id":
-            return f' id="{prefix}--{html.escape(value)}"'
+            return f' id="{prefix}--{html_text(value)}"'
         if name == "href":
             if value.startswith("#"):
-                return f' href="#{prefix}--{html.escape(value[1:])}"'
+                return f' href="#{prefix}--{html_text(value[1:])}"'
             if re.match(r"^[a-z][a-z0-9+.-]*:", value):
                 return m.group(0)  # an external link stays a link; nothing is fetched
             target, _, frag = value.partition("#")
@@ -158,14 +160,14 @@ def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> s
             if target not in anchors:
                 return m.group(0)
             ref = f"{anchors[target]}--{frag}" if frag else anchors[target]
-            return f' href="#{html.escape(ref)}"'
+            return f' href="#{html_text(ref)}"'
         # src: resolve against the page's folder inside docs_dir; prefer the PNG of an SVG
         if re.match(r"^[a-z][a-z0-9+.-]*:", value):
             return m.group(0)  # a URL: the PDF writer's fetcher serves data:/local file: only
         local = (docs_dir / posixpath.normpath(posixpath.join(folder, value.split("?")[0]))).resolve()
         if local.suffix == ".svg" and local.with_suffix(".png").exists():
             local = local.with_suffix(".png")
-        return f' src="{html.escape(local.as_uri())}"'
+        return f' src="{html_text(local.as_uri())}"'
 
     return _ATTR.sub(attr, body)
 
@@ -234,7 +236,7 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
 
 def print_html(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None) -> str:
     """The complete print HTML (a pure function of its inputs: same pages, same bytes)."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=html_text,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     css = (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
     return env.get_template("document.html.j2").render(

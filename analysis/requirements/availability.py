@@ -1,0 +1,154 @@
+"""Availability requirements: Multi-AZ, surviving the loss of one AZ, minimum tasks, Auto Scaling.
+
+* ``multi_az`` - an RDS instance is Multi-AZ (``RDS_5_MULTI_AZ``, Security Hub RDS.5); an ECS
+  service or task has subnets in two or more AZs (``ECS_SERVICE_SINGLE_AZ``, Well-Architected
+  REL10).
+* ``survive_az_loss`` - nothing stops with one AZ (``AZ_SINGLE_POINT_OF_FAILURE``): a database
+  is Multi-AZ, a service runs in two AZs with at least two tasks, a load balancer or Client VPN
+  endpoint spans two AZs, and no subnet sends its internet traffic through a NAT gateway in
+  another AZ (that AZ's loss cuts it off).
+* ``min_tasks_per_service`` - ``ECS_SERVICE_MIN_TASKS``; ``autoscaling`` - ``ECS_SERVICE_AUTOSCALING``
+  (Auto Scaling on and a maximum above the minimum).
+
+A requirement declared ``false`` is kept whatever the configuration: it states that the
+environment does not need it (a verification environment that is Single-AZ for cost).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from analysis.requirements.rows import CheckContext, Outcome, check
+from model.schema import Node, NodeKind
+
+__all__ = ["rds_instances", "services", "cross_az_nat"]
+
+_T = {
+    "not_required": "要求なし（宣言: {statement}）",
+    "rds_multi": "Multi-AZ（スタンバイあり）",
+    "rds_single": "{label} はSingle-AZ（multi_az: false）",
+    "azs_ok": "{count} AZ（{azs}）に配置",
+    "azs_single": "{label} のサブネットが {count} AZ（{azs}）のみ",
+    "min_tasks": "最小タスク数 {min} < {needed}",
+    "min_ok": "最小タスク数 {min}",
+    "no_autoscaling": "{label} のAuto Scalingが無効（autoscaling: false）",
+    "flat": "{label} のタスク数の上限と下限が同じ（{min}-{max}）で、負荷に応じて増えない",
+    "autoscaling_ok": "Auto Scaling有効（{min}-{max}）",
+    "cross_nat": "{subnet}（{az}）のインターネット向け通信が別AZ（{nat_az}）のNAT Gateway {nat} を通る",
+    "spof_ok": "1つのAZを失っても動き続ける（{how}）",
+}
+_ECS = (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK)
+
+
+def rds_instances(c: CheckContext) -> list[Node]:
+    """Active RDS instances with a spec (a drawn standby or an on-demand restore has none)."""
+    return [n for n in c.nodes() if n.at[c.env].rds is not None]
+
+
+def services(c: CheckContext) -> list[Node]:
+    """Active ECS services with a Fargate spec."""
+    return [n for n in c.nodes() if n.at[c.env].fargate is not None]
+
+
+def _yes_no(item) -> str:
+    return "必須" if item.value else "不要"
+
+
+def _azs(c: CheckContext, n: Node, code: str, minimum: int = 2) -> Outcome:
+    azs = c.azs(n)
+    words = {"label": n.id, "count": len(azs), "azs": ", ".join(azs)}
+    if len(azs) >= minimum:
+        return Outcome.kept(_T["azs_ok"].format(**words), c.where_node(n.id, "subnets"))
+    return Outcome.broken(_T["azs_single"].format(**words), c.where_node(n.id, "subnets"), code)
+
+
+@check("multi_az", "Multi-AZ", lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
+       _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"))
+def multi_az(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
+    spec = n.at[c.env].rds
+    where = c.where_node(n.id, "rds", "multi_az") if spec is not None else c.where_node(n.id, "subnets")
+    if not item.value:
+        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement), where)
+    elif spec is not None:
+        yield n.id, (Outcome.kept(_T["rds_multi"], where) if spec.multi_az else
+                     Outcome.broken(_T["rds_single"].format(label=n.id), where, "RDS_5_MULTI_AZ"))
+    else:
+        yield n.id, _azs(c, n, "ECS_SERVICE_SINGLE_AZ")
+
+
+def cross_az_nat(c: CheckContext, n: Node) -> list[tuple[str, str, str, str]]:
+    """(subnet, its AZ, NAT id, the NAT's AZ) where ``n``'s internet route uses a NAT of another AZ."""
+    eg, out = c.eg, []
+    for e in eg.enis.get(n.id, ()):
+        rt = eg.subnet_rt.get(e.subnet)
+        route = eg.rt_routes[rt].lookup(eg.addresses.internet) if rt in eg.rt_routes else None
+        nat = eg.ix.nodes.get(route.target) if route is not None else None
+        if nat is not None and nat.kind is NodeKind.NAT_GATEWAY and c.env in nat.at:
+            nat_azs = c.azs(nat)
+            if nat_azs and e.az not in nat_azs:
+                out.append((e.subnet, e.az, nat.id, ", ".join(nat_azs)))
+    return out
+
+
+def _spof_components(c: CheckContext) -> list[Node]:
+    return rds_instances(c) + [n for n in c.nodes() if n.id in c.eg.enis and n.kind is not NodeKind.NAT_GATEWAY
+                               and n.at[c.env].rds is None]
+
+
+@check("survive_az_loss", "1つのAZの障害で止まらない", _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
+def survive_az_loss(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
+    code = "AZ_SINGLE_POINT_OF_FAILURE"
+    p = n.at[c.env]
+    if not item.value:
+        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement), c.where_node(n.id))
+        return
+    if p.rds is not None:
+        where = c.where_node(n.id, "rds", "multi_az")
+        yield n.id, (Outcome.kept(_T["rds_multi"], where) if p.rds.multi_az else
+                     Outcome.broken(_T["rds_single"].format(label=n.id), where, code))
+        return
+    subnets = n.client_vpn.associated_subnets if n.client_vpn is not None else p.subnets
+    azs = sorted({c.eg.ix.subnets[s].az for s in subnets})
+    if len(azs) < 2:
+        yield n.id, Outcome.broken(_T["azs_single"].format(label=n.id, count=len(azs), azs=", ".join(azs)),
+                                   c.where_node(n.id, "subnets"), code)
+        return
+    if p.fargate is not None and p.fargate.tasks.min < 2:
+        yield n.id, Outcome.broken(_T["min_tasks"].format(min=p.fargate.tasks.min, needed=2),
+                                   c.where_node(n.id, "fargate", "tasks"), code)
+        return
+    for subnet, az, nat, nat_az in cross_az_nat(c, n):
+        rt = c.eg.subnet_rt.get(subnet)
+        yield n.id, Outcome.broken(_T["cross_nat"].format(subnet=subnet, az=az, nat=nat, nat_az=nat_az),
+                                   c.eg.rt_location.get(rt), code)
+        return
+    yield n.id, Outcome.kept(_T["spof_ok"].format(how=", ".join(azs)), c.where_node(n.id, "subnets"))
+
+
+@check("min_tasks_per_service", "ECSサービスの最小タスク数", services, lambda item: f"{item.value}以上",
+       ("ECS_SERVICE_MIN_TASKS",))
+def min_tasks(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
+    tasks = n.at[c.env].fargate.tasks
+    where = c.where_node(n.id, "fargate", "tasks")
+    if tasks.min >= item.value:
+        yield n.id, Outcome.kept(_T["min_ok"].format(min=tasks.min), where)
+    else:
+        yield n.id, Outcome.broken(_T["min_tasks"].format(min=tasks.min, needed=item.value), where,
+                                   "ECS_SERVICE_MIN_TASKS")
+
+
+@check("autoscaling", "ECS Auto Scaling", services, _yes_no, ("ECS_SERVICE_AUTOSCALING",))
+def autoscaling(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
+    spec = n.at[c.env].fargate
+    words = {"label": n.id, "min": spec.tasks.min, "max": spec.tasks.max}
+    if not item.value:
+        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement),
+                                 c.where_node(n.id, "fargate", "autoscaling"))
+    elif not spec.autoscaling:
+        yield n.id, Outcome.broken(_T["no_autoscaling"].format(**words), c.where_node(n.id, "fargate", "autoscaling"),
+                                   "ECS_SERVICE_AUTOSCALING")
+    elif spec.tasks.max <= spec.tasks.min:
+        yield n.id, Outcome.broken(_T["flat"].format(**words), c.where_node(n.id, "fargate", "tasks"),
+                                   "ECS_SERVICE_AUTOSCALING")
+    else:
+        yield n.id, Outcome.kept(_T["autoscaling_ok"].format(**words), c.where_node(n.id, "fargate", "autoscaling"))
