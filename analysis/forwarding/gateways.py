@@ -25,6 +25,7 @@ from analysis.forwarding.services import arrive_service, arrive_site
 from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet, Templates
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.addresses import is_public
+from analysis.graph.types import net
 from model.schema import NodeKind
 
 __all__ = ["enter_igw"]
@@ -72,7 +73,7 @@ def internet(w: Walk, p: Packet) -> Packet | None:
         w.delivered = p
         return None
     site = next((s for s in w.eg.ix.model.sites if w.eg.env in s.envs and s.kind == "onprem"
-                 and any(h.dst.subnet_of(c) for c in map(_net, s.cidrs))), None)
+                 and any(h.dst.subnet_of(net(c)) for c in s.cidrs)), None)
     if site is not None:
         arrive_site(w, site.id, p)
         return None
@@ -82,11 +83,6 @@ def internet(w: Walk, p: Packet) -> Packet | None:
         return None
     w.block("NO_ROUTE", "internet", T("nowhere", dst=w.show(h.dst)))
     return None
-
-
-def _net(text: str):
-    from analysis.graph.types import net
-    return net(text)
 
 
 def enter_igw(w: Walk, p: Packet, owner) -> Packet | None:

@@ -17,11 +17,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.graph.addresses import is_public
+from model.errors import suggest
 from analysis.graph.build import SERVICE_KINDS, EnvGraph
 from analysis.graph.types import Eni, Net, net
 from model.schema import NodeKind
 
-__all__ = ["Candidate", "candidates", "address_candidates", "UnknownAddress"]
+__all__ = ["Candidate", "candidates", "address_candidates", "UnknownAddress", "UnknownEndpoint"]
+
+
+class UnknownEndpoint(KeyError):
+    """A source or target that is not a network endpoint in the environment (with suggestions)."""
+
+    def __init__(self, what: str, name: str, env: str, choices: list[str]):
+        self.what, self.name, self.env, self.choices = what, name, env, choices
+        close = suggest(name, choices)
+        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(choices)}"
+        super().__init__(f"{what} '{name}' is not a network endpoint in environment {env} ({hint})")
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 class UnknownAddress(ValueError):
