@@ -4,8 +4,8 @@
 :class:`~analysis.paths.reach.Reachability` (results are cached there, so findings, the
 diff and the page share one pass). :func:`port_matrix` is the table the reachability page
 shows: one row per source, one column per (target, port it listens on), each cell the
-result. For large synthetic models see :mod:`analysis.paths.allpairs`, which evaluates
-equivalence classes of interfaces instead of pairs.
+result. For large models see :mod:`analysis.paths.allpairs`: the same engine's paths per
+pair of interface groups, with security groups decided by interface classes.
 
 >>> from model.loader import load_model
 >>> from analysis.graph.build import build_graph

@@ -23,13 +23,23 @@ __all__ = ["Hop", "Blocker", "ReachResult", "Finding", "SEVERITIES", "Verdict", 
 
 Verdict = Literal["reachable", "unreachable", "conditional"]
 
-ACTIONS = ("ORIGINATED", "FORWARDED", "PERMITTED", "TRANSFORMED", "RECEIVED", "NOTE")
-"""Hop actions (Batfish StepAction names; NOTE carries an assumption flag on the path)."""
+ACTIONS = ("ORIGINATED", "FORWARDED", "PERMITTED", "TRANSFORMED", "MATCHED_SESSION", "RECEIVED", "NOTE")
+"""Hop actions (Batfish StepAction names; MATCHED_SESSION: a stateful hop admits a reply by the
+session its request set up; NOTE carries an assumption flag on the path)."""
 
 BLOCKER_CODES: dict[str, tuple[bool, str]] = {
     # code: (conditional?, the AWS behaviour it stands for)
     "NO_ROUTE": (False, "no route table entry (longest prefix) takes the packet towards its destination"),
     "NULL_ROUTED": (False, "the matching TGW route is a blackhole route"),
+    "LOOP": (False, "the packet comes back to a place it has been with the same header (or exceeds 64 hops)"),
+    "IGW_PRIVATE_DESTINATION": (False, "an internet gateway routes public destinations only, not private or special-purpose ones"),
+    "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR": (False, "a peering connection carries only packets from its VPC to the peer VPC (not transitive)"),
+    "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS": (False, "a virtual private gateway sends only traffic from its own VPC's ENIs"),
+    "VPCE_GATEWAY_SOURCE_NOT_IN_VPC": (False, "a gateway endpoint carries only traffic from its own VPC's ENIs"),
+    "VPCE_GATEWAY_PROTOCOL_RESTRICTION": (False, "a gateway endpoint carries TCP only"),
+    "VPCE_POLICY_DENIED": (False, "the VPC endpoint's policy denies the request"),
+    "FIREWALL_RULES_RESTRICTION": (False, "a Network Firewall rule (or default action) drops the packet"),
+    "FIREWALL_ASYMMETRIC_ROUTING": (False, "a stateful firewall endpoint sees only one direction of the flow"),
     "SG_EGRESS_DENIED": (False, "no outbound rule of the source's security groups admits the packet"),
     "SG_INGRESS_DENIED": (False, "no inbound rule of the destination's security groups admits the packet"),
     "NACL_DENIED": (False, "a subnet's network ACL denies the packet where it enters or leaves the subnet"),
@@ -86,6 +96,8 @@ class Hop:
     action: str
     reason: str
     location: str | None = None
+    direction: str = "forward"
+    """``forward`` (the request) or ``reply`` (the response, traced back by the same engine)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -118,6 +130,11 @@ class ReachResult:
     """Assumption flags that apply to this path (ASSUMED_DEFAULT_NACL, ...), sorted."""
     rules: tuple[str, ...] = field(default=(), compare=False)
     """SG rules that admitted a hop of this path, as ``sg-id#index`` (index into the SG's rules)."""
+    source_address: str = field(default="", compare=False)
+    """The source address of the request (a CIDR: a node's subnet range or its IP, a site's CIDR,
+    or the internet's witness address)."""
+    target_address: str = field(default="", compare=False)
+    """The destination address of the request (a private or public address of the target)."""
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -50,6 +50,15 @@ def _port(text: str) -> int:
     return value
 
 
+def _ip(text: str) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an IPv4 address (a.b.c.d)") from None
+
+
 def _model_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="PATH",
                    help="model YAML file or folder of *.yaml files (default: the project's model)")
@@ -142,13 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
              "Exit 0 reachable (or conditional), 1 unreachable, 2 an unknown environment/source/target "
              "(with did-you-mean) or a model error.")
     _model_arg(p)
-    p.add_argument("--env", required=True, metavar="ENV", help="environment id, e.g. poc or prod")
-    p.add_argument("--from", dest="source", required=True, metavar="SRC",
-                   help="source: an actor (e.g. business-user) or a node id")
-    p.add_argument("--to", dest="target", required=True, metavar="DST", help="target node id, e.g. alb")
-    p.add_argument("--port", required=True, type=_port, metavar="N", help="destination port, 0-65535")
+    p.add_argument("--env", metavar="ENV", help="environment id, e.g. poc or prod (required)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--from", dest="source", metavar="SRC", help="source: an actor (e.g. business-user) or a node id")
+    src.add_argument("--from-ip", dest="src_ip", type=_ip, metavar="A",
+                     help="source address: a node's, an on-premises site's, or a host on the internet")
+    dst = p.add_mutually_exclusive_group()
+    dst.add_argument("--to", dest="target", metavar="DST", help="target node id, e.g. alb (reported per address)")
+    dst.add_argument("--to-ip", dest="dst_ip", type=_ip, metavar="A",
+                     help="destination address: a node's private or public IP, a site's, or an internet host")
+    p.add_argument("--port", type=_port, metavar="N", help="destination port, 0-65535 (required)")
     p.add_argument("--protocol", default="tcp", choices=["tcp", "udp"], help="default: tcp")
-    _json_arg(p, "verdict, hops, blockers, notes")
+    _json_arg(p, "verdict, addresses, hops, blockers, notes")
 
     p = verb("findings", "design review of the model",
              "Design review: AWS constraints, dead or shadowed rules, violated intents, each with the "
@@ -214,10 +228,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse; an unknown flag is reported by the verb's parser (with the verb's usage)."""
     args, extra = parser.parse_known_args(argv)
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    owner = subparsers.choices.get(args.verb, parser)
     if extra:
-        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        owner = subparsers.choices.get(args.verb, parser)
         owner.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.verb == "reach":  # --from or --from-ip, --to or --to-ip: required as argparse words it
+        missing = [flag for flag, given in (("--env", args.env), ("--from", args.source or args.src_ip),
+                                            ("--to", args.target or args.dst_ip), ("--port", args.port is not None))
+                   if not given]
+        if missing:
+            owner.error(f"the following arguments are required: {', '.join(missing)}")
     return args
 
 
@@ -277,7 +297,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if verb == "reach":
         from archdoc.commands.reach import run_reach
         return run_reach(args.env, args.source, args.target, args.port, args.protocol,
-                         as_json=args.as_json, model_path=model)
+                         as_json=args.as_json, model_path=model, src_ip=args.src_ip, dst_ip=args.dst_ip)
     if verb == "findings":
         from archdoc.commands.findings import run_findings
         return run_findings(args.env, as_json=args.as_json, model_path=model)

@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from model.schema import (Account, Document, Environment, Model, Nacl, NaclRule, NamedCidr, Node, Placement, Region,
-                          RouteTable, Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
+from model.schema import (Account, Document, Environment, Model, Nacl, NaclRule, NamedCidr, Node, PeeringSpec, Placement,
+                          Region, RouteTable, Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
 
 __all__ = ["synth_model"]
 
@@ -53,8 +53,12 @@ def _rule(rng: random.Random, direction: str, sg_ids: list[str], vpc_cidrs: list
 
 
 def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc: int = 4,
-                sg_ratio: float = 0.1, rules_per_sg: int = 6, seed: int = 0, nacls: float = 0.0) -> Model:
-    """A model with about ``interfaces`` interfaces and ``interfaces * sg_ratio`` security groups."""
+                sg_ratio: float = 0.1, rules_per_sg: int = 6, seed: int = 0, nacls: float = 0.0,
+                peering: bool = False) -> Model:
+    """A model with about ``interfaces`` interfaces and ``interfaces * sg_ratio`` security groups.
+
+    ``peering``: the first two VPCs reach each other over a peering connection instead of the TGW.
+    """
     rng = random.Random(seed)
     env = "syn"
     n_vpcs = vpcs or max(2, min(50, interfaces // 200))
@@ -73,12 +77,16 @@ def synth_model(interfaces: int = 1000, vpcs: int | None = None, subnets_per_vpc
         routes = [Route(destination=cidr, target="local")]
         for w in range(n_vpcs):
             if w != v and rng.random() > 0.1:
-                routes.append(Route(destination=f"10.{w}.0.0/16", target="tgw"))
+                via = "pcx-01" if peering and {v, w} == {0, 1} else "tgw"
+                routes.append(Route(destination=f"10.{w}.0.0/16", target=via))
         rts.append(RouteTable(id=f"{vid}-rt", vpc=vid, name=f"{vid}-rt", subnets=tuple(sids), routes=tuple(routes)))
         att_subnets = (sids[0],) if rng.random() < 0.15 else (sids[0], sids[1])
         nodes.append(Node(id=f"{vid}-att", kind="tgw-attachment", label="att", at={env: Placement(subnets=att_subnets)}))
         attachments.append(f"{vid}-att")
     nodes.append(Node(id="tgw", kind="tgw", label="TGW", at={env: Placement(account="acct", region="ap-northeast-1")}))
+    if peering:
+        nodes.append(Node(id="pcx-01", kind="vpc-peering", label="pcx", at={env: Placement()},
+                          peering=PeeringSpec(requester="vpc-0", accepter="vpc-1")))
     props = tuple(a for a in attachments if rng.random() > 0.05)
     n_sgs = max(2, int(interfaces * sg_ratio))
     sg_ids = [f"sg-{i}" for i in range(n_sgs)]

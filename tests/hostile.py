@@ -113,7 +113,10 @@ class _Filler:
                 if "$ref" in variant:
                     made = self._minimal(variant["$ref"].rsplit("/", 1)[-1], _resolve(variant, self.defs))
                     if made is not None:
-                        return self.object(variant["$ref"].rsplit("/", 1)[-1], _resolve(variant, self.defs), made)
+                        before = set(self.filled)
+                        made = self.object(variant["$ref"].rsplit("/", 1)[-1], _resolve(variant, self.defs), made)
+                        if self.filled != before:  # an object without a text slot attacks nothing: left out
+                            return made
             return None
         for variant in variants:
             target = _resolve(variant, self.defs)

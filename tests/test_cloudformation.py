@@ -34,7 +34,9 @@ ALLOWED_WARNINGS = {
 
 def _models():
     yield "bundled", load_model()
-    for folder in sorted(p for p in GOOD.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in GOOD.iterdir() if p.is_dir() and p.name != "patterns"):
+        yield folder.name, load_model(folder)
+    for folder in sorted(p for p in (GOOD / "patterns").iterdir() if p.is_dir()):  # AWS patterns (issue 15)
         yield folder.name, load_model(folder)
 
 

@@ -167,7 +167,7 @@ def test_requirements_page_lists_broken_first_with_both_lines(seed, seed_analysi
     assert first == ('| <span class="nb">✗ 満たさない</span> | DRコピー: <span class="nb">ap-northeast-3</span>へ日次でコピー'
                      ' | Amazon S3 PDF + Backup（s3） | DR対応: 大阪リージョンにスナップショットコピー（日次コピー）（2.2, 8） | '
                      's3 の大阪リージョンへのコピーがない（一部 <span class="nb">s3-backup</span> のみコピーされる）'
-                     '［DR\\_COPY\\_MISSING］ | 要件 <span class="nb">model/data/prod.yaml:25</span> / 構成 '
+                     '［DR\\_COPY\\_MISSING］ | 要件 <span class="nb">model/data/prod.yaml:25</span><br>構成 '
                      '<span class="nb">model/data/nodes.yaml:236</span> |')
 
 

@@ -84,6 +84,23 @@ def _add_client_vpn(d: dict) -> None:
                                       "authorization_rules": [{"destination": "10.10.0.0/16"}]}})
 
 
+def _route_to_foreign_nat(d: dict) -> None:
+    d["vpcs"].append({**_item(d, "vpcs", "stg-vpc"), "id": "stg-other-vpc", "cidr": "10.30.0.0/16"})
+    d["subnets"].append({**_item(d, "subnets", "stg-public-a"), "id": "stg-other-a", "vpc": "stg-other-vpc",
+                         "cidr": "10.30.0.0/24"})
+    d["nodes"].append({"id": "other-nat", "kind": "nat-gateway", "label": "NAT", "public_ip": True,
+                       "at": {"stg": {"subnets": ["stg-other-a"]}}})
+    _item(d, "route_tables", "stg-private-rt")["routes"][1].update(target="other-nat")
+
+
+def _add_peering(d: dict, peer_cidr: str, route: str | None = None) -> None:
+    d["vpcs"].append({**_item(d, "vpcs", "stg-vpc"), "id": "stg-peer-vpc", "cidr": peer_cidr})
+    d["nodes"].append({"id": "pcx", "kind": "vpc-peering", "label": "pcx", "at": {"stg": {}},
+                       "peering": {"requester": "stg-vpc", "accepter": "stg-peer-vpc"}})
+    if route:
+        _item(d, "route_tables", "stg-private-rt")["routes"].append({"destination": route, "target": "pcx"})
+
+
 def _set(section: str, item_id: str, **values: Any) -> Callable[[dict], None]:
     return lambda d: _item(d, section, item_id).update(values)
 
@@ -153,6 +170,19 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("standby of a Single-AZ primary", lambda d: d["nodes"].append(
         {"id": "db-standby", "kind": "rds", "label": "RDS", "standby_of": "db", "at": {"stg": {"subnets": ["stg-db-c"]}}}),
      {"E061"}),
+    ("route to a NAT of another VPC", _route_to_foreign_nat, {"E027"}),
+    ("route target kind", lambda d: _item(d, "route_tables", "stg-private-rt")["routes"][1].update(target="db"),
+     {"E027"}),
+    ("route to a TGW without attachment", lambda d: d["nodes"].append(
+        {"id": "tgw", "kind": "tgw", "label": "TGW", "at": {"stg": {"region": "ap-northeast-1"}}}) or
+     _item(d, "route_tables", "stg-private-rt")["routes"].append({"destination": "10.30.0.0/16", "target": "tgw"}),
+     {"E027"}),
+    ("peering between overlapping VPCs", lambda d: _add_peering(d, "10.10.128.0/20"), {"E028"}),
+    ("route through peering leaves the peer", lambda d: _add_peering(d, "10.30.0.0/16", "10.0.0.0/8"), {"E029"}),
+    ("peering without spec", lambda d: d["nodes"].append(
+        {"id": "pcx", "kind": "vpc-peering", "label": "pcx", "at": {"stg": {}}}), {"E033"}),
+    ("private IP outside its subnet", lambda d: _app_stg(d).update(ips=["10.10.11.5"]), {"E034"}),
+    ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
     ("approval of a version the document does not have", _approvals({"version": "9.9"}), {"E070"}),
     ("a decision after the approval", _approvals({}, {"decision": "returned", "model_sha256": None}), {"E071"}),
     ("a second approval of one version", _approvals({}, {}), {"E071"}),

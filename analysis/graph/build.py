@@ -22,14 +22,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from analysis.graph.types import (PUBLIC_ADDR, SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef,
-                                  TgwRt, net, no_gc, ports_of)
+from analysis.graph.addresses import AddressPlan, build_plan
+from analysis.graph.links import Links, build_links
+from analysis.graph.types import (SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef, TgwRt, net,
+                                  no_gc, ports_of)
 from model.index import ModelIndex
 from model.loader import Loaded
 from model.schema import Model, Node, NodeKind
 
 __all__ = ["EnvGraph", "build_graph", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef",
-           "SERVICE_KINDS", "PUBLIC_ADDR", "Net", "net", "ports_of", "no_gc"]
+           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS"]
+
+NO_ENI_KINDS = frozenset({NodeKind.TGW_ATTACHMENT, NodeKind.NETWORK_FIREWALL})
+"""Kinds placed in subnets that are not network endpoints (their ENIs are forwarding hops)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,26 @@ class EnvGraph:
     sg_location: dict[str, str | None]
     igws: dict[str, str]
     """VPC -> its internet gateway."""
+    links: Links
+    """Gateways and connections: TGW attachments, peering, VPN, endpoints, firewalls."""
+
+    @cached_property
+    def addresses(self) -> AddressPlan:
+        """Public addresses of the ENIs and the internet's witness address (issue 19)."""
+        return build_plan(self)
+
+    @cached_property
+    def eni_at(self) -> dict[Net, tuple[Eni, ...]]:
+        """Private address -> the ENIs that have it (a written IP: one; a subnet's range: all its nodes)."""
+        out: dict[Net, list[Eni]] = {}
+        for enis in self.enis.values():
+            for e in enis:
+                out.setdefault(e.net, []).append(e)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def subnet_az(self) -> dict[str, str]:
+        return {s: self.ix.subnets[s].az for s in self.subnet_net}
 
     @property
     def model(self) -> Model:
@@ -113,6 +138,31 @@ def _named(ix: ModelIndex, env: str, named_id: str) -> Net | None:
     return net(value) if value else None
 
 
+def _onprem_prefixes(ix: ModelIndex, conn: str) -> list[Net]:
+    """The on-premises prefixes a connection (DX gateway, VPN connection) propagates."""
+    node = ix.nodes.get(conn)
+    if node is None:
+        return []
+    site = None
+    if node.dx_gateway is not None:
+        site = ix.sites.get(node.dx_gateway.site)
+    elif node.vpn is not None:
+        if node.vpn.routing == "static":
+            return [net(c) for c in node.vpn.static_routes]
+        cgw = ix.nodes.get(node.vpn.customer_gateway)
+        site = ix.sites.get(cgw.customer_gateway.site) if cgw is not None and cgw.customer_gateway else None
+    return [net(c) for c in (site.cidrs if site else ())]
+
+
+def _vgw_prefixes(ix: ModelIndex, env: str, vgw: str) -> list[tuple[Net, str]]:
+    """(prefix, VGW) for every on-premises prefix a VGW learns from its VPN connections and DX gateways."""
+    out = []
+    for n in ix.nodes_in(env):
+        if (n.vpn is not None and n.vpn.gateway == vgw) or (n.dx_gateway is not None and vgw in n.dx_gateway.vgws):
+            out.extend((c, vgw) for c in _onprem_prefixes(ix, n.id))
+    return out
+
+
 def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out: dict) -> None:
     for i, rt in enumerate(ix.model.route_tables):
         if rt.vpc not in vpc_net:
@@ -122,6 +172,9 @@ def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, N
             dest = net(r.destination) if r.destination else (_named(ix, env, r.named) if r.named else None)
             if dest is not None:
                 entries.append(RouteEntry(dest, r.target, "static", loaded.where("route_tables", i, "routes", j)))
+        for vgw in rt.propagations:
+            loc = loaded.where("route_tables", i, "propagations")
+            entries.extend(RouteEntry(c, target, "propagated", loc) for c, target in _vgw_prefixes(ix, env, vgw))
         # every route table has the local route (one per VPC CIDR), even if not written
         if not any(e.target == "local" for e in entries):
             entries.append(RouteEntry(vpc_net[rt.vpc], "local", "local", loaded.where("route_tables", i)))
@@ -150,10 +203,9 @@ def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out:
             subnets = out["attachments"].get(att)
             if subnets:
                 routes.append(RouteEntry(vpc_net[ix.subnets[subnets[0]].vpc], att, "propagated", loc))
-            elif att in ix.nodes and ix.nodes[att].dx_gateway:
-                site = ix.sites.get(ix.nodes[att].dx_gateway.site)
-                for c in (site.cidrs if site else ()):
-                    routes.append(RouteEntry(net(c), att, "propagated", loc))
+            else:
+                for c in _onprem_prefixes(ix, att):
+                    routes.append(RouteEntry(c, att, "propagated", loc))
         out["tgw_rts"][rt.id] = TgwRt(rt.id, tuple(rt.associations), RouteSet(routes),
                                       loaded.where("tgw_route_tables", i))
 
@@ -175,13 +227,22 @@ def _enis(ix: ModelIndex, env: str, subnet_net: dict[str, Net], out: dict) -> No
         p = n.at[env]
         if n.kind is NodeKind.IGW and p.vpc:
             out["igws"].setdefault(p.vpc, n.id)
-        if not p.subnets or n.kind is NodeKind.TGW_ATTACHMENT:
+        subnets, groups = p.subnets, n.security_groups
+        if p.ecs_ec2 is not None and p.ecs_ec2.network_mode != "awsvpc" and p.ecs_ec2.capacity in ix.nodes:
+            # bridge / host mode: the tasks use the instances' ENIs, so the instances' SGs apply
+            cap = ix.nodes[p.ecs_ec2.capacity]
+            subnets = subnets or (cap.at[env].subnets if env in cap.at else ())
+            groups = cap.security_groups
+        if not subnets or n.kind in NO_ENI_KINDS or (n.endpoint is not None and n.endpoint.type == "gateway"):
             continue
-        sgs = tuple(g for g in n.security_groups if env in ix.security_groups[g].envs)
-        # an internet-facing ALB's nodes have public addresses; an internal one never does
-        public = (n.alb.scheme == "internet-facing") if n.alb is not None else n.public_ip
-        out["enis"][n.id] = tuple(Eni(n.id, s, ix.subnets[s].vpc, ix.subnets[s].az, subnet_net[s], sgs, public)
-                                  for s in p.subnets)
+        sgs = tuple(g for g in groups if env in ix.security_groups[g].envs)
+        # an internet-facing load balancer's nodes have public addresses; an internal one never does
+        lb = n.alb or n.nlb
+        public = (lb.scheme == "internet-facing") if lb is not None else (n.public_ip or bool(p.public_ips))
+        ips = dict(zip(p.subnets, p.ips))
+        out["enis"][n.id] = tuple(Eni(n.id, s, ix.subnets[s].vpc, ix.subnets[s].az,
+                                      net(ips[s] + "/32") if s in ips else subnet_net[s], sgs, public)
+                                  for s in subnets)
 
 
 def _rules(ix: ModelIndex, env: str, loaded: Loaded, out: dict) -> None:
@@ -218,4 +279,5 @@ def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None) -> EnvGr
         _nacls(ix, loaded, vpc_net, out)
         _enis(ix, env, subnet_net, out)
         _rules(ix, env, loaded, out)
-        return EnvGraph(env, ix, loaded, vpc_net, subnet_net, **out)
+        links = build_links(ix, env, {s: ix.subnets[s].az for s in subnet_net})
+        return EnvGraph(env, ix, loaded, vpc_net, subnet_net, links=links, **out)

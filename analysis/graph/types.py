@@ -16,12 +16,9 @@ from typing import Any
 from model.schema import NodeKind, SgRule
 
 __all__ = ["Net", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef", "SERVICE_KINDS",
-           "PUBLIC_ADDR", "net", "ports_of", "no_gc"]
+           "net", "ports_of", "no_gc"]
 
 Net = ipaddress.IPv4Network
-PUBLIC_ADDR = ipaddress.ip_network("203.0.113.10/32")
-"""A representative public (internet) address: internet clients, NAT EIPs, service endpoints."""
-
 SERVICE_KINDS = frozenset({
     NodeKind.S3, NodeKind.SES, NodeKind.ECR, NodeKind.COGNITO, NodeKind.CLOUDWATCH,
     NodeKind.CLOUDWATCH_LOGS, NodeKind.CLOUDWATCH_METRICS, NodeKind.SECRETS_MANAGER,
@@ -69,8 +66,10 @@ class Eni:
     vpc: str
     az: str
     net: Net
+    """The private address: the one the model writes (/32), else the subnet's range."""
     sgs: tuple[str, ...]
     public: bool
+    """Has a public address (EIP, public IP, internet-facing load balancer node)."""
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,20 @@
-"""Paths through one environment's network: the hop-by-hop walk and the point query.
+"""Questions over one environment's network, answered by the forwarding engine.
 
-* :mod:`~analysis.paths.trace` - the packet and the trace a walk carries;
-* :mod:`~analysis.paths.walk` - ENI egress, route tables, IGW/NAT/TGW, arrival at an ENI;
-* :mod:`~analysis.paths.nacl_crossings` - stateless NACL checks where a path crosses a subnet;
-* :mod:`~analysis.paths.destinations` - what a destination admits (ALB listener, WAF,
-  Client VPN endpoint, AWS service endpoints);
-* :mod:`~analysis.paths.reach` - :func:`reach`: can a source reach a target, and why;
-* :mod:`~analysis.paths.allpairs` / :mod:`~analysis.paths.allpairs_nacl` - every interface
-  pair at once, by equivalence classes (for large models).
+* :mod:`~analysis.paths.reach` - :func:`reach` and :class:`Reachability`: can a source reach a
+  target (or an address), and why, request and reply;
+* :mod:`~analysis.paths.query` - the work of one query: every candidate traced, the best kept;
+  one address instead of a node (:func:`~analysis.paths.query.reach_ip`);
+* :mod:`~analysis.paths.candidates` - the addresses a target is reached at;
+* :mod:`~analysis.paths.actors` - how actors' requests enter the network (internet,
+  on-premises over DX/VPN, Client VPN);
+* :mod:`~analysis.paths.allpairs` / :mod:`~analysis.paths.pairpaths` - every interface pair at
+  once: the engine's paths per pair of interface groups, security groups by interface classes.
 
-May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.results`.
+May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.results`.
 """
 
 from __future__ import annotations
 
-from analysis.paths.reach import UnknownEndpoint, endpoint_ports, reach, sources, targets
+from analysis.paths.reach import Reachability, UnknownEndpoint, endpoint_ports, reach, sources, targets
 
-__all__ = ["reach", "sources", "targets", "endpoint_ports", "UnknownEndpoint"]
+__all__ = ["reach", "Reachability", "sources", "targets", "endpoint_ports", "UnknownEndpoint"]

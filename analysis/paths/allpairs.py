@@ -1,40 +1,37 @@
-"""All-pairs interface reachability by equivalence classes, for large models.
+"""All-pairs interface reachability, for large models: the engine's paths, SGs by classes.
 
 Asking :func:`analysis.paths.reach.reach` for every pair and port is quadratic in interfaces
-times ports. This module computes the same verdict for *every* interface pair at once:
+times ports. This module computes the same verdict for *every* interface pair at once,
+with one semantics: the forwarding engine's.
 
-* **Port classes**: the boundaries of all SG rule port ranges cut 0–65535 into elementary
-  intervals; every rule covers an interval entirely or not at all, so one port per
-  interval decides for the whole interval.
-* **Interface classes**: interfaces with the same (SG set, subnet) behave identically
-  (same rules, same address range, same route table). Interfaces are numbered so that a
-  class is a contiguous run of bits; sets of source interfaces are Python ints (bitsets).
-* **Routes**: forward and return feasibility is computed per (route table, AZ) group pair
-  with the same longest-prefix lookups the point query uses (local route; TGW with
-  attachment AZs, the associated TGW route table, and the return route).
-* Then, per port class and destination class, the source bitset is
-  ``egress-admits & ingress-admits & routable``: egress-admits is the union of the member
-  sets of SGs with an outbound rule whose peer matches the destination (CIDR containing
-  its subnet, or an SG it carries in the same VPC), ingress-admits the union of the peer
-  sets of the destination SGs' inbound rules.
+* **Paths**: interfaces with the same subnet, address and public address form a *group*;
+  for every pair of groups the engine walks the request and its reply once
+  (:class:`~analysis.paths.pairpaths.PairPaths`), deciding routing, gateways, TGW,
+  peering and endpoints, and recording the port-dependent checks (NACL crossings, firewall
+  rules) and the addresses the SGs see at each end.
+* **Port classes**: the boundaries of every SG, NACL and firewall rule port range cut
+  0–65535 into elementary intervals; one port per interval decides the interval.
+* **Interface classes** (an *index* for the SG step only): interfaces with the same SG
+  set, group and ephemeral range are a contiguous run of bits; sets of source interfaces
+  are Python ints (bitsets). Per port class and destination class, the sources are
+  ``egress & ingress & routed``: egress the members of SGs whose outbound rules admit the
+  destination address (a CIDR containing it, or an SG it carries when SG references hold),
+  ingress the sources the destination's inbound rules admit (their group's address inside
+  a rule CIDR, or their SG referenced), routed the sources whose recorded path passes its
+  NACL and firewall checks on that port and their ephemeral range. A path that translates
+  an address (NAT, a public address) is decided per source group with the same SG
+  predicate (:func:`analysis.graph.filters.sg_match`).
 
-* **NACLs** (when the model has any): port classes are also cut at every NACL rule
-  boundary; interfaces are further grouped by the ephemeral range of their node kind
-  (:func:`analysis.paths.nacl_crossings.ephemeral_of`), and a (source subnet, ephemeral range,
-  destination subnet) pair passes when every crossing the point query checks (source
-  subnet out, TGW attachment subnets, destination subnet in; none within one subnet)
-  admits the forward port *and* the whole reply range. A partially admitted reply range
-  is conditional in the point query and counts as not reachable here.
-
-Scope: ENI-to-ENI traffic inside the model's VPCs (local and TGW routing), stateful SGs
-and stateless NACLs. Paths through IGW/NAT/ALB/WAF/VPN/DX are answered by the point
-query. Tests check that both engines agree on synthetic models, with and without NACLs.
+Scope: interfaces of workloads (not load balancers, NAT gateways, endpoints: what they
+admit beyond SGs is answered by the point query); one verdict per interface pair (a point
+query answers per node, over all its instances). ``tests/test_reach_scale.py`` and a
+hypothesis property test check that every cell equals the point query.
 
 >>> from model.loader import load_model
 >>> from analysis.graph.build import build_graph
 >>> ap = all_pairs(build_graph(load_model(), "poc"))
 >>> ap.n_interfaces, ap.n_classes
-(9, 5)
+(7, 3)
 >>> index = {(e.node, e.subnet): i for i, e in enumerate(ap.enis)}
 >>> app, db = index["frontend", "poc-app-private-app-1"], index["rds", "poc-app-private-db-1"]
 >>> ap.reachable(app, db, 5432), ap.reachable(db, app, 3000)
@@ -46,11 +43,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from analysis.graph.filters import lookup
-from analysis.graph.build import EnvGraph, Eni, Net, no_gc, ports_of
-from analysis.paths.allpairs_nacl import NaclPairs
+from analysis.forwarding.nacl import ephemeral_of
+from analysis.graph.build import EnvGraph, Eni, no_gc, ports_of
+from analysis.graph.filters import sg_match
+from analysis.paths.pairpaths import PairPaths
+from model.schema import NodeKind
 
-__all__ = ["PortClass", "AllPairs", "all_pairs", "port_classes"]
+__all__ = ["PortClass", "AllPairs", "all_pairs", "port_classes", "matrix_interfaces"]
+
+_PROXIES = frozenset({NodeKind.ALB, NodeKind.NLB, NodeKind.NAT_GATEWAY, NodeKind.VPC_ENDPOINT, NodeKind.CLIENT_VPN})
 
 
 @dataclass(frozen=True, order=True)
@@ -61,7 +62,7 @@ class PortClass:
 
 
 def port_classes(eg: EnvGraph, proto: str = "tcp") -> list[PortClass]:
-    """Elementary port intervals of ``proto`` cut by every rule boundary."""
+    """Elementary port intervals of ``proto`` cut by every SG, NACL and firewall rule boundary."""
     cuts = {0, 65536}
     for refs in eg.rules.values():
         for r in refs:
@@ -74,8 +75,18 @@ def port_classes(eg: EnvGraph, proto: str = "tcp") -> list[PortClass]:
                 if r.protocol in (proto, "all"):
                     lo, hi = ports_of(r.port)
                     cuts.update((lo, hi + 1))
+    for n in eg.ix.nodes_in(eg.env):
+        for r in (n.firewall.rules if n.firewall else ()):
+            if r.protocol in (proto, "all"):
+                lo, hi = ports_of(r.port)
+                cuts.update((lo, hi + 1))
     b = sorted(cuts)
     return [PortClass(proto, b[i], b[i + 1] - 1) for i in range(len(b) - 1)]
+
+
+def matrix_interfaces(eg: EnvGraph) -> list[Eni]:
+    """The interfaces the matrix covers: workloads' ENIs that carry security groups."""
+    return [e for es in eg.enis.values() for e in es if e.sgs and eg.node(e.node).kind not in _PROXIES]
 
 
 @dataclass
@@ -102,7 +113,7 @@ class AllPairs:
         return sum(self.pairs.values())
 
     def reachable(self, src: int, dst: int, port: int) -> bool:
-        """Can interface ``src`` open a TCP connection to interface ``dst`` on ``port``?"""
+        """Can interface ``src`` open a connection to interface ``dst`` on ``port``?"""
         pc = next(i for i, p in enumerate(self.ports) if p.lo <= port <= p.hi)
         d = self._class_of[dst]
         return bool(self.masks.get((pc, d), 0) >> src & 1)
@@ -115,150 +126,157 @@ class AllPairs:
         return out
 
 
-def _route_ok(eg: EnvGraph, s: Eni, d: Eni) -> bool:
-    srt, drt = eg.subnet_rt.get(s.subnet), eg.subnet_rt.get(d.subnet)
-    if srt is None or drt is None:
-        return s.vpc == d.vpc
-    f, b = lookup(eg.rt_routes[srt], d.net), lookup(eg.rt_routes[drt], s.net)
-    if f is None or b is None:
-        return False
-    if s.vpc == d.vpc:
-        return f.target == "local" and b.target == "local"
-    kind = lambda x: eg.ix.nodes[x].kind.value if x in eg.ix.nodes else x  # noqa: E731
-    if kind(f.target) != "tgw" or kind(b.target) != "tgw":
-        return False
-    sa, da = eg.attachment_of_vpc(s.vpc), eg.attachment_of_vpc(d.vpc)
-    if sa is None or da is None or s.az not in eg.attachment_azs(sa) or d.az not in eg.attachment_azs(da):
-        return False
-    for ingress, dest, want in ((sa, d.net, da), (da, s.net, sa)):
-        rt = next((r for r in eg.tgw_rts.values() if ingress in r.associations), None)
-        e = lookup(rt.routes, dest) if rt else None
-        if e is None or e.blackhole or e.target != want:
-            return False
-    return True
-
-
 def all_pairs(eg: EnvGraph, proto: str = "tcp") -> AllPairs:
     """Every interface pair's reachability on every port class (see the module docstring)."""
     with no_gc():
-        return _all_pairs(eg, proto)
+        return _Engine(eg, proto).run()
 
 
-def _all_pairs(eg: EnvGraph, proto: str) -> AllPairs:
-    nacls = NaclPairs(eg, proto) if eg.nacl_of else None
-    eph = {n: nacls.eph(n) for n in eg.enis} if nacls else {}
-    enis = sorted((e for es in eg.enis.values() for e in es if e.sgs),
-                  key=lambda e: (e.sgs, e.subnet, eph.get(e.node, (0, 0)), e.node))
-    classes: list[tuple[tuple[str, ...], str, int, int]] = []
-    for i, e in enumerate(enis):
-        prev = enis[classes[-1][2]] if classes else None
-        if prev is not None and prev.sgs == e.sgs and prev.subnet == e.subnet and eph.get(prev.node) == eph.get(e.node):
-            sgs, sub, start, size = classes[-1]
-            classes[-1] = (sgs, sub, start, size + 1)
-        else:
-            classes.append((e.sgs, e.subnet, i, 1))
-    cmask = [((1 << size) - 1) << start for _, _, start, size in classes]
-    sg_members: dict[str, int] = {}
-    subnet_mask: dict[str, int] = {}
-    vpc_mask: dict[str, int] = {}
-    for c, (sgs, sub, start, _) in enumerate(classes):
-        for g in sgs:
-            sg_members[g] = sg_members.get(g, 0) | cmask[c]
-        subnet_mask[sub] = subnet_mask.get(sub, 0) | cmask[c]
-        vpc = enis[start].vpc
-        vpc_mask[vpc] = vpc_mask.get(vpc, 0) | cmask[c]
-    # routes per (route table, AZ) group, expanded to subnets
-    first: dict[str, Eni] = {}
-    for _, sub, start, _ in classes:
-        first.setdefault(sub, enis[start])
-    rep: dict[tuple, Eni] = {}
-    for sub, e in first.items():
-        rep.setdefault((eg.subnet_rt.get(sub), e.az, e.vpc), e)
-    group_of = {sub: (eg.subnet_rt.get(sub), eg.ix.subnets[sub].az, eg.vpc_of_subnet(sub)) for sub in subnet_mask}
-    group_ok = {(a, b): _route_ok(eg, rep[a], rep[b]) for a in rep for b in rep}
-    routable: dict[str, int] = {}
-    for dsub in subnet_mask:
-        m = 0
-        for ssub, smask in subnet_mask.items():
-            if group_ok[(group_of[ssub], group_of[dsub])]:
-                m |= smask
-        routable[dsub] = m
-    src_mask: dict[tuple[str, tuple[int, int]], int] = {}
-    if nacls is not None:  # sources by (subnet, ephemeral range): the NACL decision's inputs
-        for c, (_, sub, start, _) in enumerate(classes):
-            k = (sub, eph[enis[start].node])
-            src_mask[k] = src_mask.get(k, 0) | cmask[c]
-    # peers: which subnets each CIDR contains; CIDRs keyed by text (cheap to hash)
-    nets: dict[str, Net] = {sub: eg.subnet_net[sub] for sub in subnet_mask}
-    all_cidrs = {str(r.peer_net): r.peer_net for refs in eg.rules.values() for r in refs if r.peer_net is not None}
-    contains = {k: sum_or(subnet_mask[s] for s, sn in nets.items() if sn.version == n.version and sn.subnet_of(n))
-                for k, n in all_cidrs.items()}
-    cidrs_of_subnet = {s: [k for k, n in all_cidrs.items() if sn.version == n.version and sn.subnet_of(n)]
-                       for s, sn in nets.items()}
-    compact = [(g, r.direction, r.ports[0], r.ports[1], str(r.peer_net) if r.peer_net is not None else None, r.peer_sg)
-               for g, refs in eg.rules.items() for r in refs if r.protocol in (proto, "all")]
-    ports = port_classes(eg, proto)
-    out = AllPairs(eg.env, enis, classes, ports)
-    for pi, pc in enumerate(ports):
-        out_cidr: dict[str, int] = {}
-        out_sg: dict[str, int] = {}
-        in_cidr: dict[str, int] = {}
-        in_sg: dict[str, int] = {}
-        for g, direction, lo, hi, peer_key, peer_sg in compact:
-            if not (lo <= pc.lo and pc.hi <= hi):
-                continue
-            if direction == "outbound":
-                members = sg_members.get(g, 0)
-                if not members:
+class _Engine:
+    def __init__(self, eg: EnvGraph, proto: str):
+        self.eg, self.proto = eg, proto
+        public = eg.addresses.has_public
+        eph = {n: ephemeral_of(eg, n) for n in eg.enis}
+        self.eph = eph
+        gkey = lambda e: (e.subnet, e.net, e in public)  # noqa: E731
+        self.gkey = gkey
+        enis = sorted(matrix_interfaces(eg), key=lambda e: (e.sgs, gkey(e), eph[e.node], e.node))
+        self.enis = enis
+        classes: list[list] = []
+        keys: list[tuple] = []
+        for i, e in enumerate(enis):
+            k = (e.sgs, gkey(e), eph[e.node])
+            if keys and keys[-1] == k:
+                classes[-1][3] += 1
+            else:
+                keys.append(k)
+                classes.append([e.sgs, e.subnet, i, 1])
+        self.classes = [tuple(c) for c in classes]
+        self.keys = keys
+        self.cmask = [((1 << size) - 1) << start for _, _, start, size in self.classes]
+        self.rep: dict[tuple, Eni] = {}
+        self.group_mask: dict[tuple, int] = {}
+        self.src_mask: dict[tuple, int] = {}  # (group, ephemeral range) -> interfaces
+        self.sg_members: dict[str, int] = {}
+        self.vpc_mask: dict[str, int] = {}
+        for c, (sgs, sub, start, _) in enumerate(self.classes):
+            e, g = enis[start], keys[c][1]
+            self.rep.setdefault(g, e)
+            m = self.cmask[c]
+            self.group_mask[g] = self.group_mask.get(g, 0) | m
+            k = (g, keys[c][2])
+            self.src_mask[k] = self.src_mask.get(k, 0) | m
+            for sg in sgs:
+                self.sg_members[sg] = self.sg_members.get(sg, 0) | m
+            self.vpc_mask[e.vpc] = self.vpc_mask.get(e.vpc, 0) | m
+        self.by_group: dict[tuple, list[tuple[tuple[int, int], int]]] = {}
+        for (g, eph), m in self.src_mask.items():
+            self.by_group.setdefault(g, []).append((eph, m))
+        self.paths = PairPaths(eg, proto)
+
+    def identity_mask(self, vpc: str) -> int:
+        """Sources whose SGs a destination in ``vpc`` may reference: its VPC and peered VPCs."""
+        m = self.vpc_mask.get(vpc, 0)
+        for a, b in self.eg.links.peerings.values():
+            if vpc in (a, b):
+                m |= self.vpc_mask.get(b if a == vpc else a, 0)
+        return m
+
+    def run(self) -> AllPairs:
+        eg = self.eg
+        ports = port_classes(eg, self.proto)
+        out = AllPairs(eg.env, self.enis, self.classes, ports)
+        groups = list(self.rep)
+        # the engine's path for every group pair: private address, and public when the destination has one
+        fast: dict[tuple, list] = {g: [] for g in groups}   # untranslated paths: SG bitsets
+        slow: dict[tuple, list] = {g: [] for g in groups}   # translated ones: decided per source group
+        for gd in groups:
+            d = self.rep[gd]
+            for gs in groups:
+                s = self.rep[gs]
+                for mode in ("private", "public") if gd[2] else ("private",):
+                    path = self.paths.path(s, d, mode)
+                    if not path.ok:
+                        continue
+                    plain = mode == "private" and path.seen_src == s.net and path.seen_dst == d.net
+                    (fast if plain else slow)[gd].append((gs, path))
+        static = {g: _or(self.group_mask[gs] for gs, path in fast[g] if not path.checks) for g in groups}
+        checked = {g: [(gs, path) for gs, path in fast[g] if path.checks] for g in groups}
+        nets = {g: self.rep[g].net for g in groups}
+        cidrs = {str(r.peer_net): r.peer_net for refs in eg.rules.values() for r in refs if r.peer_net is not None}
+        contains = {k: _or(self.group_mask[g] for g, n in nets.items() if n.version == c.version and n.subnet_of(c))
+                    for k, c in cidrs.items()}
+        cidrs_of = {g: [k for k, c in cidrs.items() if n.version == c.version and n.subnet_of(c)] for g, n in nets.items()}
+        compact = [(g, r.direction, r.ports[0], r.ports[1], str(r.peer_net) if r.peer_net is not None else None, r.peer_sg)
+                   for g, refs in eg.rules.items() for r in refs if r.protocol in (self.proto, "all")]
+        for pi, pc in enumerate(ports):
+            out_cidr: dict[str, int] = {}
+            out_sg: dict[str, int] = {}
+            in_cidr: dict[str, int] = {}
+            in_sg: dict[str, int] = {}
+            for g, direction, lo, hi, peer_key, peer_sg in compact:
+                if not (lo <= pc.lo and pc.hi <= hi):
                     continue
-                if peer_key is not None:
-                    out_cidr[peer_key] = out_cidr.get(peer_key, 0) | members
+                if direction == "outbound":
+                    members = self.sg_members.get(g, 0)
+                    if members and peer_key is not None:
+                        out_cidr[peer_key] = out_cidr.get(peer_key, 0) | members
+                    elif members and peer_sg is not None:
+                        out_sg[peer_sg] = out_sg.get(peer_sg, 0) | members
+                elif peer_key is not None:
+                    in_cidr[g] = in_cidr.get(g, 0) | contains[peer_key]
                 elif peer_sg is not None:
-                    out_sg[peer_sg] = out_sg.get(peer_sg, 0) | members
-            elif peer_key is not None:
-                in_cidr[g] = in_cidr.get(g, 0) | contains[peer_key]
-            elif peer_sg is not None:
-                in_sg[g] = in_sg.get(g, 0) | sg_members.get(peer_sg, 0)
-        if not (out_cidr or out_sg) or not (in_cidr or in_sg):
-            continue
-        reach_of = routable if nacls is None else _nacl_routable(nacls, pc.lo, src_mask, routable, group_ok, group_of)
-        count = 0
-        for c, (sgs, sub, start, size) in enumerate(classes):
-            vm = vpc_mask[enis[start].vpc]
-            ingress = 0
-            for g in sgs:
-                ingress |= in_cidr.get(g, 0) | (in_sg.get(g, 0) & vm)
-            if not ingress:
-                continue
-            egress = 0
-            for n in cidrs_of_subnet[sub]:
-                egress |= out_cidr.get(n, 0)
-            same = 0
-            for g in sgs:
-                same |= out_sg.get(g, 0)
-            ok = (egress | (same & vm)) & ingress & reach_of[sub]
-            if ok:
-                out.masks[(pi, c)] = ok
-                count += ok.bit_count() * size
-        if count:
-            out.pairs[pc] = count
-    return out
+                    in_sg[g] = in_sg.get(g, 0) | self.sg_members.get(peer_sg, 0)
+            routed = {g: static[g] | self._routed(checked[g], pc.lo) for g in groups}
+            count = 0
+            for c, (sgs, _, start, size) in enumerate(self.classes):
+                gd = self.keys[c][1]
+                ok = 0
+                if routed[gd]:
+                    idm = self.identity_mask(self.enis[start].vpc)
+                    ingress = egress = same = 0
+                    for g in sgs:
+                        ingress |= in_cidr.get(g, 0) | (in_sg.get(g, 0) & idm)
+                        same |= out_sg.get(g, 0)
+                    for k in cidrs_of[gd]:
+                        egress |= out_cidr.get(k, 0)
+                    ok = (egress | (same & idm)) & ingress & routed[gd]
+                for gs, path in slow[gd]:
+                    ok |= self._translated(gs, path, sgs, pc.lo)
+                if ok:
+                    out.masks[(pi, c)] = ok
+                    count += ok.bit_count() * size
+            if count:
+                out.pairs[pc] = count
+        return out
 
-
-def _nacl_routable(nacls: NaclPairs, port: int, src_mask: dict, routable: dict[str, int], group_ok: dict,
-                   group_of: dict) -> dict[str, int]:
-    """Per destination subnet, the sources that are routable *and* pass every NACL crossing on ``port``."""
-    out = {}
-    for dsub, allowed in routable.items():
+    def _routed(self, entries: list, port: int) -> int:
+        """Sources whose recorded path to the group passes its NACL and firewall checks on ``port``."""
         m = 0
-        for (ssub, eph), smask in src_mask.items():
-            if smask & allowed and group_ok[(group_of[ssub], group_of[dsub])] and nacls.ok(port, ssub, eph, dsub):
-                m |= smask
-        out[dsub] = m
-    return out
+        for gs, path in entries:
+            for eph, mask in self.by_group[gs]:
+                if self.paths.passes(path, port, eph):
+                    m |= mask
+        return m
+
+    def _translated(self, gs: tuple, path, dst_sgs: tuple[str, ...], port: int) -> int:
+        """Sources of group ``gs`` over a path that translates addresses: each SG set decided directly."""
+        eg = self.eg
+        m = 0
+        inbound = not dst_sgs or bool(sg_match(eg, dst_sgs, "inbound", self.proto, port, path.seen_src, (), False))
+        if not inbound:
+            return 0
+        for eph, mask in self.by_group[gs]:
+            if not self.paths.passes(path, port, eph):
+                continue
+            for c, (sgs, _, start, size) in enumerate(self.classes):
+                cm = self.cmask[c] & mask
+                if cm and sg_match(eg, sgs, "outbound", self.proto, port, path.seen_dst, (), False):
+                    m |= cm
+        return m
 
 
-def sum_or(masks) -> int:
+def _or(masks) -> int:
     m = 0
     for x in masks:
         m |= x

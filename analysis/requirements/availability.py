@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.graph.build import PUBLIC_ADDR
 from analysis.requirements.rows import CheckContext, Outcome, check
 from model.schema import Flag, Node, NodeKind
 
@@ -92,7 +91,7 @@ def cross_az_nat(c: CheckContext, n: Node) -> list[tuple[str, str, str, str]]:
     eg, out = c.eg, []
     for e in eg.enis.get(n.id, ()):
         rt = eg.subnet_rt.get(e.subnet)
-        route = eg.rt_routes[rt].lookup(PUBLIC_ADDR) if rt in eg.rt_routes else None
+        route = eg.rt_routes[rt].lookup(eg.addresses.internet) if rt in eg.rt_routes else None
         nat = eg.ix.nodes.get(route.target) if route is not None else None
         if nat is not None and nat.kind is NodeKind.NAT_GATEWAY and c.env in nat.at:
             nat_azs = c.azs(nat)

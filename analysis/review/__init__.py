@@ -5,12 +5,13 @@
 * :mod:`~analysis.review.aws` - AWS service constraints (ALB, RDS, NAT, TGW, Client VPN, DX);
 * :mod:`~analysis.review.security_groups` - shadowed, never-matching and unused SG rules;
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
+* :mod:`~analysis.review.network` - sensitive ports open to the world, ranges nothing delivers, appliance mode;
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
 * :mod:`~analysis.review.requirements` - the document's requirements the configuration breaks;
 * :mod:`~analysis.review.controls` - design-time AWS controls (Security Hub ids) and reviewer checks;
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
-May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
+May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.paths`, :mod:`analysis.matrix`,
 :mod:`analysis.requirements`, :mod:`analysis.results`.
 """
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from analysis.graph.build import PUBLIC_ADDR, EnvGraph
+from analysis.graph.build import EnvGraph
 from analysis.graph.filters import lookup
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
@@ -40,7 +40,7 @@ __all__: list[str] = []  # rules register themselves
 
 def _routes_to_igw(eg: EnvGraph, subnet: str) -> bool:
     rt = eg.subnet_rt.get(subnet)
-    e = lookup(eg.rt_routes[rt], PUBLIC_ADDR) if rt in eg.rt_routes else None
+    e = lookup(eg.rt_routes[rt], eg.addresses.internet) if rt in eg.rt_routes else None
     return e is not None and e.target in eg.ix.nodes and eg.ix.nodes[e.target].kind is NodeKind.IGW
 
 
@@ -184,7 +184,7 @@ def dx_transit_vif(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for n in eg.ix.nodes_in(eg.env):
         spec = n.dx_gateway
-        if spec is None or "transit" in spec.vif.lower():
+        if spec is None or spec.tgw is None or "transit" in spec.vif.lower():
             continue
         yield ctx.finding("DXGW_TGW_REQUIRES_TRANSIT_VIF", [n.id, spec.tgw],
                           f"Direct Connect Gateway {n.id} をTGW {spec.tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{spec.vif}」と記載"

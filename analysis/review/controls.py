@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.graph.build import PUBLIC_ADDR
 from analysis.requirements.network import alarm_channels
 from analysis.requirements.rows import CheckContext
 from analysis.results import Finding
@@ -105,7 +104,7 @@ def private_igw(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for subnet in sorted(eg.subnet_net):
         rt = eg.subnet_rt.get(subnet)
-        route = eg.rt_routes[rt].lookup(PUBLIC_ADDR) if rt in eg.rt_routes else None
+        route = eg.rt_routes[rt].lookup(eg.addresses.internet) if rt in eg.rt_routes else None
         target = eg.ix.nodes.get(route.target) if route is not None else None
         if target is None or target.kind is not NodeKind.IGW:
             continue

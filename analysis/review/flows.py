@@ -27,7 +27,7 @@ from typing import Iterator
 
 import networkx as nx
 
-from analysis.paths.destinations import listener_for
+from analysis.forwarding.balancers import listener_for
 from analysis.paths.reach import UnknownEndpoint, endpoint_ports
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule

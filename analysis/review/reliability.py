@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.graph.build import PUBLIC_ADDR
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from model.schema import NodeKind
@@ -59,7 +58,7 @@ def nat_cross_az(ctx: ReviewContext) -> Iterator[Finding]:
     for subnet, rt in sorted(eg.subnet_rt.items()):
         if subnet not in calling:
             continue
-        route = eg.rt_routes[rt].lookup(PUBLIC_ADDR) if rt in eg.rt_routes else None
+        route = eg.rt_routes[rt].lookup(eg.addresses.internet) if rt in eg.rt_routes else None
         nat = eg.ix.nodes.get(route.target) if route is not None else None
         if nat is None or nat.kind is not NodeKind.NAT_GATEWAY or ctx.env not in nat.at:
             continue

@@ -3,12 +3,13 @@
 * ``SG_RULE_SHADOWED`` (info) - another rule of the same SG and direction admits
   everything this rule admits (protocol, port range and peer CIDR all covered), so the
   rule has no effect (e.g. ALB SG 443 from the VPC CIDR is covered by 443 from 0.0.0.0/0).
-* ``SG_RULE_NEVER_MATCHES`` (warning) - the peer is a Client VPN client CIDR: Client VPN
-  translates the client address to its ENI address (SNAT) before the packet reaches any
-  SG in the VPC, so a rule on the client CIDR never matches (CVPN_SNAT_SOURCE_IS_ENI).
-  The fix references the endpoint's SG (across a TGW this needs the attachments' security
-  group referencing support, available for VPC attachments in one region since 2024) or
-  the associated subnets' CIDRs.
+* ``SG_RULE_NEVER_MATCHES`` (warning) - the peer is an address the packet never carries:
+  a Client VPN client CIDR (Client VPN translates the client address to its ENI address
+  (SNAT) before the packet reaches any SG in the VPC: CVPN_SNAT_SOURCE_IS_ENI; the fix
+  references the endpoint's SG - across a TGW this needs the attachments' security group
+  referencing support, available for VPC attachments in one region since 2024 - or the
+  associated subnets' CIDRs), or a range that no route, site or VPN delivers to or from
+  the VPCs of the group's members (:func:`analysis.review.network.undeliverable`).
 * ``SG_RULE_UNUSED`` (info) - the rule admits no hop of any reachable path between the
   environment's sources and targets on the model's ports (neither a flow nor an intent
   needs it): over-permissive or dead. Rules already reported above are not repeated.
@@ -29,6 +30,7 @@ import ipaddress
 from analysis.graph.build import EnvGraph, RuleRef
 from analysis.matrix import matrix
 from analysis.results import Finding
+from analysis.review.network import undeliverable
 from analysis.review.registry import ReviewContext, rule
 
 __all__ = ["covers", "client_cidrs"]
@@ -78,7 +80,8 @@ def _never_matches_fix(eg: EnvGraph, endpoint: str) -> str:
 
 
 @rule(("SG_RULE_SHADOWED", "info", "an SG rule admits nothing that another rule of the group does not"),
-      ("SG_RULE_NEVER_MATCHES", "warning", "an SG rule's peer is an address the packet never carries (e.g. a Client VPN client CIDR)"),
+      ("SG_RULE_NEVER_MATCHES", "warning",
+       "an SG rule's peer is an address no packet carries (a Client VPN client CIDR, a range no route, site or VPN delivers)"),
       ("SG_RULE_UNUSED", "info", "an SG rule admits no hop of any reachable path on the model's ports"))
 def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
     eg = ctx.eg
@@ -95,12 +98,21 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
             if r.peer_net is None or r.peer_net.prefixlen == 0:
                 continue
             hit = next((ep for c, ep in clients.items() if r.peer_net.overlaps(ipaddress.ip_network(c))), None)
+            vpcs = sorted({e.vpc for n in eg.sg_members.get(sg, ()) for e in eg.enis[n]})
             if hit:
                 reported.add(f"{sg}#{r.index}")
                 out.append(ctx.finding("SG_RULE_NEVER_MATCHES", (sg, hit),
                                    f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
                                    f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
                                    r.location, _never_matches_fix(eg, hit)))
+            elif vpcs and all(undeliverable(eg, v, r.peer_net) for v in vpcs):
+                reported.add(f"{sg}#{r.index}")
+                side = "送信元" if r.direction == "inbound" else "宛先"
+                out.append(ctx.finding("SG_RULE_NEVER_MATCHES", (sg,),
+                                   f"SG {sg} のルール「{r.rule.purpose}」の{side} {r.peer_net} には、VPC {', '.join(vpcs)} の"
+                                   "どのルート・サイト・VPNも届かない（このルールは一致しない）", r.location,
+                                   "CIDRを接続先のネットワークの範囲にするか、ルールを削除する（その範囲と通信するなら"
+                                   "ルート・接続を追加する）"))
     used: set[str] = set()
     for r in matrix(ctx.net):
         if r.verdict != "unreachable":

@@ -1,4 +1,4 @@
-"""``archdoc reach --env ENV --from SRC --to DST --port N [--protocol tcp|udp] [--json]``: one reachability query.
+"""``archdoc reach --env ENV (--from SRC | --from-ip A) (--to DST | --to-ip A) --port N [--protocol tcp|udp] [--json]``: one reachability query.
 
 Exit status:
 
@@ -9,16 +9,23 @@ Exit status:
 * ``2`` unknown environment, source or target (with did-you-mean), or a model error.
 
 Text output: the verdict, the path hop by hop (action, component, what allowed it and
-where it is written), then every blocker with its code and the ``file:line`` to change.
+where it is written) - the request, then its reply (戻り) traced back by the same engine -,
+every blocker with its code and the ``file:line`` to change, and, for a target with a
+private and a public address, the verdict per address. ``--from-ip``/``--to-ip`` ask about
+one address: a node's (written private IP or public IP), an on-premises site's, or a
+host on the internet.
 
 ``--json`` prints one object::
 
     {"env": str, "source": str, "target": str, "protocol": "tcp"|"udp", "port": int,
      "verdict": "reachable"|"unreachable"|"conditional",
-     "hops": [{"node": str, "action": str, "reason": str, "location": str|null}],
+     "source_address": str, "target_address": str,   # CIDRs the request starts with
+     "hops": [{"node": str, "action": str, "reason": str, "location": str|null,
+               "direction": "forward"|"reply"}],
      "blockers": [{"code": str, "node": str, "message": str, "location": str|null,
                    "conditional": bool}],
-     "notes": [str]}          # assumption flags, e.g. ASSUMED_DEFAULT_NACL
+     "notes": [str],          # assumption flags, e.g. ASSUMED_DEFAULT_NACL
+     "by_address": [{"address": str, "verdict": str, "codes": [str]}]}  # --to NODE, two addresses
 
 Errors (unknown environment, source or target, a model error) always go to stderr as
 ``archdoc reach: message`` (model errors as ``path:line:col: CODE message`` lines); with
@@ -33,7 +40,7 @@ import json
 
 from analysis.results import ReachResult
 
-__all__ = ["run_reach", "format_result", "VERDICT_JA"]
+__all__ = ["run_reach", "format_result", "format_addresses", "VERDICT_JA"]
 
 VERDICT_JA = {"reachable": "到達可能", "unreachable": "到達不可", "conditional": "条件付き"}
 
@@ -46,9 +53,13 @@ def format_result(r: ReachResult) -> str:
         conds = "; ".join(f"{b.code}: {b.message}" for b in r.blockers if b.conditional)
         lines.append(f"  条件: {conds}")
     lines.append("経路:")
+    direction = "forward"
     for i, h in enumerate(r.hops, 1):
+        if h.direction != direction:
+            direction = h.direction
+            lines.append("戻り（応答）:" if direction == "reply" else "経路:")
         loc = f"  [{h.location}]" if h.location else ""
-        lines.append(f"  {i:2d}. {h.action:<11} {h.node}: {h.reason}{loc}")
+        lines.append(f"  {i:2d}. {h.action:<15} {h.node}: {h.reason}{loc}")
     if r.blockers:
         lines.append("阻害要因:")
         for b in r.blockers:
@@ -57,6 +68,22 @@ def format_result(r: ReachResult) -> str:
     if r.notes:
         lines.append("前提: " + ", ".join(r.notes))
     return "\n".join(lines)
+
+
+def format_addresses(rows: tuple[ReachResult, ...], names: dict[str, str] | None = None) -> str:
+    """One line per address of the target (its private and public address); ``names`` words
+    addresses the analysis allocated (a public IP the model does not write)."""
+    names = names or {}
+    lines = ["宛先アドレス別:"]
+    for x in rows:
+        codes = f"（{', '.join(x.codes)}）" if x.codes else ""
+        lines.append(f"  {names.get(x.target_address, x.target_address)}: {VERDICT_JA[x.verdict]}{codes}")
+    return "\n".join(lines)
+
+
+def _allocated(plan) -> dict[str, str]:
+    return {str(a): f"{e.node} のパブリックIP（モデルに値がなく解析用に {a} を割り当て）"
+            for e, a in plan.public.items() if e not in plan.written}
 
 
 def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
@@ -76,10 +103,11 @@ def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
     return msg, close or list(exc.choices)
 
 
-def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tcp",
-              as_json: bool = False, model_path=None) -> int:
+def run_reach(env: str, source: str | None, target: str | None, port: int, protocol: str = "tcp",
+              as_json: bool = False, model_path=None, src_ip: str | None = None, dst_ip: str | None = None) -> int:
     """Run one query and print it; returns the exit status documented above."""
-    from analysis.paths.reach import UnknownEndpoint
+    from analysis.graph.types import net
+    from analysis.paths.reach import UnknownAddress, UnknownEndpoint
     from archdoc.common import fail, load_analysis, unknown_env
 
     analysis = load_analysis(model_path, as_json=as_json)
@@ -92,13 +120,28 @@ def run_reach(env: str, source: str, target: str, port: int, protocol: str = "tc
         return fail("reach", f"unknown protocol '{protocol}' (use tcp or udp)", ["tcp", "udp"], as_json)
     if not 0 <= int(port) <= 65535:
         return fail("reach", f"port {port} is out of range (0-65535)", [], as_json)
+    q = analysis.network(env)
+    by_address: tuple[ReachResult, ...] = ()
     try:
-        r = analysis.network(env).reach(source, target, int(port), protocol)
+        if src_ip is None and dst_ip is None:
+            r = q.reach(source, target, int(port), protocol)
+            by_address = q.reach_by_address(source, target, int(port), protocol)
+        else:
+            r = q.reach_ip(int(port), protocol, source=source, target=target,
+                           src_ip=net(src_ip + "/32") if src_ip else None, dst_ip=net(dst_ip + "/32") if dst_ip else None)
     except UnknownEndpoint as exc:
         msg, suggestions = _unknown_endpoint(exc, analysis.loaded.model)
         return fail("reach", msg, suggestions, as_json)
+    except UnknownAddress as exc:
+        return fail("reach", str(exc), [], as_json)
+    by_address = by_address if len(by_address) > 1 else ()
     if as_json:
-        print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+        d = r.to_dict()
+        d["by_address"] = [{"address": x.target_address, "verdict": x.verdict, "codes": list(x.codes)}
+                           for x in by_address]
+        print(json.dumps(d, ensure_ascii=False, indent=2))
     else:
         print(format_result(r))
+        if by_address:
+            print(format_addresses(by_address, _allocated(q.eg.addresses)))
     return 1 if r.verdict == "unreachable" else 0

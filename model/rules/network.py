@@ -121,36 +121,58 @@ def _tgw_of(c: Ctx, node_id: str) -> str:
     return "(the environment's TGW)"
 
 
-def _connected(c: Ctx) -> dict[tuple[str, str], list[tuple[tuple, str, Network]]]:
-    """(env, tgw) -> networks joined by it: attached VPCs and on-prem sites behind a DX gateway."""
-    groups: dict[tuple[str, str], list[tuple[tuple, str, Network]]] = {}
+def _placement_vpc(c: Ctx, pl) -> str | None:
+    if pl.vpc:
+        return pl.vpc
+    subnet = c.get("subnets", pl.subnets[0]) if pl.subnets else None
+    return subnet.vpc if subnet else None
+
+
+def _site_members(c: Ctx, site_id: str) -> list[tuple[tuple, str, Network]]:
+    site_index = c.ids["sites"].get(site_id)
+    site = c.get("sites", site_id)
+    return [(("sites", site_index, "cidrs", j), f"site '{site.id}'", net(text))
+            for j, text in enumerate(site.cidrs if site else ()) if net(text)]
+
+
+def _connected(c: Ctx) -> dict[tuple[str, str, str], list[tuple[tuple, str, Network]]]:
+    """(env, 'TGW'|'VGW', gateway) -> networks joined by it: attached VPCs, and on-premises
+    sites behind a DX gateway or a VPN connection (routes connect them all)."""
+    groups: dict[tuple[str, str, str], list[tuple[tuple, str, Network]]] = {}
+
+    def add(key, members):
+        group = groups.setdefault(key, [])
+        for m in members:
+            if all(label != m[1] for _, label, _ in group):
+                group.append(m)
+
     for node in c.m.nodes:
         for env, pl in node.at.items():
-            if node.kind == NodeKind.TGW_ATTACHMENT and pl.vpc:
-                vpc_index = c.ids["vpcs"].get(pl.vpc)
-                vpc = c.get("vpcs", pl.vpc)
-                if vpc is not None and net(vpc.cidr):
-                    members = groups.setdefault((env, _tgw_of(c, node.id)), [])
-                    if all(label != f"VPC '{vpc.id}'" for _, label, _ in members):
-                        members.append((("vpcs", vpc_index, "cidr"), f"VPC '{vpc.id}'", net(vpc.cidr)))
-            if node.kind == NodeKind.DX_GATEWAY and node.dx_gateway:
-                site_index = c.ids["sites"].get(node.dx_gateway.site)
-                site = c.get("sites", node.dx_gateway.site)
-                for j, text in enumerate(site.cidrs if site else ()):
-                    if net(text):
-                        groups.setdefault((env, node.dx_gateway.tgw), []).append(
-                            (("sites", site_index, "cidrs", j), f"site '{site.id}'", net(text)))
+            vpc = c.get("vpcs", _placement_vpc(c, pl)) if node.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VGW) else None
+            if vpc is not None and net(vpc.cidr):
+                gw = ("TGW", _tgw_of(c, node.id)) if node.kind == NodeKind.TGW_ATTACHMENT else ("VGW", node.id)
+                add((env, *gw), [(("vpcs", c.ids["vpcs"][vpc.id], "cidr"), f"VPC '{vpc.id}'", net(vpc.cidr))])
+            if node.dx_gateway:
+                for gw in ([("TGW", node.dx_gateway.tgw)] if node.dx_gateway.tgw else []) + \
+                        [("VGW", v) for v in node.dx_gateway.vgws]:
+                    add((env, *gw), _site_members(c, node.dx_gateway.site))
+            if node.vpn:
+                cgw = c.get("nodes", node.vpn.customer_gateway)
+                gateway = c.get("nodes", node.vpn.gateway)
+                if cgw is not None and cgw.customer_gateway and gateway is not None:
+                    kind = "TGW" if gateway.kind == NodeKind.TGW else "VGW"
+                    add((env, kind, gateway.id), _site_members(c, cgw.customer_gateway.site))
     return groups
 
 
-@rule("E024", "networks connected in one environment (same TGW, DX sites, Client VPN clients) do not overlap")
+@rule("E024", "networks that routes connect in one environment (TGW, VGW/VPN, DX sites, Client VPN clients) do not overlap")
 def connected_overlap(c: Ctx) -> Iterator[RuleHit]:
-    for (env, tgw), members in sorted(_connected(c).items()):
+    for (env, kind, gw), members in sorted(_connected(c).items(), key=lambda kv: (kv[0][0], kv[0][1] != "TGW", kv[0][2])):
         for k, (path, label, mine) in enumerate(members):
             for _, other_label, other in members[:k]:
                 if other_label != label and mine.version == other.version and mine.overlaps(other):
                     yield path, (f"{label} {mine} overlaps {other_label} {other}; both are connected "
-                                 f"through TGW '{tgw}' in env '{env}'")
+                                 f"through {kind} '{gw}' in env '{env}'")
                     break
     for node in c.m.nodes:
         spec = node.client_vpn
@@ -215,8 +237,13 @@ def inverted_ports(c: Ctx) -> Iterator[RuleHit]:
 
 _NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind.WAF,
                "schedules": NodeKind.EVENTBRIDGE, "client_vpn": NodeKind.CLIENT_VPN,
-               "dx_gateway": NodeKind.DX_GATEWAY}
-_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK, "s3": NodeKind.S3}
+               "dx_gateway": NodeKind.DX_GATEWAY, "tgw_attachment": NodeKind.TGW_ATTACHMENT, "nlb": NodeKind.NLB,
+               "endpoint": NodeKind.VPC_ENDPOINT, "peering": NodeKind.VPC_PEERING,
+               "customer_gateway": NodeKind.CUSTOMER_GATEWAY, "vpn": NodeKind.VPN_CONNECTION,
+               "firewall": NodeKind.NETWORK_FIREWALL}
+_PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK, "s3": NodeKind.S3,
+                    "ec2": NodeKind.EC2_INSTANCE, "asg": NodeKind.AUTOSCALING_GROUP, "ecs_ec2": NodeKind.ECS_EC2_SERVICE,
+                    "elasticache": NodeKind.ELASTICACHE, "aurora": NodeKind.AURORA}
 
 
 @rule("E031", "component specs appear only on their node kind (fargate: ecs-service, rds: rds, alb: alb, ...)")

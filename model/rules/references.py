@@ -32,7 +32,9 @@ def duplicate_ids(c: Ctx) -> Iterator[RuleHit]:
     for n, node in enumerate(c.m.nodes):
         nested = [("target group", ("alb", "target_groups"), node.alb and node.alb.target_groups),
                   ("WAF rule", ("waf", "rules"), node.waf and node.waf.rules),
-                  ("schedule", ("schedules", "schedules"), node.schedules and node.schedules.schedules)]
+                  ("schedule", ("schedules", "schedules"), node.schedules and node.schedules.schedules),
+                  ("NLB target group", ("nlb", "target_groups"), node.nlb and node.nlb.target_groups),
+                  ("firewall rule", ("firewall", "rules"), node.firewall and node.firewall.rules)]
         for label, keys, items in nested:
             seen: dict[str, int] = {}
             for i, item in enumerate(items or ()):
@@ -91,6 +93,7 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
             yield from (((section, i, "subnets", j), "subnet", s, ("subnets",)) for j, s in enumerate(x.subnets))
     for i, x in enumerate(c.m.route_tables):
         yield ("route_tables", i, "assumption"), "assumption", x.assumption, ("assumptions",)
+        yield from ((("route_tables", i, "propagations", j), "VGW node", v, node) for j, v in enumerate(x.propagations))
         for j, r in enumerate(x.routes):
             yield ("route_tables", i, "routes", j, "named"), "named CIDR", r.named, ("named_cidrs",)
             if r.target != "local":
@@ -164,9 +167,13 @@ def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tupl
         yield q + ("region",), "region", pl.region, ("regions",)
         yield q + ("site",), "site", pl.site, ("sites",)
         yield from _requirement_refs(q + ("requirements",), pl.requirements)
-        if pl.rds:
-            yield from (((*q, "rds", "subnet_group", j), "subnet", s, ("subnets",))
-                        for j, s in enumerate(pl.rds.subnet_group))
+        for key in ("rds", "elasticache", "aurora"):
+            spec = getattr(pl, key)
+            if spec is not None:
+                yield from (((*q, key, "subnet_group", j), "subnet", s, ("subnets",))
+                            for j, s in enumerate(spec.subnet_group))
+        if pl.ecs_ec2:
+            yield (*q, "ecs_ec2", "capacity"), "node", pl.ecs_ec2.capacity, node
     if x.alb:
         for j, tg in enumerate(x.alb.target_groups):
             yield p + ("alb", "target_groups", j, "target"), "node", tg.target, node
@@ -183,7 +190,30 @@ def _node_refs(c: Ctx, i: int, x) -> Iterator[tuple[tuple, str, str | None, tupl
     if x.dx_gateway:
         yield p + ("dx_gateway", "site"), "site", x.dx_gateway.site, ("sites",)
         yield p + ("dx_gateway", "tgw"), "node", x.dx_gateway.tgw, node
+        yield from ((p + ("dx_gateway", "vgws", j), "node", v, node) for j, v in enumerate(x.dx_gateway.vgws))
         yield p + ("dx_gateway", "assumption"), "assumption", x.dx_gateway.assumption, ("assumptions",)
+    yield from _connection_refs(p, x)
+
+
+def _connection_refs(p: tuple, x) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
+    """References of the connectivity and workload specs beyond the seed's."""
+    node = ("nodes",)
+    if x.tgw_attachment:
+        yield p + ("tgw_attachment", "tgw"), "node", x.tgw_attachment.tgw, node
+    for j, tg in enumerate(x.nlb.target_groups if x.nlb else ()):
+        yield p + ("nlb", "target_groups", j, "target"), "node", tg.target, node
+    if x.endpoint:
+        yield p + ("endpoint", "service"), "node", x.endpoint.service, node
+        yield from ((p + ("endpoint", "route_tables", j), "route table", r, ("route_tables",))
+                    for j, r in enumerate(x.endpoint.route_tables))
+    if x.peering:
+        yield p + ("peering", "requester"), "VPC", x.peering.requester, ("vpcs",)
+        yield p + ("peering", "accepter"), "VPC", x.peering.accepter, ("vpcs",)
+    if x.customer_gateway:
+        yield p + ("customer_gateway", "site"), "site", x.customer_gateway.site, ("sites",)
+    if x.vpn:
+        yield p + ("vpn", "customer_gateway"), "node", x.vpn.customer_gateway, node
+        yield p + ("vpn", "gateway"), "node", x.vpn.gateway, node
 
 
 @rule("E050", "every referenced id exists (environments, accounts, regions, VPCs, subnets, nodes, SGs, ...)")
@@ -199,6 +229,11 @@ def dangling_refs(c: Ctx) -> Iterator[RuleHit]:
                 message = c.unknown("target group", tg, extra=groups)
                 if message:
                     yield ("nodes", i, "alb", "listeners", j, "target_groups", k), f"{message} in node '{node.id}'"
+        nlb_groups = {tg.id for tg in node.nlb.target_groups} if node.nlb else set()
+        for j, listener in enumerate(node.nlb.listeners if node.nlb else ()):
+            message = c.unknown("target group", listener.target_group, extra=nlb_groups)
+            if message:
+                yield ("nodes", i, "nlb", "listeners", j, "target_group"), f"{message} in node '{node.id}'"
 
 
 @rule("E051", "a node's placement subnets and VPC belong to that environment (and to each other)")

@@ -10,7 +10,10 @@ Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.s
 :mod:`~model.schema.approvals` (the approval record),
 :mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
-(component specs), :mod:`~model.schema.requirements` (the document's promises, checked by the analysis), :mod:`~model.schema.views` (diagram views);
+(the seed's component specs), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
+EC2, ElastiCache, Aurora, NLB), :mod:`~model.schema.connections` (TGW attachment options,
+peering, VPN, endpoints, Network Firewall), :mod:`~model.schema.requirements` (the document's
+promises, checked by the analysis), :mod:`~model.schema.views` (diagram views);
 :mod:`~model.schema.messages` words pydantic's errors for model authors.
 
 May import: pydantic only (and its own modules).
@@ -18,9 +21,9 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import approvals, document, network, nodes, places, requirements, specs, views
+from model.schema import approvals, connections, document, network, nodes, places, requirements, specs, views, workloads
 from model.schema.approvals import *  # noqa: F401,F403
-from model.schema.base import Cidr, Id, Port, Strict, Text
+from model.schema.base import Cidr, Id, IpAddress, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
 from model.schema.network import *  # noqa: F401,F403
@@ -32,11 +35,14 @@ from model.schema.places import Account, Environment, NamedCidr, Region, Site, S
 from model.schema.requirements import *  # noqa: F401,F403
 from model.schema.specs import *  # noqa: F401,F403
 from model.schema.views import *  # noqa: F401,F403
+from model.schema.connections import *  # noqa: F401,F403
+from model.schema.workloads import *  # noqa: F401,F403
 from model.schema.views import View
 
 __all__ = [
-    "Model", "Id", "Text", "Cidr", "Port", "Strict",
+    "Model", "Id", "Text", "Cidr", "IpAddress", "Port", "Strict",
     *approvals.__all__, *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+    *connections.__all__, *workloads.__all__,
 ]
 
 

@@ -101,6 +101,8 @@ class RouteTable(Strict):
     """Subnets associated with this route table (a subnet has exactly one)."""
     routes: tuple[Route, ...] = ()
     """Routes; the local route of the VPC CIDR is implied when not written."""
+    propagations: tuple[Id, ...] = ()
+    """Virtual private gateways whose VPN routes propagate into this table (on-premises prefixes)."""
     assumption: Id | None = None
     """The assumption these routes rely on, when the document does not define them."""
 

@@ -7,12 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import StrictBool, StringConstraints
 
+from model.schema.base import Id, IpAddress, Port, Strict, Text
+from model.schema.connections import (
+    CustomerGatewaySpec, EndpointSpec, FirewallSpec, PeeringSpec, TgwAttachmentSpec, VpnSpec,
+)
 from model.schema.specs import (
     AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, S3Spec, ScheduleSpec,
     WafSpec,
 )
+from model.schema.workloads import AsgSpec, AuroraSpec, EcsEc2Spec, Ec2Spec, ElastiCacheSpec, NlbSpec
 from model.schema.requirements import Frequency, Requirements
-from model.schema.base import Id, Port, Strict, Text
 
 __all__ = ["NodeKind", "Placement", "Node", "Actor", "FlowKind", "Flow", "Intent"]
 
@@ -52,6 +56,18 @@ class NodeKind(str, Enum):
     GIT_BRANCH = "git-branch"
     CI_JOB = "ci-job"
     APPROVAL = "approval"
+    EC2_INSTANCE = "ec2-instance"
+    AUTOSCALING_GROUP = "autoscaling-group"
+    ECS_EC2_SERVICE = "ecs-ec2-service"
+    ELASTICACHE = "elasticache"
+    AURORA = "aurora"
+    NLB = "nlb"
+    VPC_ENDPOINT = "vpc-endpoint"
+    VPC_PEERING = "vpc-peering"
+    VGW = "vgw"
+    CUSTOMER_GATEWAY = "customer-gateway"
+    VPN_CONNECTION = "vpn-connection"
+    NETWORK_FIREWALL = "network-firewall"
 
 
 class Placement(Strict):
@@ -83,6 +99,21 @@ class Placement(Strict):
     """S3 bucket settings in this environment (encryption, public access); None: the document does not say."""
     requirements: Requirements = Requirements()
     """Requirements of this component in this environment: a key given here replaces the environment's."""
+    ips: tuple[IpAddress, ...] = ()
+    """The node's private IPv4 address in each of ``subnets`` (same order). Without it a node
+    stands for any address of its subnet."""
+    public_ips: tuple[IpAddress, ...] = ()
+    """The node's public IPv4 address (EIP or public IP) in each of ``subnets``; implies a public address."""
+    ec2: Ec2Spec | None = None
+    """EC2 instance spec in this environment (kind ec2-instance)."""
+    asg: AsgSpec | None = None
+    """Auto Scaling group spec in this environment (kind autoscaling-group)."""
+    ecs_ec2: EcsEc2Spec | None = None
+    """ECS on EC2 service spec in this environment (kind ecs-ec2-service)."""
+    elasticache: ElastiCacheSpec | None = None
+    """ElastiCache spec in this environment (kind elasticache)."""
+    aurora: AuroraSpec | None = None
+    """Aurora cluster spec in this environment (kind aurora)."""
 
 
 class Node(Strict):
@@ -122,6 +153,20 @@ class Node(Strict):
     """Client VPN endpoint spec (kind client-vpn)."""
     dx_gateway: DxGatewaySpec | None = None
     """Direct Connect gateway spec (kind dx-gateway)."""
+    tgw_attachment: TgwAttachmentSpec | None = None
+    """TGW VPC attachment options (kind tgw-attachment)."""
+    nlb: NlbSpec | None = None
+    """Network Load Balancer spec (kind nlb)."""
+    endpoint: EndpointSpec | None = None
+    """VPC endpoint spec (kind vpc-endpoint)."""
+    peering: PeeringSpec | None = None
+    """VPC peering connection spec (kind vpc-peering)."""
+    customer_gateway: CustomerGatewaySpec | None = None
+    """Customer gateway spec (kind customer-gateway)."""
+    vpn: VpnSpec | None = None
+    """Site-to-site VPN connection spec (kind vpn-connection)."""
+    firewall: FirewallSpec | None = None
+    """AWS Network Firewall spec (kind network-firewall)."""
     assumption: Id | None = None
     """The assumption this node relies on, when the document does not define it."""
 
@@ -138,7 +183,9 @@ class Actor(Strict):
     site: Id
     """The site the actor's device is at (the internet or an on-premises site)."""
     via: tuple[Id, ...] = ()
-    """Entry nodes of the actor's access path, in order (Client VPN, DX gateway, TGW ...)."""
+    """Entry nodes of the actor's access path, in order (section 9 names the connection by them).
+    An on-premises actor uses, for each destination, the first connection (Direct Connect
+    gateway or VPN connection) whose routes cover it."""
     persona: Id
     """Matches the same party across environments (an actor of one environment may stand in for one of another)."""
     persona_label: Text

@@ -238,9 +238,11 @@ class DxGatewaySpec(Strict):
     site: Id
     """The on-premises site connected over Direct Connect."""
     allowed_prefixes: tuple[Cidr, ...]
-    """Prefixes advertised to the on-premises site (TGW association allowed prefixes)."""
-    tgw: Id
-    """The Transit Gateway the Direct Connect gateway is associated with."""
+    """Prefixes advertised to the site over a transit VIF (the DXGW-TGW association's allowed prefixes)."""
+    tgw: Id | None = None
+    """The TGW associated with the DX gateway (transit VIF)."""
+    vgws: tuple[Id, ...] = ()
+    """Virtual private gateways associated with the DX gateway (private VIF): each VGW's VPC is reached."""
     vif: Text
     """The virtual interface type as the seed names it ('Private VIF')."""
     assumption: Id | None = None

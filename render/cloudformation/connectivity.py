@@ -61,7 +61,10 @@ def transit_gateway(ctx: Context, t: Template, node: Node) -> None:
 
 
 def _tgw_of(ctx: Context, attachment: str) -> str | None:
-    """The TGW an attachment belongs to: named by a TGW route table, else the env's only TGW."""
+    """The TGW an attachment belongs to: its spec's, one its TGW route tables name, else the env's only TGW."""
+    node = ctx.ix.nodes.get(attachment)
+    if node is not None and node.tgw_attachment is not None and node.tgw_attachment.tgw:
+        return node.tgw_attachment.tgw
     for rt in ctx.model.tgw_route_tables:
         if rt.env == ctx.env and attachment in (*rt.associations, *rt.propagations):
             return rt.tgw
@@ -78,9 +81,12 @@ def tgw_attachment(ctx: Context, t: Template, node: Node) -> None:
         t.skip(f"node {node.id}", "its subnets are not in one VPC" if vpc is None else "no TGW to attach to")
         return
     logical = ctx.logical(node.id, SUFFIX[node.kind])
-    t.add(logical, "AWS::EC2::TransitGatewayAttachment", {
-        "TransitGatewayId": ctx.node_ref(t, tgw), "VpcId": ref(ctx.logical(vpc, "VPC")),
-        "SubnetIds": [ref(ctx.logical(s, "Subnet")) for s in subnets], "Tags": t.tags(node.id, node.label)})
+    props = {"TransitGatewayId": ctx.node_ref(t, tgw), "VpcId": ref(ctx.logical(vpc, "VPC")),
+             "SubnetIds": [ref(ctx.logical(s, "Subnet")) for s in subnets]}
+    if node.tgw_attachment is not None and node.tgw_attachment.appliance_mode:
+        props["Options"] = {"ApplianceModeSupport": "enable"}
+    props["Tags"] = t.tags(node.id, node.label)
+    t.add(logical, "AWS::EC2::TransitGatewayAttachment", props)
 
 
 def export_tgw_route_tables(ctx: Context) -> None:
@@ -109,8 +115,8 @@ def export_tgw_route_tables(ctx: Context) -> None:
             t.add(f"{logical}Route{number}", "AWS::EC2::TransitGatewayRoute", props)
 
 
-_DX_REASON = ("CloudFormation returns no TGW attachment id for a Direct Connect gateway association; "
-              "associate or route it with 'aws ec2 associate-transit-gateway-route-table' after deploying")
+_DX_REASON = ("CloudFormation returns no TGW attachment id for a Direct Connect gateway association or a VPN "
+              "connection; associate or route it with 'aws ec2 associate-transit-gateway-route-table' after deploying")
 
 
 def _attachment_id(ctx: Context, t: Template, attachment: str) -> tuple[dict, str | None] | None:

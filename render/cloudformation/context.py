@@ -39,6 +39,12 @@ SUFFIX: dict[NodeKind, str] = {
     NodeKind.ECS_SERVICE: "Service",
     NodeKind.ECS_TASK: "TaskDefinition",
     NodeKind.RDS: "DBInstance",
+    NodeKind.VPC_PEERING: "VPCPeeringConnection",
+    NodeKind.VGW: "VPNGateway",
+    NodeKind.CUSTOMER_GATEWAY: "CustomerGateway",
+    NodeKind.VPN_CONNECTION: "VPNConnection",
+    NodeKind.VPC_ENDPOINT: "VPCEndpoint",
+    NodeKind.NLB: "LoadBalancer",
 }
 
 

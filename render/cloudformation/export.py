@@ -17,7 +17,7 @@ from __future__ import annotations
 import yaml
 
 from model.schema import Model, NodeKind
-from render.cloudformation import apps  # noqa: F401  (importing registers its exporters)
+from render.cloudformation import apps, edges  # noqa: F401  (importing registers their exporters)
 from render.cloudformation.connectivity import export_tgw_route_tables
 from render.cloudformation.context import Context
 from render.cloudformation.network import export_network

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from model.schema import NodeKind, Route, SgRule
 from render.cloudformation.context import SUFFIX, Context
+from render.cloudformation.edges import route_target
 from render.cloudformation.template import Template, aws_text, get_att, ref
 
 __all__ = ["export_network", "NO_EGRESS", "sg_group_name", "rule_ports"]
@@ -88,8 +89,12 @@ def _route(ctx: Context, t: Template, rt, logical: str, number: int, route: Rout
     node = ctx.ix.nodes.get(route.target)
     props: dict = {"RouteTableId": ref(logical), "DestinationCidrBlock": destination}
     depends: list[str] = []
+    if node is not None and route_target(ctx, t, node, props, depends):
+        t.add(f"{logical}Route{number}", "AWS::EC2::Route", props, DependsOn=depends)
+        return
     if node is None or node.kind not in (NodeKind.IGW, NodeKind.NAT_GATEWAY, NodeKind.TGW):
-        t.skip(what, f"routes to '{route.target}' are not exported yet (IGW, NAT gateway and TGW targets are)")
+        t.skip(what, f"routes to '{route.target}' are not exported yet (IGW, NAT gateway, TGW, peering and VGW "
+                     "targets are)")
         return
     if node.kind is NodeKind.IGW:
         props["GatewayId"] = ref(ctx.logical(node.id, SUFFIX[node.kind]))

@@ -62,6 +62,18 @@ _CLASSES: dict[str, str] = {
     "git-branch": "onprem.vcs.Git",
     "ci-job": "onprem.ci.GithubActions",
     "approval": "aws.general.Users",
+    "ec2-instance": "aws.compute.EC2Instance",
+    "autoscaling-group": "aws.compute.EC2AutoScaling",
+    "ecs-ec2-service": "aws.compute.ElasticContainerServiceService",
+    "elasticache": "aws.database.ElastiCache",
+    "aurora": "aws.database.Aurora",
+    "nlb": "aws.network.NLB",
+    "vpc-endpoint": "aws.network.Endpoint",
+    "vpc-peering": "aws.network.VPCPeering",
+    "vgw": "aws.network.VpnGateway",
+    "customer-gateway": "aws.network.VPCCustomerGateway",
+    "vpn-connection": "aws.network.SiteToSiteVpn",
+    "network-firewall": "aws.network.NetworkFirewall",
     "actor": "aws.general.User",
 }
 

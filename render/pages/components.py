@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from model.index import ModelIndex
 from model.schema import FargateSpec, RdsSpec
+from render.pages.components_network import network_sections
 
 __all__ = ["component_sections", "vcpu_text", "fargate_items", "rds_items"]
 
@@ -148,7 +149,8 @@ def _schedules(ix: ModelIndex, node) -> dict:
 
 
 def component_sections(ix: ModelIndex) -> list[dict]:
-    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge."""
+    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge, then the
+    kinds beyond the seed (:func:`render.pages.components_network.network_sections`)."""
     sections: list[dict] = []
     fargate = _fargate(ix)
     if fargate:
@@ -157,6 +159,7 @@ def component_sections(ix: ModelIndex) -> list[dict]:
     sections.extend(_cognito(ix, n) for n in ix.model.nodes if n.cognito)
     sections.extend(_alb(ix, n) for n in ix.model.nodes if n.alb)
     sections.extend(_schedules(ix, n) for n in ix.model.nodes if n.schedules)
+    sections.extend(network_sections(ix))
     return _distinct_titles(sections)
 
 

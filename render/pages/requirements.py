@@ -43,7 +43,7 @@ def _subject(ix: ModelIndex, env: str, component: str) -> str:
 
 
 def _where(r: Any) -> str:
-    return f"要件 {r.requirement_location or '—'} / 構成 {r.config_location or '—'}"
+    return f"要件 {r.requirement_location or '—'}\n構成 {r.config_location or '—'}"
 
 
 def _section(ix: ModelIndex, analysis: RequirementRows, env: str) -> dict[str, Any]:

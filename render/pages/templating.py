@@ -36,7 +36,7 @@ def _join(values, sep: str = ", ", filter_name: str = "md_text") -> Md:
     return Md(sep.join(escape(v) for v in values))
 
 
-SHORT_CELL = 24
+SHORT_CELL = 12
 """A Japanese cell of at most this many characters (a severity, a verdict, a name) never wraps: a
 browser may break Japanese between any two characters (エ/ラ/ー in a squeezed column)."""
 

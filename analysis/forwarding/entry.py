@@ -1,0 +1,137 @@
+"""Where a path enters the model from outside the VPCs: an on-premises site over one of its
+connections, or a Client VPN client through the endpoint.
+
+* **On-premises** (issue 19: a site may have several connections): the site's routers
+  send a packet over the first connection of the site (in the actor's ``via`` order, then
+  model order) whose advertised routes cover the destination: a Direct Connect gateway's
+  allowed prefixes (transit VIF to a TGW) or its VGWs' VPC CIDRs (private VIF); a VPN
+  connection's TGW routes (the route table associated with it) or its VGW's VPC CIDR.
+  When none covers it, the first connection is used and its restriction reported
+  (``DXGW_ALLOWED_PREFIX_RESTRICTION``).
+* **Client VPN**: the tunnel, the endpoint's routes (``CVPN_ROUTE_MISSING``) and
+  authorization rules (``CVPN_AUTHORIZATION_RULE_MISSING``), then SNAT of the client address
+  to the endpoint's ENI address in the associated subnet (``CVPN_SNAT_SOURCE_IS_ENI``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis.forwarding.edges import connection_site
+from analysis.forwarding.services import vpn_transport
+from analysis.forwarding.tgw import associated_table
+from analysis.forwarding.trace import Header, Packet, Templates
+from analysis.forwarding.walk import Walk
+from analysis.graph.types import Eni, Net, net
+
+__all__ = ["site_connections", "from_site", "cvpn_eni", "through_cvpn"]
+
+T = Templates({
+    "dx_denied": "許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない",
+    "dx": "Direct Connect（許可プレフィックス {prefixes}）",
+    "dx_vgw": "Direct Connect（プライベートVIF、仮想プライベートゲートウェイ {vgw}）",
+    "private_vif": "VIFは「{vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析（c-dx-private-vif）",
+    "vpn": "サイト間VPN {vpn}（{routing}、トンネル {tunnels} 本）",
+    "vpn_uncovered": "サイト間VPN {vpn} で広告される経路に {dst} が含まれない",
+    "tunnel": "Client VPN トンネル（{transport}）",
+    "undefined": "クライアントCIDR {named} に環境 {env} の値がない",
+    "route_missing": "Client VPNのルートに {dst} がない",
+    "route": "Client VPNルート → {dst}",
+    "auth": "認可ルール {rule}",
+    "auth_missing": "{dst} を許可する認可ルールがない",
+    "snat": "SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）",
+})
+
+
+def site_connections(eg, site: str, via: tuple[str, ...] = ()) -> list[str]:
+    """The connections (DX gateways, VPN connections) of ``site`` in this environment: ``via`` first."""
+    conns = [n.id for n in eg.ix.nodes_in(eg.env) if connection_site(eg, n.id) == site]
+    return [c for c in via if c in conns] + [c for c in conns if c not in via]
+
+
+def _advertised(eg, conn: str) -> list[Net]:
+    """What a connection offers the site's routers: the prefixes it carries towards AWS."""
+    node = eg.ix.nodes[conn]
+    if node.dx_gateway is not None:
+        out = [net(x) for x in node.dx_gateway.allowed_prefixes]
+        for vgw in node.dx_gateway.vgws:
+            vpc = eg.ix.nodes[vgw].at[eg.env].vpc if vgw in eg.ix.nodes and eg.env in eg.ix.nodes[vgw].at else None
+            out += [eg.vpc_net[vpc]] if vpc in eg.vpc_net else []
+        return out
+    gw = eg.ix.nodes.get(node.vpn.gateway)
+    if gw is not None and gw.kind.value == "tgw":
+        rt = associated_table(eg, conn)
+        return [r.net for r in rt.routes if not r.blackhole] if rt is not None else []
+    vpc = gw.at[eg.env].vpc if gw is not None and eg.env in gw.at else None
+    return [eg.vpc_net[vpc]] if vpc in eg.vpc_net else []
+
+
+def from_site(w: Walk, conns: list[str], h: Header) -> Packet | None:
+    """The first packet inside AWS of a request from an on-premises site (see the module docstring)."""
+    eg = w.eg
+    if not conns:
+        return None
+    conn = next((c for c in conns if any(h.dst.subnet_of(x) for x in _advertised(eg, c))), conns[0])
+    node = eg.ix.nodes[conn]
+    di = eg.loaded.index_of("nodes", conn)
+    if node.dx_gateway is not None:
+        spec = node.dx_gateway
+        vgw = next((v for v in spec.vgws if any(h.dst.subnet_of(x) for x in _advertised(eg, conn))), None)
+        if vgw is not None and spec.tgw is None:
+            w.step(conn, "FORWARDED", T("dx_vgw", vgw=vgw), eg.where("nodes", di, "dx_gateway", "vgws"))
+            return Packet("vgw-in", vgw, None, None, h, via="dx")
+        prefixes = ", ".join(spec.allowed_prefixes)
+        if not any(h.dst.subnet_of(net(x)) for x in spec.allowed_prefixes):
+            w.block("DXGW_ALLOWED_PREFIX_RESTRICTION", conn, T("dx_denied", prefixes=prefixes, dst=w.show(h.dst)),
+                    eg.where("nodes", di, "dx_gateway", "allowed_prefixes"))
+        else:
+            w.step(conn, "FORWARDED", T("dx", prefixes=prefixes), eg.where("nodes", di, "dx_gateway", "allowed_prefixes"))
+        if "transit" not in spec.vif.lower():
+            w.note("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
+            w.step(conn, "NOTE", T("private_vif", vif=spec.vif), eg.where("nodes", di, "dx_gateway", "vif"))
+        return Packet("tgw", spec.tgw, None, None, h, via=conn) if spec.tgw else None
+    spec = node.vpn
+    if not any(h.dst.subnet_of(x) for x in _advertised(eg, conn)):
+        w.block("NO_ROUTE", conn, T("vpn_uncovered", vpn=conn, dst=w.show(h.dst)), eg.where("nodes", di, "vpn"))
+    w.step(conn, "FORWARDED", T("vpn", vpn=conn, routing=spec.routing, tunnels=spec.tunnels), eg.where("nodes", di, "vpn"))
+    gw = eg.ix.nodes.get(spec.gateway)
+    if gw is not None and gw.kind.value == "tgw":
+        return Packet("tgw", spec.gateway, None, None, h, via=conn)
+    return Packet("vgw-in", spec.gateway, None, None, h, via="vgw")
+
+
+def cvpn_eni(eg, cvpn) -> Eni:
+    """The Client VPN endpoint's ENI in its first associated subnet (the translated source)."""
+    sub = cvpn.client_vpn.associated_subnets[0]
+    return Eni(cvpn.id, sub, eg.vpc_of_subnet(sub), eg.ix.subnets[sub].az, eg.subnet_net[sub],
+               tuple(g for g in cvpn.security_groups if g in eg.rules), False)
+
+
+def through_cvpn(w: Walk, cvpn, h: Header) -> Packet:
+    """Through the Client VPN endpoint into its associated subnet: tunnel, routes, authorization, SNAT."""
+    eg = w.eg
+    spec = cvpn.client_vpn
+    ci = eg.loaded.index_of("nodes", cvpn.id)
+    client = eg.named(spec.client_cidr)
+    w.step(cvpn.id, "PERMITTED", T("tunnel", transport=vpn_transport(spec)), eg.where("nodes", ci))
+    if client is None:
+        w.block("NAMED_CIDR_UNDEFINED", cvpn.id, T("undefined", named=spec.client_cidr, env=eg.env),
+                eg.where_id("named_cidrs", spec.client_cidr))
+    routes_loc = eg.where("nodes", ci, "client_vpn", "routes")
+    if not any(h.dst.subnet_of(net(r)) for r in spec.routes):
+        w.block("CVPN_ROUTE_MISSING", cvpn.id, T("route_missing", dst=w.show(h.dst)), routes_loc)
+    else:
+        w.step(cvpn.id, "FORWARDED", T("route", dst=w.show(h.dst)), routes_loc)
+    rules = [k for k, r in enumerate(spec.authorization_rules) if h.dst.subnet_of(net(r.destination))]
+    if rules:
+        w.step(cvpn.id, "PERMITTED", T("auth", rule=spec.authorization_rules[rules[0]].destination),
+               eg.where("nodes", ci, "client_vpn", "authorization_rules", rules[0]))
+    else:
+        w.block("CVPN_AUTHORIZATION_RULE_MISSING", cvpn.id, T("auth_missing", dst=w.show(h.dst)),
+                eg.where("nodes", ci, "client_vpn", "authorization_rules"))
+    s = cvpn_eni(eg, cvpn)
+    w.step(cvpn.id, "TRANSFORMED", T("snat", client=client, subnet=s.subnet, net=s.net), eg.where("nodes", ci, "client_vpn"))
+    w.note("CVPN_SNAT_SOURCE_IS_ENI")
+    w.sessions.append(("cvpn", cvpn.id))
+    h2 = replace(h, src=s.net, src_sgs=s.sgs)
+    return Packet("eni-out", s.node, s.subnet, s.az, h2, s)

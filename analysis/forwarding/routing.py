@@ -1,0 +1,142 @@
+"""Route tables: the ``router`` hop of a subnet, and local delivery inside a VPC.
+
+The subnet's route table (or the VPC's main table, local routes only, noted
+``ASSUMED_MAIN_ROUTE_TABLE``) picks the longest prefix containing the destination
+(static before propagated on a tie, :class:`~analysis.graph.types.RouteSet`). A gateway
+endpoint adds its service's prefix-list route to the tables it is associated with; it
+wins over the default route for that service's addresses. The chosen target decides the
+next hop: ``local`` delivers to the ENI that owns the destination inside the VPC; an
+internet gateway, NAT gateway, TGW, peering connection, virtual private gateway, gateway
+endpoint or firewall endpoint hands the packet to that hop's function.
+
+On the reply, a destination with no route, or a route to a NAT gateway the request did
+not use, means the reply cannot come back (``NO_RETURN_PATH``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.walk import Walk, hop
+from analysis.graph.filters import lookup
+from analysis.graph.types import Eni, RouteEntry, RouteSet
+from model.schema import NodeKind
+
+__all__ = ["routes_of", "deliver_local", "ROUTE_TARGETS"]
+
+T = Templates({
+    "route": "ルートテーブル {rt}: {net} → {target}",
+    "pl_route": "ルートテーブル {rt}: プレフィックスリスト（{service}） → {target}",
+    "no_route": "ルートテーブル {rt} に {dst} へのルートがない",
+    "main": "（メインルートテーブル）",
+    "not_in_vpc": "{dst} はこのVPC内にない（local ルートのみ一致）",
+    "unmodelled": "ルートの転送先 {target} はモデル化されていない",
+    "absent": "NAT {target} はこの環境にない",
+    "wrong_igw": "IGW {target} はVPC {vpc} のInternet Gatewayではない",
+    "nat_other_vpc": "NAT Gatewayは同じVPC内の送信元のみ変換する",
+    "nat_edge": "NAT Gatewayはピアリング・VPN・Direct Connectから来た通信を変換しない（NGW_REQUIRES_SOURCE_IN_VPC）",
+    "other_way": "応答が戻れない: ルートテーブル {rt} の {net} → {target} は来た経路と異なる（{target} には往路のセッションがない）",
+    "no_way_back": "応答が戻れない: ルートテーブル {rt} に送信元 {dst} へ来た経路で戻るルートがない",
+    "subnet_received": "サブネット {subnet} の {dst}（モデルにノードがないアドレス）が {proto}/{port} を受信",
+})
+
+ROUTE_TARGETS: dict = {}
+"""Node kind -> the function that forwards a packet a route sends to a node of that kind."""
+
+
+def routes_of(w: Walk, subnet: str) -> tuple[RouteSet, str | None]:
+    """The route table of ``subnet``, or the VPC's main table (local routes only)."""
+    eg = w.eg
+    rt = eg.subnet_rt.get(subnet)
+    if rt is None:
+        w.note("ASSUMED_MAIN_ROUTE_TABLE")
+        vpc = eg.vpc_of_subnet(subnet)
+        return RouteSet([RouteEntry(eg.vpc_net[vpc], "local", "local", None)]), None
+    return eg.rt_routes[rt], rt
+
+
+@hop("router")
+def router(w: Walk, p: Packet) -> Packet | None:
+    eg, h = w.eg, p.h
+    subnet = p.subnet
+    vpc = eg.vpc_of_subnet(subnet)
+    routes, rt = routes_of(w, subnet)
+    e = lookup(routes, h.dst)
+    ep = eg.links.endpoint_routes.get(rt, {}).get(h.service) if h.service is not None and rt is not None else None
+    if ep is not None and (e is None or e.net.prefixlen == 0):
+        w.step(subnet, "FORWARDED", T("pl_route", rt=rt, service=h.service, target=ep),
+               w.where(ep, "endpoint", "route_tables"))
+        return ROUTE_TARGETS["vpc-endpoint"](w, replace(p, rt=rt, route=None), vpc, ep)
+    name = rt if rt is not None else T("main")
+    if e is None:
+        if w.reply:
+            w.block("NO_RETURN_PATH", subnet, T("no_way_back", rt=name, dst=w.show(h.dst)), eg.rt_location.get(rt))
+        else:
+            w.block("NO_ROUTE", subnet, T("no_route", rt=name, dst=w.show(h.dst)), eg.rt_location.get(rt))
+        return None
+    w.step(subnet, "FORWARDED", T("route", rt=name, net=e.net, target=e.target), e.location)
+    p = replace(p, rt=name, route=e)
+    if e.target == "local":
+        return deliver_local(w, p, vpc)
+    node = eg.ix.nodes.get(e.target)
+    if node is None or node.kind.value not in ROUTE_TARGETS:
+        w.block("NO_ROUTE", subnet, T("unmodelled", target=e.target), e.location)
+        return None
+    return ROUTE_TARGETS[node.kind.value](w, p, vpc, e.target)
+
+
+def _owner(w: Walk, vpc: str, dst) -> Eni | None:
+    """The ENI in ``vpc`` that the destination address belongs to."""
+    for e in (w.target, w.goal[1] if w.goal[:1] == ("eni",) else None, w.goal[4] if w.goal[:1] == ("cvpn",) else None):
+        if e is not None and e.vpc == vpc and dst.subnet_of(e.net):
+            return e
+    owners = [e for e in w.eg.eni_at.get(dst, ()) if e.vpc == vpc]
+    return owners[0] if len(owners) == 1 else None
+
+
+def deliver_local(w: Walk, p: Packet, vpc: str) -> Packet | None:
+    """The local route: to the ENI that owns the destination address inside the VPC."""
+    eg, h = w.eg, p.h
+    e = _owner(w, vpc, h.dst)
+    if e is None:
+        sub = next((s for s in eg.ix.subnets_of(vpc) if s.id in eg.subnet_net and h.dst.subnet_of(eg.subnet_net[s.id])),
+                   None)
+        if sub is not None and not w.reply and w.target is None:
+            w.move(p, sub.id)
+            w.step(sub.id, "RECEIVED", T("subnet_received", subnet=sub.id, dst=h.dst, proto=h.proto, port=h.port))
+            w.delivered = replace(p, subnet=sub.id, az=eg.subnet_az[sub.id])
+            return None
+        w.block("NO_ROUTE", p.subnet, T("not_in_vpc", dst=w.show(h.dst)), p.route.location if p.route else None)
+        return None
+    w.move(p, e.subnet)
+    return Packet("eni-in", e.node, e.subnet, e.az, h, p.sender, via=p.via or "local")
+
+
+def _igw(w: Walk, p: Packet, vpc: str, target: str) -> Packet | None:
+    if w.eg.igw_of_vpc(vpc) != target:
+        w.block("NO_ROUTE", p.subnet, T("wrong_igw", target=target, vpc=vpc), p.route.location)
+        return None
+    w.move(p, None)
+    return replace(p, at="igw-out", node=target, subnet=None)
+
+
+def _nat(w: Walk, p: Packet, vpc: str, target: str) -> Packet | None:
+    enis = w.eg.enis.get(target, ())
+    if not enis:
+        w.block("NO_ROUTE", p.subnet, T("absent", target=target), p.route.location)
+        return None
+    nat = enis[0]
+    w.move(p, nat.subnet)
+    if w.reply and w.session("nat", target) is None:
+        w.block("NO_RETURN_PATH", p.subnet, T("other_way", rt=p.rt, net=p.route.net, target=target), p.route.location)
+        return None
+    if nat.vpc != vpc:
+        w.block("NGW_REQUIRES_SOURCE_IN_VPC", target, T("nat_other_vpc"), w.where(target))
+    elif p.via in ("peering", "vgw", "dx") and not w.reply:
+        w.block("NGW_REQUIRES_SOURCE_IN_VPC", target, T("nat_edge"), w.where(target))
+    return replace(p, at="nat", node=target, subnet=nat.subnet, az=nat.az)
+
+
+ROUTE_TARGETS[NodeKind.IGW.value] = _igw
+ROUTE_TARGETS[NodeKind.NAT_GATEWAY.value] = _nat

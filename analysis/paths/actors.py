@@ -1,0 +1,101 @@
+"""How an actor's request enters the network: from the internet, from an on-premises site
+over its connections (Direct Connect, site-to-site VPN), or as a Client VPN client.
+
+Each function returns the first step of :func:`analysis.forwarding.engine.trace_path` (a
+packet, or a function of the walk that emits the entry hops and returns one) and the goal
+of the reply, or None when the actor cannot be the source of that kind of candidate (an
+on-premises actor reaches public addresses only through its own internet access, outside
+the model).
+"""
+
+from __future__ import annotations
+
+from analysis.forwarding.entry import cvpn_eni, from_site, site_connections, through_cvpn
+from analysis.forwarding.services import arrive_service
+from analysis.forwarding.trace import Header, Packet, Templates, Trace
+from analysis.graph.build import EnvGraph
+from analysis.graph.types import net
+from model.schema import Actor
+
+__all__ = ["actor_entry", "note_private_path_to_public_alb", "T"]
+
+T = Templates({
+    "internet": "{label}（インターネット）",
+    "vpn_client": "{label}（VPNクライアント {client}）",
+    "onprem": "{label}（{site} {src}）",
+    "onprem_internet": "{site} のインターネット接続はモデル化されていない。{target} への到達は {site} のインターネット接続"
+                       "（回線・プロキシ・ファイアウォール等、モデル外）に依存する",
+    "onprem_internet_hop": "{site} のインターネット接続（モデル外）を経由すると仮定",
+    "no_path": "{site} から {target} への経路はモデル化されていない",
+    "alb_private": "ALB {alb} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（{path}）で接続するには、"
+                   "ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）が必要。"
+                   "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）",
+    "path_dx": "Direct Connect・TGW",
+    "path_cvpn": "Client VPN・TGW",
+    "path_vpn": "サイト間VPN",
+})
+
+
+def note_private_path_to_public_alb(w, target: str, path: str) -> None:
+    """A private path (DX or Client VPN over the TGW) to an internet-facing ALB works only by
+    its node private IPs: its DNS name resolves to public addresses (a note, not a blocker)."""
+    eg = w.eg
+    tnode = eg.ix.nodes.get(target)
+    if tnode is None or tnode.alb is None or tnode.alb.scheme != "internet-facing":
+        return
+    w.note("INTERNET_FACING_ALB_VIA_PRIVATE_IP")
+    w.step(target, "NOTE", T("alb_private", alb=target, path=path), eg.where_id("nodes", target, "alb"))
+
+
+def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: str, service: bool):
+    """(first step, reply goal) of actor ``a``'s request ``h`` to ``target`` in ``mode``, or None."""
+    site = eg.ix.sites.get(a.site)
+    loc = eg.where_id("actors", a.id)
+    via = [eg.ix.nodes[v] for v in a.via if v in eg.ix.nodes and eg.env in eg.ix.nodes[v].at]
+    cvpn = next((n for n in via if n.client_vpn), None)
+    plan = eg.addresses
+    if a.vpn_client and cvpn is not None:
+        client = eg.named(cvpn.client_vpn.client_cidr)
+        covered = any(h.dst.subnet_of(net(r)) for r in cvpn.client_vpn.routes)
+        if mode == "public" and not covered:
+            t.hop(a.id, "ORIGINATED", T("vpn_client", label=a.label, client=client), loc)
+            t.note("SPLIT_TUNNEL_ASSUMED")
+            return Packet("internet", "internet", None, None, h), ("internet", h.src)
+        if mode == "public" and service:
+            return None
+        t.hop(a.id, "ORIGINATED", T("vpn_client", label=a.label, client=client), loc)
+
+        def enter(w):
+            p = through_cvpn(w, cvpn, h)
+            note_private_path_to_public_alb(w, target, T("path_cvpn"))
+            return p
+        return enter, ("cvpn", cvpn.id, a.id, client, cvpn_eni(eg, cvpn))
+    if site is not None and site.kind == "onprem":
+        if mode == "public" and not service:
+            return None
+        t.hop(a.id, "ORIGINATED", T("onprem", label=a.label, site=site.name, src=h.src), loc)
+        if mode == "public":
+            # an AWS service's public endpoint: through the site's own internet access, not in the model
+            t.block("ONPREM_INTERNET_NOT_MODELED", a.site, T("onprem_internet", site=site.name, target=target),
+                    eg.where_id("sites", a.site))
+            t.hop(a.site, "NOTE", T("onprem_internet_hop", site=site.name), eg.where_id("sites", a.site))
+
+            def outside(w):
+                arrive_service(w, target, Packet("service", target, None, None, h))
+                return None
+            return outside, ()
+        conns = site_connections(eg, a.site, a.via)
+        if not conns or service:
+            t.block("NO_ROUTE", a.site, T("no_path", site=site.name, target=target), eg.where_id("sites", a.site))
+            return (lambda w: None), ()
+
+        def enter_site(w):
+            p = from_site(w, conns, h)
+            kind = eg.ix.nodes[conns[0]]
+            note_private_path_to_public_alb(w, target, T("path_dx") if kind.dx_gateway else T("path_vpn"))
+            return p
+        return enter_site, ("site", a.site)
+    t.hop(a.id, "ORIGINATED", T("internet", label=a.label), loc)
+    if mode != "public":
+        return None
+    return Packet("internet", "internet", None, None, h, via="" if service else "origin"), ("internet", plan.internet)
