@@ -9,7 +9,8 @@
 * :mod:`~analysis.matrix` - all sources x targets x ports;
 * :mod:`~analysis.intents` - must-reach / must-not-reach intents evaluated;
 * :mod:`~analysis.review` - finding rules (AWS constraints, SG/NACL hygiene, flows, pipeline);
-* :mod:`~analysis.diff` - configuration and reachability differences between environments;
+* :mod:`~analysis.diff` - configuration and reachability differences between environments, and between
+  the approved revision and the current one;
 * :mod:`~analysis.results` - the row types (hops, blockers, results, findings).
 
 May import: :mod:`model` only. Never :mod:`render` or :mod:`archdoc`.

@@ -6,7 +6,9 @@ and touches nothing until everything succeeded:
 
 1. validate the model (a model error prints ``path:line:col: CODE message``, exit 2);
 2. gather every generated page and DOT source (:func:`gather`, pure, reused by the
-   CI check to compare with the committed files);
+   CI check to compare with the committed files), comparing the model with its last
+   approved version (:mod:`archdoc.records`): a model that differs from the version it
+   marks approved is refused (exit 2: an approved version is immutable);
 3. render the diagrams into a staging copy of docs (unchanged images are reused);
 4. run ``mkdocs build --strict`` on the staging copy into a staging site;
 5. publish: move each changed generated file into ``docs/``, delete files that an
@@ -29,12 +31,12 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from archdoc import journal, publish, recovery
-from archdoc.failures import BuildFailure, RollbackFailed
+from archdoc.failures import BuildFailure, Refusal, RollbackFailed
 from archdoc.lock import BuildLock
 from archdoc.publish import MANIFEST
 from archdoc.site_guard import check_site, unsafe_site
@@ -52,6 +54,11 @@ class Generated:
     """Doc-relative path -> text: the Markdown pages and the site's own assets."""
     dots: dict[str, str]
     """View id -> DOT source (written as ``diagrams/<view>.dot``)."""
+    banner: dict[str, str] = field(default_factory=dict)
+    """The site banner (:func:`render.pages.approval.banner`): which version is approved, and
+    whether the model changed since."""
+    approved: Any = None
+    """The last approved version (:class:`archdoc.records.ApprovedState`), or None."""
 
 
 def load(model_path: str | os.PathLike[str] | None = None):
@@ -62,20 +69,28 @@ def load(model_path: str | os.PathLike[str] | None = None):
 
 
 def gather(loaded: Any, analysis: Any = None) -> Generated:
-    """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`). Pure.
+    """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`).
 
+    Pure but for reading the approved version's model from the project's approved store
+    (:func:`archdoc.records.approved_state`; raises :class:`archdoc.records.RecordError`).
     ``analysis``: the model's :class:`analysis.analyze.Analysis` when the caller already has
     one (``archdoc check`` reuses it for the intents); computed here otherwise.
     """
     from analysis.analyze import analyze
+    from archdoc.records import approved_state
     from render.diagrams import dot_sources
     from render.pages import render_pages
+    from render.pages.approval import Approved, banner
     from render.pages.templating import ASSETS
 
-    pages = dict(render_pages(loaded, analysis if analysis is not None else analyze(loaded)))
+    analysis = analysis if analysis is not None else analyze(loaded)
+    state = approved_state(loaded, analysis)
+    shown = Approved(state.approval, state.diff) if state is not None else None
+    pages = dict(render_pages(loaded, analysis, shown))
     for name in _ASSET_FILES:
         pages[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
-    return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())))
+    return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())),
+                     banner=banner(loaded.model.document, shown), approved=state)
 
 
 class _Steps:
@@ -164,7 +179,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
            pdf: bool, mkdocs: Path) -> int:
-    generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
+    generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
     site_root = Path(tempfile.mkdtemp(prefix=f"{journal.SITE_STAGE_PREFIX}{os.getpid()}-", dir=site.parent))
@@ -178,7 +193,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         files = sorted(set(generated.pages) | set(diagram_files))
         stage_site = site_root / "site"
         steps.run("build site (mkdocs --strict)", lambda: publish.run_mkdocs(
-            stage_root, stage_docs, stage_site, loaded.model.document.title, mkdocs))
+            stage_root, stage_docs, stage_site, loaded.model.document.title, mkdocs, generated.banner))
         if pdf:
             steps.run("write PDF", lambda: _write_pdf(loaded, generated, stage_docs, stage_site))
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site),
@@ -195,11 +210,23 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     return 0
 
 
+def _gather(loaded: Any) -> Generated:
+    """:func:`gather`; an approval record that cannot be honoured refuses the build (exit 2)."""
+    from archdoc.records import RecordError
+
+    try:
+        return gather(loaded)
+    except RecordError as exc:
+        raise Refusal(str(exc)) from None
+
+
 def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, stage_site: Path) -> None:
+    from archdoc.records import pdf_record
     from render.print.pdf import write_pdf
 
     pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
-    write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages))
+    write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages),
+              record=pdf_record(loaded, generated.approved))
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m

@@ -26,6 +26,8 @@ examples:
   archdoc export --format cloudformation --env poc --out cfn/
   archdoc drift --env poc --from-aws --save-snapshot snap/
   archdoc check && archdoc build
+  archdoc check --approved approved.pdf
+  archdoc extract approved.pdf approved/1.0
 
 'archdoc VERB --help' explains each verb."""
 
@@ -122,12 +124,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("check", "fail when committed docs drift from the model or an intent breaks",
              "Read-only: compare the committed generated docs with what the model produces now and "
              "evaluate the intents. Exit 0 ok, 1 drift or a violated intent (with the command that "
-             "fixes it), 2 a model or usage error.")
+             "fixes it), 2 a model or usage error. With --approved FILE.pdf instead: compare the model "
+             "the approval PDF carries with the current model (items, configuration, reachability, "
+             "findings); exit 0 the current model is the approved one, 1 it differs, 2 an error.")
     _model_arg(p)
     p.add_argument("--docs-dir", metavar="DIR", default=None,
                    help="docs folder to check (default: the project's docs folder; required for a model "
                         "outside the project)")
     p.add_argument("--strict", action="store_true", help="known intent violations fail too")
+    p.add_argument("--approved", metavar="FILE.pdf", default=None,
+                   help="compare the current model with the model embedded in this approval PDF instead")
+    _json_arg(p, "--approved only: pdf, approved, current, same, items, envs, findings")
+
+    p = verb("extract", "write the model an approval PDF carries into a new folder",
+             "Write the model embedded in FILE.pdf (verified against its manifest) into the new or empty "
+             "folder DIR as a project 'archdoc build' rebuilds: the model files as built, the manifest "
+             "(each file's SHA-256, the model digest, the archdoc and document versions), archdoc.toml, "
+             "and the approved version it was compared with. Keep an approved version's model as "
+             "approved/<version>. Exit 0 ok, 2 not an archdoc PDF, a file that does not match its "
+             "manifest, or DIR not empty.")
+    p.add_argument("pdf", metavar="FILE.pdf", help="an approval PDF written by archdoc build or archdoc pdf")
+    p.add_argument("folder", metavar="DIR", help="a new (or empty) folder")
 
     p = verb("reach", "can SRC reach DST on PORT in ENV, and if not, why",
              "Path analysis of one connection, hop by hop, with the blockers and the file:line to change. "
@@ -252,6 +269,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if verb == "init":
         from archdoc.commands.init import run_init
         return run_init(args.folder, example=args.example)
+    if verb == "extract":
+        from archdoc.commands.approved import run_extract
+        return run_extract(args.pdf, args.folder)
     paths = _paths(args)
     if paths is None:
         return 2
@@ -265,6 +285,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_build(model, site, str(paths.docs) if paths.docs else None, pdf=not args.no_pdf,
                          force=args.force, no_wait=args.no_wait, mkdocs_config=str(paths.mkdocs))
     if verb == "check":
+        if args.approved is not None:
+            from archdoc.commands.approved import run_check_approved
+            return run_check_approved(args.approved, model, as_json=args.as_json)
+        if args.as_json:
+            print("archdoc check: --json goes with --approved FILE.pdf", file=sys.stderr)
+            return 2
         from archdoc.commands.check import run_check
         return run_check(model, str(paths.docs) if paths.docs else None, strict=args.strict,
                          fix=_fix_command(args))

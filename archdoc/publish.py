@@ -86,13 +86,16 @@ def stage_docs(docs: Path | None, stage: Path, pages: dict[str, str]) -> None:
         target.write_bytes(text.encode("utf-8"))
 
 
-def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path) -> None:
+def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
+               banner: dict[str, str] | None = None) -> None:
     """``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
 
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging,
-    ``site_name`` set to the model's title (so every model's site carries its own name) and
+    ``site_name`` set to the model's title (so every model's site carries its own name),
+    ``extra.archdoc_banner`` set to ``banner`` (the approval banner every page shows) and
     the theme's ``custom_dir`` set to archdoc's own override (:data:`render.escape.THEME_DIR`:
-    page titles escaped after Material's ``striptags``), whatever the project's file says.
+    page titles escaped after Material's ``striptags``, the banner), whatever the project's
+    file says.
     """
     from render.escape import THEME_DIR, mkdocs_text
 
@@ -103,6 +106,10 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs
     if not isinstance(config, dict):
         raise Refusal(f"{mkdocs_config}:0:0: the site configuration is not a mapping")
     config.update(docs_dir=str(stage), site_dir=str(site), site_name=mkdocs_text(site_name))
+    if banner:
+        extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+        # model text, escaped like site_name (the theme renders without autoescaping)
+        config["extra"] = {**extra, "archdoc_banner": {k: mkdocs_text(v) for k, v in banner.items()}}
     theme = config.setdefault("theme", {"name": "material"})
     if isinstance(theme, dict):
         theme["custom_dir"] = str(THEME_DIR)

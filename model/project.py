@@ -11,6 +11,7 @@ relative to the folder holding it; every key has a default::
     docs = "docs"            # the MkDocs docs dir the generated pages are written into
     site = "site"            # the built site (and archdoc.pdf)
     mkdocs = "mkdocs.yml"    # the site configuration
+    approved = "approved"    # approved versions' models: approved/<version>/ (archdoc extract)
 
 In ``pyproject.toml`` the same keys live under ``[tool.archdoc]``. A configuration error
 is a located problem (``archdoc.toml:3:1: E016 ...``), like any model error.
@@ -40,14 +41,15 @@ from model.errors import ModelError, Problem, did_you_mean
 __all__ = ["Project", "find_project", "read_project", "CONFIG_FILE", "KEYS"]
 
 CONFIG_FILE = "archdoc.toml"
-KEYS: dict[str, str] = {"model": "model", "docs": "docs", "site": "site", "mkdocs": "mkdocs.yml"}
+KEYS: dict[str, str] = {"model": "model", "docs": "docs", "site": "site", "mkdocs": "mkdocs.yml",
+                        "approved": "approved"}
 """Configuration keys and their defaults (paths relative to the project folder)."""
 _MAX_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Project:
-    """A project: its folder, the file that configures it, and the four paths it names."""
+    """A project: its folder, the file that configures it, and the paths it names."""
 
     root: Path
     config: Path
@@ -55,12 +57,15 @@ class Project:
     docs: Path
     site: Path
     mkdocs: Path
+    approved: Path
+    """The folder of approved versions: ``<approved>/<version>/`` holds the model a version was
+    approved on, as ``archdoc extract`` writes it from the approval PDF."""
 
     def describe(self) -> str:
         """One line for ``--verbose``: which project, configured where, and its paths."""
         rel = {k: _shown(getattr(self, k), self.root) for k in KEYS}
         return (f"project {self.root} ({self.config.name}): model {rel['model']}, docs {rel['docs']}, "
-                f"site {rel['site']}, mkdocs {rel['mkdocs']}")
+                f"site {rel['site']}, mkdocs {rel['mkdocs']}, approved {rel['approved']}")
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -122,7 +127,7 @@ def read_project(config: Path) -> Project:
         raise ModelError(problems)
     for key, default in KEYS.items():
         paths.setdefault(key, root / default)
-    return Project(root, config, paths["model"], paths["docs"], paths["site"], paths["mkdocs"])
+    return Project(root, config, paths["model"], paths["docs"], paths["site"], paths["mkdocs"], paths["approved"])
 
 
 def find_project(start: Path | None = None) -> Project | None:

@@ -24,8 +24,12 @@ BAD = FIXTURES / "bad"
 MINI = GOOD / "mini"
 
 PROMISES = GOOD / "promises"
+SG_OLD = "{direction: inbound, protocol: tcp, port: 5432, sg: app-sg, purpose: アプリからのDB接続}"
+SG_NEW = "{direction: inbound, protocol: tcp, port: 5433, sg: app-sg, purpose: アプリからのDB接続}"
+"""A rule of the mini model's db-sg (20-filtering.yaml), and the same rule on another port."""
 
-__all__ = ["REPO", "FIXTURES", "GOOD", "BAD", "MINI", "PROMISES", "loaded_of", "graph_of", "analysis_of", "variant"]
+__all__ = ["REPO", "FIXTURES", "GOOD", "BAD", "MINI", "PROMISES", "loaded_of", "graph_of", "analysis_of", "variant",
+           "mini_project", "edit", "cli", "SG_OLD", "SG_NEW"]
 
 
 def loaded_of(m: Model | Loaded) -> Loaded:
@@ -54,6 +58,33 @@ def variant(tmp: Path, base: Path, *edits: tuple[str, str, str]) -> Loaded:
         assert text.count(old) == 1, (name, old, text.count(old))
         path.write_text(text.replace(old, new), encoding="utf-8")
     return load_model(folder)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur exactly once) with ``new`` in the text file ``path``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (path, old, text.count(old))
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def mini_project(root: Path) -> Path:
+    """A project folder ``root`` (``archdoc.toml``, ``model/``) holding a copy of the mini model."""
+    import shutil
+
+    shutil.copytree(MINI, root / "model")
+    (root / "archdoc.toml").write_text('model = "model"\n', encoding="utf-8")
+    return root
+
+
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, folder: Path,
+        *argv: str) -> tuple[int, str, str]:
+    """Run ``archdoc ARGV`` in ``folder``; (exit code, stdout, stderr)."""
+    from archdoc.cli import main
+
+    monkeypatch.chdir(folder)
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ when the schema constrains it: ``enum``/``const``, a ``format`` (dates, CIDRs) o
 
 Optional text fields that the base model leaves out are added, so coverage does not
 depend on what the base model happens to write; :func:`text_slots` lists every slot and
-:func:`make_hostile` returns the slots it filled, so the test can demand all of them.
+:func:`make_hostile` returns the slots it filled, so the test can demand all of them. A
+base model that records no decision on its document gets one (差戻し, ``returned``: it
+needs no approved model), so the approval record's texts are attacked too.
 
 >>> slot_ok = {"type": "string", "maxLength": 2000}
 >>> is_text(slot_ok), is_text({"type": "string", "pattern": "^[a-z]+$"}), is_text({"enum": ["a"]})
@@ -182,6 +184,11 @@ def write_hostile_model(base: Path, out: Path) -> set[str]:
     schema = Model.model_json_schema()
     files = {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
              for p in sorted(base.iterdir()) if p.suffix in (".yaml", ".yml")}
+    for data in files.values():
+        doc = data.get("document") if isinstance(data, dict) else None
+        if isinstance(doc, dict) and not doc.get("approvals"):
+            doc["approvals"] = [{"version": doc["version"], "date": doc["created"], "approver": "-", "role": "-",
+                                 "decision": "returned"}]
     hostile, filled = make_hostile(files, schema)
     out.mkdir(parents=True, exist_ok=True)
     for name, data in hostile.items():

@@ -287,8 +287,8 @@ def test_assumptions_and_schema_pages(pages, loaded):
     schema = pages["schema.md"]
     assert "## Subnet" in schema and "| approver |" in schema
     rows = [r for _, _, rs in tables(schema) for r in rs if r[0] == "approver"]
-    assert ["approver", "string (maxLength=2000) | null", "任意",
-            "承認者 (approver): empty until the document is approved.", "既定: null"] in rows
+    assert ["approver", "string (maxLength=2000)", "必須", "Who decided (person or post), e.g. '山田 太郎'.",
+            ""] in rows
 
 
 def test_deterministic(loaded, pages):

@@ -47,7 +47,7 @@ def test_this_repository_is_a_project():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ('modle = "m"\n', "1:1: E016 unknown key 'modle' (did you mean 'model'?); keys: model, docs, site, mkdocs"),
+    ('modle = "m"\n', "1:1: E016 unknown key 'modle' (did you mean 'model'?); keys: model, docs, site, mkdocs, approved"),
     ('model = "m"\n  site = 3\n', "2:3: E016 'site' must be a non-empty path (a string), got 3"),
     ('model = "m\n', "1:11: E016 invalid TOML: Illegal character '\\n'"),
 ])
@@ -69,14 +69,14 @@ def test_without_a_project_a_verb_needs_a_model(capsys, monkeypatch, tmp_path):
     (tmp_path / "archdoc.toml").write_text('modle = "x"\n', encoding="utf-8")
     code, out, err = run(capsys, "check")
     assert (code, err) == (2, "archdoc.toml:1:1: E016 unknown key 'modle' (did you mean 'model'?); "
-                              "keys: model, docs, site, mkdocs\n")
+                              "keys: model, docs, site, mkdocs, approved\n")
 
 
 def test_verbose_names_the_project(capsys, monkeypatch):
     monkeypatch.chdir(REPO / "tests")
     code, out, err = run(capsys, "validate", "-v")
     assert code == 0
-    assert err == (f"project {REPO} (pyproject.toml): model model/data, docs docs, site site, mkdocs mkdocs.yml\n")
+    assert err == (f"project {REPO} (pyproject.toml): model model/data, docs docs, site site, mkdocs mkdocs.yml, approved approved\n")
 
 
 def test_check_runs_on_the_clone_it_is_run_in_not_on_the_installed_one(capsys, monkeypatch, tmp_path):

@@ -109,6 +109,16 @@ def _app_stg(d: dict) -> dict:
     return _item(d, "nodes", "app")["at"]["stg"]
 
 
+def _approvals(*changes: dict) -> Callable[[dict], None]:
+    """Record one decision per ``changes`` on the mini document: an approval of its version on
+    some model, with the given fields changed (None removes a field)."""
+    def mutate(d: dict) -> None:
+        base = {"version": d["document"]["version"], "date": "2024-04-10", "approver": "山田", "role": "課長",
+                "decision": "approved", "model_sha256": "ab" * 32}
+        d["document"]["approvals"] = [{k: v for k, v in {**base, **c}.items() if v is not None} for c in changes]
+    return mutate
+
+
 CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("malformed cidr", _set("subnets", "stg-app-a", cidr="10.10.10.0/33"), {"E020"}),
     ("cidr without prefix", _set("vpcs", "live-vpc", cidr="10.20.0.0"), {"E020"}),
@@ -173,6 +183,11 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
         {"id": "pcx", "kind": "vpc-peering", "label": "pcx", "at": {"stg": {}}}), {"E033"}),
     ("private IP outside its subnet", lambda d: _app_stg(d).update(ips=["10.10.11.5"]), {"E034"}),
     ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
+    ("approval of a version the document does not have", _approvals({"version": "9.9"}), {"E070"}),
+    ("a decision after the approval", _approvals({}, {"decision": "returned", "model_sha256": None}), {"E071"}),
+    ("a second approval of one version", _approvals({}, {}), {"E071"}),
+    ("an approval without its model", _approvals({"model_sha256": None}), {"E072"}),
+    ("a sending-back that names a model", _approvals({"decision": "returned"}), {"E072"}),
 ]
 
 

@@ -177,7 +177,7 @@ def test_required_ids_exist(ix):
 
 def test_document_metadata(ix):
     d = ix.model.document
-    assert (d.title, str(d.created), d.approver, d.approval_date) == ("AWS構成図", "2025-09-30", None, None)
+    assert (d.title, str(d.created), d.approvals, d.approval, d.last_approved) == ("AWS構成図", "2025-09-30", (), None, None)
 
 
 SECTION_9 = [

@@ -121,8 +121,17 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     if not docs.is_dir():
         print(f"archdoc check: docs folder {docs} does not exist; run: {fix}", file=sys.stderr)
         return 2
+    from archdoc.records import Immutable, RecordError
+
     analysis = analyze(loaded)
-    generated = gather(loaded, analysis)
+    try:
+        generated = gather(loaded, analysis)
+    except Immutable as exc:  # a negative result: the approved version's model was changed
+        print(f"FAIL: {exc}", file=out)
+        return 1
+    except RecordError as exc:
+        print(f"archdoc check: {exc}", file=sys.stderr)
+        return 2
     expected = dict(generated.pages)
     expected.update({f"{DIAGRAM_DIR}/{view}.dot": dot for view, dot in generated.dots.items()})
     findings = compare_docs(expected, generated.dots, docs)

@@ -27,30 +27,37 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["run_diff", "format_diff"]
+__all__ = ["run_diff", "format_diff", "config_lines", "reach_lines"]
 
 _MARK = {"only-from": "-", "only-to": "+", "changed": "~"}
 _VJA = {"reachable": "✓", "unreachable": "✗", "conditional": "△"}
 
 
-def format_diff(d) -> str:
-    lines = [f"構成の差分（{d.from_env} → {d.to_env}）:"]
-    for c in d.config:
+def config_lines(config, indent: str = "  ") -> list[str]:
+    """One line per configuration difference: ``~`` changed, ``+`` only in the new side, ``-`` only in the old."""
+    lines = []
+    for c in config:
         if c.change == "changed":
-            lines.append(f"  ~ {c.kind} {c.key}: {c.from_value} → {c.to_value}")
+            lines.append(f"{indent}~ {c.kind} {c.key}: {c.from_value} → {c.to_value}")
         else:
-            lines.append(f"  {_MARK[c.change]} {c.kind} {c.key}: {c.from_value or c.to_value}")
-    if not d.config:
-        lines.append("  （なし）")
-    lines.append(f"到達性の差分（{d.from_env} → {d.to_env}）:")
-    for r in d.reach:
-        lines.append(f"  {r.source} → {r.target}:{r.port}  {_VJA[r.from_verdict]} {r.from_verdict} → "
+            lines.append(f"{indent}{_MARK[c.change]} {c.kind} {c.key}: {c.from_value or c.to_value}")
+    return lines or [f"{indent}（なし）"]
+
+
+def reach_lines(reach, from_label: str, to_label: str, indent: str = "  ") -> list[str]:
+    """Two or three lines per connection whose verdict changed: the verdicts, then each side's reason."""
+    lines = []
+    for r in reach:
+        lines.append(f"{indent}{r.source} → {r.target}:{r.port}  {_VJA[r.from_verdict]} {r.from_verdict} → "
                      f"{_VJA[r.to_verdict]} {r.to_verdict}")
-        lines.append(f"      {d.from_env}（{r.from_source}）: {r.from_reason}")
-        lines.append(f"      {d.to_env}（{r.to_source}）: {r.to_reason}")
-    if not d.reach:
-        lines.append("  （なし）")
-    return "\n".join(lines)
+        lines.append(f"{indent}    {from_label}（{r.from_source}）: {r.from_reason}")
+        lines.append(f"{indent}    {to_label}（{r.to_source}）: {r.to_reason}")
+    return lines or [f"{indent}（なし）"]
+
+
+def format_diff(d) -> str:
+    return "\n".join([f"構成の差分（{d.from_env} → {d.to_env}）:", *config_lines(d.config),
+                      f"到達性の差分（{d.from_env} → {d.to_env}）:", *reach_lines(d.reach, d.from_env, d.to_env)])
 
 
 def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:

@@ -24,6 +24,7 @@ __all__ = ["run_pdf", "pdf_from_model"]
 def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> Path:
     """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``."""
     from archdoc.build import gather
+    from archdoc.records import pdf_record
     from render.diagrams import build_diagrams
     from render.print.pdf import write_pdf
 
@@ -37,7 +38,8 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> 
             (docs / rel).write_text(text, encoding="utf-8")
         previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
         build_diagrams(loaded.model, docs / "diagrams", previous_dir=previous)
-        return write_pdf(pages, docs, Path(out), loaded.model.document, order=list(pages))
+        return write_pdf(pages, docs, Path(out), loaded.model.document, order=list(pages),
+                         record=pdf_record(loaded, generated.approved))
 
 
 def _unwritable(out: Path) -> str | None:
@@ -62,6 +64,7 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
     """
     from archdoc.build import load
     from archdoc.common import fail, load_checked
+    from archdoc.records import RecordError
 
     if model_path is None or out is None:
         from archdoc.common import project_paths
@@ -83,6 +86,8 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
     start = time.perf_counter()
     try:
         path = pdf_from_model(loaded, target, Path(previous_diagrams) if previous_diagrams else None)
+    except RecordError as exc:  # the approval record cannot be honoured: like the build, refuse
+        return fail("pdf", str(exc))
     except OSError as exc:
         return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1

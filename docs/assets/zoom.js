@@ -4,11 +4,16 @@
  *
  * Overlay: the diagram starts fitted to the screen; the mouse wheel or pinch zooms at the
  * pointer, dragging pans, the buttons zoom in, out and back to the fitted view; Escape or
- * the close button closes it (a click does not: it ends a drag). */
+ * the close button closes it (a click does not: it ends a drag).
+ *
+ * Keyboard (WCAG 2.1.1): a diagram is a focusable button (Tab, then Enter or Space opens it);
+ * in the overlay Tab moves between its buttons only, and closing returns the focus to the
+ * diagram. */
 (function () {
   "use strict";
   var overlay = null;
   var panzoom = null;
+  var opener = null;
 
   function close() {
     if (overlay) {
@@ -19,6 +24,37 @@
       overlay.remove();
       overlay = null;
       document.documentElement.classList.remove("archdoc-zoom-open");
+      if (opener) {
+        opener.focus();
+        opener = null;
+      }
+    }
+  }
+
+  function keepFocusInside(event) {
+    var buttons = overlay ? overlay.querySelectorAll("button") : [];
+    if (event.key !== "Tab" || !buttons.length) {
+      return;
+    }
+    var first = buttons[0], last = buttons[buttons.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    } else if (!overlay.contains(document.activeElement)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function focusableDiagrams() {
+    var images = document.querySelectorAll("img.archdoc-diagram:not([tabindex])");
+    for (var i = 0; i < images.length; i++) {
+      images[i].setAttribute("tabindex", "0");
+      images[i].setAttribute("role", "button");
+      images[i].setAttribute("aria-label", (images[i].alt || "構成図") + "（拡大表示）");
     }
   }
 
@@ -42,9 +78,11 @@
 
   function open(img) {
     close();
+    opener = img;
     overlay = document.createElement("div");
     overlay.className = "archdoc-zoom";
     overlay.setAttribute("role", "dialog");
+    overlay.setAttribute("aria-modal", "true");
     overlay.setAttribute("aria-label", img.alt || "diagram");
     var stage = document.createElement("div");
     stage.className = "archdoc-zoom__stage";
@@ -67,12 +105,37 @@
       bar.appendChild(button("－", "縮小", function () { panzoom.zoomOut(); }));
       bar.appendChild(button("全体", "全体を表示", function () { panzoom.reset(); }));
       bar.appendChild(button("×", "閉じる（Esc）", close));
+      bar.querySelector("button").focus();
     }, {once: true});
     big.src = img.currentSrc || img.src;
   }
 
   /* A table wider than the page scrolls sideways (Material wraps it in .md-typeset__scrollwrap):
-   * a label above it says so, and its right edge fades out until the end is reached. */
+   * a label above it says so, and its right edge fades out until the end is reached. The
+   * scrolling box is a focusable, named region, so it scrolls with the arrow keys too
+   * (WCAG 2.1.1; axe: scrollable-region-focusable). */
+  function heading(wrap) {
+    for (var el = wrap.previousElementSibling; el; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) {
+        return el.textContent.replace(/¶$/, "").trim();
+      }
+    }
+    return "";
+  }
+
+  function focusable(wrap, wide) {
+    if (wide) {
+      var name = heading(wrap);
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", (name ? name + "：" : "") + "横にスクロールできる表");
+    } else {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+
   function atEnd(wrap) {
     wrap.classList.toggle("archdoc-at-end", wrap.scrollLeft + wrap.clientWidth >= wrap.scrollWidth - 1);
   }
@@ -85,6 +148,7 @@
       var hint = wrap.previousElementSibling;
       var hinted = hint && hint.classList.contains("archdoc-scroll-hint");
       wrap.classList.toggle("archdoc-scrolls", wide);
+      focusable(wrap, wide);
       if (wide && !hinted) {
         hint = document.createElement("div");
         hint.className = "archdoc-scroll-hint";
@@ -106,16 +170,29 @@
     }
   });
   document.addEventListener("keydown", function (event) {
+    var target = event.target;
     if (event.key === "Escape") {
       close();
+    } else if (overlay) {
+      keepFocusInside(event);
+    } else if ((event.key === "Enter" || event.key === " ") && target && target.tagName === "IMG"
+               && target.classList.contains("archdoc-diagram")) {
+      event.preventDefault();
+      open(target);
     }
   });
+
+  function prepare() {
+    markWideTables();
+    focusableDiagrams();
+  }
+
   window.addEventListener("resize", markWideTables);
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(markWideTables);  /* Material: every page load, instant or not */
+    window.document$.subscribe(prepare);  /* Material: every page load, instant or not */
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markWideTables);
+    document.addEventListener("DOMContentLoaded", prepare);
   } else {
-    markWideTables();
+    prepare();
   }
 })();

@@ -4,10 +4,11 @@ Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 (:mod:`~model.rules.network`: CIDRs, containment, overlaps, AZs, ports, specs per kind)
 the reference rules (:mod:`~model.rules.references`: ids, dangling references,
 environments), the label rules (:mod:`~model.rules.labels`: no label states a fact its
-spec contradicts) and the AWS rules that need the whole model (:mod:`~model.rules.aws`:
-route targets, peering, written addresses, required specs). :func:`check` runs them all;
-:data:`CODE_TABLE` (load codes plus rule
-codes) is what the README and the docs render.
+spec contradicts), the AWS rules that need the whole model (:mod:`~model.rules.aws`:
+route targets, peering, written addresses, required specs) and the approval record rules
+(:mod:`~model.rules.approvals`: versions that exist, approved versions immutable, the
+approved model named). :func:`check` runs them all; :data:`CODE_TABLE` (load codes plus
+rule codes) is what the README and the docs render.
 
 May import: :mod:`model.errors`, :mod:`model.schema`, :mod:`model.facts`. Never :mod:`model.loader` at run time
 (the loader calls :func:`check`).
@@ -21,7 +22,7 @@ True
 from __future__ import annotations
 
 from model.errors import LOAD_CODES
-from model.rules import aws, labels, network, references  # noqa: F401  (importing them registers their rules)
+from model.rules import approvals, aws, labels, network, references  # noqa: F401  (importing them registers their rules)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]

@@ -7,6 +7,7 @@ item has a kebab-case ``id`` that tests, intents and users rely on.
 The classes describe *structure* only; cross-reference and network rules (dangling
 ids, CIDR containment, overlaps) live in :mod:`model.rules` so that each has a stable code.
 Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.schema.document`,
+:mod:`~model.schema.approvals` (the approval record),
 :mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
 (the seed's component specs), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
@@ -20,7 +21,8 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import connections, document, network, nodes, places, requirements, specs, views, workloads
+from model.schema import approvals, connections, document, network, nodes, places, requirements, specs, views, workloads
+from model.schema.approvals import *  # noqa: F401,F403
 from model.schema.base import Cidr, Id, IpAddress, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
@@ -39,7 +41,7 @@ from model.schema.views import View
 
 __all__ = [
     "Model", "Id", "Text", "Cidr", "IpAddress", "Port", "Strict",
-    *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
+    *approvals.__all__, *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
     *connections.__all__, *workloads.__all__,
 ]
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
+from model.schema.approvals import Approval
 from model.schema.base import Id, Strict, Text
 
-__all__ = ["Document", "Revision", "Stamp", "Assumption"]
+__all__ = ["Document", "Revision", "Stamp", "Assumption", "RECORD_FIELDS"]
+
+RECORD_FIELDS = ("version", "status", "approvals", "stamps")
+"""Document fields that record where the document stands, not what it says: they change when a
+version is approved or a new one begins, so comparing a model with the approved one leaves them out."""
 
 
 class Revision(Strict):
@@ -41,12 +46,13 @@ class Document(Strict):
     """Approval status as the organisation words it, e.g. '承認待ち'."""
     created: _dt.date
     """Date the document was first created (YYYY-MM-DD)."""
-    approver: Text | None = None
-    """承認者 (approver): empty until the document is approved."""
-    approval_date: _dt.date | None = None
-    """Date of approval: empty until the document is approved."""
     approval_placeholder: Text = "（承認後に記入）"
-    """Text shown in empty approval fields until the document is approved."""
+    """Text shown in the approver and approval date fields until the current version is approved."""
+    approvals: tuple[Approval, ...] = ()
+    """The approval record, oldest first: each decision (承認 / 差戻し) on a version, by whom, when and on
+    which model. The current version is approved when its last entry approves it; the pages, the PDF's
+    approval block and the revision history show it, and 'archdoc build' refuses a model that differs
+    from the one an approved version was approved on."""
     revisions: tuple[Revision, ...] = ()
     """Revision history, oldest first."""
     number: Text | None = None
@@ -57,6 +63,21 @@ class Document(Strict):
     """Boxes of the approval block, in order (e.g. 作成, 審査, 承認); empty: no stamp boxes."""
     blank: Text = "（未記入）"
     """Text shown in an empty field of the document information (number, organisation, a stamp's name or date)."""
+
+    def decision_of(self, version: str) -> Approval | None:
+        """The decision on ``version``: its last entry in :attr:`approvals` (None: not decided)."""
+        return next((a for a in reversed(self.approvals) if a.version == version), None)
+
+    @property
+    def approval(self) -> Approval | None:
+        """The approval of the current version, when its decision is 'approved' (else None)."""
+        decided = self.decision_of(self.version)
+        return decided if decided is not None and decided.decision == "approved" else None
+
+    @property
+    def last_approved(self) -> Approval | None:
+        """The most recent approval of any version (None: no version was ever approved)."""
+        return next((a for a in reversed(self.approvals) if a.decision == "approved"), None)
 
 
 class Assumption(Strict):

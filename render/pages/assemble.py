@@ -19,6 +19,7 @@ import render.pages.components as page_components
 import render.pages.flows as page_flows
 import render.pages.network as page_net
 import render.pages.reference as page_reference
+from render.pages.approval import CHANGES_PAGE, MESSAGES, Approved, approver_cells, changes_context, revision_rows
 from render.pages.markdown import Md, md_inline, md_link
 from render.pages.reachability import AnalysisRows, reach_sections
 from render.pages.requirements import requirement_sections
@@ -66,8 +67,9 @@ def migration_pair(ix: ModelIndex) -> list[tuple[Environment, Environment]]:
     return [(ix.envs[e.baseline], e) for e in ix.model.environments if e.baseline in ix.envs]
 
 
-def plan_pages(ix: ModelIndex) -> list[PageSpec]:
-    """The numbered pages in order, without the cover (it lists these)."""
+def plan_pages(ix: ModelIndex, approved: Approved | None = None) -> list[PageSpec]:
+    """The numbered pages in order, without the cover (it lists these); the changes page
+    (since the last approved version) when ``approved`` is given."""
     envs = sorted(ix.model.environments, key=lambda e: e.section)
     plan: list[PageSpec] = []
     for env in envs:
@@ -93,6 +95,9 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
         plan.append(PageSpec(f"{number:02d}-migration{suffix}.md", str(number),
                              f"{src.short} → {dst.short}移行時の変更点", "migration.md.j2",
                              {"src": src, "dst": dst}))
+    if approved is not None:
+        plan.append(PageSpec(CHANGES_PAGE, None, MESSAGES["title"].format(approved=approved.approval.version),
+                             "changes.md.j2"))
     plan += [
         PageSpec(REQUIREMENTS_PAGE, None, "要件の確認（設計書の約束と構成）", "requirements.md.j2"),
         PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
@@ -104,7 +109,8 @@ def plan_pages(ix: ModelIndex) -> list[PageSpec]:
     return plan
 
 
-def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: AnalysisRows) -> dict[str, Any]:
+def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: AnalysisRows,
+             loaded: Any = None, approved: Approved | None = None) -> dict[str, Any]:
     """Everything a template may use: the spec's own context plus the shared lookups."""
     envs = list(ix.model.environments)
     ctx: dict[str, Any] = {"page": spec, "ix": ix, "model": ix.model, "envs": envs, "plan": plan,
@@ -133,8 +139,10 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: Ana
         ctx["rows"] = rows = page_reference.assumption_rows(ix)
         ctx["summary"] = [(r["id"], r["kind"], r["title"], r["value"], r["seed_ref"]) for r in rows]
     elif t == "index.md.j2":
-        ctx["revisions"] = [(r.version, r.date.isoformat(), r.author, r.summary)
-                            for r in ix.model.document.revisions]
+        ctx["revisions"] = revision_rows(ix.model.document)
+        ctx["approver"], ctx["approval_date"] = approver_cells(ix.model.document)
+    elif t == "changes.md.j2":
+        ctx["ch"] = changes_context(loaded, ix, approved)
     elif t == "routes.md.j2":
         ctx["env_routes"] = [(env, page_net.route_tables_of(ix, env.id), page_net.tgw_tables_of(ix, env.id))
                              for env in envs]
@@ -177,17 +185,18 @@ def _sg_order(ix: ModelIndex):
     return sorted(numbered, key=lambda g: _section_key(g.section)) + others
 
 
-def render_pages(loaded: Any, analysis: AnalysisRows) -> dict[str, str]:
+def render_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None = None) -> dict[str, str]:
     """Doc-relative path -> Markdown for every generated page (``index.md`` first).
 
     ``analysis``: the model's :class:`analysis.analyze.Analysis` (its rows fill the
-    reachability and requirements pages; nothing here computes them).
+    reachability and requirements pages; nothing here computes them). ``approved``: the
+    last approved version and the revision diff from it (adds the changes page).
     """
     ix = ModelIndex(_model(loaded))
-    plan = plan_pages(ix)
+    plan = plan_pages(ix, approved)
     pages: dict[str, str] = {}
     pages["index.md"] = render_template("index.md.j2", **_context(
-        ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis))
+        ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis, loaded, approved))
     for spec in plan:
-        pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan, analysis))
+        pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan, analysis, loaded, approved))
     return pages

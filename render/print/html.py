@@ -26,6 +26,7 @@ from markdown.extensions.toc import slugify_unicode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from render.escape import html_text
+from render.pages.approval import approver_cells, revision_rows
 
 __all__ = ["Chapter", "chapters", "print_html", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
            "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
@@ -334,10 +335,29 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
     return result
 
 
-def print_html(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None) -> str:
-    """The complete print HTML (a pure function of its inputs: same pages, same bytes)."""
+def _authors(document: Any) -> list[str]:
+    """The PDF's authors: the issuing organisation, else whoever made a revision (oldest first)."""
+    if document.organization:
+        return [document.organization]
+    return list(dict.fromkeys(r.author for r in document.revisions))
+
+
+def print_html(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None,
+               record: Any = None) -> str:
+    """The complete print HTML (a pure function of its inputs: same pages, same bytes).
+
+    ``record`` (a :class:`render.print.archival.Record`): the cover names its model digest
+    (モデル識別子) and the archdoc version becomes the PDF's creator.
+    """
+    from render.print.archival import modified_date
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=html_text,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     css = (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
+    approver, approval_date = approver_cells(document)
     return env.get_template("document.html.j2").render(
-        doc=document, chapters=chapters(pages, Path(docs_dir), order), css=css)
+        doc=document, chapters=chapters(pages, Path(docs_dir), order), css=css, authors=_authors(document),
+        modified=modified_date(document).isoformat(), revisions=revision_rows(document), approver=approver,
+        approval_date=approval_date, approved=document.approval is not None,
+        model_sha256=record.archive.digest if record is not None else None,
+        generator=f"archdoc {record.archdoc_version}" if record is not None else "archdoc")

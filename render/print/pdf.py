@@ -1,4 +1,10 @@
-"""Write the approval PDF with WeasyPrint, offline, from the generated pages.
+"""Write the approval PDF with WeasyPrint, offline, from the generated pages: PDF/A-3a, tagged.
+
+The PDF is archival (:data:`PDF_VARIANT`, PDF/A-3 level A): tagged (headings, lists,
+tables and figures are structure elements; each diagram's /Alt is its alternative text
+from the model), fonts embedded, colours under an sRGB output intent, XMP metadata, and
+— with a :class:`~render.print.archival.Record` — the model it was built from attached
+as associated files (:mod:`render.print.archival`).
 
 WeasyPrint fetches every ``src``/``href`` it meets. The build runs in CI and on laptops
 with model text typed by people, so a stray URL must never become a network request: the
@@ -10,15 +16,22 @@ embeds the subset used, so the PDF shows the Japanese text on any machine.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import tempfile
-from pathlib import Path
+from functools import partial
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from render.print.archival import MIME, Record, attachments, merge_xmp, modified_date, xmp_descriptions
 from render.print.html import TEMPLATE_DIR, print_html
 
-__all__ = ["write_pdf", "LocalFetcher", "RefusedURL"]
+__all__ = ["write_pdf", "archival_options", "LocalFetcher", "RefusedURL", "PDF_VARIANT"]
+
+PDF_VARIANT = "pdf/a-3a"
+"""PDF/A-3 (embedded files allowed, as associated files) at level A: WeasyPrint tags the
+document (``pdf_tags``) for it, which level U would leave optional."""
 
 
 class RefusedURL(ValueError):
@@ -55,18 +68,47 @@ class LocalFetcher(_fetcher_base()):
         return super().fetch(url, headers)
 
 
+def _attachments(record: Record | None, when: _dt.datetime) -> list:
+    from weasyprint import Attachment
+
+    return [Attachment(string=a.data, name=a.name, description=a.description, relationship=a.relationship,
+                       created=when, modified=when) for a in (attachments(record) if record else [])]
+
+
+def _finish(document: Any, record: Record | None, _rendered: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: archdoc's XMP properties, and the media type of every embedded file."""
+    if record is None:
+        return
+    meta = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    meta.stream = [merge_xmp(b"".join(meta.stream), xmp_descriptions(document, record))]
+    for spec in (o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Filespec"):
+        mime = MIME.get(PurePosixPath(spec["UF"].string).suffix)
+        if mime:
+            pdf.objects[int(spec["EF"]["F"].split()[0])].extra["Subtype"] = "/" + mime.replace("/", "#2f")
+
+
+def archival_options(document: Any, record: Record | None) -> dict[str, Any]:
+    """WeasyPrint's ``write_pdf`` options of the archival PDF: PDF/A-3a, tagged (the variant's
+    sRGB output intent and file identifier), the record attached, archdoc's XMP added. The
+    embedded files are dated by the document's last change, so the same record gives the same files."""
+    when = _dt.datetime.combine(modified_date(document), _dt.time(), _dt.timezone.utc)
+    return {"pdf_variant": PDF_VARIANT, "pdf_tags": True, "attachments": _attachments(record, when),
+            "finisher": partial(_finish, document, record)}
+
+
 def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
-              order: list[str] | None = None) -> Path:
+              order: list[str] | None = None, record: Record | None = None) -> Path:
     """Render ``pages`` ({doc-relative path: Markdown}) with ``document`` metadata to ``out``.
 
-    Images are read from ``docs_dir`` (the PNG beside each referenced SVG). The file is
-    written atomically (a temporary file renamed into place), so a failed run leaves the
+    Images are read from ``docs_dir`` (the PNG beside each referenced SVG). ``record``: the
+    model to attach and name on the cover (:class:`~render.print.archival.Record`). The file
+    is written atomically (a temporary file renamed into place), so a failed run leaves the
     previous PDF untouched. Raises :class:`RefusedURL` when a resource was refused.
     """
     from weasyprint import HTML
 
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
-    source = print_html(pages, docs_dir, document, order)
+    source = print_html(pages, docs_dir, document, order, record)
     fetcher = LocalFetcher([docs_dir, TEMPLATE_DIR])
     rendered = HTML(string=source, base_url=docs_dir.as_uri() + "/", url_fetcher=fetcher).render()
     if fetcher.refused:
@@ -75,7 +117,7 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     fd, tmp = tempfile.mkstemp(prefix=".archdoc-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     try:
-        rendered.write_pdf(tmp)
+        rendered.write_pdf(tmp, **archival_options(document, record))
         umask = os.umask(0o022)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a published PDF is world-readable

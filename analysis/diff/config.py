@@ -1,43 +1,25 @@
-"""Differences between two environments: configuration and reachability.
+"""Configuration differences of one environment against another, or of one revision against another.
 
-Configuration (:class:`ConfigDiff`): VPCs matched by ``role``; subnets by name within the
-VPC role; nodes by id (placement label, subnets by name, Fargate/RDS/batch specs, SGs);
+Both sides are an :class:`~analysis.graph.build.EnvGraph` (an environment of a model), so
+the same comparison serves ``poc`` ↔ ``prod`` of one model and ``prod`` of the approved
+revision ↔ ``prod`` now. VPCs are matched by ``role``; subnets by name within the VPC
+role; nodes by id (placement label, subnets by name, Fargate/RDS/batch specs, SGs);
 security groups by id and their rules *as they apply* in each environment (named CIDRs
-resolved per environment); route tables matched by VPC role and the names of their
-associated subnets, each route by its destination (a named CIDR by its name, showing the
-value) with its target (``route``); TGW route tables by name (``tgw-route``, propagations
+resolved per environment); route tables by VPC role and the names of their associated
+subnets, each route by its destination (a named CIDR by its name, showing the value)
+with its target (``route``); TGW route tables by name (``tgw-route``, propagations
 included); NACLs by VPC role and subnet names, each rule by direction and number
-(``nacl-rule``). Kind ``migration`` repeats every row of the migration table
-(:func:`model.migration.migration_rows`, section 9) whose values differ, so the diff never
-says less than the approved document. ``change`` is ``only-from``, ``only-to`` or ``changed``.
-
-Reachability (:class:`ReachDiff`): every (source, target, port) whose verdict changes.
-Sources are actors matched by ``persona`` (the POC developer plays the city staff) and
-nodes by id; targets are nodes by id; ports are the union of the ports both environments
-mention (SG rules, listeners, target groups, flows). Each side gives its reason (codes and
-the message of the first hard blocker, or of the first condition when there is none).
-
->>> from model.loader import load_model
->>> from analysis.analyze import analyze
->>> d = diff(analyze(load_model()), "poc", "prod")
->>> [(r.source, r.target, r.port, r.from_verdict, r.to_verdict) for r in d.reach if r.source == "persona:business"]
-[('persona:business', 'alb', 443, 'reachable', 'conditional')]
->>> [c.key for c in d.config if c.kind == "sg-rule"][:1]
-['cvpn-sg outbound all/0-65535 0.0.0.0/0']
+(``nacl-rule``). ``change`` is ``only-from``, ``only-to`` or ``changed``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from analysis.analyze import Analysis
 from analysis.graph.build import EnvGraph
-from analysis.matrix import exposure_targets
-from analysis.paths.reach import Reachability, endpoint_ports
 from model.index import ModelIndex
-from model.migration import migration_rows
 
-__all__ = ["ConfigDiff", "ReachDiff", "EnvDiff", "diff"]
+__all__ = ["ConfigDiff", "config_diff"]
 
 
 @dataclass(frozen=True, order=True)
@@ -47,31 +29,6 @@ class ConfigDiff:
     change: str
     from_value: str | None
     to_value: str | None
-
-
-@dataclass(frozen=True, order=True)
-class ReachDiff:
-    source: str
-    target: str
-    port: int
-    from_source: str
-    to_source: str
-    from_verdict: str
-    to_verdict: str
-    from_reason: str
-    to_reason: str
-
-
-@dataclass(frozen=True)
-class EnvDiff:
-    from_env: str
-    to_env: str
-    config: tuple[ConfigDiff, ...]
-    reach: tuple[ReachDiff, ...]
-
-    def to_dict(self) -> dict:
-        return {"from": self.from_env, "to": self.to_env,
-                "config": [asdict(c) for c in self.config], "reach": [asdict(r) for r in self.reach]}
 
 
 def _pair(kind: str, a: dict[str, str], b: dict[str, str]) -> list[ConfigDiff]:
@@ -192,55 +149,18 @@ def _nacl_rules(eg: EnvGraph, keys: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _migration(ix: ModelIndex, a: str, b: str) -> list[ConfigDiff]:
-    return [ConfigDiff("migration", r.item, "changed", r.before, r.after)
-            for r in migration_rows(ix, a, b) if r.before != r.after]
-
-
-def _source_keys(q: Reachability) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for s in q.sources:
-        a = q.eg.ix.actors.get(s)
-        keys.setdefault(f"persona:{a.persona}" if a else s, s)
-    return keys
-
-
-def _reason(r) -> str:
-    if not r.blockers:
-        return r.verdict
-    # an unreachable path is explained by its first hard blocker, not by a condition before it
-    first = next((b for b in r.blockers if not b.conditional), r.blockers[0])
-    return f"{', '.join(r.codes)}: {first.message}"
-
-
-def diff(analysis: Analysis, from_env: str, to_env: str) -> EnvDiff:
-    """Configuration and reachability differences from ``from_env`` to ``to_env``."""
-    ix = analysis.ix
-    qa, qb = analysis.network(from_env), analysis.network(to_env)
-    a, b = qa.eg, qb.eg
-    rta, rtb = _tables(a, ix.model.route_tables), _tables(b, ix.model.route_tables)
-    na, nb = _tables(a, ix.model.nacls), _tables(b, ix.model.nacls)
+def config_diff(a: EnvGraph, b: EnvGraph) -> list[ConfigDiff]:
+    """Every configuration difference from ``a`` to ``b`` (unsorted; callers sort)."""
+    rta, rtb = _tables(a, a.model.route_tables), _tables(b, b.model.route_tables)
+    na, nb = _tables(a, a.model.nacls), _tables(b, b.model.nacls)
     (rka, rkb), (nka, nkb) = _keys(rta, rtb), _keys(na, nb)
-    config = (_pair("vpc", _vpcs(ix, from_env), _vpcs(ix, to_env))
-              + _pair("subnet", _subnets(ix, from_env), _subnets(ix, to_env))
-              + _pair("node", _nodes(ix, from_env), _nodes(ix, to_env))
-              + _pair("security-group", {g.id: g.name for g in ix.sgs_in(from_env)}, {g.id: g.name for g in ix.sgs_in(to_env)})
-              + _pair("sg-rule", _sg_rules(a), _sg_rules(b))
-              + _pair("route-table", _assoc(a, rta, rka), _assoc(b, rtb, rkb))
-              + _pair("route", _routes(a, rka), _routes(b, rkb))
-              + _pair("nacl", _assoc(a, na, nka), _assoc(b, nb, nkb))
-              + _pair("nacl-rule", _nacl_rules(a, nka), _nacl_rules(b, nkb))
-              + _migration(ix, from_env, to_env))
-    ka, kb = _source_keys(qa), _source_keys(qb)
-    ta, tb = set(exposure_targets(a, qa.targets)), set(exposure_targets(b, qb.targets))
-    ports = sorted(set(endpoint_ports(a)) | set(endpoint_ports(b)))
-    rows = []
-    for key in sorted(set(ka) & set(kb)):
-        for t in sorted(ta & tb):
-            if t in (ka[key], kb[key]):
-                continue
-            for p in ports:
-                ra, rb = qa.reach(ka[key], t, p), qb.reach(kb[key], t, p)
-                if ra.verdict != rb.verdict:
-                    rows.append(ReachDiff(key, t, p, ka[key], kb[key], ra.verdict, rb.verdict, _reason(ra), _reason(rb)))
-    return EnvDiff(from_env, to_env, tuple(sorted(config)), tuple(sorted(rows)))
+    return (_pair("vpc", _vpcs(a.ix, a.env), _vpcs(b.ix, b.env))
+            + _pair("subnet", _subnets(a.ix, a.env), _subnets(b.ix, b.env))
+            + _pair("node", _nodes(a.ix, a.env), _nodes(b.ix, b.env))
+            + _pair("security-group", {g.id: g.name for g in a.ix.sgs_in(a.env)},
+                    {g.id: g.name for g in b.ix.sgs_in(b.env)})
+            + _pair("sg-rule", _sg_rules(a), _sg_rules(b))
+            + _pair("route-table", _assoc(a, rta, rka), _assoc(b, rtb, rkb))
+            + _pair("route", _routes(a, rka), _routes(b, rkb))
+            + _pair("nacl", _assoc(a, na, nka), _assoc(b, nb, nkb))
+            + _pair("nacl-rule", _nacl_rules(a, nka), _nacl_rules(b, nkb)))
