@@ -13,6 +13,10 @@ Each rule is registered (:mod:`analysis.review.registry`) with its code, takes a
 * ``TGW_ATTACH_AZ_NOT_COVERED`` - resources in an AZ without an attachment subnet cannot use the TGW.
 * ``CVPN_CLIENT_CIDR_SIZE`` / ``CVPN_CLIENT_CIDR_OVERLAP`` / ``CVPN_SINGLE_SUBNET`` -
   Client VPN client CIDR must be /12–/22 and not overlap the VPC; one subnet = no HA.
+* ``CVPN_FULL_TUNNEL_NO_INTERNET`` - with full tunnel (split tunnel off, or a 0.0.0.0/0 route)
+  every client request enters the endpoint, so the clients' internet access needs a route
+  covering the internet, an authorization rule covering it, and from every associated subnet
+  a route to an internet gateway or a NAT gateway (Client VPN guide, "Access to the internet").
 * ``DXGW_TGW_REQUIRES_TRANSIT_VIF`` - a DX gateway associated with a TGW needs a transit VIF.
 * ``NAMED_CIDR_UNDEFINED`` - a named CIDR used in this environment has no value here.
 
@@ -29,8 +33,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
+from analysis.forwarding.entry import authorizing_rules, full_tunnel
+from analysis.forwarding.trace import Templates
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import lookup
+from analysis.graph.types import net
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from model.schema import NodeKind
@@ -177,6 +184,48 @@ def cvpn_single_subnet(ctx: ReviewContext) -> Iterator[Finding]:
             yield ctx.finding("CVPN_SINGLE_SUBNET", [n.id, *spec.associated_subnets],
                               f"Client VPN {n.id} の関連付けサブネットが1つだけ（そのAZの障害で接続できなくなる、冗長性なし）",
                               eg.where_id("nodes", n.id, "client_vpn", "associated_subnets"), "別のAZのサブネットも関連付ける")
+
+
+T = Templates({
+    "tunnel": "Client VPN {node} はフルトンネル（スプリットトンネル無効）で、クライアントの通信はすべてエンドポイントに入るが、"
+              "{missing}。クライアントはインターネットに出られない",
+    "no_route": "インターネット（0.0.0.0/0）へのルートがない",
+    "no_auth": "インターネット（0.0.0.0/0）を許可する認可ルールがない",
+    "no_exit": "関連付けサブネット {subnet} のルートテーブル{rt}にインターネットゲートウェイ・NAT Gatewayへのルートがない",
+    "fix_route": "client_vpn.routes に 0.0.0.0/0 を追加する（スプリットトンネルにするなら split_tunnel: true）",
+    "fix_auth": "client_vpn.authorization_rules に 0.0.0.0/0 を追加する",
+    "fix_exit": "{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gatewayを追加する",
+})
+
+
+def _internet_gap(eg: EnvGraph, n) -> tuple[str, str | None, str] | None:
+    """(what is missing, where, fix) for a full-tunnel endpoint's clients to reach the internet, or None."""
+    spec, witness = n.client_vpn, eg.addresses.internet
+    if not any(witness.subnet_of(net(r)) for r in spec.routes):
+        return T("no_route"), eg.where_id("nodes", n.id, "client_vpn", "routes"), T("fix_route")
+    if not authorizing_rules(spec, witness):
+        return T("no_auth"), eg.where_id("nodes", n.id, "client_vpn", "authorization_rules"), T("fix_auth")
+    for sub in spec.associated_subnets:
+        rt = eg.subnet_rt.get(sub)
+        e = lookup(eg.rt_routes[rt], witness) if rt in eg.rt_routes else None
+        node = eg.ix.nodes.get(e.target) if e is not None else None
+        if node is None or node.kind not in (NodeKind.IGW, NodeKind.NAT_GATEWAY):
+            where = (e.location if e is not None else eg.rt_location.get(rt)) or eg.where_id("subnets", sub)
+            return T("no_exit", subnet=sub, rt=f" {rt}" if rt else ""), where, T("fix_exit", subnet=sub)
+    return None
+
+
+@rule(("CVPN_FULL_TUNNEL_NO_INTERNET", "warning",
+       "a full-tunnel Client VPN endpoint gives its clients no way to the internet (route, authorization, IGW/NAT)"))
+def cvpn_full_tunnel(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
+    for n in eg.ix.nodes_in(eg.env):
+        if n.client_vpn is None or not full_tunnel(n.client_vpn) or n.client_vpn.associated_subnets[0] not in eg.subnet_net:
+            continue
+        gap = _internet_gap(eg, n)
+        if gap is not None:
+            yield ctx.finding("CVPN_FULL_TUNNEL_NO_INTERNET", (n.id,), T("tunnel", node=n.id, missing=gap[0]), gap[1],
+                              gap[2])
 
 
 @rule(("DXGW_TGW_REQUIRES_TRANSIT_VIF", "error", "a Direct Connect gateway associated with a TGW is not on a transit VIF"))

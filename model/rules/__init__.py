@@ -5,7 +5,8 @@ Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 the reference rules (:mod:`~model.rules.references`: ids, dangling references,
 environments), the label rules (:mod:`~model.rules.labels`: no label states a fact its
 spec contradicts) and the AWS rules that need the whole model (:mod:`~model.rules.aws`:
-route targets, peering, written addresses, required specs). :func:`check` runs them all;
+route targets, peering, written addresses, required specs) and the sharing rules
+(:mod:`~model.rules.sharing`: one network object serving several environments). :func:`check` runs them all;
 :data:`CODE_TABLE` (load codes plus rule
 codes) is what the README and the docs render.
 
@@ -21,7 +22,7 @@ True
 from __future__ import annotations
 
 from model.errors import LOAD_CODES
-from model.rules import aws, labels, network, references  # noqa: F401  (importing them registers their rules)
+from model.rules import aws, labels, network, references, sharing  # noqa: F401  (importing them registers their rules)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]
