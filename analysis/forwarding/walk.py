@@ -113,8 +113,10 @@ class Walk:
 
     def name(self, node: str) -> str:
         """How a hop names a component: its id, qualified ``env:id`` outside the home environment
-        (a shared node is one resource of every environment: never qualified)."""
-        if self.eg.env == self.home or node == "internet" or not node or node in self.eg.scope.shared:
+        (a shared node is one resource of every environment, an actor the query's party: never qualified)."""
+        if self.eg.env == self.home or node in ("internet", "") or node in self.eg.scope.shared \
+                or node in self.eg.ix.actors:  # an actor is the query's own party
+            # (a graph of another environment always has a scope: the walk entered it through one)
             return node
         return f"{self.eg.env}:{node}"
 

@@ -3,8 +3,9 @@
 * ``envs`` - for each environment named: (1) the two use no common account
   (Well-Architected SEC01-BP01: separate workloads using accounts). A component of one placed
   in an account of the other shares that account. A *network account* that declares it serves
-  both (``shared_with``) and holds only shared network objects of theirs (``shared: true``)
-  is not a breach by itself: a Transit Gateway shared through AWS RAM is the usual design;
+  both (``shared_with``) and holds only network objects of theirs (shared nodes, gateways,
+  attachments, firewalls, endpoints, in network VPCs) is not a breach by itself: a Transit
+  Gateway shared through AWS RAM from a network account is the usual multi-account design;
   (2) no network path joins them (SEC05-BP01: control traffic between network layers): when a
   shared object puts both in one network scope, every source of either environment is asked
   for every private address and listening port of the other's nodes
@@ -14,6 +15,11 @@
   Both report ``ENV_ISOLATION_BROKEN``.
 * ``tiers`` - no outside party (for an environment) or the component itself (for a
   component) reaches any node of the tier on a port it listens on (``TIER_ISOLATION_BROKEN``).
+
+>>> from model.loader import load_model
+>>> from analysis.analyze import analyze
+>>> [(r.env, r.component, r.status) for r in analyze(load_model()).requirements if r.key == "must_not_reach"]
+[('prod', 'poc', 'kept')]
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ from analysis.paths.across import cross_targets, crossing_hop, crossings
 from analysis.paths.reach import listening_ports
 from analysis.requirements.network import tier_nodes
 from analysis.requirements.rows import CheckContext, Outcome, check
-from model.schema import Node
+from model.schema import Node, NodeKind
 
-__all__ = ["accounts_used", "network_accounts"]
+__all__ = ["accounts_used", "network_accounts", "NETWORK_KINDS"]
 
 T = Templates({
     "isolated": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）",
@@ -45,27 +51,35 @@ T = Templates({
 
 
 def accounts_used(c: CheckContext, env: str) -> dict[str, tuple[str, str]]:
-    """Account id -> (component or '', where) for every account ``env`` owns or places a component in."""
+    """Account id -> (component or '', where) for every account ``env`` owns or places a component in
+    (the first component that is not a shared network object, else the first)."""
     ix = c.eg.ix
     out = {a.id: ("", c.eg.where_id("accounts", a.id)) for a in ix.accounts_in(env)}
     for n in ix.nodes_in(env):
         account = ix.locate(n.id, env).account
-        if account and account not in out:
+        first = out.get(account, ("", None))[0]
+        if account and (account not in out or (first and ix.nodes[first].shared and not n.shared)):
             out[account] = (n.id, c.eg.where_id("nodes", n.id, "at", env, "account"))
     return out
 
 
+NETWORK_KINDS = frozenset({NodeKind.TGW, NodeKind.TGW_ATTACHMENT, NodeKind.DX_GATEWAY, NodeKind.CLIENT_VPN,
+                           NodeKind.VPN_CONNECTION, NodeKind.CUSTOMER_GATEWAY, NodeKind.VGW, NodeKind.IGW,
+                           NodeKind.NAT_GATEWAY, NodeKind.NETWORK_FIREWALL, NodeKind.VPC_ENDPOINT, NodeKind.VPC_PEERING})
+"""What a network account holds: gateways, attachments, firewalls, endpoints, VPN (no workloads)."""
+
+
 def network_accounts(c: CheckContext, envs: tuple[str, ...]) -> set[str]:
     """Accounts that declare they serve every one of ``envs`` and in which those environments place
-    only shared nodes and no VPC: network accounts, not shared workload accounts."""
+    network objects only (shared nodes, gateways, attachments, firewalls, endpoints; network VPCs
+    holding them): network accounts, not shared workload accounts."""
     ix = c.eg.ix
     out = set()
     for a in ix.model.accounts:
         if not set(envs) <= {a.env, *a.shared_with}:
             continue
-        vpcs = [v for v in ix.model.vpcs if v.account == a.id and v.env in envs]
         placed = [n for e in envs for n in ix.nodes_in(e) if ix.locate(n.id, e).account == a.id]
-        if not vpcs and all(n.shared for n in placed):
+        if all(n.shared or n.kind in NETWORK_KINDS for n in placed):
             out.add(a.id)
     return out
 

@@ -28,10 +28,10 @@ from analysis.review.registry import ReviewContext, rule
 __all__: list[str] = []  # rules register themselves
 
 T = Templates({
-    "associations": "関連付け",
-    "propagations": "伝播",
-    "routes": "ルートの宛先に",
-    "mixes": "共有TGW {tgw} のルートテーブル {rt}（{env}環境用）が{other}環境のアタッチメント {att} を{how}している。"
+    "associations": "関連付けている",
+    "propagations": "伝播させている",
+    "routes": "ルートの宛先にしている",
+    "mixes": "共有TGW {tgw} のルートテーブル {rt}（{env}環境用）が{other}環境のアタッチメント {att} を{how}。"
              "環境ごとのルートテーブルで分離されず、{env}環境と{other}環境の間に経路ができうる",
     "fix": "{other}環境のアタッチメントは{other}環境用のルートテーブルに関連付け・伝播し、{rt} から外す",
 })
