@@ -15,6 +15,8 @@ matrices, the requirement rows. Everything it returns is a frozen row.
 'reachable'
 >>> a.network("poc") is a.network("poc")
 True
+>>> [s.envs for s in a.scopes], a.cross_matrices
+([('poc',), ('prod',)], ())
 >>> [r.id for r in a.intents_of("prod") if r.status == "violated"]
 []
 >>> [(r.component, r.status) for r in a.requirements_of("prod") if r.key == "dr"]
@@ -27,8 +29,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from analysis.graph.build import EnvGraph, build_graph
+from analysis.graph.scope import Scope, network_scopes
 from analysis.intents import IntentResult, evaluate_intents
-from analysis.matrix import PortMatrix, port_matrix
+from analysis.matrix import CrossMatrix, PortMatrix, cross_matrix, port_matrix
 from analysis.paths.reach import Reachability
 from analysis.requirements import RequirementRow, evaluate
 from analysis.results import Finding
@@ -55,6 +58,19 @@ class Analysis:
         return tuple(self.ix.envs)
 
     @cached_property
+    def scopes(self) -> tuple[Scope, ...]:
+        """The environments grouped into network scopes: those a shared network object joins are
+        analysed together (:mod:`analysis.graph.scope`); every other environment alone."""
+        return tuple(Scope(self.loaded, self.ix, s.envs, s.shared, build_graph) for s in network_scopes(self.ix))
+
+    def scope(self, env: str) -> Scope:
+        """The scope of ``env`` (raises ``KeyError`` for an unknown environment)."""
+        found = next((s for s in self.scopes if env in s.envs), None)
+        if found is None:
+            raise KeyError(env)
+        return found
+
+    @cached_property
     def _networks(self) -> dict[str, Reachability]:
         return {}
 
@@ -62,7 +78,8 @@ class Analysis:
         """The point queries of ``env`` (raises ``KeyError`` for an unknown environment)."""
         q = self._networks.get(env)
         if q is None:
-            q = self._networks[env] = Reachability(build_graph(self.loaded, env, self.ix))
+            scope = self.scope(env)
+            q = self._networks[env] = scope.queries.get(env) or Reachability(scope.graph(env))
         return q
 
     def graph(self, env: str) -> EnvGraph:
@@ -111,6 +128,12 @@ class Analysis:
         if m is None:
             m = self._matrices[env] = port_matrix(self.network(env))
         return m
+
+    @cached_property
+    def cross_matrices(self) -> tuple[CrossMatrix, ...]:
+        """For every ordered pair of environments one scope joins: the sources of the first by the
+        private addresses and listening ports of the second's nodes (the isolation section)."""
+        return tuple(cross_matrix(self.network(a), b) for s in self.scopes for a in s.envs for b in s.envs if a != b)
 
 
 def analyze(loaded: Loaded) -> Analysis:

@@ -8,6 +8,9 @@ Status of one intent:
 * ``known-violation`` - violated, and the intent's ``known_violation`` says the seed as
   written does this. ``archdoc check`` lists it without failing; strict mode fails.
 
+An intent with ``target_env`` crosses environments: its source is in ``env``, its target in
+``target_env``, answered over the network they share (:mod:`analysis.paths.across`).
+
 An intent marked ``known_violation`` that now holds is reported as ``holds`` with
 ``stale_known_violation`` set, so the marker can be removed.
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
+from analysis.paths.across import reach_across
 from analysis.paths.reach import Reachability, UnknownEndpoint
 from analysis.results import Blocker, ReachResult
 from model.loader import Loaded
@@ -52,6 +56,13 @@ class IntentResult:
     location: str | None
     stale_known_violation: bool = False
     result: ReachResult | None = None
+    target_env: str | None = None
+    """The target's environment when the intent crosses environments (None: ``env``)."""
+
+    @property
+    def target_name(self) -> str:
+        """The target as pages and messages name it: ``env:id`` across environments."""
+        return f"{self.target_env}:{self.target}" if self.target_env else self.target
 
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "result"}
@@ -68,8 +79,12 @@ def evaluate_intents(loaded: Loaded, network: Callable[[str], Reachability],
     for i, it in enumerate(loaded.model.intents):
         if (env is not None and it.env != env) or it.env not in envs:
             continue
+        cross = it.target_env if it.target_env not in (None, it.env) else None
         try:
-            r = network(it.env).reach(it.source, it.target, it.port, it.protocol)
+            if cross is not None:
+                r = reach_across(network(it.env), cross, it.source, it.target, it.port, it.protocol)
+            else:
+                r = network(it.env).reach(it.source, it.target, it.port, it.protocol)
         except UnknownEndpoint as exc:
             r = ReachResult(it.env, it.source, it.target, it.protocol, it.port, "unreachable", (),
                             (Blocker("UNKNOWN_ENDPOINT", exc.name, str(exc), loaded.where("intents", i)),))
@@ -77,5 +92,5 @@ def evaluate_intents(loaded: Loaded, network: Callable[[str], Reachability],
         status: Status = "holds" if ok else ("known-violation" if it.known_violation else "violated")
         out.append(IntentResult(it.env, it.id, it.source, it.target, it.protocol, it.port, it.expect, status,
                                 r.verdict, r.codes, it.statement, it.seed_ref, it.known_violation,
-                                loaded.where("intents", i), bool(ok and it.known_violation), r))
+                                loaded.where("intents", i), bool(ok and it.known_violation), r, cross))
     return sorted(out)

@@ -4,7 +4,9 @@
 :class:`~analysis.paths.reach.Reachability` (results are cached there, so findings, the
 diff and the page share one pass). :func:`port_matrix` is the table the reachability page
 shows: one row per source, one column per (target, port it listens on), each cell the
-result. For large models see :mod:`analysis.paths.allpairs`: the same engine's paths per
+result. :func:`cross_matrix` is the same table across two environments a shared network
+object joins: the sources of one by the private addresses of the other's nodes (the
+isolation section of the page). For large models see :mod:`analysis.paths.allpairs`: the same engine's paths per
 pair of interface groups, with security groups decided by interface classes.
 
 >>> from model.loader import load_model
@@ -23,11 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.graph.build import SERVICE_KINDS, EnvGraph
+from analysis.paths.across import cross_targets, reach_across
 from analysis.paths.reach import Reachability, endpoint_ports, listening_ports
 from analysis.results import ReachResult
 from model.schema import NodeKind
 
-__all__ = ["matrix", "exposure_targets", "port_matrix", "MatrixRow", "PortMatrix"]
+__all__ = ["matrix", "exposure_targets", "port_matrix", "MatrixRow", "PortMatrix", "CrossMatrix", "cross_matrix"]
 
 
 def exposure_targets(eg: EnvGraph, targets: tuple[str, ...] | list[str]) -> list[str]:
@@ -84,3 +87,28 @@ def port_matrix(q: Reachability) -> PortMatrix:
     cols = tuple(_columns(q))
     rows = tuple(MatrixRow(s, tuple(None if s == t else q.reach(s, t, p) for t, p in cols)) for s in q.sources)
     return PortMatrix(q.env, cols, rows)
+
+
+@dataclass(frozen=True)
+class CrossMatrix:
+    """Sources of ``source_env`` by (target, port) of ``target_env``, private addresses only."""
+
+    source_env: str
+    target_env: str
+    shared: tuple[str, ...]
+    """The shared network objects that join the two environments."""
+    columns: tuple[tuple[str, int], ...]
+    rows: tuple[MatrixRow, ...]
+
+    @property
+    def open(self) -> tuple[ReachResult, ...]:
+        """The cells that reach (reachable or conditional), row by row."""
+        return tuple(c for row in self.rows for c in row.cells if c is not None and c.ok)
+
+
+def cross_matrix(q: Reachability, env: str, protocol: str = "tcp") -> CrossMatrix:
+    """``q``'s sources by every private address and listening port of ``env``'s nodes (same scope)."""
+    cols = tuple(cross_targets(q, env))
+    rows = tuple(MatrixRow(s, tuple(reach_across(q, env, s, t, p, protocol, "private") for t, p in cols))
+                 for s in q.sources)
+    return CrossMatrix(q.env, env, q.eg.scope.shared, cols, rows)

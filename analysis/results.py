@@ -77,7 +77,7 @@ NOTE_CODES: dict[str, str] = {
     "CVPN_SNAT_SOURCE_IS_ENI": "Client VPN translates the client address to its ENI address before the VPC",
     "DXGW_PRIVATE_VIF_ASSUMED_TRANSIT": "the model names a private VIF; the DX gateway is analysed as associated with the TGW",
     "INTERNET_FACING_ALB_VIA_PRIVATE_IP": "a private path to an internet-facing ALB needs its private IPs (private DNS)",
-    "SPLIT_TUNNEL_ASSUMED": "the destination is outside the Client VPN routes: the client's own internet is used",
+    "SPLIT_TUNNEL_ASSUMED": "split tunnel is not stated and no route covers 0.0.0.0/0: a destination outside the Client VPN routes uses the client's own internet",
 }
 """Assumption flags a path may carry (they change no verdict)."""
 

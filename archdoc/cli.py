@@ -21,6 +21,7 @@ exit codes: 0 ok, 1 a negative result (unreachable, drift, a violated intent),
 examples:
   archdoc validate
   archdoc reach --env poc --from business-user --to alb --port 443
+  archdoc reach --from stg:app --to prod:db --port 5432
   archdoc findings --env prod --json
   archdoc diff --from poc --to prod
   archdoc export --format cloudformation --env poc --out cfn/
@@ -148,16 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verb("reach", "can SRC reach DST on PORT in ENV, and if not, why",
              "Path analysis of one connection, hop by hop, with the blockers and the file:line to change. "
-             "Exit 0 reachable (or conditional), 1 unreachable, 2 an unknown environment/source/target "
+             "ENV:NODE on either side asks across environments (they meet only where a shared network "
+             "object joins them). Exit 0 reachable (or conditional), 1 unreachable, 2 an unknown environment/source/target "
              "(with did-you-mean) or a model error.")
     _model_arg(p)
-    p.add_argument("--env", metavar="ENV", help="environment id, e.g. poc or prod (required)")
+    p.add_argument("--env", metavar="ENV", help="environment id, e.g. poc or prod (required unless --from is ENV:SRC)")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--from", dest="source", metavar="SRC", help="source: an actor (e.g. business-user) or a node id")
+    src.add_argument("--from", dest="source", metavar="SRC",
+                     help="source: an actor (e.g. business-user) or a node id; ENV:SRC names its environment")
     src.add_argument("--from-ip", dest="src_ip", type=_ip, metavar="A",
                      help="source address: a node's, an on-premises site's, or a host on the internet")
     dst = p.add_mutually_exclusive_group()
-    dst.add_argument("--to", dest="target", metavar="DST", help="target node id, e.g. alb (reported per address)")
+    dst.add_argument("--to", dest="target", metavar="DST",
+                     help="target node id, e.g. alb (reported per address); ENV:DST asks across environments "
+                          "that share a network")
     dst.add_argument("--to-ip", dest="dst_ip", type=_ip, metavar="A",
                      help="destination address: a node's private or public IP, a site's, or an internet host")
     p.add_argument("--port", type=_port, metavar="N", help="destination port, 0-65535 (required)")
@@ -233,7 +238,8 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     if extra:
         owner.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.verb == "reach":  # --from or --from-ip, --to or --to-ip: required as argparse words it
-        missing = [flag for flag, given in (("--env", args.env), ("--from", args.source or args.src_ip),
+        named = bool(args.source and ":" in args.source)  # --from ENV:SRC names the environment itself
+        missing = [flag for flag, given in (("--env", args.env or named), ("--from", args.source or args.src_ip),
                                             ("--to", args.target or args.dst_ip), ("--port", args.port is not None))
                    if not given]
         if missing:

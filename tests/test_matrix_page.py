@@ -39,7 +39,9 @@ def _matrices(page: str, analysis) -> dict[str, list[list[str]]]:
     names = {analysis.ix.envs[e].name: e for e in analysis.envs}
     out: dict[str, list[list[str]]] = {}
     for section in re.split(r"^## ", page, flags=re.M)[1:]:
-        env = names[section.splitlines()[0].strip()]
+        env = names.get(section.splitlines()[0].strip())
+        if env is None:  # the isolation section between environments
+            continue
         matrix = section.split("### 到達性マトリクス", 1)[1].split("\n|", 1)[1]
         table = ("|" + matrix).split("\n\n", 1)[0]  # the first table only (a code legend follows)
         rows = [line for line in table.splitlines() if line.startswith("|") and not line.startswith("|---")]

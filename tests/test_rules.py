@@ -101,6 +101,19 @@ def _add_peering(d: dict, peer_cidr: str, route: str | None = None) -> None:
         _item(d, "route_tables", "stg-private-rt")["routes"].append({"destination": route, "target": "pcx"})
 
 
+def _share_tgw(d: dict, live_account: str = "net-account", attachment_envs: tuple[str, ...] = ("stg",)) -> None:
+    """A TGW in a network account shared by both environments, one attachment named by its table."""
+    d["accounts"].append({**_item(d, "accounts", "live-account"), "id": "net-account", "shared_with": ["stg"]})
+    d["nodes"] += [
+        {"id": "tgw", "kind": "tgw", "label": "TGW", "shared": True,
+         "at": {"stg": {"account": "net-account", "region": "ap-northeast-1"},
+                "live": {"account": live_account, "region": "ap-northeast-1"}}},
+        {"id": "att", "kind": "tgw-attachment", "label": "a", "part_of": "tgw",
+         "at": {e: {"vpc": f"{e}-vpc"} for e in attachment_envs}},
+    ]
+    d["tgw_route_tables"] = [{"id": "tgw-rt", "env": "stg", "tgw": "tgw", "name": "rt", "associations": ["att"]}]
+
+
 def _set(section: str, item_id: str, **values: Any) -> Callable[[dict], None]:
     return lambda d: _item(d, section, item_id).update(values)
 
@@ -182,6 +195,17 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("peering without spec", lambda d: d["nodes"].append(
         {"id": "pcx", "kind": "vpc-peering", "label": "pcx", "at": {"stg": {}}}), {"E033"}),
     ("private IP outside its subnet", lambda d: _app_stg(d).update(ips=["10.10.11.5"]), {"E034"}),
+    ("a database marked shared", _set("nodes", "db", shared=True), {"E055"}),
+    ("a shared TGW in one environment", lambda d: d["nodes"].append(
+        {"id": "tgw", "kind": "tgw", "label": "TGW", "shared": True, "at": {"stg": {"region": "ap-northeast-1"}}}),
+     {"E055"}),
+    ("a shared TGW placed in two accounts", lambda d: _share_tgw(d, live_account="live-account"), {"E056"}),
+    ("a shared TGW's account does not serve an environment", lambda d: _share_tgw(d) or _item(
+        d, "accounts", "net-account").update(shared_with=[]), {"E056"}),
+    ("an attachment of a shared TGW in two environments", lambda d: _share_tgw(d, attachment_envs=("stg", "live")),
+     {"E057"}),
+    ("an environment's VPC in a network account serving it", lambda d: _share_tgw(d) or _item(
+        d, "vpcs", "stg-vpc").update(account="net-account"), set()),
     ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
     ("approval of a version the document does not have", _approvals({"version": "9.9"}), {"E070"}),
     ("a decision after the approval", _approvals({}, {"decision": "returned", "model_sha256": None}), {"E071"}),

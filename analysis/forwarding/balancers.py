@@ -54,12 +54,13 @@ def listener_for(eg: EnvGraph, alb: str, port: int):
 
 def _targets(w, e: Eni, p: Packet, groups, kind: str, loc_of, listener_loc) -> None:
     """Each target group's targets by a point query of the load balancer's own; none reachable blocks."""
-    if w.depth > 2 or w.query is None:
+    ask = w.ask
+    if w.depth > 2 or ask is None:
         return
     served = False
     for x, preserve in groups:
         src = (p.h.src, e.sgs) if preserve else None
-        sub = w.query(e.node, x.target, x.port, p.h.proto, _depth=w.depth + 1, _src=src)
+        sub = ask(e.node, x.target, x.port, p.h.proto, _depth=w.depth + 1, _src=src)
         how = T("client_ip", src=w.show(p.h.src)) if preserve else T("new_connection", kind=kind)
         if sub.verdict != "unreachable":
             served = True

@@ -44,7 +44,7 @@ def _gateway(w: Walk, p: Packet, vpc: str, ep: str) -> Packet | None:
         w.block("VPCE_POLICY_DENIED", ep, T("policy", node=ep, service=spec.service), w.where(ep, "endpoint", "policy"))
     w.step(ep, "FORWARDED", T("gateway", ep=ep, service=spec.service), w.where(ep, "endpoint"))
     w.move(p, None)
-    w.sessions.append(("gateway-endpoint", ep, vpc))
+    w.open("gateway-endpoint", ep, vpc)
     service = h.service or spec.service
     arrive_service(w, service, replace(p, at="service", node=service, subnet=None))
     return None

@@ -32,7 +32,7 @@ def reply_start(w: Walk, back: Walk) -> Packet | None:
         return Packet("eni-out", e.node, e.subnet, e.az, replace(h, src_sgs=e.sgs), e)
     gwe = next((s for s in reversed(w.sessions) if s[0] == "gateway-endpoint"), None)
     if gwe is not None:
-        return Packet("gateway-endpoint-back", gwe[1], None, None, h)
+        return Packet("gateway-endpoint-back", gwe[1].rsplit(":", 1)[-1], None, None, h)
     if p.at == "router":  # delivered to an address of a subnet that no node of the model owns
         return Packet("router", p.node, p.subnet, p.az, h)
     if p.at in ("dx-out", "vpn-out"):
@@ -48,17 +48,22 @@ def _site_of(w: Walk, p: Packet) -> str | None:
 
 def trace_path(eg: EnvGraph, t: Trace, first: Packet | Callable[[Walk], Packet | None], *, goal: tuple,
                target=None, forward_goal: tuple = (), query=None, depth: int = 0, country: str | None = None,
-               recorder: list | None = None) -> Walk:
+               recorder: list | None = None, home: str | None = None, queries=None) -> Walk:
     """Walk the request from ``first`` (a packet, or a function of the walk that enters the model
-    and returns one), then its reply back to ``goal`` (none: no reply traced); returns the request's walk."""
-    w = Walk(eg, t, target=target, goal=forward_goal, query=query, depth=depth, country=country, recorder=recorder)
+    and returns one), then its reply back to ``goal`` (none: no reply traced); returns the request's walk.
+
+    ``eg`` is the graph the request starts in, ``home`` the environment the query was asked in
+    (default ``eg``'s); the reply starts in the graph where the request was delivered."""
+    w = Walk(eg, t, target=target, goal=forward_goal, query=query, depth=depth, country=country, recorder=recorder,
+             home=home, queries=queries)
     p = first(w) if callable(first) else first
     if p is not None:
         run(w, p)
     if w.delivered is None or not goal:
         return w
     t.direction = "reply"
-    back = Walk(eg, t, goal=goal, reply=True, sessions=w.sessions, query=query, depth=depth, recorder=recorder)
+    back = Walk(w.eg, t, goal=goal, reply=True, sessions=w.sessions, query=query, depth=depth, recorder=recorder,
+                home=w.home, queries=queries)
     start = reply_start(w, back)
     if start is not None:
         run(back, start)

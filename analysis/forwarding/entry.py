@@ -8,9 +8,18 @@ connections, or a Client VPN client through the endpoint.
   connection's TGW routes (the route table associated with it) or its VGW's VPC CIDR.
   When none covers it, the first connection is used and its restriction reported
   (``DXGW_ALLOWED_PREFIX_RESTRICTION``).
-* **Client VPN**: the tunnel, the endpoint's routes (``CVPN_ROUTE_MISSING``) and
-  authorization rules (``CVPN_AUTHORIZATION_RULE_MISSING``), then SNAT of the client address
-  to the endpoint's ENI address in the associated subnet (``CVPN_SNAT_SOURCE_IS_ENI``).
+* **Client VPN** (Client VPN administrator guide: routes, authorization rules, split-tunnel):
+  the VPN connection itself goes to the endpoint's public address over the client's own
+  internet, whatever routes the endpoint pushes (:func:`tunnelled` says which requests use
+  the tunnel). With split tunnel only destinations inside the endpoint's routes enter the
+  tunnel; with full tunnel (split tunnel off, or a route covering 0.0.0.0/0) every request
+  does, and one no route covers is dropped at the endpoint. In the tunnel: the endpoint's
+  routes (``CVPN_ROUTE_MISSING``), its authorization rules by longest prefix - the most
+  specific rules containing the destination decide, and a rule naming groups admits only
+  their members, so a 0.0.0.0/0 rule covers only what no more specific rule covers
+  (``CVPN_AUTHORIZATION_RULE_MISSING``) -, then SNAT of the client address to the
+  endpoint's ENI address in the associated subnet (``CVPN_SNAT_SOURCE_IS_ENI``), whose route
+  table takes over (internet access of a full tunnel needs its route to an IGW or NAT).
 """
 
 from __future__ import annotations
@@ -24,7 +33,8 @@ from analysis.forwarding.trace import Header, Packet, Templates
 from analysis.forwarding.walk import Walk
 from analysis.graph.types import Eni, Net, net
 
-__all__ = ["site_connections", "from_site", "cvpn_eni", "through_cvpn"]
+__all__ = ["site_connections", "from_site", "cvpn_eni", "through_cvpn", "full_tunnel", "tunnelled",
+           "authorizing_rules", "endpoint_graph"]
 
 T = Templates({
     "dx_denied": "許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない",
@@ -38,7 +48,10 @@ T = Templates({
     "route_missing": "Client VPNのルートに {dst} がない",
     "route": "Client VPNルート → {dst}",
     "auth": "認可ルール {rule}",
+    "auth_groups": "認可ルール {rule}（グループ {groups}）",
     "auth_missing": "{dst} を許可する認可ルールがない",
+    "auth_other_groups": "{dst} に最長一致する認可ルール {rule} はグループ {groups} のみ許可し、{actor} のグループ（{mine}）を含まない",
+    "no_groups": "なし",
     "snat": "SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）",
 })
 
@@ -100,16 +113,74 @@ def from_site(w: Walk, conns: list[str], h: Header) -> Packet | None:
     return Packet("vgw-in", spec.gateway, None, None, h, via="vgw")
 
 
+def endpoint_graph(eg, cvpn):
+    """The graph of the environment whose VPC the endpoint is associated with (a shared endpoint
+    may sit in another environment of the scope)."""
+    sub = cvpn.client_vpn.associated_subnets[0]
+    if sub in eg.subnet_net or eg.scope is None:
+        return eg
+    env = eg.scope.env_of_subnet(sub)
+    return eg.scope.graph(env) if env is not None else eg
+
+
 def cvpn_eni(eg, cvpn) -> Eni:
     """The Client VPN endpoint's ENI in its first associated subnet (the translated source)."""
     sub = cvpn.client_vpn.associated_subnets[0]
+    found = next((e for e in eg.enis.get(cvpn.id, ()) if e.subnet == sub), None)
+    if found is not None:
+        return found
     return Eni(cvpn.id, sub, eg.vpc_of_subnet(sub), eg.ix.subnets[sub].az, eg.subnet_net[sub],
-               tuple(g for g in cvpn.security_groups if g in eg.rules), False)
+               tuple(g for g in cvpn.security_groups if g in eg.rules), True)
 
 
-def through_cvpn(w: Walk, cvpn, h: Header) -> Packet:
-    """Through the Client VPN endpoint into its associated subnet: tunnel, routes, authorization, SNAT."""
-    eg = w.eg
+def full_tunnel(spec) -> bool:
+    """True when every client request enters the endpoint (:meth:`model.schema.ClientVpnSpec.full_tunnel`)."""
+    return spec.full_tunnel()
+
+
+def tunnelled(spec, dst: Net, private: bool) -> bool:
+    """Does a client's request to ``dst`` enter the tunnel? A private address always does (only the
+    tunnel can carry it); a public one with full tunnel, or inside a route the endpoint pushes."""
+    return private or full_tunnel(spec) or any(dst.subnet_of(net(r)) for r in spec.routes)
+
+
+def authorizing_rules(spec, dst: Net) -> list[int]:
+    """Indexes of the authorization rules that decide ``dst``: the longest prefix containing it
+    (AWS evaluates 0.0.0.0/0 last: it covers what no more specific rule covers)."""
+    covering = [k for k, r in enumerate(spec.authorization_rules) if dst.subnet_of(net(r.destination))]
+    if not covering:
+        return []
+    longest = max(net(spec.authorization_rules[k].destination).prefixlen for k in covering)
+    return [k for k in covering if net(spec.authorization_rules[k].destination).prefixlen == longest]
+
+
+def _authorize(w: Walk, cvpn, h: Header, actor, ci: int) -> None:
+    eg, spec = w.eg, cvpn.client_vpn
+    deciding = authorizing_rules(spec, h.dst)
+    mine = tuple(actor.vpn_groups) if actor is not None else ()
+    admits = [k for k in deciding if not spec.authorization_rules[k].groups
+              or set(spec.authorization_rules[k].groups) & set(mine)]
+    if admits:
+        r = spec.authorization_rules[admits[0]]
+        words = T("auth_groups", rule=r.destination, groups=", ".join(r.groups)) if r.groups else \
+            T("auth", rule=r.destination)
+        w.step(cvpn.id, "PERMITTED", words, eg.where("nodes", ci, "client_vpn", "authorization_rules", admits[0]))
+    elif deciding:
+        r = spec.authorization_rules[deciding[0]]
+        groups = ", ".join(g for k in deciding for g in spec.authorization_rules[k].groups)
+        w.block("CVPN_AUTHORIZATION_RULE_MISSING", cvpn.id,
+                T("auth_other_groups", dst=w.show(h.dst), rule=r.destination, groups=groups,
+                  actor=actor.id if actor is not None else "?", mine=", ".join(mine) or T("no_groups")),
+                eg.where("nodes", ci, "client_vpn", "authorization_rules", deciding[0]))
+    else:
+        w.block("CVPN_AUTHORIZATION_RULE_MISSING", cvpn.id, T("auth_missing", dst=w.show(h.dst)),
+                eg.where("nodes", ci, "client_vpn", "authorization_rules"))
+
+
+def through_cvpn(w: Walk, cvpn, h: Header, actor=None) -> Packet:
+    """Through the Client VPN endpoint into its associated subnet: tunnel, routes, authorization
+    (for ``actor``'s groups), SNAT."""
+    eg = w.enter(endpoint_graph(w.eg, cvpn).env)
     spec = cvpn.client_vpn
     ci = eg.loaded.index_of("nodes", cvpn.id)
     client = eg.named(spec.client_cidr)
@@ -122,16 +193,10 @@ def through_cvpn(w: Walk, cvpn, h: Header) -> Packet:
         w.block("CVPN_ROUTE_MISSING", cvpn.id, T("route_missing", dst=w.show(h.dst)), routes_loc)
     else:
         w.step(cvpn.id, "FORWARDED", T("route", dst=w.show(h.dst)), routes_loc)
-    rules = [k for k, r in enumerate(spec.authorization_rules) if h.dst.subnet_of(net(r.destination))]
-    if rules:
-        w.step(cvpn.id, "PERMITTED", T("auth", rule=spec.authorization_rules[rules[0]].destination),
-               eg.where("nodes", ci, "client_vpn", "authorization_rules", rules[0]))
-    else:
-        w.block("CVPN_AUTHORIZATION_RULE_MISSING", cvpn.id, T("auth_missing", dst=w.show(h.dst)),
-                eg.where("nodes", ci, "client_vpn", "authorization_rules"))
+    _authorize(w, cvpn, h, actor, ci)
     s = cvpn_eni(eg, cvpn)
     w.step(cvpn.id, "TRANSFORMED", T("snat", client=client, subnet=s.subnet, net=s.net), eg.where("nodes", ci, "client_vpn"))
     w.note("CVPN_SNAT_SOURCE_IS_ENI")
-    w.sessions.append(("cvpn", cvpn.id))
+    w.open("cvpn", cvpn.id)
     h2 = replace(h, src=s.net, src_sgs=s.sgs)
     return Packet("eni-out", s.node, s.subnet, s.az, h2, s)

@@ -104,7 +104,7 @@ def firewall(w: Walk, p: Packet) -> Packet | None:
                     w.where(fw))
             return nxt
     if not w.reply and _stateful(spec):  # the flow's state (kept as if a drop were fixed: the reply is checked too)
-        w.sessions.append(("firewall", fw, sub))
+        w.open("firewall", fw, sub)
     if w.recorder is not None:
         w.recorder.append(("firewall", fw, h))
         return nxt
@@ -130,7 +130,10 @@ def _stateful(spec) -> bool:
 def unmatched(w: Walk) -> None:
     """After the reply: a firewall the request passed statefully and the reply did not."""
     for s in [s for s in w.sessions if s[0] == "firewall"]:
-        w.block("FIREWALL_ASYMMETRIC_ROUTING", s[1], T("bypass", fw=s[1]), w.where(s[1]))
+        fw = s[1].rsplit(":", 1)[-1]  # the session names it as the walk did (env:id in another environment)
+        if w.recorder is not None:
+            w.recorder.append(("block", "FIREWALL_ASYMMETRIC_ROUTING"))
+        w.t.block("FIREWALL_ASYMMETRIC_ROUTING", s[1], T("bypass", fw=s[1]), w.where(fw))
 
 
 ROUTE_TARGETS[NodeKind.NETWORK_FIREWALL.value] = _to_firewall

@@ -86,7 +86,12 @@ def internet(w: Walk, p: Packet) -> Packet | None:
 
 
 def enter_igw(w: Walk, p: Packet, owner) -> Packet | None:
-    """The internet hands a packet for ``owner``'s public address to the IGW of its VPC."""
+    """The internet hands a packet for ``owner``'s public address to the IGW of its VPC (in
+    another environment of the scope when that environment owns the address)."""
+    if owner.vpc not in w.eg.vpc_net and w.eg.scope is not None:
+        other = w.eg.scope.env_of_vpc(owner.vpc)
+        if other is not None:
+            w.enter(other)
     igw = w.eg.igw_of_vpc(owner.vpc)
     if igw is None:
         w.block("NO_ROUTE", owner.vpc, T("no_igw", vpc=owner.vpc), w.eg.where_id("vpcs", owner.vpc))
@@ -155,7 +160,7 @@ def nat(w: Walk, p: Packet) -> Packet | None:
         return None
     w.step(p.node, "TRANSFORMED", T("nat_snat" if public is not None else "nat_private_snat", src=w.show(h.src),
                                     node=p.node), w.where(p.node))
-    w.sessions.append(("nat", p.node, h.src, h.eph))
+    w.open("nat", p.node, h.src, h.eph)
     h2 = replace(h, src=public if public is not None else eni.net, eph=EPHEMERAL_WIDE, src_sgs=())
     return Packet("router", p.node, eni.subnet, eni.az, h2, eni, via="nat")
 

@@ -17,6 +17,10 @@ a VPC", "Appliance in a shared services VPC"):
    gateway, a firewall endpoint: inspection and egress VPCs work this way); leaving the
    attachment subnet is checked by its outbound NACL.
 4. To a Direct Connect gateway or VPN attachment: the packet goes on-premises.
+5. A TGW shared by several environments (one resource in a network account,
+   :mod:`analysis.graph.scope`): every environment's route tables of it are one set; a route
+   to another environment's VPC attachment takes the packet into that environment, where its
+   attachment subnet's route table takes over.
 
 The TGW keeps no connection state: the reply is looked up in the table associated with
 *its* ingress attachment.
@@ -42,6 +46,7 @@ T = Templates({
     "blackhole": "TGWルートテーブル {rt} の {net} はブラックホール",
     "route": "TGWルートテーブル {rt}: {net} → {target}（{origin}）",
     "unknown_target": "{target} はこの環境のTGWアタッチメントではない",
+    "cross": "共有TGW {tgw} のルートテーブル {rt}（{ingress} が関連付け）から環境 {env} のアタッチメント {att} へ（環境をまたぐ）",
     "egress": "アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}）",
     "appliance": "アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}、アプライアンスモード: 往路と同じENI）",
 })
@@ -89,11 +94,26 @@ def _egress_subnet(w: Walk, att: str, az: str | None) -> str:
     return subnets[0]
 
 
-def _into_vpc(w: Walk, p: Packet, att: str, loc) -> Packet | None:
+def _crossing_location(eg, rt, ingress: str, other: str, loc):
+    """Where a crossing into environment ``other`` is decided: the association of the ingress
+    attachment when the table is the other environment's (a table shared by both), else the route."""
+    i = eg.loaded.index_of("tgw_route_tables", rt.id)
+    table = eg.ix.model.tgw_route_tables[i] if i is not None else None
+    if table is None or table.env != other or eg.scope.attachment_env(ingress) in (None, other):
+        return loc
+    return eg.where("tgw_route_tables", i, "associations", table.associations.index(ingress))
+
+
+def _into_vpc(w: Walk, p: Packet, att: str, loc, rt=None) -> Packet | None:
     eg = w.eg
     if not eg.attachments.get(att):
-        w.block("TGW_RTB_NO_ROUTE", p.node, T("unknown_target", target=att), loc)
-        return None
+        other = eg.scope.attachment_env(att) if eg.scope is not None and p.node in eg.scope.shared_tgws else None
+        if other is None:
+            w.block("TGW_RTB_NO_ROUTE", p.node, T("unknown_target", target=att), loc)
+            return None
+        w.step(p.node, "FORWARDED", T("cross", tgw=p.node, rt=rt.id, ingress=p.via, env=other, att=att),
+               _crossing_location(eg, rt, p.via, other, loc))
+        eg = w.enter(other)  # the shared TGW delivers into the other environment's VPC
     vpc = eg.vpc_of_subnet(eg.attachments[att][0])
     key = "egress"
     if att in eg.links.appliance_mode:
@@ -104,7 +124,7 @@ def _into_vpc(w: Walk, p: Packet, att: str, loc) -> Packet | None:
         else:
             sub = _egress_subnet(w, att, p.az)
             if not w.reply:
-                w.sessions.append(("appliance", att, sub))
+                w.open("appliance", att, sub)
     else:
         sub = _egress_subnet(w, att, p.az)
     az = eg.subnet_az[sub]
@@ -135,7 +155,7 @@ def tgw(w: Walk, p: Packet) -> Packet | None:
         return Packet("dx-out", e.target, None, None, p.h, p.sender, via="tgw")
     if node is not None and node.vpn is not None:
         return Packet("vpn-out", e.target, None, None, p.h, p.sender, via="tgw")
-    return _into_vpc(w, p, e.target, loc)
+    return _into_vpc(w, p, e.target, loc, rt)
 
 
 ROUTE_TARGETS[NodeKind.TGW.value] = _to_tgw

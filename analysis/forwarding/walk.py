@@ -16,6 +16,11 @@ session their request set up (:attr:`Walk.sessions`), stateless ones (NACLs, sta
 firewall rules, route tables) are evaluated again. A hard blocker of the reply is
 reported as ``NO_RETURN_PATH`` with the reason.
 
+When environments share a network (:mod:`analysis.graph.scope`), a hop that forwards into
+another environment (a shared TGW's route to that environment's attachment, a public
+address it owns) calls :meth:`Walk.enter`: the walk continues in that environment's graph,
+and its hops and blockers name components there as ``env:id``.
+
 Filters go through :meth:`Walk.nacl` and :meth:`Walk.sg`: a point query evaluates them;
 the all-pairs matrix (:mod:`analysis.paths.allpairs`) passes a ``recorder`` that
 collects the checks of a path instead, to decide them per port class with the same
@@ -66,8 +71,14 @@ class Walk:
 
     def __init__(self, eg: EnvGraph, trace: Trace, *, target: Eni | None = None, goal: tuple = (),
                  reply: bool = False, query: Callable[..., Any] | None = None, depth: int = 0,
-                 country: str | None = None, sessions: list[tuple] | None = None, recorder: list | None = None):
+                 country: str | None = None, sessions: list[tuple] | None = None, recorder: list | None = None,
+                 home: str | None = None, queries: Callable[[str], Callable[..., Any]] | None = None):
         self.eg = eg
+        """The graph of the environment the packet is in (changes when a path crosses environments)."""
+        self.home = home if home is not None else eg.env
+        """The environment the query was asked in (components elsewhere are named ``env:id``)."""
+        self.queries = queries
+        """Another environment's point query (a load balancer there asks its own), when paths may cross."""
         self.t = trace
         self.target = target
         """The ENI the request is for (forward), or None (an address, a service, a site)."""
@@ -86,6 +97,28 @@ class Walk:
     @property
     def plan(self):
         return self.eg.addresses
+
+    @property
+    def ask(self) -> Callable[..., Any] | None:
+        """The point query of the environment the packet is in (for a load balancer's own connections)."""
+        if self.eg.env != self.home and self.queries is not None:
+            return self.queries(self.eg.env)
+        return self.query
+
+    def enter(self, env: str) -> EnvGraph:
+        """The packet crosses into environment ``env`` (of the same scope): the walk goes on in its graph."""
+        if env != self.eg.env:
+            self.eg = self.eg.scope.graph(env)
+        return self.eg
+
+    def name(self, node: str) -> str:
+        """How a hop names a component: its id, qualified ``env:id`` outside the home environment
+        (a shared node is one resource of every environment, an actor the query's party: never qualified)."""
+        if self.eg.env == self.home or node in ("internet", "") or node in self.eg.scope.shared \
+                or node in self.eg.ix.actors:  # an actor is the query's own party
+            # (a graph of another environment always has a scope: the walk entered it through one)
+            return node
+        return f"{self.eg.env}:{node}"
 
     # ------------------------------------------------------------ words
     def show(self, n: Net) -> str:
@@ -108,10 +141,10 @@ class Walk:
             self.recorder.append(("block", code))
         if self.reply and not BLOCKER_CODES[code][0] and code not in REPLY_CODES:
             code, message = "NO_RETURN_PATH", T("no_return", message=message)
-        self.t.block(code, node, message, loc)
+        self.t.block(code, self.name(node), message, loc)
 
     def step(self, node: str, action: str, reason: str, loc: str | None = None) -> None:
-        self.t.hop(node, action, reason, loc)
+        self.t.hop(self.name(node), action, reason, loc)
 
     def note(self, code: str) -> None:
         self.t.note(code)
@@ -135,10 +168,15 @@ class Walk:
             self.nacl(subnet, "inbound", p.h)
 
     # ------------------------------------------------------------ sessions
+    def open(self, kind: str, node: str, *state: Any) -> None:
+        """Record a stateful hop of the request: ``(kind, component, *state)``; the reply consumes it."""
+        self.sessions.append((kind, self.name(node), *state))
+
     def session(self, kind: str, node: str) -> tuple | None:
         """The last session of ``kind`` at ``node`` that the reply has not consumed, if any."""
+        key = self.name(node)
         for s in reversed(self.sessions):
-            if s[0] == kind and s[1] == node:
+            if s[0] == kind and s[1] == key:
                 return s
         return None
 
@@ -151,7 +189,7 @@ def run(w: Walk, p: Packet) -> Packet | None:
     seen: set[tuple] = set()
     last = p
     for _ in range(MAX_HOPS):
-        key = (p.at, p.node, p.subnet, p.via, p.h)
+        key = (w.eg.env, p.at, p.node, p.subnet, p.via, p.h)
         if key in seen:
             w.block("LOOP", p.node, T("loop", where=p.node))
             return last

@@ -5,7 +5,8 @@
   tables, NACL rules, ENIs and SG rules of one environment, with their model locations;
 * :mod:`~analysis.graph.filters` - SG evaluation, NACL evaluation and longest-prefix match;
 * :mod:`~analysis.graph.addresses` - addresses of nodes and sites, and the internet as an address set;
-* :mod:`~analysis.graph.links` - gateways and connections (TGW attachments, peering, VPN, endpoints, firewalls).
+* :mod:`~analysis.graph.links` - gateways and connections (TGW attachments, peering, VPN, endpoints, firewalls);
+* :mod:`~analysis.graph.scope` - environments analysed as one network where a shared network object joins them.
 
 May import: :mod:`model` and :mod:`analysis.results`. Never :mod:`analysis.forwarding`, :mod:`analysis.paths` or anything above.
 """

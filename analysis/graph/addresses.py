@@ -3,7 +3,9 @@
 A node's *private* address at a placement is its subnet's range (any address of the
 subnet), or the one IP the model writes (``ips`` in the placement). Its *public* address
 is the EIP or public IP the model writes (``public_ips``), or, when the node only says
-``public_ip: true`` (or is an internet-facing load balancer), an address allocated here.
+``public_ip: true`` (or is an internet-facing load balancer or a Client VPN endpoint), an
+address allocated here. Environments analysed together (:mod:`analysis.graph.scope`) are
+allocated together (:func:`build_plans`).
 
 **The internet** is the set "every public address that the design does not route
 elsewhere": 0.0.0.0/0 minus the special-purpose ranges that are not globally routable
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 
 from analysis.graph.types import Eni, Net, net
 
-__all__ = ["NOT_GLOBAL", "is_public", "AddressPlan", "free_addresses"]
+__all__ = ["NOT_GLOBAL", "is_public", "AddressPlan", "free_addresses", "build_plan", "build_plans"]
 
 NOT_GLOBAL: tuple[Net, ...] = tuple(net(x) for x in (
     "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -124,18 +126,41 @@ def _modelled_prefixes(eg) -> list[Net]:
 
 def build_plan(eg) -> AddressPlan:
     """The address plan of graph ``eg`` (its ENIs in model order get public addresses)."""
-    enis = [e for es in eg.enis.values() for e in es]
-    written: dict[Eni, Net] = {}
+    return build_plans([eg])[eg.env]
+
+
+def _written(eg, enis: list[Eni]) -> dict[Eni, Net]:
+    out: dict[Eni, Net] = {}
     for e in enis:
         p = eg.ix.nodes[e.node].at[eg.env]
         if p.public_ips and e.subnet in p.subnets:
             k = p.subnets.index(e.subnet)
             if k < len(p.public_ips):
-                written[e] = net(p.public_ips[k])
-    free = free_addresses(_modelled_prefixes(eg), 1 + len(enis))
-    public: dict[Eni, Net] = {}
-    for i, e in enumerate(enis):
-        public[e] = written.get(e, free[1 + i])
-    owner = {a: e for e, a in public.items()}
-    has = frozenset(e for e in enis if e.public or e in written)
-    return AddressPlan(free[0], public, has, frozenset(written), owner)
+                out[e] = net(p.public_ips[k])
+    return out
+
+
+def build_plans(graphs) -> dict[str, AddressPlan]:
+    """The address plans of graphs analysed together (one network scope), environment -> plan.
+
+    One witness address for the internet, outside every prefix any of them writes; public
+    addresses allocated in graph order, then model order, so no two ENIs of the scope share
+    one; each plan's ``owner`` knows every environment's public addresses (the internet
+    delivers to whichever environment owns one).
+    """
+    enis = {eg.env: [e for es in eg.enis.values() for e in es] for eg in graphs}
+    prefixes = [p for eg in graphs for p in _modelled_prefixes(eg)]
+    free = free_addresses(prefixes, 1 + sum(len(v) for v in enis.values()))
+    plans: dict[str, AddressPlan] = {}
+    owner: dict[Net, Eni] = {}
+    k = 1
+    for eg in graphs:
+        written = _written(eg, enis[eg.env])
+        public: dict[Eni, Net] = {}
+        for e in enis[eg.env]:
+            public[e] = written.get(e, free[k])
+            k += 1
+        has = frozenset(e for e in enis[eg.env] if e.public or e in written)
+        plans[eg.env] = AddressPlan(free[0], public, has, frozenset(written), owner)
+        owner.update({a: e for e, a in public.items()})
+    return plans

@@ -18,12 +18,13 @@ It is frozen: queries never change it, and their caches live elsewhere
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from analysis.graph.addresses import AddressPlan, build_plan
 from analysis.graph.links import Links, build_links
+from analysis.graph.scope import scope_of
 from analysis.graph.types import (SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef, TgwRt, net,
                                   no_gc, ports_of)
 from model.index import ModelIndex
@@ -31,7 +32,7 @@ from model.loader import Loaded
 from model.schema import Model, Node, NodeKind
 
 __all__ = ["EnvGraph", "build_graph", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef",
-           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS"]
+           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS", "tgw_tables"]
 
 NO_ENI_KINDS = frozenset({NodeKind.TGW_ATTACHMENT, NodeKind.NETWORK_FIREWALL})
 """Kinds placed in subnets that are not network endpoints (their ENIs are forwarding hops)."""
@@ -67,10 +68,16 @@ class EnvGraph:
     """VPC -> its internet gateway."""
     links: Links
     """Gateways and connections: TGW attachments, peering, VPN, endpoints, firewalls."""
+    scope: Any = field(default=None, compare=False, repr=False)
+    """The :class:`~analysis.graph.scope.Scope` this graph belongs to: the environments analysed
+    with it (itself alone unless a shared network object joins others)."""
 
     @cached_property
     def addresses(self) -> AddressPlan:
-        """Public addresses of the ENIs and the internet's witness address (issue 19)."""
+        """Public addresses of the ENIs and the internet's witness address (issue 19); allocated
+        with the other environments of the scope when it joins several."""
+        if self.scope is not None and self.scope.joined:
+            return self.scope.plans[self.env]
         return build_plan(self)
 
     @cached_property
@@ -184,16 +191,30 @@ def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, N
             out["subnet_rt"][s] = rt.id
 
 
-def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out: dict) -> None:
+def tgw_tables(ix: ModelIndex, env: str, scope) -> list[tuple[int, Any]]:
+    """(index, table) of the TGW route tables ``env`` sees: its own, and every table of a TGW
+    that is shared with it (whichever environment the table serves)."""
+    shared = scope.shared_tgws if scope is not None and scope.joined else frozenset()
+    return [(i, rt) for i, rt in enumerate(ix.model.tgw_route_tables)
+            if rt.env == env or (rt.tgw in shared and env in ix.nodes[rt.tgw].at and rt.env in scope.envs)]
+
+
+def _foreign_vpc_net(ix: ModelIndex, att: str, scope) -> Net | None:
+    """The VPC CIDR of another environment's attachment of a shared TGW (propagated into a table)."""
+    env = scope.attachment_env(att) if scope is not None else None
+    if env is None:
+        return None
+    return net(ix.vpcs[ix.subnets[ix.nodes[att].at[env].subnets[0]].vpc].cidr)
+
+
+def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out: dict, scope=None) -> None:
     for n in ix.nodes_in(env):
         if n.kind is NodeKind.TGW_ATTACHMENT:
             subnets = tuple(n.at[env].subnets)
             out["attachments"][n.id] = subnets
             if subnets:
                 out["vpc_attachment"].setdefault(ix.subnets[subnets[0]].vpc, n.id)
-    for i, rt in enumerate(ix.model.tgw_route_tables):
-        if rt.env != env:
-            continue
+    for i, rt in tgw_tables(ix, env, scope):
         routes: list[RouteEntry] = []
         for j, r in enumerate(rt.routes):
             routes.append(RouteEntry(net(r.destination), r.attachment or "blackhole", "static",
@@ -201,8 +222,11 @@ def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out:
         loc = loaded.where("tgw_route_tables", i, "propagations")
         for att in rt.propagations:
             subnets = out["attachments"].get(att)
+            foreign = _foreign_vpc_net(ix, att, scope) if not subnets else None
             if subnets:
                 routes.append(RouteEntry(vpc_net[ix.subnets[subnets[0]].vpc], att, "propagated", loc))
+            elif foreign is not None:
+                routes.append(RouteEntry(foreign, att, "propagated", loc))
             else:
                 for c in _onprem_prefixes(ix, att):
                     routes.append(RouteEntry(c, att, "propagated", loc))
@@ -228,6 +252,9 @@ def _enis(ix: ModelIndex, env: str, subnet_net: dict[str, Net], out: dict) -> No
         if n.kind is NodeKind.IGW and p.vpc:
             out["igws"].setdefault(p.vpc, n.id)
         subnets, groups = p.subnets, n.security_groups
+        if n.client_vpn is not None:
+            # the endpoint's ENIs are in its associated subnets (the placement may only name the VPC)
+            subnets = tuple(x for x in (subnets or n.client_vpn.associated_subnets) if x in subnet_net)
         if p.ecs_ec2 is not None and p.ecs_ec2.network_mode != "awsvpc" and p.ecs_ec2.capacity in ix.nodes:
             # bridge / host mode: the tasks use the instances' ENIs, so the instances' SGs apply
             cap = ix.nodes[p.ecs_ec2.capacity]
@@ -236,9 +263,11 @@ def _enis(ix: ModelIndex, env: str, subnet_net: dict[str, Net], out: dict) -> No
         if not subnets or n.kind in NO_ENI_KINDS or (n.endpoint is not None and n.endpoint.type == "gateway"):
             continue
         sgs = tuple(g for g in groups if env in ix.security_groups[g].envs)
-        # an internet-facing load balancer's nodes have public addresses; an internal one never does
+        # an internet-facing load balancer's nodes have public addresses; an internal one never does;
+        # a Client VPN endpoint's ENIs always have one (clients connect to them; full-tunnel traffic leaves by them)
         lb = n.alb or n.nlb
-        public = (lb.scheme == "internet-facing") if lb is not None else (n.public_ip or bool(p.public_ips))
+        public = (lb.scheme == "internet-facing") if lb is not None else (
+            n.public_ip or bool(p.public_ips) or n.kind is NodeKind.CLIENT_VPN)
         ips = dict(zip(p.subnets, p.ips))
         out["enis"][n.id] = tuple(Eni(n.id, s, ix.subnets[s].vpc, ix.subnets[s].az,
                                       net(ips[s] + "/32") if s in ips else subnet_net[s], sgs, public)
@@ -260,14 +289,18 @@ def _rules(ix: ModelIndex, env: str, loaded: Loaded, out: dict) -> None:
         out["rules"][sg.id] = tuple(refs)
 
 
-def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None) -> EnvGraph:
+def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None, scope=None) -> EnvGraph:
     """Resolve environment ``env`` of ``loaded`` (raises ``KeyError`` for an unknown environment).
 
     ``ix``: the model's index when the caller already has one (it is shared, not rebuilt).
+    ``scope``: the :class:`~analysis.graph.scope.Scope` the graph belongs to (None: the
+    environment's own, found with :func:`~analysis.graph.scope.network_scopes`).
     """
     ix = ix if ix is not None else ModelIndex(loaded.model)
     if env not in ix.envs:
         raise KeyError(env)
+    if scope is None:
+        scope = scope_of(loaded, ix, env, build_graph)
     with no_gc():
         vpc_net = {v.id: net(v.cidr) for v in ix.vpcs_in(env)}
         subnet_net = {s.id: net(s.cidr) for v in vpc_net for s in ix.subnets_of(v)}
@@ -275,9 +308,11 @@ def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None) -> EnvGr
                                                  "vpc_attachment", "nacl_of", "nacl_rules", "nacl_location", "enis",
                                                  "rules", "sg_location", "igws")}
         _route_tables(ix, env, loaded, vpc_net, out)
-        _tgw(ix, env, loaded, vpc_net, out)
+        _tgw(ix, env, loaded, vpc_net, out, scope)
         _nacls(ix, loaded, vpc_net, out)
         _enis(ix, env, subnet_net, out)
         _rules(ix, env, loaded, out)
-        links = build_links(ix, env, {s: ix.subnets[s].az for s in subnet_net})
-        return EnvGraph(env, ix, loaded, vpc_net, subnet_net, links=links, **out)
+        links = build_links(ix, env, {s: ix.subnets[s].az for s in subnet_net}, [t for _, t in tgw_tables(ix, env, scope)])
+        g = EnvGraph(env, ix, loaded, vpc_net, subnet_net, links=links, scope=scope, **out)
+        scope.adopt(g)
+        return g

@@ -48,13 +48,12 @@ class Links:
         return self.att_tgw.get(attachment)
 
 
-def _attachment_tgws(ix, env: str) -> dict[str, str]:
+def _attachment_tgws(ix, env: str, tables) -> dict[str, str]:
     tgws = [n.id for n in ix.nodes_in(env) if n.kind is NodeKind.TGW]
     out: dict[str, str] = {}
-    for rt in ix.model.tgw_route_tables:
-        if rt.env == env:
-            for att in (*rt.associations, *rt.propagations, *(r.attachment for r in rt.routes if r.attachment)):
-                out.setdefault(att, rt.tgw)
+    for rt in tables:
+        for att in (*rt.associations, *rt.propagations, *(r.attachment for r in rt.routes if r.attachment)):
+            out.setdefault(att, rt.tgw)
     for n in ix.nodes_in(env):
         named = None
         if n.tgw_attachment is not None and n.tgw_attachment.tgw:
@@ -72,10 +71,12 @@ def _attachment_tgws(ix, env: str) -> dict[str, str]:
     return out
 
 
-def build_links(ix, env: str, subnet_az: dict[str, str]) -> Links:
-    """The connectivity of environment ``env`` (``subnet_az``: subnet -> AZ, for the firewall endpoints)."""
+def build_links(ix, env: str, subnet_az: dict[str, str], tables=None) -> Links:
+    """The connectivity of environment ``env`` (``subnet_az``: subnet -> AZ, for the firewall endpoints;
+    ``tables``: the TGW route tables it sees, by default its own)."""
     nodes = ix.nodes_in(env)
-    out = Links(att_tgw=_attachment_tgws(ix, env),
+    tables = [t for t in ix.model.tgw_route_tables if t.env == env] if tables is None else tables
+    out = Links(att_tgw=_attachment_tgws(ix, env, tables),
                 appliance_mode=frozenset(n.id for n in nodes if n.tgw_attachment and n.tgw_attachment.appliance_mode))
     for n in nodes:
         p = n.at[env]

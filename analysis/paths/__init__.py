@@ -4,6 +4,7 @@
   target (or an address), and why, request and reply;
 * :mod:`~analysis.paths.query` - the work of one query: every candidate traced, the best kept;
   one address instead of a node (:func:`~analysis.paths.query.reach_ip`);
+* :mod:`~analysis.paths.across` - a source of one environment, a target of another (where a network is shared);
 * :mod:`~analysis.paths.candidates` - the addresses a target is reached at;
 * :mod:`~analysis.paths.actors` - how actors' requests enter the network (internet,
   on-premises over DX/VPN, Client VPN);

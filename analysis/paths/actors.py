@@ -10,14 +10,14 @@ the model).
 
 from __future__ import annotations
 
-from analysis.forwarding.entry import cvpn_eni, from_site, site_connections, through_cvpn
+from analysis.forwarding.entry import cvpn_eni, endpoint_graph, from_site, site_connections, through_cvpn, tunnelled
 from analysis.forwarding.services import arrive_service
 from analysis.forwarding.trace import Header, Packet, Templates, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import net
 from model.schema import Actor
 
-__all__ = ["actor_entry", "note_private_path_to_public_alb", "T"]
+__all__ = ["actor_entry", "vpn_endpoint", "note_private_path_to_public_alb", "T"]
 
 T = Templates({
     "internet": "{label}（インターネット）",
@@ -47,29 +47,35 @@ def note_private_path_to_public_alb(w, target: str, path: str) -> None:
     w.step(target, "NOTE", T("alb_private", alb=target, path=path), eg.where_id("nodes", target, "alb"))
 
 
+def vpn_endpoint(eg: EnvGraph, a: Actor):
+    """The Client VPN endpoint a VPN client actor connects through (the first in its ``via``), or None."""
+    via = [eg.ix.nodes[v] for v in a.via if v in eg.ix.nodes and eg.env in eg.ix.nodes[v].at]
+    return next((n for n in via if n.client_vpn), None) if a.vpn_client else None
+
+
 def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: str, service: bool):
     """(first step, reply goal) of actor ``a``'s request ``h`` to ``target`` in ``mode``, or None."""
     site = eg.ix.sites.get(a.site)
     loc = eg.where_id("actors", a.id)
-    via = [eg.ix.nodes[v] for v in a.via if v in eg.ix.nodes and eg.env in eg.ix.nodes[v].at]
-    cvpn = next((n for n in via if n.client_vpn), None)
+    cvpn = vpn_endpoint(eg, a)
     plan = eg.addresses
     if a.vpn_client and cvpn is not None:
-        client = eg.named(cvpn.client_vpn.client_cidr)
-        covered = any(h.dst.subnet_of(net(r)) for r in cvpn.client_vpn.routes)
-        if mode == "public" and not covered:
-            t.hop(a.id, "ORIGINATED", T("vpn_client", label=a.label, client=client), loc)
-            t.note("SPLIT_TUNNEL_ASSUMED")
-            return Packet("internet", "internet", None, None, h), ("internet", h.src)
-        if mode == "public" and service:
-            return None
+        spec = cvpn.client_vpn
+        ceg = endpoint_graph(eg, cvpn)
+        client = ceg.named(spec.client_cidr)
         t.hop(a.id, "ORIGINATED", T("vpn_client", label=a.label, client=client), loc)
+        if target == cvpn.id or not tunnelled(spec, h.dst, mode == "private"):
+            # the VPN connection itself, or (split tunnel) a destination outside the pushed routes:
+            # the client's own internet connection carries it, not the tunnel
+            if target != cvpn.id and spec.split_tunnel is None:
+                t.note("SPLIT_TUNNEL_ASSUMED")
+            return Packet("internet", "internet", None, None, h), ("internet", h.src)
 
         def enter(w):
-            p = through_cvpn(w, cvpn, h)
+            p = through_cvpn(w, cvpn, h, a)
             note_private_path_to_public_alb(w, target, T("path_cvpn"))
             return p
-        return enter, ("cvpn", cvpn.id, a.id, client, cvpn_eni(eg, cvpn))
+        return enter, ("cvpn", cvpn.id, a.id, client, cvpn_eni(ceg, cvpn))
     if site is not None and site.kind == "onprem":
         if mode == "public" and not service:
             return None

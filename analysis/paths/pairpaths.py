@@ -81,7 +81,15 @@ class PairPaths:
         delivered = inn is not None or not d.sgs
         ok = delivered and not any(r[0] == "block" for r in rec)
         return PairPath(ok, out[2] if out else addr, inn[2] if inn else None, bool(inn and inn[3]),
-                        tuple(r for r in rec if r[0] == "firewall" or (r[0] == "nacl" and r[1] in eg.nacl_of)))
+                        tuple(r for r in rec if r[0] == "firewall" or (r[0] == "nacl" and r[1] in self._at(r[1]).nacl_of)))
+
+    def _at(self, subnet: str) -> EnvGraph:
+        """The graph holding ``subnet``: this one, or another environment's of the scope a path crosses into."""
+        eg = self.eg
+        if subnet in eg.subnet_net or eg.scope is None or not eg.scope.joined:
+            return eg
+        env = eg.scope.env_of_subnet(subnet)
+        return eg.scope.graph(env) if env is not None else eg
 
     def passes(self, path: PairPath, port: int, eph: tuple[int, int]) -> bool:
         """True if every recorded NACL and firewall check admits ``port`` forward and ``eph`` back."""
@@ -100,7 +108,8 @@ class PairPaths:
             h = replace(h, port=port, eph=eph if h.eph == SENTINEL else h.eph)
             return decide(self.eg, fw, h) != "drop"
         _, subnet, direction, peer, reply, rec_eph = c
+        eg = self._at(subnet)
         if not reply:
-            return nacl_check(self.eg, subnet, direction, self.proto, port, peer).allowed
+            return nacl_check(eg, subnet, direction, self.proto, port, peer).allowed
         lo, hi = eph if rec_eph == SENTINEL else rec_eph
-        return all(v.allowed for _, _, v in nacl_range(self.eg, subnet, direction, self.proto, lo, hi, peer))
+        return all(v.allowed for _, _, v in nacl_range(eg, subnet, direction, self.proto, lo, hi, peer))

@@ -22,12 +22,13 @@ from analysis.forwarding.trace import EPHEMERAL_WIDE, Header, Packet, Templates,
 from analysis.graph.addresses import is_public
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni, Net, net
-from analysis.paths.actors import actor_entry
+from analysis.forwarding.entry import endpoint_graph, tunnelled
+from analysis.paths.actors import actor_entry, vpn_endpoint
 from analysis.paths.candidates import Candidate, UnknownAddress, UnknownEndpoint, address_candidates, candidates
 from analysis.results import Blocker, ReachResult, verdict_of
 from model.schema import Actor
 
-__all__ = ["query", "reach_ip", "address_source"]
+__all__ = ["query", "reach_ip", "address_source", "actor_query", "node_query"]
 
 T = Templates({
     "originated": "{node}（{subnet} {net}, {az}）",
@@ -55,22 +56,41 @@ def _actor_source(eg: EnvGraph, a: Actor) -> Net:
     """The address an actor's requests come from: its site's first CIDR, a VPN client's CIDR, or the internet."""
     site = eg.ix.sites.get(a.site)
     cvpn = next((eg.ix.nodes[v] for v in a.via if v in eg.ix.nodes and eg.ix.nodes[v].client_vpn), None)
-    if a.vpn_client and cvpn is not None and eg.named(cvpn.client_vpn.client_cidr) is not None:
-        return eg.named(cvpn.client_vpn.client_cidr)
+    client = endpoint_graph(eg, cvpn).named(cvpn.client_vpn.client_cidr) if a.vpn_client and cvpn is not None else None
+    if client is not None:
+        return client
     if site is not None and site.kind == "onprem" and site.cidrs:
         return net(site.cidrs[0])
     return eg.addresses.internet
 
 
+def _request_source(eg: EnvGraph, a: Actor, target: str, c: Candidate, src: Net) -> Net:
+    """Where a VPN client's request comes from: the client CIDR inside the tunnel, its own public
+    address outside it (:func:`~analysis.forwarding.entry.tunnelled`)."""
+    if not a.vpn_client:
+        return src
+    cvpn = vpn_endpoint(eg, a)
+    if cvpn is None:
+        return eg.addresses.internet if c.mode == "public" else src
+    inside = target != cvpn.id and tunnelled(cvpn.client_vpn, c.dst, c.mode == "private")
+    return src if inside else eg.addresses.internet
+
+
+def _queries(q):
+    """Another environment's point queries, when the scope joins several (None: one environment)."""
+    return q.peer_reach if q.eg.scope is not None and q.eg.scope.joined else None
+
+
 def actor_query(q, a: Actor, target: str, port: int, proto: str, depth: int, cands,
-           src: Net | None = None) -> ReachResult:
+                src: Net | None = None, name: str | None = None) -> ReachResult:
+    """``name``: the target as the result names it (``env:id`` across environments)."""
     eg = q.eg
+    name = name or target
     src = src if src is not None else _actor_source(eg, a)
     best = None
     for order, c in enumerate(cands):
         t = Trace()
-        h = _header(eg, c, proto, port, eg.addresses.internet if c.mode == "public" and a.vpn_client else src,
-                    EPHEMERAL_WIDE)
+        h = _header(eg, c, proto, port, _request_source(eg, a, target, c, src), EPHEMERAL_WIDE)
         entry = actor_entry(eg, t, a, target, h, c.mode, c.service is not None)
         if entry is None:
             continue
@@ -78,24 +98,27 @@ def actor_query(q, a: Actor, target: str, port: int, proto: str, depth: int, can
         if goal[:1] == ("internet",):
             goal = ("internet", h.src)
         trace_path(eg, t, first, goal=goal, target=c.eni, forward_goal=c.goal, query=q.reach, depth=depth,
-                   country=a.country)
+                   country=a.country, queries=_queries(q))
         if best is None or _score(t, order) < best[0]:
             best = (_score(t, order), t, h)
     if best is None:
         t = Trace()
-        t.block("DISCONNECTED", a.id, T("disconnected", source=a.id, target=target))
-        return _result(eg, a.id, target, proto, port, t, addrs=("", str(cands[0].dst) if cands else ""))
+        t.block("DISCONNECTED", a.id, T("disconnected", source=a.id, target=name))
+        return _result(eg, a.id, name, proto, port, t, addrs=("", str(cands[0].dst) if cands else ""))
     h = best[2]
-    return _result(eg, a.id, target, proto, port, best[1], addrs=(str(h.src), str(h.dst)))
+    return _result(eg, a.id, name, proto, port, best[1], addrs=(str(h.src), str(h.dst)))
 
 
-def node_query(q, source: str, target: str, port: int, proto: str, depth: int, src_override, cands_of):
+def node_query(q, source: str, target: str, port: int, proto: str, depth: int, src_override, cands_of,
+               plan=None):
+    """``plan``: the address plan of the target's environment (default the source's)."""
     eg = q.eg
+    plan = plan if plan is not None else eg.addresses
     per_source: list[tuple[Eni, Trace, Header]] = []
     for s in eg.enis[source]:
         best = None
         for order, c in enumerate(cands_of(s)):
-            if c.mode == "public" and c.eni is not None and c.eni not in eg.addresses.has_public:
+            if c.mode == "public" and c.eni is not None and c.eni not in plan.has_public:
                 continue
             src, sgs = src_override if src_override is not None else (s.net, s.sgs)
             h = _header(eg, c, proto, port, src, ephemeral_of(eg, source), sgs)
@@ -105,7 +128,7 @@ def node_query(q, source: str, target: str, port: int, proto: str, depth: int, s
             # a load balancer preserving the client's address: the reply goes back through it (not traced)
             goal = () if src_override is not None else ("eni", s)
             trace_path(eg, t, Packet("eni-out", s.node, s.subnet, s.az, h, s), goal=goal, target=c.eni,
-                       forward_goal=c.goal, query=q.reach, depth=depth)
+                       forward_goal=c.goal, query=q.reach, depth=depth, queries=_queries(q))
             if best is None or _score(t, order) < best[0]:
                 best = (_score(t, order), t, h)
         if best is not None:

@@ -81,10 +81,23 @@ class Reachability:
         self.targets: tuple[str, ...] = tuple(targets(eg))
         self._source_set, self._target_set = frozenset(self.sources), frozenset(self.targets)
         self._memo: dict[tuple, ReachResult] = {}
+        if eg.scope is not None:
+            eg.scope.queries.setdefault(eg.env, self)  # the scope's other environments ask this one
 
     @property
     def env(self) -> str:
         return self.eg.env
+
+    def peer(self, env: str) -> "Reachability":
+        """The point queries of ``env`` in the same network scope (raises ``KeyError`` outside it)."""
+        if env == self.env:
+            return self
+        found = self.eg.scope.queries.get(env) if self.eg.scope is not None else None
+        return found if found is not None else Reachability(self.eg.scope.graph(env))
+
+    def peer_reach(self, env: str):
+        """``env``'s :meth:`reach` (a load balancer there asks its own connections)."""
+        return self.peer(env).reach
 
     def reach(self, source: str, target: str, port: int, protocol: str = "tcp", _depth: int = 0,
               _src: tuple[Net, tuple[str, ...]] | None = None) -> ReachResult:
@@ -105,6 +118,10 @@ class Reachability:
         self._check(source, target)
         kinds = [m for m in ("private", "public") if any(c.mode == m for c in candidates(self.eg, target))]
         return tuple(query(self, source, target, port, protocol, 0, None, m) for m in kinds)
+
+    def has_address(self, target: str, mode: str) -> bool:
+        """Is ``target`` reached at a ``private`` (or ``public``) address at all?"""
+        return target in self._target_set and any(c.mode == mode for c in candidates(self.eg, target))
 
     def reach_ip(self, port: int, protocol: str = "tcp", **where) -> ReachResult:
         """One query by address: ``source``/``src_ip`` and ``target``/``dst_ip`` (see :func:`reach_ip`)."""

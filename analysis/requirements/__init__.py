@@ -4,7 +4,8 @@
   of checks (one per requirement key of :class:`model.schema.Requirements`);
 * :mod:`~analysis.requirements.availability` - Multi-AZ, surviving an AZ's loss, tasks, Auto Scaling;
 * :mod:`~analysis.requirements.data` - encryption at rest, backups, DR copies, RPO, RTO;
-* :mod:`~analysis.requirements.network` - egress per tier, alarm notification, isolation;
+* :mod:`~analysis.requirements.network` - egress per tier, alarm notification;
+* :mod:`~analysis.requirements.isolation` - environments and tiers kept apart (accounts, cross-environment paths);
 * :mod:`~analysis.requirements.evaluate` - :func:`evaluate`: every check over one environment.
 
 Each row says *kept*, *broken* or *not decidable*, with the requirement's words and line and

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from analysis.requirements import availability, data, network  # noqa: F401  (importing registers the checks)
+from analysis.requirements import availability, data, isolation, network  # noqa: F401  (importing registers the checks)
 from analysis.requirements.rows import CHECKS, STATUSES, Check, CheckContext, RequirementRow
 from model.schema import Node
 

@@ -1,4 +1,4 @@
-"""Network and operations requirements: who may call out, who gets the alarm, what stays apart.
+"""Network and operations requirements: who may call out, who gets the alarm.
 
 * ``egress`` - every node with an interface in a subnet of the policy's tier: 'none' allows
   no outbound SG rule at all, 'vpc' only peers inside the environment's VPCs (or SG
@@ -7,23 +7,18 @@
 * ``alarms_notify`` - the environment has CloudWatch alarms and each reaches, along
   ``notification`` flows through components that exist now, a person's channel (an
   active ``email`` or ``chat`` node, of the required kinds): ``MONITORING_ALARMS_NOT_NOTIFIED``.
-* ``must_not_reach`` - ``envs``: the two environments use no common account (a component of
-  one placed in an account of the other shares that account's network; cross-environment
-  paths are checked once environments sharing a network are analysed together):
-  ``ENV_ISOLATION_BROKEN``. ``tiers``: no outside party (for an environment) or the
-  component itself (for a component) reaches any node of the tier on a port it listens on
-  (``TIER_ISOLATION_BROKEN``, with the reachability analysis).
+
+``must_not_reach`` (environments and tiers kept apart) is :mod:`analysis.requirements.isolation`.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.paths.reach import listening_ports
 from analysis.requirements.rows import CheckContext, Outcome, check
 from model.schema import FlowKind, Node, NodeKind
 
-__all__ = ["tier_nodes", "alarm_channels", "accounts_used"]
+__all__ = ["tier_nodes", "alarm_channels"]
 
 _T = {
     "egress_none_ok": "送信ルールなし",
@@ -35,10 +30,6 @@ _T = {
     "alarm_ok": "{alarm} → {path}",
     "alarm_missing": "{alarm} から{channels}への通知経路がない{ignored}",
     "alarm_ignored": "（{nodes} は存在しない・将来対応のため数えない）",
-    "isolated": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）",
-    "shared": "{node} が{env}環境のアカウント {account} に置かれ、{other}環境と共有している",
-    "tier_closed": "{sources} から{tier}層（{targets}）に到達できない",
-    "tier_open": "{source} から{tier}層の {target}（{port}）に到達できる",
 }
 _EGRESS = {"none": "送信なし", "vpc": "VPC内のみ", "internet": "インターネット可"}
 _CHANNELS = {"email": "メール", "chat": "チャット"}
@@ -141,64 +132,3 @@ def alarms_notify(c: CheckContext, scope: None, item) -> Iterator[tuple[str, Out
             missing = "・".join(_CHANNELS[k] for k in sorted(wanted - kinds))
             yield a.id, Outcome.broken(_T["alarm_missing"].format(alarm=a.id, channels=missing, ignored=ignored),
                                        c.where_node(a.id), "MONITORING_ALARMS_NOT_NOTIFIED")
-
-
-def accounts_used(c: CheckContext, env: str) -> dict[str, tuple[str, str]]:
-    """Account id -> (component or '', where) for every account ``env`` owns or places a component in."""
-    ix = c.eg.ix
-    out = {a.id: ("", c.eg.where_id("accounts", a.id)) for a in ix.accounts_in(env)}
-    for n in ix.nodes_in(env):
-        account = ix.locate(n.id, env).account
-        if account and account not in out:
-            out[account] = (n.id, c.eg.where_id("nodes", n.id, "at", env, "account"))
-    return out
-
-
-def _isolation_components(c: CheckContext) -> list[Node | None]:
-    return [None] + [n for n in c.nodes() if n.at[c.env].requirements.must_not_reach is not None]
-
-
-def _isolation_expected(item) -> str:
-    return "到達しない: " + ", ".join([*item.envs, *(f"{t}層" for t in item.tiers)])
-
-
-def _tier(c: CheckContext, sources: list[str], tier: str) -> Outcome:
-    targets = [n.id for n in tier_nodes(c, tier)]
-    for s in sources:
-        for t in targets:
-            if t == s:
-                continue
-            for port in listening_ports(c.eg, t):
-                r = c.net.reach(s, t, port)
-                if r.ok:
-                    rule = next((ref for sg, refs in c.eg.rules.items() for ref in refs
-                                 if f"{sg}#{ref.index}" in r.rules and sg in c.eg.enis[t][0].sgs), None)
-                    return Outcome.broken(_T["tier_open"].format(source=s, tier=tier, target=t, port=port),
-                                          rule.location if rule else c.where_node(t), "TIER_ISOLATION_BROKEN")
-    return Outcome.kept(_T["tier_closed"].format(sources=", ".join(sources), tier=tier, targets=", ".join(targets)))
-
-
-@check("must_not_reach", "環境・層の分離", _isolation_components, _isolation_expected,
-       ("ENV_ISOLATION_BROKEN", "TIER_ISOLATION_BROKEN"), inherit=False)
-def isolation(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Outcome]]:
-    if scope is None:
-        mine = accounts_used(c, c.env)
-        for other in item.envs:
-            theirs = accounts_used(c, other)
-            shared = sorted(set(mine) & set(theirs))
-            if shared:
-                a = shared[0]
-                node, where = mine[a] if mine[a][0] else theirs[a]
-                owner = c.eg.ix.accounts[a].env if a in c.eg.ix.accounts else "?"
-                yield other, Outcome.broken(_T["shared"].format(node=node or a, env=owner, account=a,
-                                                                other=other if owner == c.env else c.env),
-                                            where, "ENV_ISOLATION_BROKEN")
-            else:
-                first = next(iter(mine.values()), ("", None))[1]
-                yield other, Outcome.kept(_T["isolated"].format(env=c.env, mine=", ".join(mine), other=other,
-                                                                theirs=", ".join(theirs)), first)
-        sources = [a.id for a in c.eg.ix.actors_in(c.env)]
-    else:
-        sources = [scope.id]
-    for tier in item.tiers:
-        yield (scope.id if scope is not None else f"{tier}層"), _tier(c, sources, tier)

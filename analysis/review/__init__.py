@@ -9,6 +9,7 @@
 * :mod:`~analysis.review.flows` - drawn flows, listeners, exposure, intents, the pipeline;
 * :mod:`~analysis.review.requirements` - the document's requirements the configuration breaks;
 * :mod:`~analysis.review.controls` - design-time AWS controls (Security Hub ids) and reviewer checks;
+* :mod:`~analysis.review.environments` - environments that share a network (TGW route tables mixing them);
 * :mod:`~analysis.review.findings` - :func:`review`: every rule over one environment.
 
 May import: :mod:`model`, :mod:`analysis.graph`, :mod:`analysis.forwarding`, :mod:`analysis.paths`, :mod:`analysis.matrix`,

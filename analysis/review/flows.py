@@ -108,7 +108,8 @@ def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     internet = [a.id for a in eg.ix.actors_in(eg.env)
                 if (s := eg.ix.sites.get(a.site)) is not None and s.kind == "internet" and not a.vpn_client]
-    declared = {(it.source, it.target, it.port) for it in eg.model.intents if it.env == eg.env and it.expect == "reach"}
+    declared = {(it.source, it.target, it.port) for it in eg.model.intents
+                if it.env == eg.env and it.expect == "reach" and it.target_env in (None, eg.env)}
     declared |= {(f.source, f.target, f.port) for f in eg.ix.flows_in(eg.env) if f.port is not None}
     for t in ctx.net.targets:
         if t not in eg.enis or eg.node(t).kind in (NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN):
@@ -131,11 +132,11 @@ def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
 def intents_hold(ctx: ReviewContext) -> Iterator[Finding]:
     for r in ctx.intents:
         if r.status == "violated":
-            yield ctx.finding("INTENT_VIOLATED", (r.id, r.source, r.target),
-                          f"意図「{r.statement}」に反する: {r.source} → {r.target} {r.protocol}/{r.port} は {r.verdict}"
+            yield ctx.finding("INTENT_VIOLATED", (r.id, r.source, r.target_name),
+                          f"意図「{r.statement}」に反する: {r.source} → {r.target_name} {r.protocol}/{r.port} は {r.verdict}"
                           f"（{', '.join(r.codes) or '—'}）", r.location, "阻害要因の設定を直す（archdoc reach で確認）")
         elif r.status == "known-violation":
-            yield ctx.finding("INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target),
+            yield ctx.finding("INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target_name),
                           f"意図「{r.statement}」は設計書のままでは満たされない（既知: {r.known_violation}）"
                           f"（{', '.join(r.codes)}）", r.location, "設計書の修正後に known_violation を外す")
         elif r.stale_known_violation:

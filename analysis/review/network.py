@@ -61,6 +61,7 @@ def reachable_networks(eg: EnvGraph, vpc: str) -> tuple[list[Net], bool]:
             vpcs.add(eg.vpc_of_subnet(subs[0]))
     vpcs |= {b if a == vpc else a for a, b in eg.links.peerings.values() if vpc in (a, b)}
     out = own + [eg.vpc_net[v] for v in sorted(vpcs - {vpc}) if v in eg.vpc_net]
+    out += [n for n in _shared_tgw_networks(eg, tgws) if n not in out]
     vgw = eg.links.vgw_of_vpc.get(vpc)
     for n in eg.ix.nodes_in(eg.env):
         on_tgw = eg.links.att_tgw.get(n.id) in tgws
@@ -69,6 +70,20 @@ def reachable_networks(eg: EnvGraph, vpc: str) -> tuple[list[Net], bool]:
             out += [p for p in site_prefixes(eg, connection_site(eg, n.id)) if p not in out]
     internet = any(eg.igw_of_vpc(v) for v in {vpc} | _tgw_vpcs(eg, tgws))  # no edge-to-edge over peering
     return out, internet
+
+
+def _shared_tgw_networks(eg: EnvGraph, tgws: set[str]) -> list[Net]:
+    """The VPCs of the scope's other environments attached to one of ``tgws`` (a shared TGW)."""
+    scope = eg.scope
+    if scope is None or not scope.joined or not tgws & scope.shared_tgws:
+        return []
+    out = []
+    for env in scope.envs:
+        g = scope.graph(env)
+        if g is not eg:
+            out += [g.vpc_net[g.vpc_of_subnet(subs[0])] for att, subs in g.attachments.items()
+                    if subs and g.links.att_tgw.get(att) in tgws & scope.shared_tgws]
+    return out
 
 
 def _tgw_vpcs(eg: EnvGraph, tgws: set[str]) -> set[str]:

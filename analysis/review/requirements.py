@@ -43,7 +43,8 @@ REQUIREMENT_CODES: tuple[tuple[str, str, str, str], ...] = (
     ("SG_EGRESS_TIER_POLICY", "error", "an outbound SG rule of a node exceeds its subnet tier's egress policy", "WA SEC05-BP02"),
     ("MONITORING_ALARMS_NOT_NOTIFIED", "error", "alarm notification is required and an alarm is missing or notifies no one",
      "WA REL06-BP03"),
-    ("ENV_ISOLATION_BROKEN", "error", "environments that must stay apart share an account", "WA SEC01-BP01"),
+    ("ENV_ISOLATION_BROKEN", "error", "environments that must stay apart share an account or a network path",
+     "WA SEC01-BP01"),
     ("TIER_ISOLATION_BROKEN", "error", "a tier that must stay out of reach is reachable", "WA SEC05-BP01"),
 )
 """Every code a broken requirement is reported under, with severity, description and AWS control."""
@@ -67,7 +68,7 @@ _FIX = {
     "DR_RPO_NOT_MET": "別リージョンへのコピーを追加するか頻度を上げる",
     "SG_EGRESS_TIER_POLICY": "送信ルールを方針の範囲に絞る（または別の層に置く）",
     "MONITORING_ALARMS_NOT_NOTIFIED": "アラーム → SNS → メール等の通知フロー（notification）を追加する",
-    "ENV_ISOLATION_BROKEN": "環境ごとのアカウントに置く",
+    "ENV_ISOLATION_BROKEN": "環境ごとのアカウントに置き、共有ネットワーク（TGWのルートテーブル・SG）で環境間の経路を断つ",
     "TIER_ISOLATION_BROKEN": "到達を許すSGルール・ルートを外す",
 }
 

@@ -11,8 +11,9 @@
   associated subnets' CIDRs), or a range that no route, site or VPN delivers to or from
   the VPCs of the group's members (:func:`analysis.review.network.undeliverable`).
 * ``SG_RULE_UNUSED`` (info) - the rule admits no hop of any reachable path between the
-  environment's sources and targets on the model's ports (neither a flow nor an intent
-  needs it): over-permissive or dead. Rules already reported above are not repeated.
+  environment's sources and targets on the model's ports, nor of a path between it and an
+  environment it shares a network with (neither a flow nor an intent needs it):
+  over-permissive or dead. Rules already reported above are not repeated.
 
 >>> from model.loader import load_model
 >>> from analysis.analyze import analyze
@@ -29,6 +30,7 @@ import ipaddress
 
 from analysis.graph.build import EnvGraph, RuleRef
 from analysis.matrix import matrix
+from analysis.paths.across import crossings
 from analysis.results import Finding
 from analysis.review.network import undeliverable
 from analysis.review.registry import ReviewContext, rule
@@ -117,6 +119,12 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
     for r in matrix(ctx.net):
         if r.verdict != "unreachable":
             used.update(r.rules)
+    scope = eg.scope
+    for env in (scope.envs if scope is not None and scope.joined else ()):
+        # paths between environments of one network use rules of both ends
+        for a, b in ((env, eg.env), (eg.env, env)) if env != eg.env else ():
+            for r in crossings(ctx.net.peer(a), b):
+                used.update(r.rules)
     for sg, refs in eg.rules.items():
         for r in refs:
             key = f"{sg}#{r.index}"

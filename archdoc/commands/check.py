@@ -77,7 +77,7 @@ def _intents(analysis, strict: bool, out: TextIO) -> bool:
         print(f"{title} ({len(group)}):", file=out)
         for r in group:
             codes = ",".join(r.codes) or "-"
-            print(f"  {r.env}/{r.id}: expected {r.expect} {r.source} -> {r.target} {r.protocol}/{r.port}, "
+            print(f"  {r.env}/{r.id}: expected {r.expect} {r.source} -> {r.target_name} {r.protocol}/{r.port}, "
                   f"got {r.verdict} [{codes}] ({r.location or 'model'})", file=out)
             print(f"      {r.statement}" + (f" / known: {r.known_violation}" if r.known_violation else ""), file=out)
     stale = [r for r in results if r.stale_known_violation]

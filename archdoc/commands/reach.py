@@ -1,5 +1,12 @@
 """``archdoc reach --env ENV (--from SRC | --from-ip A) (--to DST | --to-ip A) --port N [--protocol tcp|udp] [--json]``: one reachability query.
 
+Either side may name its environment, ``ENV:NODE`` (``--from stg:app --to prod:db``): a plain
+name belongs to ``--env`` (the source's environment, which ``ENV:SRC`` may give instead of
+``--env``). Environments meet only where a shared network object joins them (a Transit
+Gateway, Direct Connect gateway, Client VPN endpoint or VPN connection marked ``shared``);
+otherwise the answer is unreachable (``DISCONNECTED``), saying they share no network.
+Addresses (``--from-ip``/``--to-ip``) are asked within one environment.
+
 Exit status:
 
 * ``0`` reachable, or **conditional** (the path works until a condition outside the
@@ -47,7 +54,8 @@ VERDICT_JA = {"reachable": "到達可能", "unreachable": "到達不可", "condi
 
 def format_result(r: ReachResult) -> str:
     """Human-readable text of one result (Japanese labels, English codes)."""
-    head = f"{r.env}: {r.source} → {r.target} {r.protocol}/{r.port}: {VERDICT_JA[r.verdict]}（{r.verdict}）"
+    where = "" if ":" in r.source else f"{r.env}: "  # a cross-environment result names env:id on both sides
+    head = f"{where}{r.source} → {r.target} {r.protocol}/{r.port}: {VERDICT_JA[r.verdict]}（{r.verdict}）"
     lines = [head]
     if r.verdict == "conditional":
         conds = "; ".join(f"{b.code}: {b.message}" for b in r.blockers if b.conditional)
@@ -103,27 +111,51 @@ def _unknown_endpoint(exc, model) -> tuple[str, list[str]]:
     return msg, close or list(exc.choices)
 
 
-def run_reach(env: str, source: str | None, target: str | None, port: int, protocol: str = "tcp",
+def _endpoints(env: str | None, source: str | None, target: str | None, envs: list[str]):
+    """(source env, source, target env, target), or (message, suggestions) for an unknown environment."""
+    from analysis.paths.across import split_endpoint
+    from archdoc.common import unknown_env
+
+    src_env, src = split_endpoint(source, env) if source is not None else (env, None)
+    dst_env, dst = split_endpoint(target, src_env) if target is not None else (src_env, None)
+    for e in (env, src_env, dst_env):
+        bad = unknown_env(e, envs)
+        if bad:
+            return bad
+    return src_env, src, dst_env, dst
+
+
+def run_reach(env: str | None, source: str | None, target: str | None, port: int, protocol: str = "tcp",
               as_json: bool = False, model_path=None, src_ip: str | None = None, dst_ip: str | None = None) -> int:
     """Run one query and print it; returns the exit status documented above."""
     from analysis.graph.types import net
+    from analysis.paths.across import reach_across
     from analysis.paths.reach import UnknownAddress, UnknownEndpoint
-    from archdoc.common import fail, load_analysis, unknown_env
+    from archdoc.common import fail, load_analysis
 
     analysis = load_analysis(model_path, as_json=as_json)
     if analysis is None:
         return 2
-    bad = unknown_env(env, list(analysis.envs))
-    if bad:
-        return fail("reach", bad[0], bad[1], as_json)
+    parts = _endpoints(env, source, target, list(analysis.envs))
+    if len(parts) == 2:
+        return fail("reach", parts[0], parts[1], as_json)
+    env, source, target_env, target = parts
     if protocol not in ("tcp", "udp"):
         return fail("reach", f"unknown protocol '{protocol}' (use tcp or udp)", ["tcp", "udp"], as_json)
     if not 0 <= int(port) <= 65535:
         return fail("reach", f"port {port} is out of range (0-65535)", [], as_json)
+    if target_env != env and (src_ip or dst_ip):
+        return fail("reach", f"addresses are asked within one environment ({env} and {target_env} given)", [],
+                    as_json)
     q = analysis.network(env)
     by_address: tuple[ReachResult, ...] = ()
     try:
-        if src_ip is None and dst_ip is None:
+        if target_env != env:
+            r = reach_across(q, target_env, source, target, int(port), protocol)
+            by_address = tuple(reach_across(q, target_env, source, target, int(port), protocol, m)
+                               for m in ("private", "public") if q.eg.scope is not None
+                               and target_env in q.eg.scope.envs and q.peer(target_env).has_address(target, m))
+        elif src_ip is None and dst_ip is None:
             r = q.reach(source, target, int(port), protocol)
             by_address = q.reach_by_address(source, target, int(port), protocol)
         else:
@@ -143,5 +175,6 @@ def run_reach(env: str, source: str | None, target: str | None, port: int, proto
     else:
         print(format_result(r))
         if by_address:
-            print(format_addresses(by_address, _allocated(q.eg.addresses)))
+            plan = q.peer(target_env).eg.addresses if target_env != env else q.eg.addresses
+            print(format_addresses(by_address, _allocated(plan)))
     return 1 if r.verdict == "unreachable" else 0

@@ -5,10 +5,11 @@ Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 the reference rules (:mod:`~model.rules.references`: ids, dangling references,
 environments), the label rules (:mod:`~model.rules.labels`: no label states a fact its
 spec contradicts), the AWS rules that need the whole model (:mod:`~model.rules.aws`:
-route targets, peering, written addresses, required specs) and the approval record rules
+route targets, peering, written addresses, required specs), the approval record rules
 (:mod:`~model.rules.approvals`: versions that exist, approved versions immutable, the
-approved model named). :func:`check` runs them all; :data:`CODE_TABLE` (load codes plus
-rule codes) is what the README and the docs render.
+approved model named) and the sharing rules (:mod:`~model.rules.sharing`: one network object
+serving several environments). :func:`check` runs them all; :data:`CODE_TABLE` (load codes
+plus rule codes) is what the README and the docs render.
 
 May import: :mod:`model.errors`, :mod:`model.schema`, :mod:`model.facts`. Never :mod:`model.loader` at run time
 (the loader calls :func:`check`).
@@ -22,7 +23,8 @@ True
 from __future__ import annotations
 
 from model.errors import LOAD_CODES
-from model.rules import approvals, aws, labels, network, references  # noqa: F401  (importing them registers their rules)
+from model.rules import (  # noqa: F401  (importing them registers their rules)
+    approvals, aws, labels, network, references, sharing)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]

@@ -67,6 +67,7 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
     env, node = ("environments",), ("nodes",)
     for i, x in enumerate(c.m.accounts):
         yield ("accounts", i, "env"), "environment", x.env, env
+        yield from ((("accounts", i, "shared_with", j), "environment", e, env) for j, e in enumerate(x.shared_with))
     for i, x in enumerate(c.m.sites):
         yield from ((("sites", i, "envs", j), "environment", e, env) for j, e in enumerate(x.envs))
         yield ("sites", i, "assumption"), "assumption", x.assumption, ("assumptions",)
@@ -133,6 +134,7 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
         yield from _requirement_refs(("environments", i, "requirements"), x.requirements)
     for i, x in enumerate(getattr(c.m, "intents", ())):
         yield ("intents", i, "env"), "environment", x.env, env
+        yield ("intents", i, "target_env"), "environment", x.target_env, env
         yield ("intents", i, "source"), "node or actor", x.source, ("nodes", "actors")
         yield ("intents", i, "target"), "node or actor", x.target, ("nodes", "actors")
 
@@ -236,19 +238,21 @@ def dangling_refs(c: Ctx) -> Iterator[RuleHit]:
                 yield ("nodes", i, "nlb", "listeners", j, "target_group"), f"{message} in node '{node.id}'"
 
 
-@rule("E051", "a node's placement subnets and VPC belong to that environment (and to each other)")
+@rule("E051", "a node's placement subnets and VPC belong to that environment (a shared node's: to one of its "
+              "environments), and to each other")
 def placement_subnets_in_env(c: Ctx) -> Iterator[RuleHit]:
     for i, node in enumerate(c.m.nodes):
         for env, pl in node.at.items():
             if env not in c.ids["environments"]:
                 continue  # reported by E050
+            mine = set(node.at) if node.shared else {env}  # one shared resource sits in one environment's VPC
             vpc = c.get("vpcs", pl.vpc)
-            if vpc and vpc.env != env and vpc.env in c.ids["environments"]:
+            if vpc and vpc.env not in mine and vpc.env in c.ids["environments"]:
                 yield ("nodes", i, "at", env, "vpc"), f"VPC '{vpc.id}' belongs to env '{vpc.env}', not '{env}'"
             for j, sid in enumerate(pl.subnets):
                 subnet = c.get("subnets", sid)
                 svpc = c.get("vpcs", subnet.vpc) if subnet else None
-                if svpc and svpc.env != env and svpc.env in c.ids["environments"]:
+                if svpc and svpc.env not in mine and svpc.env in c.ids["environments"]:
                     yield ("nodes", i, "at", env, "subnets", j), (f"subnet '{sid}' is in VPC '{svpc.id}' of env "
                                                                   f"'{svpc.env}', not '{env}'")
                 elif svpc and vpc and svpc.id != vpc.id:
@@ -278,11 +282,12 @@ def flow_endpoints_in_env(c: Ctx) -> Iterator[RuleHit]:
                 yield ("flows", i, key), f"{key} '{ident}' does not exist in env {', '.join(map(repr, missing))}"
 
 
-@rule("E054", "a VPC's account belongs to the VPC's environment")
+@rule("E054", "a VPC's account belongs to the VPC's environment (or serves it: shared_with)")
 def account_env_consistency(c: Ctx) -> Iterator[RuleHit]:
     for i, vpc in enumerate(c.m.vpcs):
         account = c.get("accounts", vpc.account)
         known = c.ids["environments"]
-        if account and account.env != vpc.env and vpc.env in known and account.env in known:
+        if account and account.env != vpc.env and vpc.env not in account.shared_with and vpc.env in known \
+                and account.env in known:
             yield ("vpcs", i, "account"), (f"VPC '{vpc.id}' is in env '{vpc.env}' but its account "
                                            f"'{account.id}' belongs to env '{account.env}'")

@@ -133,6 +133,12 @@ class Node(Strict):
     """Security groups of the node's network interfaces."""
     public_ip: StrictBool = False
     """True when the node's interfaces have public addresses (EIP or public IP)."""
+    shared: StrictBool = False
+    """True when the node is *one* network resource serving every environment of ``at`` (a
+    Transit Gateway, Direct Connect gateway, Client VPN endpoint or VPN connection in a network
+    account, shared with the environments' accounts through AWS RAM): the environments it
+    joins are analysed as one network. False (the default): the node stands for one resource
+    per environment, in the same role (a verification TGW and a production TGW are then two)."""
     standby_of: Id | None = None
     """For the standby of a Multi-AZ RDS deployment drawn as a node of its own: the primary
     RDS node. The standby's label facts (engine, 'Standby', instance class) come from the
@@ -194,6 +200,9 @@ class Actor(Strict):
     """True when the actor connects through a Client VPN endpoint (listed in ``via``)."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     """Two-letter country code of the actor's public address (WAF geo-match rules use it)."""
+    vpn_groups: tuple[Text, ...] = ()
+    """The identity-provider (or Active Directory) groups a VPN client belongs to: Client VPN
+    authorization rules that name groups admit only their members."""
 
 
 class FlowKind(str, Enum):
@@ -240,11 +249,14 @@ class Intent(Strict):
     id: Id
     """Stable id of the intent (reported by check and findings)."""
     env: Id
-    """The environment the intent is evaluated in."""
+    """The environment the intent is evaluated in (the source's environment)."""
     source: Id
     """An actor or node id."""
     target: Id
     """A node id."""
+    target_env: Id | None = None
+    """The target's environment when it is not ``env``: a cross-environment intent, answered
+    over the network the two environments share (none shared: unreachable)."""
     protocol: Literal["tcp", "udp"] = "tcp"
     """'tcp' or 'udp'."""
     port: Port

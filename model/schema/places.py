@@ -56,6 +56,10 @@ class Account(Strict):
     """Stable id of the account (not the AWS account number)."""
     env: Id
     """The environment the account belongs to."""
+    shared_with: tuple[Id, ...] = ()
+    """Further environments this account serves as a network account: its shared nodes
+    (``shared: true``, e.g. a Transit Gateway shared through AWS RAM) and VPCs of those
+    environments may be placed in it. Empty: the account belongs to ``env`` alone."""
     name: Text
     """Display name of the account."""
     role_label: Text

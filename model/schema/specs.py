@@ -225,13 +225,24 @@ class ClientVpnSpec(Strict):
     authorization_rules: tuple[AuthorizationRule, ...]
     """Which destinations clients may reach."""
     routes: tuple[Cidr, ...] = ()
-    """Destination CIDRs routed into the VPN (the rest uses the client's own network)."""
+    """The endpoint's route table: destination CIDRs it forwards into its associated subnets."""
+    split_tunnel: StrictBool | None = None
+    """True: only ``routes`` are pushed to clients, the rest uses the client's own network;
+    False: full tunnel, all client traffic enters the endpoint (internet access then needs a
+    0.0.0.0/0 route, an authorization rule and a route from the associated subnets to an IGW or
+    NAT gateway). None (not stated): full tunnel when a route covers 0.0.0.0/0, else split
+    tunnel assumed (``SPLIT_TUNNEL_ASSUMED``)."""
     transport: Literal["udp", "tcp"] = "udp"
     """The endpoint's VPN transport protocol (one per endpoint; AWS's default is UDP)."""
     vpn_port: Literal[443, 1194] = 443
     """The endpoint's VPN port (AWS allows 443 or 1194)."""
     assumption: Id | None = None
     """The assumption the endpoint's settings rely on."""
+
+    def full_tunnel(self) -> bool:
+        """True when every client request enters the endpoint: split tunnel off, or a route covering
+        0.0.0.0/0 (a route whose CIDR has prefix length 0)."""
+        return self.split_tunnel is False or any(r.strip().endswith("/0") for r in self.routes)
 
 
 class DxGatewaySpec(Strict):

@@ -46,9 +46,10 @@ def transit_gateway(ctx: Context, t: Template, node: Node) -> None:
     props["Tags"] = t.tags(node.id, node.label)
     t.add(logical, "AWS::EC2::TransitGateway", props)
     t.output(f"{logical}Id", ref(logical), f"id of {node.label}")
-    others = sorted({ctx.account_of_vpc(ctx.vpc_of_subnets(a.at[ctx.env].subnets))
-                     for a in ctx.nodes_of_kind(NodeKind.TGW_ATTACHMENT)
-                     if ctx.vpc_of_subnets(a.at[ctx.env].subnets)} - {t.account})
+    envs = node.at if node.shared else (ctx.env,)  # a shared TGW serves every environment of its 'at'
+    others = sorted({ctx.account_of_vpc(ctx.vpc_of_subnets(a.at[e].subnets))
+                     for e in envs for a in ctx.ix.nodes_in(e) if a.kind is NodeKind.TGW_ATTACHMENT
+                     and ctx.vpc_of_subnets(a.at[e].subnets)} - {t.account})
     if others:  # attachments in other accounts need the TGW shared with them (AWS RAM)
         principals = [t.parameter(ctx.logical(a, "AwsAccountId"), "String",
                                   f"12-digit AWS account number of {a}", AllowedPattern="^[0-9]{12}$")
@@ -90,12 +91,19 @@ def tgw_attachment(ctx: Context, t: Template, node: Node) -> None:
 
 
 def export_tgw_route_tables(ctx: Context) -> None:
-    """TGW route tables with their associations, propagations and static routes."""
+    """TGW route tables with their associations, propagations and static routes. A shared TGW's
+    tables (whichever environment they serve) are built with the TGW, in its account's stack."""
     for rt in ctx.model.tgw_route_tables:
-        if rt.env != ctx.env:
+        tgw = ctx.ix.nodes[rt.tgw]
+        owner = ctx.account_of_node(tgw)
+        if rt.env != ctx.env and not (tgw.shared and owner in ctx.templates):
             continue
-        owner = ctx.account_of_node(ctx.ix.nodes[rt.tgw])
-        t = ctx.templates[owner]
+        t = ctx.templates.get(owner)
+        if t is None:
+            first = ctx.templates[next(iter(ctx.templates))]
+            first.skip(f"TGW route table {rt.id}", f"its TGW {rt.tgw} is shared from account {owner}, whose stack "
+                                                   f"builds it")
+            continue
         logical = ctx.logical(rt.id, "TransitGatewayRouteTable")
         t.add(logical, "AWS::EC2::TransitGatewayRouteTable", {
             "TransitGatewayId": ref(ctx.logical(rt.tgw, SUFFIX[NodeKind.TGW])), "Tags": t.tags(rt.id, rt.name)})
@@ -184,7 +192,8 @@ def client_vpn(ctx: Context, t: Template, node: Node) -> None:
         "AuthenticationOptions": [{"Type": "certificate-authentication",
                                    "MutualAuthentication": {"ClientRootCertificateChainArn": client}}],
         "ConnectionLogOptions": {"Enabled": False},
-        "TransportProtocol": spec.transport, "VpnPort": spec.vpn_port, "Description": node.label,
+        "TransportProtocol": spec.transport, "VpnPort": spec.vpn_port, "SplitTunnel": not spec.full_tunnel(),
+        "Description": node.label,
         "VpcId": ref(ctx.logical(vpc, "VPC")),
         "SecurityGroupIds": [ctx.sg_ref(t, sg, vpc) for sg in node.security_groups],
         "TagSpecifications": [{"ResourceType": "client-vpn-endpoint", "Tags": t.tags(node.id, node.label)}]})

@@ -74,7 +74,8 @@ class Context:
     def account_of_node(self, node: Node) -> str | None:
         """The account a node is built in: its placement, its VPC's, the protected node's
         (WAF), or the environment's only account; None when the model does not say."""
-        loc = self.ix.locate(node.id, self.env)
+        env = self.env if self.env in node.at else next(iter(node.at))  # another environment's node
+        loc = self.ix.locate(node.id, env)
         if loc.account is not None:
             return loc.account
         if node.waf is not None and node.waf.protects in self.ix.nodes:
@@ -119,6 +120,9 @@ class Context:
         if owner == template.account or owner is None:
             return ref(logical)
         name = f"{logical}Id"
+        if owner not in self.templates:  # a network account of another environment (shared through AWS RAM)
+            return template.parameter(name, "String", f"id of {what}, shared from account {owner} "
+                                                      f"(another environment's stack, AWS RAM)")
         self.templates[owner].output(name, ref(logical), f"id of {what} (parameter {name} of the "
                                      f"{self.env}-{template.account} stack)")
         return template.parameter(name, "String", f"id of {what}, output {name} of the "

@@ -61,6 +61,8 @@ def _place_nodes(ctx: Context) -> None:
             first.skip(f"node {node.id}", f"outside AWS (site '{placement.site}')")
         elif placement.status != "active":
             first.skip(f"node {node.id}", f"status '{placement.status}' (not built with the environment)")
+        elif t is None and node.shared and account:
+            first.skip(f"node {node.id}", f"shared from account {account} (AWS RAM), whose stack builds it")
         elif t is None:
             first.skip(f"node {node.id}", "the model places it in no account of this environment")
         elif (ctx.region_of_node(node) or t.region) != t.region:

@@ -21,7 +21,7 @@ import render.pages.network as page_net
 import render.pages.reference as page_reference
 from render.pages.approval import CHANGES_PAGE, MESSAGES, Approved, approver_cells, changes_context, revision_rows
 from render.pages.markdown import Md, md_inline, md_link
-from render.pages.reachability import AnalysisRows, reach_sections
+from render.pages.reachability import AnalysisRows, isolation_section, reach_sections
 from render.pages.requirements import requirement_sections
 from render.pages.templating import render_template
 
@@ -156,6 +156,7 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: Ana
         ctx["definitions"] = page_reference.schema_definitions()
     elif t == "reachability.md.j2":
         ctx["sections"] = reach_sections(ix, analysis)
+        ctx["isolation"] = isolation_section(ix, analysis)
     elif t == "requirements.md.j2":
         ctx["sections"] = requirement_sections(ix, analysis)
     return ctx

@@ -26,6 +26,7 @@ FINDING_GLOSS: dict[str, str] = {
     "CLOUDWATCH_15_ALARM_ACTIONS": "CloudWatchアラームの通知先がない",
     "CVPN_CLIENT_CIDR_OVERLAP": "Client VPNのクライアントCIDRが関連VPCと重なる",
     "CVPN_CLIENT_CIDR_SIZE": "Client VPNのクライアントCIDRが/12〜/22の範囲外",
+    "CVPN_FULL_TUNNEL_NO_INTERNET": "フルトンネルのClient VPNのクライアントがインターネットに出られない",
     "CVPN_SINGLE_SUBNET": "Client VPNの関連サブネットが1つだけ（冗長化なし）",
     "DATA_PORT_OPEN_TO_WORLD": "データベース・キャッシュのポートが0.0.0.0/0に開いている（意図の宣言なし）",
     "DR_COPY_FREQUENCY": "DR用コピーの頻度が要件より低い",
@@ -40,7 +41,7 @@ FINDING_GLOSS: dict[str, str] = {
     "ECS_SERVICE_MIN_TASKS": "ECSサービスの最小タスク数が要件より少ない",
     "ECS_SERVICE_SINGLE_AZ": "ECSのサービス・タスクが1つのAZだけで動く（Multi-AZ要件に反する）",
     "ELB_1_HTTP_TO_HTTPS": "ALBのHTTPリスナーがHTTPSへリダイレクトせずに転送する",
-    "ENV_ISOLATION_BROKEN": "分離すべき環境がアカウントを共有している",
+    "ENV_ISOLATION_BROKEN": "分離すべき環境がアカウントまたは経路を共有している",
     "FARGATE_IMAGE_PULL_NO_EGRESS": "ECSタスクがECR（443）に届かない（イメージを取得できない）",
     "FLOW_NOT_ADMITTED": "構成図の通信がルート・フィルタで許可されていない",
     "INTENT_KNOWN_VIOLATION": "設計書のままでは満たせない意図（既知の違反）",
@@ -71,6 +72,7 @@ FINDING_GLOSS: dict[str, str] = {
     "TGW_APPLIANCE_MODE_DISABLED": "検査用ファイアウォールへ送るTGWアタッチメントでアプライアンスモードが無効",
     "TGW_ATTACH_AZ_NOT_COVERED": "TGWアタッチメントのないAZにノードがある",
     "TGW_ATTACH_MULTIPLE_SUBNETS_PER_AZ": "TGWアタッチメントに同じAZのサブネットが複数ある",
+    "TGW_RTB_MIXES_ENVIRONMENTS": "共有TGWのルートテーブルが別の環境のアタッチメントを関連付け・伝播している",
     "TIER_ISOLATION_BROKEN": "到達してはならない層に到達できる",
 }
 """Design-review finding code -> what it means, in Japanese."""
