@@ -69,11 +69,12 @@ def pairs(tmp_path_factory):
     saved = root / "staged"
     real = publish.publish
 
-    def capture(stage_root, docs, files, site_root, site):
+    def capture(stage_root, docs, files, site_root, site, record=None):
         shutil.copytree(stage_root, saved / "build")
         shutil.copytree(site_root, saved / "site")
         (saved / "files.json").write_text(json.dumps(files), encoding="utf-8")
-        return real(stage_root, docs, files, site_root, site)
+        (saved / "record.json").write_text(json.dumps(record), encoding="utf-8")
+        return real(stage_root, docs, files, site_root, site, record=record)
 
     publish.publish = capture
     try:
@@ -84,7 +85,8 @@ def pairs(tmp_path_factory):
 
 
 def _replay_setup(pairs, work: Path) -> tuple[list, Path]:
-    """``work`` holds the old pair and the new build's staging folders; returns publish's arguments."""
+    """``work`` holds the old pair and the new build's staging folders; returns publish's arguments
+    (the last one the build record the site manifest carries)."""
     shutil.copytree(pairs["old_dir"] / "docs", work / "docs")
     shutil.copytree(pairs["old_dir"] / "site", work / "site")
     stage_root = work / f"{journal.STAGE_PREFIX}{os.getpid()}-replay"
@@ -92,7 +94,9 @@ def _replay_setup(pairs, work: Path) -> tuple[list, Path]:
     shutil.copytree(pairs["saved"] / "build", stage_root)
     shutil.copytree(pairs["saved"] / "site", site_root)
     files = json.loads((pairs["saved"] / "files.json").read_text(encoding="utf-8"))
-    return [stage_root, work / "docs", files, site_root, work / "site"], work
+    record = json.loads((pairs["saved"] / "record.json").read_text(encoding="utf-8"))
+    assert record and record["site_key"], "the build recorded what it was made of"
+    return [stage_root, work / "docs", files, site_root, work / "site", record], work
 
 
 def _steps(pairs, tmp_path) -> list[str]:
@@ -148,11 +152,13 @@ def test_a_crash_at_any_step_is_recovered_by_the_next_build(pairs, tmp_path):
     commit = steps.index("committed")
     script = ("import json, sys; from pathlib import Path; from archdoc import publish\n"
               "a = json.loads(sys.argv[1]); a[2] = json.loads(Path(a[2]).read_text())\n"
-              "publish.publish(*[x if i == 2 else Path(x) for i, x in enumerate(a)])\n")
+              "a[5] = json.loads(Path(a[5]).read_text())\n"
+              "publish.publish(*[x if i in (2, 5) else Path(x) for i, x in enumerate(a)])\n")
     for k in range(1, len(steps) + 1):
         args, work = _replay_setup(pairs, tmp_path / f"crash-{k}")
         argv = [str(a) for a in args]
         argv[2] = str(pairs["saved"] / "files.json")
+        argv[5] = str(pairs["saved"] / "record.json")
         proc = subprocess.run([sys.executable, "-c", script, json.dumps(argv)], cwd=REPO, capture_output=True,
                               text=True, timeout=120, env=dict(os.environ, ARCHDOC_TEST_CRASH_AT=str(k)))
         assert proc.returncode == 99, (k, proc.stderr)
