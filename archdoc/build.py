@@ -48,7 +48,7 @@ from archdoc import journal, publish, recovery
 from archdoc.failures import BuildFailure, RollbackFailed
 from archdoc.inputs import Fingerprint, files_digest, fingerprint
 from archdoc.lock import BuildLock
-from archdoc.manifest import walk_files
+from archdoc.manifest import SITE_MANIFEST, walk_files
 from archdoc.publish import MANIFEST
 from archdoc.record import PDF_NAME, Record, pdf_key, read_record, same_files, site_key, unchanged
 from archdoc.side_by_side import side_by_side
@@ -267,7 +267,8 @@ def _site_and_pdf(loaded: Any, generated: Generated, stage_root: Path, site_root
     """
     stage_docs, stage_site = stage_root / "docs", site_root / "site"
     reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
-                  and same_files(site, previous.site))
+                  and set(walk_files(site)) - {SITE_MANIFEST} == set(previous.site)
+                  and same_files(site, {k: v for k, v in previous.site.items() if k != PDF_NAME}, exact=False))
     reuse_pdf = (previous is not None and keys is not None and previous.pdf_key == keys["pdf_key"]
                  and PDF_NAME in previous.site and same_files(site, {PDF_NAME: previous.site[PDF_NAME]}, exact=False))
     if keys is not None and not pdf and not reuse_pdf:

@@ -99,6 +99,17 @@ def _replay_setup(pairs, work: Path) -> tuple[list, Path]:
     return [stage_root, work / "docs", files, site_root, work / "site", record], work
 
 
+def _record_says(pairs, work: Path) -> str | None:
+    """What the record left in ``work``'s site says about a build of the new model there: None when it
+    vouches for the outputs (nothing to do), else why the build must run."""
+    from archdoc.inputs import fingerprint
+    from archdoc.paths import DEFAULT_MKDOCS
+    from archdoc.record import read_record, unchanged
+
+    inputs = fingerprint(pairs["model"], work / "docs", DEFAULT_MKDOCS, pdf=False)
+    return unchanged(read_record(work / "site"), inputs.parts, work / "docs", work / "site")
+
+
 def _steps(pairs, tmp_path) -> list[str]:
     args, _ = _replay_setup(pairs, tmp_path / "count")
     seen: list[str] = []
@@ -145,6 +156,8 @@ def test_a_fault_at_any_step_is_rolled_back_or_finished(pairs, tmp_path):
         with BuildLock([work], progress=lambda _: None) as lock:
             recovery.recover([work], lock, progress=lambda _: None)
         assert _pair(work) == expected and _debris(work) == [], f"fault at step {k} ({step})"
+        # the record published with the site vouches for exactly the pair that is there
+        assert (_record_says(pairs, work) is None) == (k >= commit), f"fault at step {k} ({step})"
 
 
 def test_a_crash_at_any_step_is_recovered_by_the_next_build(pairs, tmp_path):
@@ -168,6 +181,7 @@ def test_a_crash_at_any_step_is_recovered_by_the_next_build(pairs, tmp_path):
         expected = pairs["old"] if k - 1 < commit else pairs["new"]
         assert _pair(work) == expected, f"crash at step {k} ({steps[k - 1]}): {lines}"
         assert _debris(work) == [], f"crash at step {k} ({steps[k - 1]})"
+        assert (_record_says(pairs, work) is None) == (k - 1 >= commit), f"crash at step {k} ({steps[k - 1]})"
 
 
 def test_sigkill_during_real_builds_then_recovery(pairs, tmp_path):

@@ -7,10 +7,10 @@ folders (the docs folder and the print templates) and refuses (and records) ever
 else. Fonts come from fontconfig ("Noto Sans CJK JP" from fonts-noto-cjk); WeasyPrint
 embeds the subset used, so the PDF shows the Japanese text on any machine.
 
-WeasyPrint allocates millions of small objects while it lays out and draws; Python's cyclic
-garbage collector would walk all of them again and again (about a tenth of the time, and
-none of it is garbage that matters before the PDF is written), so collections are made
-rarer while it runs (:func:`fewer_collections`).
+WeasyPrint allocates millions of small objects while it lays out and draws, and keeps them
+until the PDF is written; Python's cyclic garbage collector would walk them again and again
+for nothing (about a tenth of the time), so it is off while WeasyPrint runs
+(:func:`fewer_collections`).
 """
 
 from __future__ import annotations
@@ -63,24 +63,26 @@ class LocalFetcher(_fetcher_base()):
 
 
 @contextlib.contextmanager
-def fewer_collections(threshold: int = 50_000):
-    """Collect garbage rarely inside the block (what exists before it is never scanned again).
+def fewer_collections():
+    """No cyclic garbage collection inside the block (the collector runs again after it).
 
-    >>> before = gc.get_threshold()
+    WeasyPrint keeps every box of every page alive until the PDF is written, so collecting
+    while it runs frees nothing (measured: the same peak memory with and without) and costs
+    a tenth of the time, more on long documents (full collections walk everything).
+
     >>> with fewer_collections():
-    ...     gc.get_threshold()[0]
-    50000
-    >>> gc.get_threshold() == before
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
     True
     """
-    old = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(threshold, old[1], old[2])
+    was = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
+        if was:
+            gc.enable()
 
 
 def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
