@@ -51,12 +51,14 @@ from archdoc.lock import BuildLock
 from archdoc.manifest import SITE_MANIFEST, walk_files
 from archdoc.publish import MANIFEST
 from archdoc.record import PDF_NAME, Record, pdf_key, read_record, same_files, site_key, unchanged
-from archdoc.side_by_side import side_by_side
+from archdoc.side_by_side import Worker, side_by_side
 from archdoc.site_guard import check_site, unsafe_site
 
-__all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
+__all__ = ["Generated", "gather", "build", "load", "write_pdf_job", "MANIFEST", "BuildFailure"]
 
 _ASSET_FILES = ("panzoom.min.js", "zoom.js", "extra.css")
+_PDF_MODULES = ("weasyprint", "render.print.pdf", "model.schema")
+"""What the PDF worker imports while the build loads the model (:class:`archdoc.side_by_side.Worker`)."""
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,17 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    if callable(loaded):
-        loaded = loaded()
-        if loaded is None:
-            return 2  # the loader reported the model's problems
-    return _locked(model_path, loaded, docs, site, site_dir, steps, progress, pdf, force, no_wait, mkdocs, inputs)
+    worker = Worker.start(_PDF_MODULES) if pdf else None
+    try:
+        if callable(loaded):
+            loaded = loaded()
+            if loaded is None:
+                return 2  # the loader reported the model's problems
+        return _locked(model_path, loaded, docs, site, site_dir, steps, progress, pdf, force, no_wait, mkdocs,
+                       inputs, worker)
+    finally:
+        if worker is not None:
+            worker.kill()
 
 
 def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait: bool,
@@ -180,7 +188,7 @@ def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait
 
 def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_dir: Any, steps: _Steps,
             progress: Callable[[str], Any], pdf: bool, force: bool, no_wait: bool, mkdocs: Path,
-            inputs: Fingerprint | None) -> int:
+            inputs: Fingerprint | None, worker: Worker | None) -> int:
     """Validate, then build under the lock (after finishing or rolling back an interrupted build)."""
     from model.errors import ModelError
 
@@ -202,7 +210,7 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
             check_site(site, os.fspath(site_dir), force)
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
-            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs)
+            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code
@@ -212,7 +220,7 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
 
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
-           pdf: bool, mkdocs: Path, inputs: Fingerprint | None) -> int:
+           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, worker: Worker | None) -> int:
     previous = read_record(site) if inputs is not None else None
     generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
@@ -229,7 +237,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         keys = _keys(inputs, loaded, generated, stage_docs, pdf)
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
         steps.run(name, lambda: _site_and_pdf(loaded, generated, stage_root, site_root, site, previous, keys, pdf,
-                                              mkdocs), lambda said: said)
+                                              mkdocs, worker), lambda said: said)
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site,
                                                                 record=keys),
                              lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
@@ -258,12 +266,14 @@ def _keys(inputs: Fingerprint | None, loaded: Any, generated: Generated, stage_d
 
 
 def _site_and_pdf(loaded: Any, generated: Generated, stage_root: Path, site_root: Path, site: Path,
-                  previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path) -> str:
+                  previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path,
+                  worker: Worker | None = None) -> str:
     """Build the staged site and PDF side by side, taking over from ``site`` what is unchanged.
 
     Returns what was done ("site 1.02 s, PDF 4.31 s", "site unchanged (kept)", ...). Without
     ``pdf``, the current PDF is kept when it is exactly what a build with the PDF would write
     (its inputs did not change), and left out otherwise; ``keys["pdf_key"]`` becomes None then.
+    The PDF is rendered by ``worker`` (forked when the build started), or here without one.
     """
     stage_docs, stage_site = stage_root / "docs", site_root / "site"
     reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
@@ -276,7 +286,15 @@ def _site_and_pdf(loaded: Any, generated: Generated, stage_root: Path, site_root
     run = None if reuse_site else publish.start_mkdocs(stage_root, stage_docs, stage_site,
                                                        loaded.model.document.title, mkdocs)
     new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
-    job = (lambda: _write_pdf(loaded, generated, stage_docs, new_pdf)) if pdf and not reuse_pdf else None
+    job: Worker | Callable[[], None] | None = None
+    if pdf and not reuse_pdf:
+        pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
+        args = (pages, stage_docs, new_pdf, loaded.model.document, list(pages))
+        if worker is not None:
+            worker.send("archdoc.build:write_pdf_job", args)
+            job = worker
+        else:
+            job = lambda: write_pdf_job(*args)  # noqa: E731
     timings = side_by_side(run, job)
     if reuse_site:
         _take_over(site, stage_site, [rel for rel in previous.site if rel != PDF_NAME])
@@ -301,11 +319,12 @@ def _take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
             shutil.copy2(site / rel, target)
 
 
-def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, out: Path) -> None:
+def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str]) -> None:
+    """Write the PDF of ``pages`` (images read from ``docs``) to ``out``: the job of the PDF worker
+    (:class:`archdoc.side_by_side.Worker`), or of this process without one."""
     from render.print.pdf import write_pdf
 
-    pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
-    write_pdf(pages, stage_docs, out, loaded.model.document, order=list(pages))
+    write_pdf(pages, docs, out, document, order=order)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m

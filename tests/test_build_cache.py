@@ -74,7 +74,7 @@ def forbid_rendering(monkeypatch) -> None:
         raise AssertionError("ran although nothing changed")
 
     monkeypatch.setattr(publish, "start_mkdocs", refuse)
-    monkeypatch.setattr(build_module, "_write_pdf", refuse)
+    monkeypatch.setattr(build_module, "write_pdf_job", refuse)
     monkeypatch.setattr(build_module, "_render_diagrams", refuse)
 
 
@@ -230,7 +230,7 @@ def test_a_pdf_failure_ends_the_site_build_and_writes_nothing(work, monkeypatch)
     def broken(*args):
         raise RuntimeError("injected PDF failure")
 
-    monkeypatch.setattr(build_module, "_write_pdf", broken)
+    monkeypatch.setattr(build_module, "write_pdf_job", broken)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: RuntimeError: injected PDF failure"
     assert any("FAILED" in ln for ln in lines)
@@ -259,10 +259,30 @@ def test_a_site_failure_ends_the_pdf_and_writes_nothing(work, monkeypatch, tmp_p
         proc = subprocess.Popen([sys.executable, "-c", script], stdout=output, stderr=subprocess.STDOUT)
         return publish.MkDocsRun(proc, output, stage_root / "docs")
 
-    monkeypatch.setattr(build_module, "_write_pdf", slow_pdf)
+    monkeypatch.setattr(build_module, "write_pdf_job", slow_pdf)
     monkeypatch.setattr(publish, "start_mkdocs", failing_site)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: mkdocs build --strict failed:\nERROR    -  injected site failure"
     pid = int(started.read_text(encoding="utf-8"))
     assert not finished.exists() and not Path(f"/proc/{pid}").exists()  # the PDF's process was ended at once
     assert all(changed(before[name], stamps(work / name)) == [] for name in before)
+
+
+def test_archdoc_pdf_reports_its_workers_failure_in_one_line(work, monkeypatch, capsys):
+    from archdoc.commands.pdf import run_pdf
+
+    def broken(*args):
+        raise RuntimeError("injected\nPDF failure")
+
+    monkeypatch.setattr(build_module, "write_pdf_job", broken)
+    assert run_pdf(str(work / "model"), str(work / "out.pdf"), str(work / "docs" / "diagrams")) == 1
+    assert capsys.readouterr().err == "archdoc pdf: rendering failed: RuntimeError: injected PDF failure\n"
+    assert not (work / "out.pdf").exists()
+
+
+def test_a_worker_given_no_job_ends_quietly():
+    from archdoc.side_by_side import Worker
+
+    worker = Worker.start(("json",))
+    worker.kill()
+    assert worker.status is not None
