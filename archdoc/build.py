@@ -44,21 +44,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from archdoc import journal, publish, recovery
+from archdoc import journal, outputs, publish, recovery
 from archdoc.failures import BuildFailure, RollbackFailed
-from archdoc.inputs import Fingerprint, files_digest, fingerprint
+from archdoc.inputs import Fingerprint, fingerprint
 from archdoc.lock import BuildLock
-from archdoc.manifest import SITE_MANIFEST, walk_files
+from archdoc.outputs import PDF_MODULES
 from archdoc.publish import MANIFEST
-from archdoc.record import PDF_NAME, Record, pdf_key, read_record, same_files, site_key, unchanged
-from archdoc.side_by_side import Worker, side_by_side
+from archdoc.record import read_record, unchanged
+from archdoc.side_by_side import Worker
 from archdoc.site_guard import check_site, unsafe_site
 
-__all__ = ["Generated", "gather", "build", "load", "write_pdf_job", "MANIFEST", "BuildFailure"]
+__all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
 
 _ASSET_FILES = ("panzoom.min.js", "zoom.js", "extra.css")
-_PDF_MODULES = ("weasyprint", "render.print.pdf", "model.schema")
-"""What the PDF worker imports while the build loads the model (:class:`archdoc.side_by_side.Worker`)."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    worker = Worker.start(_PDF_MODULES) if pdf else None
+    worker = Worker.start(PDF_MODULES) if pdf else None
     try:
         if callable(loaded):
             loaded = loaded()
@@ -234,10 +232,10 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         diagram_files = steps.run("render diagrams", lambda: _render_diagrams(
             loaded, stage_docs / "diagrams", prev_diagrams), lambda files: f"{len(files)} files")
         files = sorted(set(generated.pages) | set(diagram_files))
-        keys = _keys(inputs, loaded, generated, stage_docs, pdf)
+        keys = outputs.keys(inputs, loaded.model.document, generated.pages, stage_docs)
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
-        steps.run(name, lambda: _site_and_pdf(loaded, generated, stage_root, site_root, site, previous, keys, pdf,
-                                              mkdocs, worker), lambda said: said)
+        steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
+                                                     site, previous, keys, pdf, mkdocs, worker), lambda said: said)
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site,
                                                                 record=keys),
                              lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
@@ -251,80 +249,6 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
             shutil.rmtree(stage_root, ignore_errors=True)
             shutil.rmtree(site_root, ignore_errors=True)
     return 0
-
-
-def _keys(inputs: Fingerprint | None, loaded: Any, generated: Generated, stage_docs: Path,
-          pdf: bool) -> dict[str, Any] | None:
-    """The record's keys of this build (:mod:`archdoc.record`), or None when the inputs have none."""
-    if inputs is None:
-        return None
-    digest = files_digest(stage_docs, walk_files(stage_docs))
-    document = loaded.model.document
-    order = [rel for rel in generated.pages if rel.endswith(".md")]
-    return {"inputs": inputs.parts, "site_key": site_key(inputs.parts, digest, document.title),
-            "pdf_key": pdf_key(inputs.parts, digest, document.model_dump_json(), order)}
-
-
-def _site_and_pdf(loaded: Any, generated: Generated, stage_root: Path, site_root: Path, site: Path,
-                  previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path,
-                  worker: Worker | None = None) -> str:
-    """Build the staged site and PDF side by side, taking over from ``site`` what is unchanged.
-
-    Returns what was done ("site 1.02 s, PDF 4.31 s", "site unchanged (kept)", ...). Without
-    ``pdf``, the current PDF is kept when it is exactly what a build with the PDF would write
-    (its inputs did not change), and left out otherwise; ``keys["pdf_key"]`` becomes None then.
-    The PDF is rendered by ``worker`` (forked when the build started), or here without one.
-    """
-    stage_docs, stage_site = stage_root / "docs", site_root / "site"
-    reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
-                  and set(walk_files(site)) - {SITE_MANIFEST} == set(previous.site)
-                  and same_files(site, {k: v for k, v in previous.site.items() if k != PDF_NAME}, exact=False))
-    reuse_pdf = (previous is not None and keys is not None and previous.pdf_key == keys["pdf_key"]
-                 and PDF_NAME in previous.site and same_files(site, {PDF_NAME: previous.site[PDF_NAME]}, exact=False))
-    if keys is not None and not pdf and not reuse_pdf:
-        keys["pdf_key"] = None
-    run = None if reuse_site else publish.start_mkdocs(stage_root, stage_docs, stage_site,
-                                                       loaded.model.document.title, mkdocs)
-    new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
-    job: Worker | Callable[[], None] | None = None
-    if pdf and not reuse_pdf:
-        pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
-        args = (pages, stage_docs, new_pdf, loaded.model.document, list(pages))
-        if worker is not None:
-            worker.send("archdoc.build:write_pdf_job", args)
-            job = worker
-        else:
-            job = lambda: write_pdf_job(*args)  # noqa: E731
-    timings = side_by_side(run, job)
-    if reuse_site:
-        _take_over(site, stage_site, [rel for rel in previous.site if rel != PDF_NAME])
-    if reuse_pdf:
-        _take_over(site, stage_site, [PDF_NAME])
-    elif pdf:
-        os.replace(new_pdf, stage_site / PDF_NAME)
-    said = ["site unchanged (kept)" if reuse_site else f"site {timings.site_s:.2f} s"]
-    if pdf or reuse_pdf:
-        said.append("PDF unchanged (kept)" if reuse_pdf else f"PDF {timings.pdf_s:.2f} s")
-    return ", ".join(said)
-
-
-def _take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
-    """Hard-link (or copy, where links are impossible) ``rels`` of the current site into the staged one."""
-    for rel in rels:
-        target = stage_site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / rel, target)
-        except OSError:
-            shutil.copy2(site / rel, target)
-
-
-def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str]) -> None:
-    """Write the PDF of ``pages`` (images read from ``docs``) to ``out``: the job of the PDF worker
-    (:class:`archdoc.side_by_side.Worker`), or of this process without one."""
-    from render.print.pdf import write_pdf
-
-    write_pdf(pages, docs, out, document, order=order)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m

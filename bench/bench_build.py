@@ -245,7 +245,7 @@ def scale(root: Path, factor: int, repeat: int) -> None:
         count = re.search(r"Pages:\s+(\d+)", pages)
         _line(f"scale {s}: {nodes} nodes, {views} views, {count.group(1) if count else '?'} PDF pages",
               f"cold {r['cold']:.2f} s", f"dot {r['dot']:.2f} s, mkdocs {r['mkdocs']:.2f} s")
-        _line(f"  cold / (dot + mkdocs)", f"{r['cold'] / (r['dot'] + r['mkdocs']):.2f}",
+        _line("  cold / (dot + mkdocs)", f"{r['cold'] / (r['dot'] + r['mkdocs']):.2f}",
               f"goal <= {GOALS['cold']:.1f}")
         _line("  peak memory (PSS)", f"{r['memory']:.0f} MB")
     _line(f"scale {factor} / scale 1 (cold)", f"{rows[factor]['cold'] / rows[1]['cold']:.2f}",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from archdoc import build as build_module
+from archdoc import outputs
 from archdoc import publish
 from archdoc.build import build
 from archdoc.manifest import SITE_MANIFEST
@@ -74,7 +75,7 @@ def forbid_rendering(monkeypatch) -> None:
         raise AssertionError("ran although nothing changed")
 
     monkeypatch.setattr(publish, "start_mkdocs", refuse)
-    monkeypatch.setattr(build_module, "write_pdf_job", refuse)
+    monkeypatch.setattr(outputs, "write_pdf_job", refuse)
     monkeypatch.setattr(build_module, "_render_diagrams", refuse)
 
 
@@ -230,7 +231,7 @@ def test_a_pdf_failure_ends_the_site_build_and_writes_nothing(work, monkeypatch)
     def broken(*args):
         raise RuntimeError("injected PDF failure")
 
-    monkeypatch.setattr(build_module, "write_pdf_job", broken)
+    monkeypatch.setattr(outputs, "write_pdf_job", broken)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: RuntimeError: injected PDF failure"
     assert any("FAILED" in ln for ln in lines)
@@ -259,7 +260,7 @@ def test_a_site_failure_ends_the_pdf_and_writes_nothing(work, monkeypatch, tmp_p
         proc = subprocess.Popen([sys.executable, "-c", script], stdout=output, stderr=subprocess.STDOUT)
         return publish.MkDocsRun(proc, output, stage_root / "docs")
 
-    monkeypatch.setattr(build_module, "write_pdf_job", slow_pdf)
+    monkeypatch.setattr(outputs, "write_pdf_job", slow_pdf)
     monkeypatch.setattr(publish, "start_mkdocs", failing_site)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: mkdocs build --strict failed:\nERROR    -  injected site failure"
@@ -274,7 +275,7 @@ def test_archdoc_pdf_reports_its_workers_failure_in_one_line(work, monkeypatch, 
     def broken(*args):
         raise RuntimeError("injected\nPDF failure")
 
-    monkeypatch.setattr(build_module, "write_pdf_job", broken)
+    monkeypatch.setattr(outputs, "write_pdf_job", broken)
     assert run_pdf(str(work / "model"), str(work / "out.pdf"), str(work / "docs" / "diagrams")) == 1
     assert capsys.readouterr().err == "archdoc pdf: rendering failed: RuntimeError: injected PDF failure\n"
     assert not (work / "out.pdf").exists()

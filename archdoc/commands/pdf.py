@@ -27,7 +27,8 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
     ``worker``: an :class:`archdoc.side_by_side.Worker` started before the model was loaded
     (it has imported WeasyPrint meanwhile): it renders the PDF; without one, this process does.
     """
-    from archdoc.build import gather, write_pdf_job
+    from archdoc.build import gather
+    from archdoc.outputs import write_pdf_job
     from render.diagrams import build_diagrams
 
     generated = gather(loaded)
@@ -44,7 +45,7 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
         if worker is None:
             write_pdf_job(*args)
         else:
-            worker.send("archdoc.build:write_pdf_job", args)
+            worker.send("archdoc.outputs:write_pdf_job", args)
             worker.wait()
         return Path(out)
 
@@ -82,11 +83,11 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         out = out or str(paths.site / "archdoc.pdf")
         if paths.docs is not None and previous_diagrams is None:
             previous_diagrams = str(paths.docs / "diagrams")
-    from archdoc.build import _PDF_MODULES
+    from archdoc.outputs import PDF_MODULES
     from archdoc.side_by_side import PdfFailure, Worker
 
     start = time.perf_counter()
-    worker = Worker.start(_PDF_MODULES)  # imports WeasyPrint while this process loads the model
+    worker = Worker.start(PDF_MODULES)  # imports WeasyPrint while this process loads the model
     try:
         loaded = load_checked(model_path, load)
         if loaded is None:
