@@ -164,7 +164,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
             if loaded is None:
                 return 2  # the loader reported the model's problems
         return _locked(model_path, loaded, docs, site, site_dir, steps, progress, pdf, force, no_wait, mkdocs,
-                       inputs, worker)
+                       inputs, worker, lambda: fingerprint(model_root, docs, mkdocs, pdf))
     finally:
         if worker is not None:
             worker.kill()
@@ -186,7 +186,7 @@ def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait
 
 def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_dir: Any, steps: _Steps,
             progress: Callable[[str], Any], pdf: bool, force: bool, no_wait: bool, mkdocs: Path,
-            inputs: Fingerprint | None, worker: Worker | None) -> int:
+            inputs: Fingerprint | None, worker: Worker | None, recheck: Callable[[], Fingerprint | None]) -> int:
     """Validate, then build under the lock (after finishing or rolling back an interrupted build)."""
     from model.errors import ModelError
 
@@ -208,7 +208,7 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
             check_site(site, os.fspath(site_dir), force)
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
-            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker)
+            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker, recheck)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code
@@ -218,7 +218,10 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
 
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
-           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, worker: Worker | None) -> int:
+           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, worker: Worker | None,
+           recheck: Callable[[], Fingerprint | None]) -> int:
+    """Steps 2-5 under the lock. ``recheck`` hashes the inputs again before publishing: the record
+    vouches for the outputs only when nothing changed between the first hashing and the end."""
     previous = read_record(site) if inputs is not None else None
     generated = steps.run("gather pages and diagram sources", lambda: gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
@@ -236,6 +239,8 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
         steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
                                                      site, previous, keys, pdf, mkdocs, worker), lambda said: said)
+        if keys is not None and recheck() != inputs:
+            keys = None  # an input changed while the build ran: publish what was built, vouch for nothing
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site,
                                                                 record=keys),
                              lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")

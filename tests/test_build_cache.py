@@ -287,3 +287,24 @@ def test_a_worker_given_no_job_ends_quietly():
     worker = Worker.start(("json",))
     worker.kill()
     assert worker.status is not None
+
+
+def test_an_input_changed_while_the_build_runs_is_never_vouched_for(work, monkeypatch):
+    """The model is edited after the build read it: the build publishes what it made from the old
+    bytes but records no inputs, so the next build does everything again."""
+    real = build_module._render_diagrams
+
+    def edit_meanwhile(*args):
+        path = work / "model" / EDIT[0]
+        path.write_text(path.read_text(encoding="utf-8").replace(EDIT[1], EDIT[2]), encoding="utf-8")
+        return real(*args)
+
+    (work / "docs" / "notes.md").write_text("# メモ\n", encoding="utf-8")  # something to do
+    monkeypatch.setattr(build_module, "_render_diagrams", edit_meanwhile)
+    code, _ = run(work, pdf=False)
+    assert code == 0 and read_record(work / "site") is None
+    assert EDIT[2] not in (work / "docs" / "assumptions.md").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    code, lines = run(work, pdf=False)
+    assert code == 0 and not lines[0].startswith("up to date")
+    assert EDIT[2] in (work / "docs" / "assumptions.md").read_text(encoding="utf-8")
