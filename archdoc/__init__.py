@@ -8,6 +8,9 @@
   one journaled step under a lock, and finishing or rolling back a killed build;
 * :mod:`~archdoc.manifest` / :mod:`~archdoc.site_guard` / :mod:`~archdoc.failures` - what
   archdoc wrote (and may therefore delete), refusals of anything else, exit codes;
+* :mod:`~archdoc.inputs` / :mod:`~archdoc.record` - what a build read (content hashes) and what
+  it wrote, recorded in the site manifest: nothing changed, nothing is done again;
+* :mod:`~archdoc.side_by_side` - the site and the PDF built at the same time (a forked PDF worker);
 * :mod:`~archdoc.compare` - the read-only comparison of committed docs with the model;
 * :mod:`~archdoc.common` - what the verbs share (loading, error printing).
 

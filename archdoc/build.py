@@ -10,12 +10,23 @@ and touches nothing until everything succeeded:
    approved version (:mod:`archdoc.records`): a model that differs from the version it
    marks approved is refused (exit 2: an approved version is immutable);
 3. render the diagrams into a staging copy of docs (unchanged images are reused);
-4. run ``mkdocs build --strict`` on the staging copy into a staging site;
+4. run ``mkdocs build --strict`` on the staging copy into a staging site and, with the
+   PDF, render the PDF at the same time (:mod:`archdoc.side_by_side`);
 5. publish: move each changed generated file into ``docs/``, delete files that an
    earlier build generated and this one did not (the manifest
    ``docs/.archdoc-generated.json`` lists them; hand-written pages are never touched),
    and swap the staging site into the site folder — one journaled step
    (:mod:`archdoc.journal`): a kill at any moment leaves the old or the new pair.
+
+Nothing is done twice (:mod:`archdoc.inputs`, :mod:`archdoc.record`): before it loads the
+model, the build hashes its inputs (model files, archdoc's code and templates, installed
+packages, Graphviz and fonts, ``mkdocs.yml``, hand-written docs) and compares them with
+the record the last build left in the site manifest; when nothing changed and every output
+still has its recorded hash, it says so and writes nothing — no file is renamed or
+rewritten, MkDocs and WeasyPrint do not run. Otherwise, after step 3, a site whose inputs
+(the staged docs, ``mkdocs.yml``, code) are those of the current site is not built again,
+and a PDF whose inputs are unchanged is not rendered again: their files are taken over
+from the current site (hard links, so nothing is copied).
 
 The whole build holds a lock (:mod:`archdoc.lock`) on the folders it writes; first it
 finishes or rolls back a build that was killed and removes its staging folders, then it
@@ -35,10 +46,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from archdoc import journal, publish, recovery
+from archdoc import journal, outputs, publish, recovery
 from archdoc.failures import BuildFailure, Refusal, RollbackFailed
+from archdoc.inputs import Fingerprint, fingerprint
 from archdoc.lock import BuildLock
+from archdoc.outputs import PDF_MODULES
 from archdoc.publish import MANIFEST
+from archdoc.record import read_record, unchanged
+from archdoc.side_by_side import Worker
 from archdoc.site_guard import check_site, unsafe_site
 
 __all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
@@ -129,13 +144,13 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
     ``docs_dir``: where the generated pages go; None stages them only (the site is still
     built). ``mkdocs_config``: the site configuration (default: the one archdoc ships,
     :data:`archdoc.paths.DEFAULT_MKDOCS`). ``loaded``: the model of ``model_path`` when the
-    caller has just loaded it, so it is not read and validated twice. ``force``: replace a
-    site folder that holds files archdoc did not write. ``no_wait``: fail at once instead of
-    waiting when another build holds the lock. The CLI resolves all of these from the
-    project (:mod:`archdoc.paths`).
+    caller has just loaded it, or a function that loads it (returning None after reporting
+    the model's problems itself; it is called only when the build has something to do).
+    ``force``: replace a site folder that holds files archdoc did not write. ``no_wait``:
+    fail at once instead of waiting when another build holds the lock. The CLI resolves all
+    of these from the project (:mod:`archdoc.paths`).
     """
     from archdoc.paths import DEFAULT_MKDOCS
-    from model.errors import ModelError
     from model.loader import DEFAULT_MODEL
 
     model_root = Path(model_path) if model_path is not None else DEFAULT_MODEL
@@ -144,7 +159,52 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
     if why:  # before anything runs: the site folder is replaced as a whole
         progress(f"error: {why}")
         return 2
-    steps = _Steps(6 if pdf else 5, progress)
+    docs = Path(docs_dir).resolve() if docs_dir is not None else None
+    site = Path(site_dir).resolve()
+    if docs is not None and docs == site:
+        progress("error: --docs-dir and --site-dir must differ")
+        return 2
+    start = time.perf_counter()
+    inputs = fingerprint(model_root, docs, mkdocs, pdf)
+    if inputs is not None and _nothing_changed(inputs, docs, site, no_wait, progress):
+        progress(f"up to date: nothing changed since the last build (model, templates, archdoc, packages, "
+                 f"Graphviz, fonts, mkdocs.yml, hand-written docs) and every output is as it wrote it; "
+                 f"nothing was written ({time.perf_counter() - start:.2f} s)")
+        return 0
+    steps = _Steps(5, progress)
+    worker = Worker.start(PDF_MODULES) if pdf else None
+    try:
+        if callable(loaded):
+            loaded = loaded()
+            if loaded is None:
+                return 2  # the loader reported the model's problems
+        return _locked(model_path, loaded, docs, site, site_dir, steps, progress, pdf, force, no_wait, mkdocs,
+                       inputs, worker, lambda: fingerprint(model_root, docs, mkdocs, pdf))
+    finally:
+        if worker is not None:
+            worker.kill()
+
+
+def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait: bool,
+                     progress: Callable[[str], Any]) -> bool:
+    """True when the last build's record says nothing changed and every output is as recorded
+    (checked under the lock, which is taken without writing to its file)."""
+    if not site.is_dir() or (docs is not None and not docs.is_dir()):
+        return False
+    try:
+        with BuildLock({site.parent, *((docs.parent,) if docs is not None else ())}, progress, no_wait=no_wait,
+                       note_pid=False):
+            return unchanged(read_record(site), inputs.parts, docs, site) is None
+    except (BuildFailure, OSError):
+        return False  # the build itself reports a busy lock or a bad lock file
+
+
+def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_dir: Any, steps: _Steps,
+            progress: Callable[[str], Any], pdf: bool, force: bool, no_wait: bool, mkdocs: Path,
+            inputs: Fingerprint | None, worker: Worker | None, recheck: Callable[[], Fingerprint | None]) -> int:
+    """Validate, then build under the lock (after finishing or rolling back an interrupted build)."""
+    from model.errors import ModelError
+
     try:
         given = loaded
         loaded = steps.run("validate model", lambda: given if given is not None else load(model_path),
@@ -153,11 +213,6 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
         for problem in exc.problems:
             progress(str(problem))
         progress(f"error: the model has {len(exc.problems)} problem(s); nothing was written")
-        return 2
-    docs = Path(docs_dir).resolve() if docs_dir is not None else None
-    site = Path(site_dir).resolve()
-    if docs is not None and docs == site:
-        progress("error: --docs-dir and --site-dir must differ")
         return 2
     folders = {site.parent, *((docs.parent,) if docs is not None else ())}
     try:
@@ -168,7 +223,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
             check_site(site, os.fspath(site_dir), force)
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
-            return _build(loaded, docs, site, steps, progress, pdf, mkdocs)
+            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker, recheck)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code
@@ -178,7 +233,11 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
 
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
-           pdf: bool, mkdocs: Path) -> int:
+           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, worker: Worker | None,
+           recheck: Callable[[], Fingerprint | None]) -> int:
+    """Steps 2-5 under the lock. ``recheck`` hashes the inputs again before publishing: the record
+    vouches for the outputs only when nothing changed between the first hashing and the end."""
+    previous = read_record(site) if inputs is not None else None
     generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded),
                           lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
@@ -187,16 +246,20 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     try:
         stage_docs = stage_root / "docs"
         publish.stage_docs(docs, stage_docs, generated.pages)
-        previous = docs / "diagrams" if docs is not None else None
+        prev_diagrams = docs / "diagrams" if docs is not None else None
         diagram_files = steps.run("render diagrams", lambda: _render_diagrams(
-            loaded, stage_docs / "diagrams", previous), lambda files: f"{len(files)} files")
+            loaded, stage_docs / "diagrams", prev_diagrams), lambda files: f"{len(files)} files")
         files = sorted(set(generated.pages) | set(diagram_files))
-        stage_site = site_root / "site"
-        steps.run("build site (mkdocs --strict)", lambda: publish.run_mkdocs(
-            stage_root, stage_docs, stage_site, loaded.model.document.title, mkdocs, generated.banner))
-        if pdf:
-            steps.run("write PDF", lambda: _write_pdf(loaded, generated, stage_docs, stage_site))
-        warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site),
+        keys = outputs.keys(inputs, loaded.model.document, generated.pages, stage_docs, generated.banner)
+        name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
+        record = _pdf_record(loaded, generated) if pdf else None
+        steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
+                                                     site, previous, keys, pdf, mkdocs, worker,
+                                                     banner=generated.banner, record=record), lambda said: said)
+        if keys is not None and recheck() != inputs:
+            keys = None  # an input changed while the build ran: publish what was built, vouch for nothing
+        warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site,
+                                                                record=keys),
                              lambda _: f"docs: {docs if docs else '(not kept)'}, site: {site}")
         for warning in warnings:
             progress(f"warning: {warning}")
@@ -220,13 +283,11 @@ def _gather(loaded: Any) -> Generated:
         raise Refusal(str(exc)) from None
 
 
-def _write_pdf(loaded: Any, generated: Generated, stage_docs: Path, stage_site: Path) -> None:
+def _pdf_record(loaded: Any, generated: Generated) -> Any:
+    """What the approval PDF carries (the model as built, its manifest, the approved version)."""
     from archdoc.records import pdf_record
-    from render.print.pdf import write_pdf
 
-    pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
-    write_pdf(pages, stage_docs, stage_site / "archdoc.pdf", loaded.model.document, order=list(pages),
-              record=pdf_record(loaded, generated.approved))
+    return pdf_record(loaded, generated.approved)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m

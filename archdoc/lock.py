@@ -39,11 +39,14 @@ class BuildLock:
 
     ``progress`` gets one line when the build has to wait. Raises :class:`LockBusy` with
     ``no_wait`` when a lock is held, :class:`Refusal` when the lock file is a symbolic link.
+    With ``note_pid`` False the lock file is not written (a build that finds nothing changed
+    touches no file).
     """
 
-    def __init__(self, folders: Iterable[Path], progress: Callable[[str], object] = print, no_wait: bool = False):
+    def __init__(self, folders: Iterable[Path], progress: Callable[[str], object] = print, no_wait: bool = False,
+                 note_pid: bool = True):
         self.folders = sorted({Path(f).resolve() for f in folders})
-        self.progress, self.no_wait = progress, no_wait
+        self.progress, self.no_wait, self.note_pid = progress, no_wait, note_pid
         self.fds: dict[Path, int] = {}
 
     def __enter__(self) -> "BuildLock":
@@ -82,8 +85,9 @@ class BuildLock:
                                    "try again when it has finished") from None
                 self.progress(f"waiting for another archdoc build{who} to finish (lock {path}) ...")
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            if self.note_pid:  # a build that only reads (nothing changed) leaves the file as it is
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         except BaseException:
             os.close(fd)
             raise

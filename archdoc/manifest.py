@@ -151,8 +151,9 @@ def read_listing(folder: Path, name: str, shown: str) -> list[str]:
     return list(files)
 
 
-def listing_text(files: Iterable[str]) -> str:
-    """The manifest's JSON text for ``files`` (sorted; the same files give the same bytes).
+def listing_text(files: Iterable[str], build: dict | None = None) -> str:
+    """The manifest's JSON text for ``files`` (sorted; the same files give the same bytes), with the
+    site's build record (:mod:`archdoc.record`) under ``"build"`` when given.
 
     >>> print(listing_text(["b.md", "a.md"]), end="")
     {
@@ -163,7 +164,10 @@ def listing_text(files: Iterable[str]) -> str:
       ]
     }
     """
-    return json.dumps({"generator": GENERATOR, "files": sorted(set(files))}, ensure_ascii=False, indent=2) + "\n"
+    data: dict = {"generator": GENERATOR, "files": sorted(set(files))}
+    if build is not None:
+        data["build"] = build
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def walk_files(folder: Path) -> list[str]:

@@ -24,8 +24,8 @@ from archdoc.failures import BuildFailure, Refusal
 from archdoc.manifest import DOCS_MANIFEST, SITE_MANIFEST, listing_text, read_listing, symlink_on_the_way, walk_files
 from render.children import tied
 
-__all__ = ["MANIFEST", "BuildFailure", "read_manifest", "hand_written", "stage_docs", "run_mkdocs", "plan",
-           "publish"]
+__all__ = ["MANIFEST", "BuildFailure", "read_manifest", "hand_written", "stage_docs", "run_mkdocs", "start_mkdocs",
+           "MkDocsRun", "plan", "publish"]
 
 MANIFEST = DOCS_MANIFEST
 
@@ -86,9 +86,44 @@ def stage_docs(docs: Path | None, stage: Path, pages: dict[str, str]) -> None:
         target.write_bytes(text.encode("utf-8"))
 
 
-def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
-               banner: dict[str, str] | None = None) -> None:
-    """``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
+class MkDocsRun:
+    """``mkdocs build --strict`` running in a child process (:func:`start_mkdocs`); :meth:`finish`
+    waits for it and raises :class:`BuildFailure` with its warnings and errors when it failed."""
+
+    def __init__(self, proc: subprocess.Popen, output, stage: Path):
+        self.proc, self.output, self.stage = proc, output, stage
+
+    def finished(self) -> bool:
+        return self.proc.poll() is not None
+
+    def wait(self) -> int:
+        return self.proc.wait()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.output.close()
+
+    def finish(self) -> None:
+        try:
+            code = self.proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise BuildFailure("mkdocs build --strict did not finish within 600 s") from None
+        self.output.seek(0)
+        text = self.output.read().decode("utf-8", "replace")
+        self.output.close()
+        if code != 0:
+            lines = [ln for ln in text.splitlines()
+                     if ln.startswith(("WARNING", "ERROR", "Error", "Aborted")) or "Error" in ln]
+            shown = "\n".join(lines or text.splitlines()[-20:])
+            raise BuildFailure("mkdocs build --strict failed:\n" + shown.replace(str(self.stage), "docs"))
+
+
+def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
+                 banner: dict[str, str] | None = None) -> MkDocsRun:
+    """Start ``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
 
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging,
     ``site_name`` set to the model's title (so every model's site carries its own name),
@@ -96,7 +131,10 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs
     the theme's ``custom_dir`` set to archdoc's own override (:data:`render.escape.THEME_DIR`:
     page titles escaped after Material's ``striptags``, the banner), whatever the project's
     file says.
+    The run's output goes to a temporary file (a pipe nobody reads could fill and stall it).
     """
+    import tempfile
+
     from render.escape import THEME_DIR, mkdocs_text
 
     try:
@@ -116,13 +154,21 @@ def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs
     cfg = stage_root / "mkdocs.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run(tied([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]),
-                          capture_output=True, text=True, env=env, cwd=stage_root, timeout=600)
-    if proc.returncode != 0:
-        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines()
-                 if ln.startswith(("WARNING", "ERROR", "Error", "Aborted")) or "Error" in ln]
-        text = "\n".join(lines or (proc.stdout + proc.stderr).splitlines()[-20:])
-        raise BuildFailure("mkdocs build --strict failed:\n" + text.replace(str(stage), "docs"))
+    output = tempfile.TemporaryFile()
+    try:
+        proc = subprocess.Popen(tied([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]),
+                                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env,
+                                cwd=stage_root)
+    except BaseException:
+        output.close()
+        raise
+    return MkDocsRun(proc, output, stage)
+
+
+def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
+               banner: dict[str, str] | None = None) -> None:
+    """``mkdocs build --strict`` of ``stage`` into ``site`` (:func:`start_mkdocs`), waiting for it."""
+    start_mkdocs(stage_root, stage, site, site_name, mkdocs_config, banner).finish()
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -144,18 +190,37 @@ def _check_targets(stage: Path, docs: Path, files: list[str], previous: set[str]
                            "to let archdoc generate them): " + ", ".join(f"{docs / c}" for c in clashes))
 
 
-def plan(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path) -> journal.Journal:
-    """Write both manifests into staging and list the renames that publish the build."""
+def _write_site_manifest(stage: Path, stage_site: Path, docs: Path | None, files: list[str],
+                         record: dict | None) -> None:
+    """The site manifest, with the build record (:mod:`archdoc.record`) when ``record`` gives its keys."""
+    from archdoc.record import Record, hashes
+
+    listed = [rel for rel in walk_files(stage_site) if rel != SITE_MANIFEST]
+    build = None
+    if record is not None:
+        build = Record(record["inputs"], record["site_key"], record["pdf_key"],
+                       None if docs is None else hashes(stage, [*files, MANIFEST]),
+                       hashes(stage_site, listed)).to_json()
+    (stage_site / SITE_MANIFEST).write_text(listing_text(listed, build), encoding="utf-8")
+
+
+def plan(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path,
+         record: dict | None = None) -> journal.Journal:
+    """Write both manifests into staging and list the renames that publish the build.
+
+    ``record``: the build's ``inputs``, ``site_key`` and ``pdf_key``; the site manifest then
+    also records them with the hashes of every file published (:mod:`archdoc.record`).
+    """
     stage, stage_site = stage_root / "docs", site_root / "site"
-    (stage_site / SITE_MANIFEST).write_text(
-        listing_text(rel for rel in walk_files(stage_site) if rel != SITE_MANIFEST), encoding="utf-8")
     swaps = [journal.Swap(str(site), str(site_root), had_old=os.path.lexists(site))]
     if docs is None:
+        _write_site_manifest(stage, stage_site, None, files, record)
         return journal.Journal([], swaps)
     docs.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(docs)
     _check_targets(stage, docs, files, previous)
     (stage / MANIFEST).write_text(listing_text(files), encoding="utf-8")
+    _write_site_manifest(stage, stage_site, docs, files, record)
     fileset = journal.FileSet(str(docs), str(stage_root))
     for rel in [*sorted(files), MANIFEST]:
         if _same(stage / rel, docs / rel):
@@ -170,8 +235,10 @@ def plan(stage_root: Path, docs: Path | None, files: list[str], site_root: Path,
     return journal.Journal([fileset], swaps)
 
 
-def publish(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path) -> list[str]:
-    """Publish the staged build: docs files and the site folder in one journaled step.
+def publish(stage_root: Path, docs: Path | None, files: list[str], site_root: Path, site: Path,
+            record: dict | None = None) -> list[str]:
+    """Publish the staged build: docs files and the site folder (with the build ``record``) in one
+    journaled step.
 
     Returns warnings (clean-up left for the next build); raises :class:`BuildFailure` with
     everything rolled back when a step fails.
@@ -179,4 +246,4 @@ def publish(stage_root: Path, docs: Path | None, files: list[str], site_root: Pa
     if os.path.lexists(site) and (os.path.islink(site) or not os.path.isdir(site)):
         raise Refusal(f"{site} exists and is not a folder")
     home = docs.parent if docs is not None else site.parent
-    return journal.run(plan(stage_root, docs, files, site_root, site), home)
+    return journal.run(plan(stage_root, docs, files, site_root, site, record), home)

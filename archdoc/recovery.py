@@ -21,7 +21,7 @@ from archdoc.failures import Refusal
 from archdoc.journal import JOURNAL, STAGE_NAME, FileSet, Journal, Put, Swap, finish, remove, rollback
 from archdoc.manifest import rel_problem
 
-__all__ = ["recover", "remove_debris", "load_journal", "stage_name_pid"]
+__all__ = ["recover", "remove_debris", "debris", "load_journal", "stage_name_pid"]
 
 _LEGACY = re.compile(r"^\.archdoc-(build|site)-[A-Za-z0-9_]{8}$")
 _SCRATCH = re.compile(r"^archdoc-(?:icons|pdf)-(\d+)-[A-Za-z0-9_]+$")
@@ -124,14 +124,13 @@ def recover(folders: Iterable[Path], lock, progress: Callable[[str], object] = p
     remove_debris(folders, keep, sites)
 
 
-def remove_debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites: Iterable[Path] = ()) -> list[Path]:
-    """Remove staging folders, journal temporaries and scratch folders (temp dir) of dead processes.
+def debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites: Iterable[Path] = ()) -> list[Path]:
+    """Staging folders, journal temporaries and scratch folders (temp dir) of dead processes.
 
     A process id that is alive is left alone (a build of an older archdoc took no lock);
-    names without an id (left by archdoc before the journal) are removed: the lock says no build of ours runs.
+    names without an id (left by archdoc before the journal) count: the lock says no build of ours runs.
     """
     olds = tuple(f".{Path(s).name}.old-" for s in sites)
-    removed: list[Path] = []
     candidates: list[tuple[Path, int | None]] = []
     for home in {Path(f) for f in folders}:
         for entry in (home.iterdir() if home.is_dir() else ()):
@@ -147,9 +146,12 @@ def remove_debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites:
         m = _SCRATCH.match(entry.name)
         if m:
             candidates.append((entry, int(m.group(1))))
-    for entry, pid in candidates:
-        if entry in keep or (pid is not None and _alive(pid)):
-            continue
+    return [entry for entry, pid in candidates if entry not in keep and not (pid is not None and _alive(pid))]
+
+
+def remove_debris(folders: Iterable[Path], keep: set[Path] = frozenset(), sites: Iterable[Path] = ()) -> list[Path]:
+    """Remove the :func:`debris` of dead processes; return what was removed."""
+    removed = debris(folders, keep, sites)
+    for entry in removed:
         remove(entry)
-        removed.append(entry)
     return removed

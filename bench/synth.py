@@ -12,6 +12,14 @@ one NACL per VPC with a few numbered deny rules before broad allows, and reply
 (ephemeral) rules that are sometimes complete, partial or missing. Deterministic for a
 given seed (``nacls=0`` gives exactly the models of earlier versions).
 
+:func:`synth_project` writes a whole buildable project instead (YAML model, views, pages,
+intents, ``archdoc.toml``, ``mkdocs.yml``) for the build benchmark: ``scale`` environments
+of three copies each of the starter's web stack (``archdoc init``: VPC over two AZs, ALB,
+ECS service, RDS, NAT gateways, security groups, route tables, flows, intents), each copy
+with its own overview and network view and a management security group of 16 rules. Scale
+1 is about the city's model (24 nodes, 6 views, 18 subnets, 69 SG rules), scale 10 ten
+times that; everything grows linearly with the scale (environments stay the same size).
+
 >>> m = synth_model(interfaces=200, seed=1)
 >>> sum(1 for n in m.nodes if n.kind.value == "ecs-service")
 200
@@ -21,13 +29,15 @@ given seed (``nacls=0`` gives exactly the models of earlier versions).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
+from pathlib import Path
 
 from model.schema import (Account, Document, Environment, Model, Nacl, NaclRule, NamedCidr, Node, PeeringSpec, Placement,
                           Region, RouteTable, Route, SecurityGroup, SgRule, Subnet, TgwRouteTable, Vpc)
 
-__all__ = ["synth_model"]
+__all__ = ["synth_model", "synth_project", "STACKS_PER_ENV"]
 
 PORTS = (22, 80, 443, 3000, 3306, 5000, 5432, 6379, 8080, 8443, 9090, 27017)
 RANGES = ((1024, 2047), (8000, 8999), (30000, 32767))
@@ -152,3 +162,117 @@ def _nacls(rng: random.Random, vpcs, by_vpc: dict[str, list[str]], cidrs: list[s
                                       action="allow", port={"from": lo, "to": 65535}))
         out.append(Nacl(id=f"{v.id}-acl", vpc=v.id, subnets=subs, rules=tuple(rules)))
     return tuple(out)
+
+
+STACKS_PER_ENV = 3
+"""Copies of the starter stack per environment of :func:`synth_project`."""
+_ID_KEYS = {"id", "vpc", "subnets", "sg", "security_groups", "source", "target", "target_groups", "subnet_group",
+            "part_of", "nodes", "members", "into", "protects", "tags", "node_tags", "flow_tags"}
+"""Keys whose values are ids (or tags) of one stack: renamed per copy."""
+_NAME_KEYS = {"name", "label", "title", "role_name"}
+_MGMT_PORTS = (22, 3389, 9090, 9100, 8125, 8443)
+
+
+def _renamed(value, ids: set[str], suffix: str, k: int, key: str = ""):
+    """A deep copy of one stack's item with its ids and tags suffixed and its 10.0.x addresses moved to 10.k.x."""
+    if isinstance(value, dict):
+        return {name: _renamed(v, ids, suffix, k, name) for name, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, ids, suffix, k, key) for v in value]
+    if isinstance(value, str):
+        if key in _ID_KEYS and value in ids:
+            return f"{value}-{suffix}"
+        if key in _NAME_KEYS:
+            return f"{value} {suffix}"
+        if value.startswith("10.0."):
+            return f"10.{k}." + value[len("10.0."):]
+    return value
+
+
+def _in_env(value, env: str, key: str = ""):
+    """A deep copy with the starter's environment ('prod', 'prod-account') replaced by ``env``."""
+    if isinstance(value, dict):
+        return {(env if name == "prod" and key == "at" else name): _in_env(v, env, name) for name, v in value.items()}
+    if isinstance(value, list):
+        return [_in_env(v, env, key) for v in value]
+    if value == "prod" and key in ("env", "envs"):
+        return env
+    if value == "prod-account":
+        return f"{env}-account"
+    return value
+
+
+def _mgmt_sg(suffix: str, k: int, env: str) -> dict:
+    """A management security group of 16 rules (ports from the VPC and a /24 of operators)."""
+    rules = []
+    for i, port in enumerate(_MGMT_PORTS):
+        rules.append({"direction": "inbound", "protocol": "tcp", "port": port, "cidr": f"10.{k}.0.0/16",
+                      "purpose": f"管理 {port}"})
+        rules.append({"direction": "inbound", "protocol": "tcp", "port": port, "cidr": f"172.16.{k}.0/24",
+                      "purpose": f"運用端末 {port}"})
+    rules += [{"direction": "outbound", "protocol": "tcp", "port": 443, "cidr": "0.0.0.0/0", "purpose": "AWS API"},
+              {"direction": "outbound", "protocol": "tcp", "port": 5432, "sg": f"db-sg-{suffix}", "purpose": "DB"},
+              {"direction": "outbound", "protocol": "udp", "port": 53, "cidr": f"10.{k}.0.2/32", "purpose": "DNS"},
+              {"direction": "outbound", "protocol": "udp", "port": 123, "cidr": "0.0.0.0/0", "purpose": "NTP"}]
+    return {"id": f"mgmt-sg-{suffix}", "name": f"管理 SG {suffix}", "section": "-", "envs": [env], "rules": rules}
+
+
+def synth_project(folder: str | Path, scale: int = 1) -> Path:
+    """Write a buildable project of ``scale`` environments x :data:`STACKS_PER_ENV` starter stacks
+    into ``folder`` (created; must be empty or new). Returns the folder."""
+    import shutil
+
+    import yaml
+
+    from archdoc.paths import DEFAULT_MKDOCS
+
+    starter = Path(__file__).resolve().parent.parent / "archdoc" / "scaffold" / "starter"
+    data: dict = {}
+    for path in sorted((starter / "model").glob("*.yaml")):
+        for section, value in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            data[section] = value
+    shared = {"user", "internet", "ap-northeast-1", "prod", "prod-account"}
+    stack_ids = {item["id"] for section in ("vpcs", "subnets", "route_tables", "security_groups", "nodes",
+                                            "views", "intents") for item in data.get(section, [])}
+    stack_ids |= {tg["id"] for node in data["nodes"] for tg in (node.get("alb") or {}).get("target_groups", [])}
+    stack_ids |= {"overview"}  # the tag that selects a stack's nodes and flows for its views
+    stack_ids -= shared
+    out: dict[str, list] = {key: [] for key in ("environments", "accounts", "vpcs", "subnets", "route_tables",
+                                                "security_groups", "nodes", "flows", "views", "intents")}
+    envs = [f"e{e}" for e in range(scale)]
+    for e, env in enumerate(envs):
+        template_env = copy.deepcopy(data["environments"][0])
+        template_env.update(id=env, name=f"環境 {e}", short=f"E{e}", section=1 if e == 0 else 10 + e)
+        out["environments"].append(template_env)
+        account = copy.deepcopy(data["accounts"][0])
+        account.update(id=f"{env}-account", env=env, name=f"アカウント {e}")
+        out["accounts"].append(account)
+        for j in range(STACKS_PER_ENV):
+            k = e * STACKS_PER_ENV + j
+            suffix = f"{e}-{j}"
+            def place(item, k=k, suffix=suffix, env=env):
+                return _in_env(_renamed(item, stack_ids, suffix, k), env)
+            for section in ("vpcs", "subnets", "route_tables", "security_groups", "nodes", "flows", "intents"):
+                out[section] += [place(item) for item in data.get(section, [])]
+            for item in out["security_groups"][-len(data["security_groups"]):]:
+                item["section"] = "-"
+            out["security_groups"].append(_mgmt_sg(suffix, k, env))
+            section = f"{1 if e == 0 else 10 + e}.{2 * j + 1}"
+            for view in data["views"]:
+                overview = place(view)
+                overview.update(section=section, envs=[env])
+                network = dict(overview, id=f"network-{suffix}", title=f"ネットワーク {suffix}",
+                               section=f"{1 if e == 0 else 10 + e}.{2 * j + 2}", include_actors=False,
+                               nesting=["vpc", "az", "subnet"], show_security_groups=True)
+                out["views"] += [overview, network]
+    model = dict(document=data["document"], assumptions=data.get("assumptions", []), regions=data["regions"],
+                 sites=[dict(site, envs=envs) for site in data["sites"]],
+                 actors=[dict(actor, envs=envs) for actor in data["actors"]], **out)
+    folder = Path(folder)
+    (folder / "model").mkdir(parents=True, exist_ok=True)
+    for section, value in model.items():
+        (folder / "model" / f"{section}.yaml").write_text(
+            yaml.safe_dump({section: value}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shutil.copyfile(starter / "archdoc.toml", folder / "archdoc.toml")
+    shutil.copyfile(DEFAULT_MKDOCS, folder / "mkdocs.yml")
+    return folder

@@ -94,12 +94,13 @@ def test_failure_after_gathering_leaves_docs_and_site_untouched(built, tmp_path,
     shutil.copytree(docs, work_docs)
     shutil.copytree(site, work_site)
     (work_docs / "01-stg.md").write_text("# stale\n", encoding="utf-8")  # the build would fix this
+    (work_docs / "notes.md").write_text("# メモ\n", encoding="utf-8")  # a new page: the site must be built
     before_docs, before_site = snapshot(work_docs), snapshot(work_site)
 
     def broken(*args, **kwargs):
         raise publish.BuildFailure("docs/02-live.md:3: injected failure")
 
-    monkeypatch.setattr(publish, "run_mkdocs", broken)
+    monkeypatch.setattr(publish, "start_mkdocs", broken)
     lines: list[str] = []
     assert build(MINI, site_dir=work_site, docs_dir=work_docs, progress=lines.append) == 1
     assert snapshot(work_docs) == before_docs and snapshot(work_site) == before_site

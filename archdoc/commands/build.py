@@ -3,7 +3,8 @@
 Exit codes: 0 ok, 2 model or usage error (nothing written), 1 any other failure
 (nothing written either: the build publishes only after every step succeeded).
 
-Progress lines (``[2/5] gather pages ... ok``) go to stdout; a model error is printed like
+When nothing changed since the last build, one line says so and nothing is written (see
+:mod:`archdoc.build`). Progress lines (``[2/5] gather pages ... ok``) go to stdout; a model error is printed like
 every other verb prints it (``path:line:col: CODE message`` lines on stderr), and other
 errors as ``archdoc build: message`` on stderr.
 
@@ -61,8 +62,7 @@ def run_build(model_path: str | None = None, site_dir: str | None = None, docs_d
         model_path, mkdocs_config = str(paths.model), str(paths.mkdocs)
         site_dir = str(paths.site) if site_dir is None else site_dir
         docs_dir = docs_dir or (str(paths.docs) if paths.docs else None)
-    loaded = load_checked(model_path, load)  # a model error reads as in every other verb
-    if loaded is None:
-        return 2
-    return build(model_path, site_dir="site" if site_dir is None else site_dir, docs_dir=docs_dir, progress=_progress, pdf=pdf,
-                 loaded=loaded, force=force, no_wait=no_wait, mkdocs_config=mkdocs_config)
+    # loaded only when something changed; a model error then reads as in every other verb
+    return build(model_path, site_dir="site" if site_dir is None else site_dir, docs_dir=docs_dir, progress=_progress,
+                 pdf=pdf, loaded=lambda: load_checked(model_path, load), force=force, no_wait=no_wait,
+                 mkdocs_config=mkdocs_config)

@@ -21,12 +21,16 @@ from pathlib import Path
 __all__ = ["run_pdf", "pdf_from_model"]
 
 
-def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> Path:
-    """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``."""
+def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, worker=None) -> Path:
+    """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``.
+
+    ``worker``: an :class:`archdoc.side_by_side.Worker` started before the model was loaded
+    (it has imported WeasyPrint meanwhile): it renders the PDF; without one, this process does.
+    """
     from archdoc.build import gather
+    from archdoc.outputs import write_pdf_job
     from archdoc.records import pdf_record
     from render.diagrams import build_diagrams
-    from render.print.pdf import write_pdf
 
     generated = gather(loaded)
     pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
@@ -38,8 +42,13 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None) -> 
             (docs / rel).write_text(text, encoding="utf-8")
         previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
         build_diagrams(loaded.model, docs / "diagrams", previous_dir=previous)
-        return write_pdf(pages, docs, Path(out), loaded.model.document, order=list(pages),
-                         record=pdf_record(loaded, generated.approved))
+        args = (pages, docs, Path(out), loaded.model.document, list(pages), pdf_record(loaded, generated.approved))
+        if worker is None:
+            write_pdf_job(*args)
+        else:
+            worker.send("archdoc.outputs:write_pdf_job", args)
+            worker.wait()
+        return Path(out)
 
 
 def _unwritable(out: Path) -> str | None:
@@ -76,23 +85,34 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         out = out or str(paths.site / "archdoc.pdf")
         if paths.docs is not None and previous_diagrams is None:
             previous_diagrams = str(paths.docs / "diagrams")
-    loaded = load_checked(model_path, load)
-    if loaded is None:
-        return 2
-    target = Path(out)
-    why = _unwritable(target)
-    if why:
-        return fail("pdf", why)
+    from archdoc.outputs import PDF_MODULES
+    from archdoc.side_by_side import PdfFailure, Worker
+
     start = time.perf_counter()
+    worker = Worker.start(PDF_MODULES)  # imports WeasyPrint while this process loads the model
     try:
-        path = pdf_from_model(loaded, target, Path(previous_diagrams) if previous_diagrams else None)
-    except RecordError as exc:  # the approval record cannot be honoured: like the build, refuse
-        return fail("pdf", str(exc))
-    except OSError as exc:
-        return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1
-        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        print(f"archdoc pdf: rendering failed: {detail}", file=sys.stderr)
-        return 1
+        loaded = load_checked(model_path, load)
+        if loaded is None:
+            return 2
+        target = Path(out)
+        why = _unwritable(target)
+        if why:
+            return fail("pdf", why)
+        try:
+            path = pdf_from_model(loaded, target, Path(previous_diagrams) if previous_diagrams else None, worker)
+        except RecordError as exc:  # the approval record cannot be honoured: like the build, refuse
+            return fail("pdf", str(exc))
+        except OSError as exc:
+            return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
+        except PdfFailure as exc:
+            print(f"archdoc pdf: rendering failed: {str(exc)[:300]}", file=sys.stderr)
+            return 1
+        except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            print(f"archdoc pdf: rendering failed: {detail}", file=sys.stderr)
+            return 1
+    finally:
+        if worker is not None:
+            worker.kill()
     print(f"wrote {path} ({path.stat().st_size // 1024} KiB, {time.perf_counter() - start:.1f} s)")
     return 0

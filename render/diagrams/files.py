@@ -6,7 +6,10 @@ Why this shape:
 * views render in parallel (``jobs`` worker threads, each waiting on its own ``dot``);
 * a view whose DOT hash matches ``manifest.json`` (in ``out_dir`` or ``previous_dir``) is not
   rendered again: its files are kept or copied. The manifest also lets CI confirm that the
-  committed images belong to the committed DOT without comparing pixels;
+  committed images belong to the committed DOT without comparing pixels. Each entry names
+  the Graphviz version and the label font's file that drew it (:func:`toolchain`): images
+  drawn by another Graphviz or font are rendered again (their bytes would differ), while
+  ``archdoc check`` ignores that field (it never runs Graphviz);
 * any Graphviz stderr output is an error (:class:`RenderError`), so warnings cannot pile up;
 * the SVG's ``viewBox`` is fitted to its drawing (:func:`fit_svg_viewbox`: Graphviz 2.43 crops it);
 * SVG icons are inlined as ``data:`` URIs: the SVG works anywhere, even inside ``<img>``;
@@ -32,9 +35,11 @@ from pathlib import Path
 
 from render.children import tied
 from render.diagrams.icons import ICON_PX, icon_cache_dir, prepare_icons
+from render.toolchain import font_identity, graphviz_version
 
 __all__ = ["render_views", "RenderError", "RenderReport", "MANIFEST", "RENDERER", "sha256", "embed_svg_images",
-           "icon_scratch_prefix", "svg_font_fallback", "fit_svg_viewbox", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png"]
+           "icon_scratch_prefix", "svg_font_fallback", "fit_svg_viewbox", "FONT_STACK", "QUANTIZE_ABOVE", "shrink_png",
+           "toolchain"]
 
 MANIFEST = "manifest.json"
 FONT_STACK = ("Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, "
@@ -100,9 +105,21 @@ def _read_manifest(folder: Path | None) -> dict[str, dict[str, str]]:
         return {}
 
 
+def toolchain() -> str:
+    """What drew a view besides its DOT: the Graphviz version and the label font's file.
+
+    Recorded per view in the manifest; an entry with another value is not reused.
+    """
+    from render.diagrams.dot import FONT
+
+    return f"graphviz {graphviz_version() or '(none)'}; {font_identity((FONT,)).split('; ')[0]}"
+
+
 def _intact(folder: Path, view: str, entry: dict[str, str], dot_hash: str) -> bool:
-    """True when ``folder`` holds outputs for ``view`` matching ``entry`` and the wanted DOT hash."""
-    if entry.get("dot_sha256") != dot_hash or entry.get("renderer") != RENDERER:
+    """True when ``folder`` holds outputs for ``view`` matching ``entry``, the wanted DOT hash and
+    today's Graphviz and font."""
+    if (entry.get("dot_sha256") != dot_hash or entry.get("renderer") != RENDERER
+            or entry.get("toolchain") != toolchain()):
         return False
     for ext in ("dot", "png", "svg"):
         path = folder / f"{view}.{ext}"
@@ -255,8 +272,9 @@ def render_views(dot_by_view: dict[str, str], out_dir: Path, jobs: int = 2,
                 for future in futures:
                     future.result()
         for view in todo:
-            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), "renderer": RENDERER, **{
-                k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}
+            report.manifest[view] = {"dot_sha256": sha256(dot_by_view[view].encode("utf-8")), "renderer": RENDERER,
+                                     "toolchain": toolchain(),
+                                     **{k: v for k, v in _entry(out_dir, view).items() if k != "dot_sha256"}}
             report.rendered.append(view)
     if prune:
         for stale in sorted(set(here) - set(dot_by_view)):

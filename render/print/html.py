@@ -5,7 +5,10 @@ The approval PDF is what an approver signs, so it must hold exactly the generate
 seed numbers them, then the extra pages (assumptions, intents, ...) numbered 10, 11, ...
 Each Markdown page becomes one chapter; ids are prefixed per page so that anchors of
 different pages cannot collide, links between pages become in-document links, and images
-point at local files (PNG preferred: WeasyPrint renders them exactly as the site shows them).
+point at local files. Diagrams print from their SVG: vector lines and real text (sharp at
+any zoom, searchable), drawn by WeasyPrint faster than it re-encodes the large PNGs.
+Tables print with fixed column widths computed from their text (:mod:`render.print.columns`),
+so WeasyPrint does not measure every cell twice before laying it out.
 
 >>> chapter_number("1. POC環境構成図"), chapter_number("前提・仮定"), chapter_number("9 移行")
 ('1', None, '9')
@@ -27,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from render.escape import html_text
 from render.pages.approval import approver_cells, revision_rows
+from render.print.columns import column_widths
 
 __all__ = ["Chapter", "chapters", "print_html", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
            "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
@@ -80,6 +84,7 @@ _TABLE = re.compile(r"((?:<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*){0,2}(?:<p>(?
 _FIGURE = re.compile(r'(<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*)?<p>\s*(<img\b[^>]*\balt="([^"]*)"[^>]*>)\s*</p>',
                      re.S)
 _SRC = re.compile(r'\bsrc="file://([^"]+)"')
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(?:pt|px)?"[^>]*?\bheight="([\d.]+)(?:pt|px)?"', re.S)
 _FONTSIZE = re.compile(r'fontsize="(\d+(?:\.\d+)?)"')
 MIN_PRINTED_PT = 6.0
 """The smallest label of a diagram prints at least this size (pt): below it an approver cannot read it."""
@@ -137,8 +142,23 @@ def place(width_px: int, height_px: int, min_font_pt: float, dpi: float) -> Plac
     return best
 
 
+def _natural_size(path: Path) -> tuple[float, float]:
+    """A diagram's size in pixels at the DOT's dpi: the PNG's header, or the SVG's width and height
+    (Graphviz writes the pixel size there, in 'pt')."""
+    if path.suffix == ".svg":
+        with open(path, encoding="utf-8") as handle:
+            m = _SVG_SIZE.search(handle.read(4096))
+        if m is None:
+            raise ValueError(f"{path.name}: no width and height on the <svg> element")
+        return float(m.group(1)), float(m.group(2))
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size
+
+
 def _placement(img_tag: str) -> Placement | None:
-    """The placement of a local diagram PNG (size from its header, fonts from the DOT beside it)."""
+    """The placement of a local diagram (size from its SVG or PNG, fonts from the DOT beside it)."""
     from render.diagrams.dot import DPI
 
     m = _SRC.search(img_tag)
@@ -146,10 +166,7 @@ def _placement(img_tag: str) -> Placement | None:
         return None
     path = Path(unquote(m.group(1)))
     try:
-        from PIL import Image
-
-        with Image.open(path) as image:
-            width, height = image.size
+        width, height = _natural_size(path)
         fonts = [float(f) for f in _FONTSIZE.findall(path.with_suffix(".dot").read_text(encoding="utf-8"))]
     except (OSError, ValueError):
         return None
@@ -183,40 +200,21 @@ def _figures(body: str, number: str) -> str:
 
 _FONT_PT = {"normal": 8.5, "wide": 7.5, "very-wide": 7.0}
 """Table font sizes of print.css by class."""
-_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
-_NB = re.compile(r'<span class="nb">(.*?)</span>', re.S)
-
-
-def _unbreakable_mm(cell_html: str, font_pt: float) -> float:
-    """Width (mm) of the widest piece of a cell that cannot wrap: a .nb span, or a word of
-    Latin text (Japanese may wrap between any two characters). A rough estimate of Noto Sans
-    CJK: Latin 0.55 em, Japanese 1 em; plus the cell's padding."""
-    def width(text: str) -> float:
-        return sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in html.unescape(text)) * font_pt * 0.3528
-
-    pieces = [width(_TAGS.sub("", nb)) for nb in _NB.findall(cell_html)]
-    rest = _TAGS.sub(" ", _NB.sub(" ", cell_html.replace("<wbr>", " ")))
-    pieces += [width(word) if all(ord(c) <= 0x2E80 for c in word) else width("あ") for word in rest.split()]
-    return max(pieces, default=0.0) + 2.2
-
-
-def _min_width_mm(rows: str, font_pt: float) -> float:
-    """The narrowest a table can be: per column, its widest unbreakable piece, summed."""
-    columns: dict[int, float] = {}
-    for row in rows.split("</tr>"):
-        for i, cell in enumerate(_CELL.findall(row)):
-            columns[i] = max(columns.get(i, 0.0), _unbreakable_mm(cell, font_pt))
-    return sum(columns.values())
+_PAD_MM = {"normal": 1.6, "wide": 1.0, "very-wide": 1.0}
+"""Left and right padding of a cell in print.css by class."""
 
 
 def _classify_tables(body: str) -> str:
-    """Mark tables by width so print.css can shrink them, and put those that cannot fit the page.
+    """Mark tables by width so print.css can shrink them, put those that cannot fit the page,
+    and give each its column widths.
 
     A table whose ids, codes and short cells (which never wrap) cannot fit the portrait
     text width goes on landscape pages (A4, or A3 when even that is too narrow), with the
     headings (up to two, e.g. '12.2 本番環境' then '意図') and the one paragraph that
     introduce it, so its cells are not squeezed into one-character columns. In a very wide
     table (9+ columns: a reachability matrix) codes may break after '_' (SG_INGRESS_/DENIED).
+    The column widths (:func:`render.print.columns.column_widths`, measured with the print's
+    fonts) go into a ``<colgroup>`` and the table is laid out fixed (class ``fixed``).
     """
     def mark(m: re.Match[str]) -> str:
         lead, rows = m.group(1) or "", m.group(2)
@@ -225,11 +223,16 @@ def _classify_tables(body: str) -> str:
         size = "very-wide" if cols >= 9 else "wide" if cols >= 6 else "normal"
         if size == "very-wide":
             rows = re.sub(r"(<td>[^<]*)", lambda c: c.group(1).replace("_", "_<wbr>"), rows)
-        need = _min_width_mm(rows, _FONT_PT[size])
+        pt, pad = _FONT_PT[size], _PAD_MM[size]
+        widths = column_widths(rows, pt, pad)
+        need = widths.min_total if widths is not None else 0.0
         sheet = next((s for s in SHEETS if need <= s.width_mm), SHEETS[-1])
         if size == "very-wide" and not sheet.css_class:
             sheet = SHEETS[1]
-        table = f'<table class="{size}">{rows}</table>'
+        if widths is None:
+            table = f'<table class="{size}">{rows}</table>'
+        else:
+            table = f'<table class="{size} fixed">{widths.colgroup(sheet.width_mm)}{rows}</table>'
         return f'<div class="{sheet.css_class}">{lead}{table}</div>' if sheet.css_class else lead + table
 
     return _TABLE.sub(mark, body)
@@ -262,12 +265,10 @@ def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> s
                 return m.group(0)
             ref = f"{anchors[target]}--{frag}" if frag else anchors[target]
             return f' href="#{html_text(ref)}"'
-        # src: resolve against the page's folder inside docs_dir; prefer the PNG of an SVG
+        # src: resolve against the page's folder inside docs_dir (a diagram prints from its SVG)
         if re.match(r"^[a-z][a-z0-9+.-]*:", value):
             return m.group(0)  # a URL: the PDF writer's fetcher serves data:/local file: only
         local = (docs_dir / posixpath.normpath(posixpath.join(folder, value.split("?")[0]))).resolve()
-        if local.suffix == ".svg" and local.with_suffix(".png").exists():
-            local = local.with_suffix(".png")
         return f' src="{html_text(local.as_uri())}"'
 
     return _ATTR.sub(attr, body)

@@ -12,11 +12,18 @@ with model text typed by people, so a stray URL must never become a network requ
 folders (the docs folder and the print templates) and refuses (and records) everything
 else. Fonts come from fontconfig ("Noto Sans CJK JP" from fonts-noto-cjk); WeasyPrint
 embeds the subset used, so the PDF shows the Japanese text on any machine.
+
+WeasyPrint allocates millions of small objects while it lays out and draws, and keeps them
+until the PDF is written; Python's cyclic garbage collector would walk them again and again
+for nothing (about a tenth of the time), so it is off while WeasyPrint runs
+(:func:`fewer_collections`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 import os
 import tempfile
 from functools import partial
@@ -27,7 +34,7 @@ from urllib.parse import unquote, urlparse
 from render.print.archival import MIME, Record, attachments, merge_xmp, modified_date, xmp_descriptions
 from render.print.html import TEMPLATE_DIR, print_html
 
-__all__ = ["write_pdf", "archival_options", "LocalFetcher", "RefusedURL", "PDF_VARIANT"]
+__all__ = ["write_pdf", "archival_options", "LocalFetcher", "RefusedURL", "PDF_VARIANT", "fewer_collections"]
 
 PDF_VARIANT = "pdf/a-3a"
 """PDF/A-3 (embedded files allowed, as associated files) at level A: WeasyPrint tags the
@@ -96,6 +103,29 @@ def archival_options(document: Any, record: Record | None) -> dict[str, Any]:
             "finisher": partial(_finish, document, record)}
 
 
+@contextlib.contextmanager
+def fewer_collections():
+    """No cyclic garbage collection inside the block (the collector runs again after it).
+
+    WeasyPrint keeps every box of every page alive until the PDF is written, so collecting
+    while it runs frees nothing (measured: the same peak memory with and without) and costs
+    a tenth of the time, more on long documents (full collections walk everything).
+
+    >>> with fewer_collections():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
               order: list[str] | None = None, record: Record | None = None) -> Path:
     """Render ``pages`` ({doc-relative path: Markdown}) with ``document`` metadata to ``out``.
@@ -110,14 +140,16 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
     source = print_html(pages, docs_dir, document, order, record)
     fetcher = LocalFetcher([docs_dir, TEMPLATE_DIR])
-    rendered = HTML(string=source, base_url=docs_dir.as_uri() + "/", url_fetcher=fetcher).render()
+    with fewer_collections():
+        rendered = HTML(string=source, base_url=docs_dir.as_uri() + "/", url_fetcher=fetcher).render()
     if fetcher.refused:
         raise RefusedURL("the PDF needs resources that are not local: " + ", ".join(sorted(set(fetcher.refused))))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".archdoc-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     try:
-        rendered.write_pdf(tmp, **archival_options(document, record))
+        with fewer_collections():
+            rendered.write_pdf(tmp, **archival_options(document, record))
         umask = os.umask(0o022)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a published PDF is world-readable

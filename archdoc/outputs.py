@@ -1,0 +1,111 @@
+"""The site and the PDF of a build: built side by side, or taken over from the current site.
+
+After the diagrams, a build knows what its site and its PDF will be made of (the staged
+docs, the site configuration, the document metadata, archdoc's code, packages and fonts:
+:func:`keys`). :func:`site_and_pdf` compares that with the record of the current site
+(:mod:`archdoc.record`): a site whose inputs did not change, and whose files still have
+their recorded hashes, is not built again, and neither is such a PDF; their files are
+hard-linked into the staged site (same bytes, nothing copied). What must be built is built
+side by side (:mod:`archdoc.side_by_side`): MkDocs in its process, the PDF in the worker
+forked when the build started (:data:`PDF_MODULES`: what it imports meanwhile).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from archdoc import publish
+from archdoc.inputs import Fingerprint, files_digest
+from archdoc.manifest import SITE_MANIFEST, walk_files
+from archdoc.record import PDF_NAME, Record, pdf_key, same_files, site_key
+from archdoc.side_by_side import Worker, side_by_side
+
+__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "PDF_MODULES"]
+
+PDF_MODULES = ("weasyprint", "render.print.pdf", "model.schema")
+"""What the PDF worker imports while the build loads the model (:class:`archdoc.side_by_side.Worker`)."""
+
+
+def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage_docs: Path,
+         banner: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The record's keys of this build (:mod:`archdoc.record`), or None when the inputs have none.
+
+    The site's key covers the approval banner every page shows (it depends on the approved
+    version kept in the project, not only on the model)."""
+    if inputs is None:
+        return None
+    digest = files_digest(stage_docs, walk_files(stage_docs))
+    order = [rel for rel in pages if rel.endswith(".md")]
+    shown = document.title + "\n" + json.dumps(banner or {}, ensure_ascii=False, sort_keys=True)
+    return {"inputs": inputs.parts, "site_key": site_key(inputs.parts, digest, shown),
+            "pdf_key": pdf_key(inputs.parts, digest, document.model_dump_json(), order)}
+
+
+def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, site_root: Path, site: Path,
+                 previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path,
+                 worker: Worker | None = None, banner: dict[str, str] | None = None,
+                 record: Any = None) -> str:
+    """Build the staged site and PDF side by side, taking over from ``site`` what is unchanged.
+
+    Returns what was done ("site 1.02 s, PDF 4.31 s", "site unchanged (kept)", ...). Without
+    ``pdf``, the current PDF is kept when it is exactly what a build with the PDF would write
+    (its inputs did not change), and left out otherwise; ``keys["pdf_key"]`` becomes None then.
+    The PDF is rendered by ``worker`` (forked when the build started), or here without one.
+    ``banner``: the approval banner of every page; ``record``: what the approval PDF carries
+    (:class:`render.print.archival.Record`, sent to the worker as it is: plain, picklable data).
+    """
+    stage_docs, stage_site = stage_root / "docs", site_root / "site"
+    reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
+                  and set(walk_files(site)) - {SITE_MANIFEST} == set(previous.site)
+                  and same_files(site, {k: v for k, v in previous.site.items() if k != PDF_NAME}, exact=False))
+    reuse_pdf = (previous is not None and keys is not None and previous.pdf_key == keys["pdf_key"]
+                 and PDF_NAME in previous.site and same_files(site, {PDF_NAME: previous.site[PDF_NAME]}, exact=False))
+    if keys is not None and not pdf and not reuse_pdf:
+        keys["pdf_key"] = None
+    run = None if reuse_site else publish.start_mkdocs(stage_root, stage_docs, stage_site, document.title, mkdocs,
+                                                       banner)
+    new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
+    job: Worker | Callable[[], None] | None = None
+    if pdf and not reuse_pdf:
+        pages = {k: v for k, v in generated.items() if k.endswith(".md")}
+        args = (pages, stage_docs, new_pdf, document, list(pages), record)
+        if worker is not None:
+            worker.send("archdoc.outputs:write_pdf_job", args)
+            job = worker
+        else:
+            job = lambda: write_pdf_job(*args)  # noqa: E731
+    timings = side_by_side(run, job)
+    if reuse_site:
+        take_over(site, stage_site, [rel for rel in previous.site if rel != PDF_NAME])
+    if reuse_pdf:
+        take_over(site, stage_site, [PDF_NAME])
+    elif pdf:
+        os.replace(new_pdf, stage_site / PDF_NAME)
+    said = ["site unchanged (kept)" if reuse_site else f"site {timings.site_s:.2f} s"]
+    if pdf or reuse_pdf:
+        said.append("PDF unchanged (kept)" if reuse_pdf else f"PDF {timings.pdf_s:.2f} s")
+    return ", ".join(said)
+
+
+def take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
+    """Hard-link (or copy, where links are impossible) ``rels`` of the current site into the staged one."""
+    for rel in rels:
+        target = stage_site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / rel, target)
+        except OSError:
+            shutil.copy2(site / rel, target)
+
+
+def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str],
+                  record: Any = None) -> None:
+    """Write the PDF of ``pages`` (images read from ``docs``) to ``out``, carrying ``record``: the
+    job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one."""
+    from render.print.pdf import write_pdf
+
+    write_pdf(pages, docs, out, document, order=order, record=record)

@@ -1,0 +1,214 @@
+"""The site and the PDF, built at the same time on two cores; a failure of either cancels the other.
+
+After the gather step and the diagrams, the MkDocs site and the approval PDF need nothing
+from each other. MkDocs runs in a child process (:func:`archdoc.publish.start_mkdocs`);
+the PDF (WeasyPrint: CPU-bound Python) renders in a :class:`Worker`, a child forked from
+this process when the build starts: while this process loads the model, gathers the pages
+and draws the diagrams, the worker imports WeasyPrint (half a second that no longer
+counts), then it waits for its one job. The slower of site and PDF sets the time instead
+of their sum.
+
+Cancelling is killing: the first of the two to fail ends the other at once (SIGKILL), and
+its failure is what the build reports; an interrupted build kills both. Both write into
+staging only, so nothing is published. The worker reports a failure as one line
+(``Type: message``) through a pipe and never runs this process's clean-up (it ends with
+``os._exit``); it is tied to this process (``PR_SET_PDEATHSIG``) like every child of the
+build (:mod:`render.children`). Where ``fork`` does not exist, the PDF runs in this
+process after the site.
+
+>>> side_by_side(None, None)
+Timings(site_s=None, pdf_s=None)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import signal
+import struct
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from archdoc.failures import BuildFailure
+from archdoc.publish import MkDocsRun
+
+__all__ = ["side_by_side", "Timings", "Worker", "PdfFailure"]
+
+_POLL_S = 0.01
+
+
+class PdfFailure(BuildFailure):
+    """The PDF failed in its own process: the message is its ``Type: message`` line."""
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds each part took (None: not run)."""
+
+    site_s: float | None
+    pdf_s: float | None
+
+
+def _tie_to_parent() -> None:
+    """Ask the kernel to kill this (forked) process when its parent dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _read_exactly(fd: int, n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+class Worker:
+    """A forked child that imports ``modules`` at once, then runs the one job :meth:`send` gives it.
+
+    The job is named (``"package.module:function"``) and looked up in the child when it runs,
+    with its arguments pickled. :meth:`done` polls it, :meth:`result` raises its failure,
+    :meth:`kill` ends it (also when no job was ever sent). Use :meth:`start`: None where
+    there is no ``fork``.
+    """
+
+    def __init__(self, modules: tuple[str, ...]):
+        job_read, self._job = os.pipe()
+        self._result, result_write = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(self._job)
+            os.close(self._result)
+            self._child(modules, job_read, result_write, parent)
+        os.close(job_read)
+        os.close(result_write)
+        self.pid, self.status, self.started = pid, None, None
+
+    @classmethod
+    def start(cls, modules: tuple[str, ...]) -> "Worker | None":
+        return cls(modules) if hasattr(os, "fork") else None
+
+    @staticmethod
+    def _child(modules: tuple[str, ...], job_fd: int, result_fd: int, parent: int) -> None:
+        code = 0
+        try:
+            _tie_to_parent()
+            if os.getppid() != parent:
+                os._exit(1)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
+            for name in modules:
+                importlib.import_module(name)
+            try:
+                size, = struct.unpack("!Q", _read_exactly(job_fd, 8))
+                target, args = pickle.loads(_read_exactly(job_fd, size))
+            except EOFError:  # no job after all
+                os._exit(0)
+            module, _, attr = target.partition(":")
+            getattr(importlib.import_module(module), attr)(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
+            code = 1
+            line = " ".join(f"{type(exc).__name__}: {exc}".split())[:2000]
+            try:
+                os.write(result_fd, line.encode("utf-8", "replace"))
+            except OSError:
+                pass
+        finally:
+            os._exit(code)
+
+    def send(self, target: str, args: tuple[Any, ...]) -> None:
+        """Give the worker its job: ``target`` (``"module:function"``) called with ``args``."""
+        data = pickle.dumps((target, args), protocol=pickle.HIGHEST_PROTOCOL)
+        self.started = time.perf_counter()
+        try:
+            os.write(self._job, struct.pack("!Q", len(data)))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._job, view):]
+        except BrokenPipeError:
+            pass  # the worker died before its job: result() says why
+        os.close(self._job)
+        self._job = None
+
+    def done(self) -> bool:
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+        return self.status is not None
+
+    def kill(self) -> None:
+        """End the worker (whatever it is doing) and release its pipes."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, self.status = os.waitpid(self.pid, 0)
+        self._close()
+
+    def _close(self) -> None:
+        for fd in (self._job, self._result):
+            if fd is not None:
+                os.close(fd)
+        self._job = self._result = None
+
+    def result(self) -> None:
+        """Nothing when the job succeeded; else :class:`PdfFailure` with its line."""
+        chunks = []
+        while chunk := os.read(self._result, 65536):
+            chunks.append(chunk)
+        self._close()
+        code = os.waitstatus_to_exitcode(self.status)
+        if code != 0:
+            line = b"".join(chunks).decode("utf-8", "replace")
+            raise PdfFailure(line or f"the PDF process ended with status {code}")
+
+    def wait(self) -> None:
+        """Wait for the job's end; raise its failure."""
+        while not self.done():
+            time.sleep(_POLL_S)
+        self.result()
+
+
+def side_by_side(site: MkDocsRun | None, pdf: Worker | Callable[[], object] | None) -> Timings:
+    """Wait for ``site`` (already started) and ``pdf`` (a worker given its job, or a function to run
+    here); raise the first failure, after ending the other. Either may be None."""
+    start = time.perf_counter()
+    if pdf is None or callable(pdf):
+        site_s = None
+        if site is not None:
+            site.finish()
+            site_s = time.perf_counter() - start
+        if pdf is not None:
+            pdf()
+        return Timings(site_s, time.perf_counter() - start - (site_s or 0.0) if pdf is not None else None)
+    site_s = pdf_s = None
+    try:
+        while (site is not None and site_s is None) or pdf_s is None:
+            if site is not None and site_s is None and site.finished():
+                site_s = time.perf_counter() - start
+                site.finish()  # raises when MkDocs failed: the PDF is ended below
+            if pdf_s is None and pdf.done():
+                pdf_s = time.perf_counter() - (pdf.started or start)
+                pdf.result()  # raises when the PDF failed: MkDocs is ended below
+            time.sleep(_POLL_S)
+    except BaseException:
+        if pdf_s is None:
+            pdf.kill()
+        if site is not None and site_s is None:
+            site.kill()
+        raise
+    return Timings(site_s, pdf_s)
