@@ -40,6 +40,10 @@ class Stamp(Strict):
 class Document(Strict):
     title: Text
     """Title of the document (site name, PDF title)."""
+    language: Literal["ja", "en"] = "ja"
+    """Language of every generated word (page titles, table headers, diagram legends, finding and
+    reachability messages, the PDF cover, the site's theme): 'ja' (default) or 'en'. The model's own
+    text (labels, purposes, notes) is shown as written; JSON outputs keep their English codes."""
     version: Text
     """Current version of the document, e.g. '1.0'."""
     status: Text

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from render.pages.i18n import DOMAIN
 from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_link, md_nobreak, md_text
 
 __all__ = ["environment", "render_template", "TEMPLATES", "ASSETS"]
@@ -107,7 +108,12 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Translations are read at each call (the language is set after the model is loaded), so the
+    # cached environment serves every language. The catalog's text is ours (trusted Markdown).
+    env.install_gettext_callables(gettext=lambda m: Md(DOMAIN.gettext(m)),
+                                  ngettext=lambda s, p, n: Md(DOMAIN.ngettext(s, p, n)), newstyle=True)
     env.filters.update(FILTERS)
     env.filters["md_join"] = _join
     env.globals.update(row=_row, header=_header, table=_table, diagram=_diagram, bullets=_bullets,
