@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.index import ModelIndex
-from model.schema import View
+from model.schema import View, rds_engine
 from render.diagrams.bundle import bundle_edges
 from render.diagrams.icons import icon_for
 from render.diagrams.spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
@@ -223,7 +223,7 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
                 if status != "active" and status not in statuses:
                     statuses.append(status)
                 kind = ix.nodes[rep].kind.value if rep in ix.nodes else "actor"
-                nodes[inst.id] = DiagramNode(inst.id, s.node_label(inst), kind, icon_for(kind), box,
+                nodes[inst.id] = DiagramNode(inst.id, s.node_label(inst), kind, icon_for(kind, _engine(ix, rep, env)), box,
                                              status != "active", rep, env, s.notes(inst), s.layer(rep, inst))
     for b in view.boxes:
         box_id = f"box-{b.id}"
@@ -243,6 +243,24 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
     spec = DiagramSpec(view.id, view.title, view.direction, _ordered_boxes(s.boxes), tuple(nodes.values()),
                        tuple(edges), tuple(legend))
     return bundle_edges(spec) if view.bundle_edges else spec
+
+
+def _engine(ix: ModelIndex, rep: str, env: str) -> str | None:
+    """The engine family of a database node in ``env`` (its icon depends on it), '' when the
+    spec names an engine of no known family or states none; None for other kinds."""
+    node = ix.nodes.get(rep)
+    if node is None:
+        return None
+    if node.kind.value == "rds":
+        primary = ix.nodes[node.standby_of] if node.standby_of in ix.nodes else node
+        spec = primary.at[env].rds if env in primary.at else None
+        return (rds_engine(spec.engine) or "") if spec is not None else ""
+    place = node.at[env]
+    if node.kind.value == "aurora" and place.aurora is not None:
+        return place.aurora.engine
+    if node.kind.value == "elasticache" and place.elasticache is not None:
+        return place.elasticache.engine
+    return None
 
 
 def _common_box(s: _Selection, containers: list[str | None]) -> str | None:
