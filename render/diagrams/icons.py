@@ -81,6 +81,7 @@ _CLASSES: dict[str, str] = {
     "sqs": "aws.integration.SQS",
     "efs": "aws.storage.EFS",
     "actor": "aws.general.User",
+    "eni": "aws.network.VPCElasticNetworkInterface",
 }
 
 _ENGINE_CLASSES: dict[str, str] = {
@@ -108,7 +109,7 @@ def _token(dotted: str) -> str:
 
 
 ICONS: dict[str, str] = {kind: _token(path) for kind, path in _CLASSES.items()}
-"""Node kind (or 'actor') -> icon token relative to the diagrams resources folder."""
+"""Node kind (or 'actor', or 'eni' for a placement mark) -> icon token relative to the diagrams resources folder."""
 ENGINE_ICONS: dict[str, str] = {key: _token(path) for key, path in _ENGINE_CLASSES.items()}
 """``kind:engine`` -> icon token (see ``_ENGINE_CLASSES``)."""
 
