@@ -93,7 +93,7 @@ class Placement(Strict):
     label: Text | None = None
     """Label in this environment, overriding the node's label."""
     purpose: Text | None = None
-    """How table 3.x names this node in the subnet's 用途 column (None: not listed)."""
+    """How the network page names this node in its subnet's purpose column (None: not listed)."""
     status: Literal["active", "on-demand", "future"] = "active"
     """'active', 'on-demand' (created only when needed, e.g. a DR restore) or 'future' (planned)."""
     fargate: FargateSpec | None = None

@@ -54,7 +54,7 @@ class Region(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z]+-\d$")]
     """AWS region id, e.g. 'ap-northeast-1'."""
     name: Text
-    """Display name, e.g. '東京リージョン'."""
+    """Display name, e.g. 'Tokyo'."""
     azs: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z]+-\d[a-z]$")], ...]
     """Availability zones subnets of this region may use."""
 
