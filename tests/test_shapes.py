@@ -256,3 +256,11 @@ def test_the_schema_reference_carries_no_seed_text():
     text = "\n".join(p.read_text(encoding="utf-8") for p in Path("model/schema").glob("*.py")
                      if p.name != "document.py")
     assert not re.search(r"section \d|\bPOC\b|the seed|\bcity\b|市職員|table 3\.x|東京|大阪", text)
+
+
+def test_a_flow_to_a_database_on_another_port_is_reported():
+    from analysis.analyze import analyze
+    findings = analyze(_load(_mini(_db_on(5433, 5432)))).findings
+    assert [(f.env, f.code, f.resources) for f in findings if f.code == "FLOW_NOT_ADMITTED"] == [
+        ("live", "FLOW_NOT_ADMITTED", ("app", "db"))]
+    assert "PORT_NOT_LISTENING" in next(f.message for f in findings if f.code == "FLOW_NOT_ADMITTED")

@@ -61,8 +61,9 @@ class ApiGatewaySpec(Strict):
 
     type: Literal["rest", "http", "websocket"]
     """'rest' (REST API), 'http' (HTTP API) or 'websocket'."""
-    endpoint: Literal["regional", "edge", "private"] = "regional"
-    """Endpoint type: 'regional', 'edge'-optimized (through CloudFront) or 'private' (interface endpoint only)."""
+    endpoint: Literal["regional", "edge"] = "regional"
+    """Endpoint type: 'regional' or 'edge'-optimized (through CloudFront); both are public HTTPS
+    endpoints. (Private APIs, reached through an interface endpoint only, are not modelled yet.)"""
     integrations: tuple[Id, ...]
     """Nodes the API forwards requests to (Lambda functions, HTTP backends, AWS services)."""
     authorizer: Id | None = None
