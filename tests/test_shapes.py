@@ -179,10 +179,10 @@ def test_a_node_in_several_subnets_is_marked_in_each():
     spec = select_view(ix, _view(ix, collapse_parts=False))
     marks = [(n.id, n.box, n.label) for n in spec.nodes if n.kind == "eni"]
     assert marks == [
-        ("alb~live-public-a", "subnet-live-public-a", "Application Load BalancerのENI"),
-        ("alb~live-public-c", "subnet-live-public-c", "Application Load BalancerのENI"),
-        ("db~live-db-a", "subnet-live-db-a", "RDS PostgreSQLのENI"),
-        ("db~live-db-c", "subnet-live-db-c", "RDS PostgreSQLのENI"),
+        ("alb~live-public-a", "subnet-live-public-a", "ENI"),
+        ("alb~live-public-c", "subnet-live-public-c", "ENI"),
+        ("db~live-db-a", "subnet-live-db-a", "ENI"),
+        ("db~live-db-c", "subnet-live-db-c", "ENI"),
     ]
     assert [(e.src, e.dst) for e in spec.edges if e.placement] == [(m[0].split("~")[0], m[0]) for m in marks]
     placed = {s for n in ix.nodes_in("live") for s in n.at["live"].subnets}
@@ -215,7 +215,7 @@ def test_diagram_words_in_english():
         assert [e.label for e in spec.legend] == [
             "Solid line: traffic and data flow", "Dashed line: image pull, logs",
             "Dotted line (no arrow): a node placed in several subnets and its ENI in each"]
-        assert spec.node("db~live-db-a").label == "RDS PostgreSQL ENI"
+        assert spec.node("db~live-db-a").label == "ENI"
         assert 'label="Legend"' in to_dot(spec)
 
 

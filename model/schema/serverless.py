@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from model.schema.base import Id, Strict, Text
 
@@ -31,8 +31,8 @@ NFS_PORT = 2049
 class LambdaSpec(Strict):
     """One Lambda function."""
 
-    runtime: Text
-    """Runtime identifier, e.g. 'python3.12' or 'nodejs20.x'."""
+    runtime: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9.]*$", max_length=32)]
+    """Runtime identifier as AWS spells it, e.g. 'python3.12', 'nodejs20.x' or 'provided.al2023'."""
     memory_mb: Annotated[StrictInt, Field(ge=128, le=10240)]
     """Memory in MiB (128-10240); CPU is allotted in proportion."""
     timeout_seconds: Annotated[StrictInt, Field(ge=1, le=900)]

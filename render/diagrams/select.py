@@ -286,7 +286,7 @@ def _placement_marks(s: _Selection, nodes: dict[str, DiagramNode], insts, logica
             if len(inst.subnets) < 2 or inst.id not in nodes or nodes[inst.id].box is None \
                     or nodes[inst.id].box.startswith("part-"):
                 continue
-            label = _("{label}のENI").format(label=s.view.labels.get(rep) or s.ix.label(rep, env))
+            label = _("ENI")  # short: the dotted line says whose; a long label widens every AZ column
             for subnet in inst.subnets:
                 mark = f"{inst.id}~{subnet}"
                 layer = _TIER_LAYER[s.ix.subnets[subnet].tier]
