@@ -187,7 +187,7 @@ def test_a_node_in_several_subnets_is_marked_in_each():
     assert [(e.src, e.dst) for e in spec.edges if e.placement] == [(m[0].split("~")[0], m[0]) for m in marks]
     placed = {s for n in ix.nodes_in("live") for s in n.at["live"].subnets}
     assert placed <= {b.id.removeprefix("subnet-") for b in spec.boxes if b.id.startswith("subnet-")}
-    assert spec.legend[-1].label == "点線（矢印なし）: 複数サブネットに置かれたノードと各サブネットのENI"
+    assert spec.legend[-1].label == "点線（矢印なし）: 各サブネットのENI"
     plain = select_view(ix, _view(ix, collapse_parts=False, show_placements=False))
     assert not [n for n in plain.nodes if n.kind == "eni"] and not [e for e in plain.edges if e.placement]
 
@@ -214,7 +214,7 @@ def test_diagram_words_in_english():
         spec = select_view(ix, _view(ix))
         assert [e.label for e in spec.legend] == [
             "Solid line: traffic and data flow", "Dashed line: image pull, logs",
-            "Dotted line (no arrow): a node placed in several subnets and its ENI in each"]
+            "Dotted line (no arrow): ENI in each subnet"]
         assert spec.node("db~live-db-a").label == "ENI"
         assert 'label="Legend"' in to_dot(spec)
 

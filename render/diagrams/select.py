@@ -266,7 +266,7 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
         names = sep.join(_(_STATUS_NAMES[x]) for x in statuses)
         legend.append(LegendEntry("dashed-node", _("破線枠: {statuses}").format(statuses=names)))
     if any(e.placement for e in edges):
-        legend.append(LegendEntry("dotted", _("点線（矢印なし）: 複数サブネットに置かれたノードと各サブネットのENI")))
+        legend.append(LegendEntry("dotted", _("点線（矢印なし）: 各サブネットのENI")))
     spec = DiagramSpec(view.id, view.title, view.direction, _ordered_boxes(s.boxes), tuple(nodes.values()),
                        tuple(edges), tuple(legend))
     return bundle_edges(spec) if view.bundle_edges else spec
