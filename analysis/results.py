@@ -60,6 +60,7 @@ BLOCKER_CODES: dict[str, tuple[bool, str]] = {
     "NAT_INBOUND_NOT_ALLOWED": (False, "a NAT gateway accepts no connection started from outside"),
     "NGW_REQUIRES_SOURCE_IN_VPC": (False, "a NAT gateway translates only sources in its own VPC"),
     "SERVICE_PORT_RESTRICTION": (False, "an AWS service endpoint answers HTTPS (TCP 443) only"),
+    "PORT_NOT_LISTENING": (False, "the database, cache or file system listens on another port (its spec's, or its engine's default)"),
     "NAMED_CIDR_UNDEFINED": (False, "a named CIDR on the path has no value in this environment"),
     "DISCONNECTED": (False, "the source has no way at all towards the target in the model"),
     "UNKNOWN_ENDPOINT": (False, "an intent names a source or target that is not a network endpoint there"),

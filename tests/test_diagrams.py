@@ -257,7 +257,7 @@ def _expanded(spec) -> set[tuple[str, str, str, bool]]:
         return current == box
 
     def ends(node_id, box):
-        return [n.id for n in spec.nodes if within(n, box)] if box else [node_id]
+        return [n.id for n in spec.nodes if within(n, box) and n.kind != "eni"] if box else [node_id]
 
     return {(a, b, e.label, e.dashed) for e in spec.edges for a in ends(e.src, e.tail_box)
             for b in ends(e.dst, e.head_box)}

@@ -23,7 +23,7 @@ from render.diagrams.select import select_view
 
 NODE = re.compile(r'^(\s*)([A-Za-z0-9_]+)\["([^"]*)"\]$')
 SUB = re.compile(r'^(\s*)subgraph ([A-Za-z0-9_]+)\["([^"]*)"\]$')
-EDGE = re.compile(r'^\s*([A-Za-z0-9_]+) (-->|-\.->)(?:\|"([^"]*)"\|)? ([A-Za-z0-9_]+)$')
+EDGE = re.compile(r'^\s*([A-Za-z0-9_]+) (-->|-\.->|-\.-)(?:\|"([^"]*)"\|)? ([A-Za-z0-9_]+)$')
 SAFE_ID = re.compile(r"^[nb]_[A-Za-z0-9_]+$")
 
 

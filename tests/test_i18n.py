@@ -25,7 +25,7 @@ def all_domains():
 
 
 def test_every_layer_has_a_domain():
-    assert sorted(all_domains()) == ["analysis", "cli", "model", "pages", "render"]
+    assert sorted(all_domains()) == ["analysis", "cli", "diagrams", "model", "pages", "render"]
 
 
 def test_catalogs_are_current_and_complete(capsys):
@@ -35,7 +35,7 @@ def test_catalogs_are_current_and_complete(capsys):
     assert status == 0
 
 
-@pytest.mark.parametrize("name", ["analysis", "cli", "model", "pages", "render"])
+@pytest.mark.parametrize("name", ["analysis", "cli", "diagrams", "model", "pages", "render"])
 def test_translations_keep_placeholders_and_hold_no_japanese(name):
     domain = all_domains()[name]
     path = domain.catalog_path("en")

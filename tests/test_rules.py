@@ -122,6 +122,17 @@ def _app_stg(d: dict) -> dict:
     return _item(d, "nodes", "app")["at"]["stg"]
 
 
+def _two_envs_one_account(d: dict) -> None:
+    """stg and live in the stg account (``shared_with``), the live account gone."""
+    d["accounts"] = [a for a in d["accounts"] if a["id"] != "live-account"]
+    _item(d, "accounts", "stg-account").update(shared_with=["live"])
+    _item(d, "vpcs", "live-vpc").update(account="stg-account")
+    for n in d["nodes"]:
+        for place in n["at"].values():
+            if place.get("account") == "live-account":
+                place["account"] = "stg-account"
+
+
 def _approvals(*changes: dict) -> Callable[[dict], None]:
     """Record one decision per ``changes`` on the mini document: an approval of its version on
     some model, with the given fields changed (None removes a field)."""
@@ -207,6 +218,28 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("an environment's VPC in a network account serving it", lambda d: _share_tgw(d) or _item(
         d, "vpcs", "stg-vpc").update(account="net-account"), set()),
     ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
+    ("an API integration that is a database", lambda d: d["nodes"].append(
+        {"id": "api", "kind": "api-gateway", "label": "API", "api_gateway": {"type": "http", "integrations": ["db"]},
+         "at": {"stg": {"region": "ap-northeast-1"}}}), {"E080"}),
+    ("a queue that is its own dead-letter queue", lambda d: d["nodes"].append(
+        {"id": "q", "kind": "sqs", "label": "Q", "sqs": {"dead_letter_queue": "q"},
+         "at": {"stg": {"region": "ap-northeast-1"}}}), {"E080"}),
+    ("an RDS engine of no known family without port", lambda d: _set("nodes", "db", label="RDS")(d) or _item(
+        d, "nodes", "db")["at"]["stg"]["rds"].update(engine="Db2"), {"E081"}),
+    ("an RDS engine of no known family with its port", lambda d: _set("nodes", "db", label="RDS")(d) or _item(
+        d, "nodes", "db")["at"]["stg"]["rds"].update(engine="Db2", port=50000), set()),
+    ("two EFS mount targets in one AZ", lambda d: d["nodes"].append(
+        {"id": "fs", "kind": "efs", "label": "EFS", "at": {"live": {"subnets": ["live-app-a", "live-db-a"]}}}),
+     {"E082"}),
+    ("an EFS One Zone file system in two AZs", lambda d: d["nodes"].append(
+        {"id": "fs", "kind": "efs", "label": "EFS", "efs": {"one_zone": True},
+         "at": {"live": {"subnets": ["live-app-a", "live-app-c"]}}}), {"E082"}),
+    ("a table spec on a queue", lambda d: d["nodes"].append(
+        {"id": "q", "kind": "sqs", "label": "Q", "dynamodb": {"billing_mode": "on-demand"},
+         "at": {"stg": {"region": "ap-northeast-1"}}}), {"E031"}),
+    ("two environments in one account", _two_envs_one_account, set()),
+    ("a VPC in an account that holds other environments only", lambda d: _two_envs_one_account(d) or _item(
+        d, "accounts", "stg-account").update(shared_with=[]), {"E054"}),
     ("approval of a version the document does not have", _approvals({"version": "9.9"}), {"E070"}),
     ("a decision after the approval", _approvals({}, {"decision": "returned", "model_sha256": None}), {"E071"}),
     ("a second approval of one version", _approvals({}, {}), {"E071"}),

@@ -145,7 +145,8 @@ def eni_in(w: Walk, p: Packet) -> Packet | None:
     if e is None:
         return None
     from analysis.forwarding.balancers import after_ingress
+    from analysis.forwarding.listening import refuse_unlistened
     denied = ingress_sg(w, e, p)
-    if after_ingress(w, e, p, denied):
+    if after_ingress(w, e, p, denied) and not refuse_unlistened(w, e.node, p.h.port):
         received(w, e, p)
     return None

@@ -22,8 +22,11 @@ Net = ipaddress.IPv4Network
 SERVICE_KINDS = frozenset({
     NodeKind.S3, NodeKind.SES, NodeKind.ECR, NodeKind.COGNITO, NodeKind.CLOUDWATCH,
     NodeKind.CLOUDWATCH_LOGS, NodeKind.CLOUDWATCH_METRICS, NodeKind.SECRETS_MANAGER,
+    NodeKind.DYNAMODB, NodeKind.SQS, NodeKind.LAMBDA, NodeKind.API_GATEWAY, NodeKind.CLOUDFRONT,
 })
-"""Regional AWS services reached at public HTTPS endpoints (no VPC endpoints in the model)."""
+"""AWS services reached at public HTTPS endpoints (regional; CloudFront at the edge), or at an
+interface endpoint in the VPC. A Lambda function is invoked through the Lambda API whether or
+not it is attached to a VPC: its ENIs there only send its own requests."""
 
 
 @lru_cache(maxsize=65536)

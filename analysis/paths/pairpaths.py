@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from analysis.forwarding.engine import trace_path
 from analysis.forwarding.firewall import decide
+from analysis.forwarding.listening import listen_port
 from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import nacl_check, nacl_range
@@ -81,7 +82,8 @@ class PairPaths:
         delivered = inn is not None or not d.sgs
         ok = delivered and not any(r[0] == "block" for r in rec)
         return PairPath(ok, out[2] if out else addr, inn[2] if inn else None, bool(inn and inn[3]),
-                        tuple(r for r in rec if r[0] == "firewall" or (r[0] == "nacl" and r[1] in self._at(r[1]).nacl_of)))
+                        tuple(r for r in rec if r[0] in ("firewall", "listen")
+                              or (r[0] == "nacl" and r[1] in self._at(r[1]).nacl_of)))
 
     def _at(self, subnet: str) -> EnvGraph:
         """The graph holding ``subnet``: this one, or another environment's of the scope a path crosses into."""
@@ -103,6 +105,9 @@ class PairPaths:
         return True
 
     def _decide(self, c: tuple, port: int, eph: tuple[int, int]) -> bool:
+        if c[0] == "listen":  # a data store accepts its one port only (PORT_NOT_LISTENING)
+            expected = listen_port(self.eg.ix, c[1], self.eg.env)
+            return expected is None or expected == port
         if c[0] == "firewall":
             _, fw, h = c
             h = replace(h, port=port, eph=eph if h.eph == SENTINEL else h.eph)

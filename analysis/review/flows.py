@@ -28,6 +28,7 @@ from typing import Iterator
 import networkx as nx
 
 from analysis.forwarding.balancers import listener_for
+from analysis.graph.types import SERVICE_KINDS
 from analysis.paths.reach import UnknownEndpoint, endpoint_ports
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
@@ -114,6 +115,8 @@ def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
     for t in ctx.net.targets:
         if t not in eg.enis or eg.node(t).kind in (NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN):
             continue
+        if eg.node(t).kind in SERVICE_KINDS:  # a VPC Lambda's ENIs accept nothing: the internet reaches
+            continue                          # its regional Invoke API, which IAM guards, not the network
         for a in internet:
             for p in endpoint_ports(eg):
                 r = ctx.net.reach(a, t, p)

@@ -240,7 +240,9 @@ _NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind
                "dx_gateway": NodeKind.DX_GATEWAY, "tgw_attachment": NodeKind.TGW_ATTACHMENT, "nlb": NodeKind.NLB,
                "endpoint": NodeKind.VPC_ENDPOINT, "peering": NodeKind.VPC_PEERING,
                "customer_gateway": NodeKind.CUSTOMER_GATEWAY, "vpn": NodeKind.VPN_CONNECTION,
-               "firewall": NodeKind.NETWORK_FIREWALL}
+               "firewall": NodeKind.NETWORK_FIREWALL, "function": NodeKind.LAMBDA, "dynamodb": NodeKind.DYNAMODB,
+               "api_gateway": NodeKind.API_GATEWAY, "cloudfront": NodeKind.CLOUDFRONT, "sqs": NodeKind.SQS,
+               "efs": NodeKind.EFS}
 _PLACEMENT_SPECS = {"fargate": NodeKind.ECS_SERVICE, "rds": NodeKind.RDS, "batch": NodeKind.ECS_TASK, "s3": NodeKind.S3,
                     "ec2": NodeKind.EC2_INSTANCE, "asg": NodeKind.AUTOSCALING_GROUP, "ecs_ec2": NodeKind.ECS_EC2_SERVICE,
                     "elasticache": NodeKind.ELASTICACHE, "aurora": NodeKind.AURORA}

@@ -216,6 +216,25 @@ def _connection_refs(p: tuple, x) -> Iterator[tuple[tuple, str, str | None, tupl
     if x.vpn:
         yield p + ("vpn", "customer_gateway"), "node", x.vpn.customer_gateway, node
         yield p + ("vpn", "gateway"), "node", x.vpn.gateway, node
+    yield from _serverless_refs(p, x)
+
+
+def _serverless_refs(p: tuple, x) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
+    """References of the managed-service specs (Lambda triggers, API integrations, origins, DLQ)."""
+    node = ("nodes",)
+    for j, t in enumerate(x.function.triggers if x.function else ()):
+        yield p + ("function", "triggers", j), "node", t, node
+    if x.api_gateway:
+        yield from ((p + ("api_gateway", "integrations", j), "node", t, node)
+                    for j, t in enumerate(x.api_gateway.integrations))
+        yield p + ("api_gateway", "authorizer"), "node", x.api_gateway.authorizer, node
+    for j, o in enumerate(x.cloudfront.origins if x.cloudfront else ()):
+        yield p + ("cloudfront", "origins", j), "node", o, node
+    if x.sqs:
+        yield p + ("sqs", "dead_letter_queue"), "node", x.sqs.dead_letter_queue, node
+    if x.dynamodb:
+        yield from ((p + ("dynamodb", "global_table_regions", j), "region", r, ("regions",))
+                    for j, r in enumerate(x.dynamodb.global_table_regions))
 
 
 @rule("E050", "every referenced id exists (environments, accounts, regions, VPCs, subnets, nodes, SGs, ...)")

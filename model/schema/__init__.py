@@ -10,8 +10,9 @@ Modules by domain: :mod:`~model.schema.base` (id and text types), :mod:`~model.s
 :mod:`~model.schema.approvals` (the approval record),
 :mod:`~model.schema.places`, :mod:`~model.schema.network` (SGs, NACLs, route tables),
 :mod:`~model.schema.nodes` (nodes, actors, flows, intents), :mod:`~model.schema.specs`
-(the seed's component specs), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
-EC2, ElastiCache, Aurora, NLB), :mod:`~model.schema.connections` (TGW attachment options,
+(component specs: Fargate, RDS, Cognito, ALB, WAF, ...), :mod:`~model.schema.workloads` (EC2, Auto Scaling, ECS on
+EC2, ElastiCache, Aurora, NLB), 
+:mod:`~model.schema.serverless` (Lambda, DynamoDB, API Gateway, CloudFront, SQS, EFS), :mod:`~model.schema.connections` (TGW attachment options,
 peering, VPN, endpoints, Network Firewall), :mod:`~model.schema.requirements` (the document's
 promises, checked by the analysis), :mod:`~model.schema.views` (diagram views);
 :mod:`~model.schema.messages` words pydantic's errors for model authors.
@@ -21,8 +22,11 @@ May import: pydantic only (and its own modules).
 
 from __future__ import annotations
 
-from model.schema import approvals, connections, document, network, nodes, places, requirements, specs, views, workloads
+from model.schema import (approvals, connections, document, network, nodes, places, requirements, serverless, specs, views,
+                          workloads)
 from model.schema.approvals import *  # noqa: F401,F403
+from pydantic import model_validator
+
 from model.schema.base import Cidr, Id, IpAddress, Port, Strict, Text
 from model.schema.document import *  # noqa: F401,F403  (re-exported: one import for users)
 from model.schema.document import Assumption, Document
@@ -37,12 +41,13 @@ from model.schema.specs import *  # noqa: F401,F403
 from model.schema.views import *  # noqa: F401,F403
 from model.schema.connections import *  # noqa: F401,F403
 from model.schema.workloads import *  # noqa: F401,F403
+from model.schema.serverless import *  # noqa: F401,F403
 from model.schema.views import View
 
 __all__ = [
     "Model", "Id", "Text", "Cidr", "IpAddress", "Port", "Strict",
     *approvals.__all__, *document.__all__, *places.__all__, *requirements.__all__, *network.__all__, *nodes.__all__, *specs.__all__, *views.__all__,
-    *connections.__all__, *workloads.__all__,
+    *connections.__all__, *workloads.__all__, *serverless.__all__,
 ]
 
 
@@ -56,7 +61,7 @@ class Model(Strict):
     regions: tuple[Region, ...]
     """AWS regions used, with the availability zones the design may place subnets in."""
     accounts: tuple[Account, ...]
-    """AWS accounts, each belonging to one environment."""
+    """AWS accounts, each holding one environment or more (``shared_with``)."""
     sites: tuple[Site, ...] = ()
     """Places outside AWS: the internet, on-premises sites, SaaS services."""
     vpcs: tuple[Vpc, ...] = ()
@@ -83,3 +88,17 @@ class Model(Strict):
     """Diagram views: a selection of the model plus presentation hints."""
     intents: tuple[Intent, ...] = ()
     """What must (or must not) be reachable; checked by the reachability analysis."""
+
+    @model_validator(mode="after")
+    def _number_environments(self) -> "Model":
+        """An environment without ``section`` takes the first number no environment uses, in model order."""
+        used = {e.section for e in self.environments if e.section is not None}
+        number = 0
+        for env in self.environments:
+            if env.section is None:
+                number += 1
+                while number in used:
+                    number += 1
+                used.add(number)
+                object.__setattr__(env, "section", number)  # frozen model: set once, while validating
+        return self

@@ -1,4 +1,4 @@
-"""Connectivity specs beyond the seed: TGW attachment options, VPC peering, site-to-site VPN
+"""Connectivity specs: TGW attachment options, VPC peering, site-to-site VPN
 (customer gateway, VPN connection), VPC endpoints and AWS Network Firewall.
 
 Each spec sits on a node of its kind (``vpc-peering`` carries ``peering``, ...); the

@@ -43,8 +43,8 @@ class SecurityGroup(Strict):
     """Stable id nodes refer to in ``security_groups``."""
     name: Text
     """Display name of the group."""
-    section: Text
-    """Section number of the source document that lists the group, or '-' when it lists none."""
+    section: Text = "-"
+    """Section number of the source document that lists the group, or '-' (the default) when it lists none."""
     envs: tuple[Id, ...]
     """Environments in which the group exists."""
     rules: tuple[SgRule, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import StrictBool, StringConstraints
+from pydantic import StrictBool, StringConstraints, model_validator
 
 from model.schema.base import Id, IpAddress, Port, Strict, Text
 from model.schema.connections import (
@@ -15,6 +15,7 @@ from model.schema.specs import (
     AlbSpec, BatchSpec, ClientVpnSpec, CognitoSpec, DxGatewaySpec, FargateSpec, RdsSpec, S3Spec, ScheduleSpec,
     WafSpec,
 )
+from model.schema.serverless import ApiGatewaySpec, CloudFrontSpec, DynamoDbSpec, EfsSpec, LambdaSpec, SqsSpec
 from model.schema.workloads import AsgSpec, AuroraSpec, EcsEc2Spec, Ec2Spec, ElastiCacheSpec, NlbSpec
 from model.schema.requirements import Frequency, Requirements
 
@@ -68,6 +69,12 @@ class NodeKind(str, Enum):
     CUSTOMER_GATEWAY = "customer-gateway"
     VPN_CONNECTION = "vpn-connection"
     NETWORK_FIREWALL = "network-firewall"
+    LAMBDA = "lambda"
+    DYNAMODB = "dynamodb"
+    API_GATEWAY = "api-gateway"
+    CLOUDFRONT = "cloudfront"
+    SQS = "sqs"
+    EFS = "efs"
 
 
 class Placement(Strict):
@@ -86,7 +93,7 @@ class Placement(Strict):
     label: Text | None = None
     """Label in this environment, overriding the node's label."""
     purpose: Text | None = None
-    """How table 3.x names this node in the subnet's 用途 column (None: not listed)."""
+    """How the network page names this node in its subnet's purpose column (None: not listed)."""
     status: Literal["active", "on-demand", "future"] = "active"
     """'active', 'on-demand' (created only when needed, e.g. a DR restore) or 'future' (planned)."""
     fargate: FargateSpec | None = None
@@ -173,6 +180,18 @@ class Node(Strict):
     """Site-to-site VPN connection spec (kind vpn-connection)."""
     firewall: FirewallSpec | None = None
     """AWS Network Firewall spec (kind network-firewall)."""
+    function: LambdaSpec | None = None
+    """Lambda function spec (kind lambda)."""
+    dynamodb: DynamoDbSpec | None = None
+    """DynamoDB table spec (kind dynamodb)."""
+    api_gateway: ApiGatewaySpec | None = None
+    """API Gateway API spec: type, endpoint type, integrations, authorizer (kind api-gateway)."""
+    cloudfront: CloudFrontSpec | None = None
+    """CloudFront distribution spec: origins and viewer protocol (kind cloudfront)."""
+    sqs: SqsSpec | None = None
+    """SQS queue spec (kind sqs)."""
+    efs: EfsSpec | None = None
+    """EFS file system spec; its mount targets are the placement's subnets (kind efs)."""
     assumption: Id | None = None
     """The assumption this node relies on, when the document does not define it."""
 
@@ -183,19 +202,20 @@ class Actor(Strict):
     label: Text
     """Label drawn in diagrams."""
     role: Text
-    """The actor's role in words, e.g. '事業者'."""
+    """The actor's role in words, e.g. 'customer' or 'operator'."""
     envs: tuple[Id, ...]
     """Environments in which the actor uses the system."""
     site: Id
     """The site the actor's device is at (the internet or an on-premises site)."""
     via: tuple[Id, ...] = ()
-    """Entry nodes of the actor's access path, in order (section 9 names the connection by them).
+    """Entry nodes of the actor's access path, in order (the migration table names the connection by them).
     An on-premises actor uses, for each destination, the first connection (Direct Connect
     gateway or VPN connection) whose routes cover it."""
-    persona: Id
-    """Matches the same party across environments (an actor of one environment may stand in for one of another)."""
-    persona_label: Text
-    """Display name of the persona."""
+    persona: Id | None = None
+    """Matches the same party across environments (an actor of one environment may stand in
+    for one of another); None: the actor's ``id``."""
+    persona_label: Text | None = None
+    """Display name of the persona; None: the actor's ``label``."""
     vpn_client: StrictBool = False
     """True when the actor connects through a Client VPN endpoint (listed in ``via``)."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
@@ -203,6 +223,14 @@ class Actor(Strict):
     vpn_groups: tuple[Text, ...] = ()
     """The identity-provider (or Active Directory) groups a VPN client belongs to: Client VPN
     authorization rules that name groups admit only their members."""
+
+    @model_validator(mode="after")
+    def _persona_defaults_to_self(self) -> "Actor":
+        if self.persona is None:  # frozen model: set once, while validating
+            object.__setattr__(self, "persona", self.id)
+        if self.persona_label is None:
+            object.__setattr__(self, "persona_label", self.label)
+        return self
 
 
 class FlowKind(str, Enum):
@@ -265,7 +293,8 @@ class Intent(Strict):
     """'reach' (must be reachable) or 'no-reach' (must not be)."""
     statement: Text
     """The intent in words, as the document states or implies it."""
-    seed_ref: Text
-    """Where the source document states or implies it (section numbers)."""
+    seed_ref: Text = "-"
+    """Where the source document states or implies it (section numbers); '-' (the default): no
+    source document states it."""
     known_violation: Text | None = None
     """Set when the document as written violates this intent: reported, but not a new failure."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints, model_validator
 
 from model.schema.base import Cidr, Id, Strict, Text
 from model.schema.requirements import Requirements
@@ -13,7 +13,7 @@ __all__ = ["Environment", "Characteristic", "Region", "Account", "Site", "Vpc", 
 
 
 class Characteristic(Strict):
-    """A bullet with sub-bullets (e.g. '2つのアクセス経路' in 1.2)."""
+    """A bullet with sub-bullets (e.g. 'two access paths' followed by one bullet per path)."""
 
     text: Text
     """The bullet's text (Markdown emphasis allowed)."""
@@ -23,30 +23,38 @@ class Characteristic(Strict):
 
 class Environment(Strict):
     id: Id
-    """Stable id (e.g. 'poc', 'prod') used everywhere an environment is named."""
+    """Stable id (e.g. 'staging', 'production') used everywhere an environment is named."""
     name: Text
-    """Display name, e.g. 'POC環境'."""
-    short: Text
-    """Short name used in derived sentences, e.g. 'POC' in 'POCで検証済み'."""
-    role: Literal["verification", "production"]
-    """'verification' or 'production'; production requirements apply to production environments."""
-    section: Annotated[StrictInt, Field(ge=1, le=99)]
+    """Display name, e.g. 'Staging environment'."""
+    short: Text | None = None
+    """Short name used in derived sentences, e.g. 'Staging' in 'verified in Staging'; None: the ``name``."""
+    role: Literal["development", "test", "verification", "staging", "production"] = "production"
+    """What the environment is for; production requirements (e.g. Multi-AZ databases) apply to
+    'production' environments only."""
+    section: Annotated[StrictInt, Field(ge=1, le=99)] | None = None
     """Number of the document section that describes this environment; it numbers the
-    environment's page (``01-poc.md``), so 1-99 and unique (E042)."""
+    environment's page (``01-<id>.md``), so 1-99 and unique (E042). None: the first number
+    no other environment uses, in model order."""
     characteristics: tuple[Text | Characteristic, ...] = ()
-    """Bullets of the environment's characteristics (特徴); a bullet may carry sub-bullets."""
+    """Bullets of the environment's characteristics; a bullet may carry sub-bullets."""
     baseline: Id | None = None
     """The environment this one migrates from (the migration table compares them)."""
     requirements: Requirements = Requirements()
     """What the document promises for this environment (availability, data protection, DR, egress,
     monitoring, isolation), each in the document's words; checked against the configuration."""
 
+    @model_validator(mode="after")
+    def _short_defaults_to_name(self) -> "Environment":
+        if self.short is None:  # frozen model: set once, while validating
+            object.__setattr__(self, "short", self.name)
+        return self
+
 
 class Region(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z]+-\d$")]
     """AWS region id, e.g. 'ap-northeast-1'."""
     name: Text
-    """Display name, e.g. '東京リージョン'."""
+    """Display name, e.g. 'Tokyo'."""
     azs: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z]+-\d[a-z]$")], ...]
     """Availability zones subnets of this region may use."""
 
@@ -55,17 +63,18 @@ class Account(Strict):
     id: Id
     """Stable id of the account (not the AWS account number)."""
     env: Id
-    """The environment the account belongs to."""
+    """The environment the account belongs to (its first environment)."""
     shared_with: tuple[Id, ...] = ()
-    """Further environments this account serves as a network account: its shared nodes
-    (``shared: true``, e.g. a Transit Gateway shared through AWS RAM) and VPCs of those
-    environments may be placed in it. Empty: the account belongs to ``env`` alone."""
+    """Further environments whose resources this account holds: VPCs and nodes of those
+    environments may be placed in it (several environments in one account, or a network
+    account whose shared nodes, e.g. a Transit Gateway shared through AWS RAM, serve them).
+    Empty: the account belongs to ``env`` alone."""
     name: Text
     """Display name of the account."""
     role_label: Text
-    """How the migration table names the account in a list, e.g. '共有系' or '本番用'."""
+    """How the migration table names the account in a list, e.g. 'shared' or 'production'."""
     short: Text
-    """How the migration table names it as a destination, e.g. '本番アカウント'."""
+    """How the migration table names it as a destination, e.g. 'the production account'."""
 
 
 class Site(Strict):
@@ -98,14 +107,23 @@ class Vpc(Strict):
     """The region the VPC is in."""
     name: Text
     """Display name of the VPC."""
-    role: Id
-    """Matches the same VPC across environments (section 9: '共有系VPC', 'アプリ系VPC')."""
-    role_name: Text
-    """Display name of the VPC's role, e.g. 'アプリ系VPC'."""
+    role: Id | None = None
+    """Matches the same VPC across environments (e.g. 'shared', 'app': the migration table
+    compares VPCs of one role); None: the VPC's ``id``."""
+    role_name: Text | None = None
+    """Display name of the VPC's role, e.g. 'Application VPC'; None: the VPC's ``name``."""
     cidr: Cidr
     """The VPC's primary IPv4 CIDR."""
     assumption: Id | None = None
     """The assumption this VPC relies on."""
+
+    @model_validator(mode="after")
+    def _role_defaults_to_self(self) -> "Vpc":
+        if self.role is None:
+            object.__setattr__(self, "role", self.id)
+        if self.role_name is None:
+            object.__setattr__(self, "role_name", self.name)
+        return self
 
 
 class Subnet(Strict):
@@ -124,7 +142,7 @@ class Subnet(Strict):
 
 
 class NamedCidr(Strict):
-    """A name the seed uses instead of a CIDR ('VPC CIDR', 'VPN CIDR'), valued per environment."""
+    """A name the document uses instead of a CIDR ('VPC CIDR', 'VPN CIDR'), valued per environment."""
 
     id: Id
     """Stable id rules and routes refer to with ``named``."""

@@ -1,7 +1,7 @@
 """Requirements: the promises a design document makes, as typed facts the analysis can check.
 
-A design document promises things its approvers sign ("本番はMulti-AZ", "バックアップ30日間",
-"大阪リージョンにDRコピー"). A :class:`Requirements` block states them per environment
+A design document promises things its approvers sign ("production is Multi-AZ", "backups kept
+for 30 days", "a DR copy in a second region"). A :class:`Requirements` block states them per environment
 (``environments[].requirements``) and, where one component differs, per component
 (``nodes[].at.<env>.requirements``: a key given there replaces the environment's for that
 component). Every item carries the document's own words (``statement``) and where they are

@@ -1,4 +1,4 @@
-"""Component specifications of section 5 (Fargate, RDS, Cognito, ALB, WAF, schedules, batch)
+"""Component specifications (Fargate, RDS, Cognito, ALB, WAF, schedules, batch)
 and the connectivity specs (Client VPN, Direct Connect gateway)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from model.schema.base import Cidr, Id, Port, Strict, Text
 
-__all__ = ["TaskCount", "FargateSpec", "RdsSpec", "CognitoGroup", "PasswordPolicy", "LambdaTrigger", "CognitoSpec", "Listener", "TargetGroup", "HealthCheck", "AlbSpec", "WafRule", "WafSpec", "Schedule", "ScheduleSpec", "BatchSpec", "AuthorizationRule", "ClientVpnSpec", "DxGatewaySpec", "S3Spec"]
+__all__ = ["TaskCount", "FargateSpec", "RDS_ENGINES", "rds_engine", "RdsSpec", "CognitoGroup", "PasswordPolicy", "LambdaTrigger", "CognitoSpec", "Listener", "TargetGroup", "HealthCheck", "AlbSpec", "WafRule", "WafSpec", "Schedule", "ScheduleSpec", "BatchSpec", "AuthorizationRule", "ClientVpnSpec", "DxGatewaySpec", "S3Spec"]
 
 
 class TaskCount(Strict):
@@ -32,9 +32,27 @@ class FargateSpec(Strict):
     """The port the container listens on."""
 
 
+RDS_ENGINES = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306, "oracle": 1521, "sqlserver": 1433}
+"""RDS engine family -> the port the engine listens on by default."""
+
+
+def rds_engine(text: str) -> str | None:
+    """The engine family of an engine name as written ('PostgreSQL 15', 'SQL Server', 'oracle-ee').
+
+    >>> [rds_engine(x) for x in ("PostgreSQL", "MySQL", "MariaDB", "Oracle EE", "SQL Server", "db2")]
+    ['postgresql', 'mysql', 'mariadb', 'oracle', 'sqlserver', None]
+    """
+    flat = "".join(ch for ch in text.lower() if ch.isalnum())
+    for family, words in (("postgresql", ("postgres",)), ("mariadb", ("mariadb",)), ("mysql", ("mysql",)),
+                          ("oracle", ("oracle",)), ("sqlserver", ("sqlserver", "mssql"))):
+        if any(w in flat for w in words):
+            return family
+    return None
+
+
 class RdsSpec(Strict):
     engine: Text
-    """Database engine as written, e.g. 'PostgreSQL', 'MySQL'."""
+    """Database engine as written, e.g. 'PostgreSQL', 'MySQL', 'MariaDB', 'Oracle', 'SQL Server'."""
     engine_version: Text
     """Engine major version, e.g. '15'."""
     instance_class: Text
@@ -54,11 +72,21 @@ class RdsSpec(Strict):
     encryption_note: Text | None = None
     """How or why, as the document says (e.g. 'KMS', 'コスト削減')."""
     performance_insights: StrictBool | None = None
-    """None: the seed does not say."""
+    """True when Performance Insights is on; None: the document does not say."""
     subnet_group: tuple[Id, ...]
     """Subnets of the DB subnet group (AWS requires two AZs or more)."""
     publicly_accessible: StrictBool = False
     """True when the instance gets a public address."""
+    port: Port | None = None
+    """The port the instance listens on; None: the engine's default (PostgreSQL 5432, MySQL and
+    MariaDB 3306, Oracle 1521, SQL Server 1433)."""
+
+    def listen_port(self) -> int | None:
+        """The port the instance accepts connections on (None: an engine of unknown family)."""
+        if self.port is not None:
+            return self.port
+        family = rds_engine(self.engine)
+        return RDS_ENGINES[family] if family else None
 
 
 class CognitoGroup(Strict):
@@ -219,7 +247,7 @@ class AuthorizationRule(Strict):
 
 class ClientVpnSpec(Strict):
     client_cidr: Id
-    """A named CIDR (the seed's 'VPN CIDR')."""
+    """A named CIDR (e.g. 'VPN CIDR') the clients' addresses come from."""
     associated_subnets: tuple[Id, ...]
     """Target network subnets the endpoint is associated with (one per AZ for HA)."""
     authorization_rules: tuple[AuthorizationRule, ...]
@@ -255,7 +283,7 @@ class DxGatewaySpec(Strict):
     vgws: tuple[Id, ...] = ()
     """Virtual private gateways associated with the DX gateway (private VIF): each VGW's VPC is reached."""
     vif: Text
-    """The virtual interface type as the seed names it ('Private VIF')."""
+    """The virtual interface type as the document names it ('Transit VIF', 'Private VIF')."""
     assumption: Id | None = None
     """The assumption this connection relies on."""
 

@@ -83,5 +83,9 @@ class View(Strict):
     for the ECS replicas in it). The model keeps every flow; only the drawing is merged."""
     show_security_groups: StrictBool = False
     """Write each node's security groups under its label."""
+    show_placements: StrictBool = True
+    """A node placed in several subnets (an ALB, a Multi-AZ database, EFS mount targets) is drawn
+    once above them, with a mark (its ENI) in each of its subnets joined to it by a dotted line,
+    so every subnet it is placed in is drawn and seen (views that nest subnets)."""
     description: Text | None = None
     """What the view shows, in a sentence (shown under the diagram)."""

@@ -1,4 +1,4 @@
-"""Workload specs beyond the seed: EC2 instances, Auto Scaling groups, ECS on EC2,
+"""Workload specs: EC2 instances, Auto Scaling groups, ECS on EC2,
 ElastiCache, Aurora and the Network Load Balancer.
 
 Sizes that differ between environments sit in the placement (like ``rds``); the load

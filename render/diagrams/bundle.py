@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from render.diagrams.spec import DiagramEdge, DiagramSpec
+from render.diagrams.spec import PLACEMENT_KIND, DiagramEdge, DiagramSpec
 
 __all__ = ["bundle_edges"]
 
@@ -48,7 +48,7 @@ def _members(spec: DiagramSpec) -> dict[str, list[str]]:
             box = parent.get(box)
     out: dict[str, list[str]] = {b.id: [] for b in spec.boxes}
     for node in spec.nodes:
-        if node.box is not None:
+        if node.box is not None and node.kind != PLACEMENT_KIND:  # a placement mark is no arrow's end
             out[node.box].append(node.id)
     for b in spec.boxes:
         if b.parent is not None and b.id in filled:
@@ -87,7 +87,7 @@ def _collapse(spec: DiagramSpec, edges: list[DiagramEdge], members: dict[str, li
     for i, e in enumerate(edges):
         this, other = (e.head_end, e.tail_end) if head else (e.tail_end, e.head_end)
         box = _container(spec, this)
-        if box is not None:
+        if box is not None and not e.placement:
             groups.setdefault((other, e.label, e.dashed, box), []).append(i)
     replaced: dict[int, DiagramEdge | None] = {}
     for (other, _, _, box), idx in groups.items():

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from render.diagrams.i18n import _
 from render.diagrams.icons import ICON_PX
 from render.diagrams.layout import Hints, declared, laid_out, layout_hints
 from render.diagrams.spec import Box, DiagramNode, DiagramSpec
@@ -98,7 +99,7 @@ def _legend(spec: DiagramSpec, out: list[str]) -> None:
     if not spec.legend:
         return
     out.append(f"  subgraph {quote('cluster_' + LEGEND_PREFIX)} {{")
-    out.append(_box_attr_line(Box(LEGEND_PREFIX, "凡例", "legend"), "    "))
+    out.append(_box_attr_line(Box(LEGEND_PREFIX, _("凡例"), "legend"), "    "))
     for i, entry in enumerate(spec.legend, start=1):
         a, b = f"{LEGEND_PREFIX}-{i}a", f"{LEGEND_PREFIX}-{i}b"
         if entry.kind == "dashed-node":
@@ -110,6 +111,8 @@ def _legend(spec: DiagramSpec, out: list[str]) -> None:
         out.append(f"    {quote(a)} {_attrs(point)};")
         out.append(f"    {quote(b)} {_attrs(point)};")
         edge = {"label": entry.label, "fontname": FONT, "fontsize": MIN_FONT, "style": entry.kind, "minlen": 1}
+        if entry.kind == "dotted":  # the placement line has no arrowhead
+            edge["dir"] = "none"
         out.append(f"    {quote(a)} -> {quote(b)} {_attrs(edge)};")
         if spec.direction == "TB":  # keep the sample edge horizontal
             out.append(f"    {{ rank=same; {quote(a)}; {quote(b)}; }}")
@@ -145,6 +148,9 @@ def to_dot(spec: DiagramSpec) -> str:
             attrs["label"] = wrap_label(e.label, ())
         if e.dashed:
             attrs["style"] = "dashed"
+        if e.placement:
+            # says where, not which way: no rank and no pull on the order of the AZ columns
+            attrs.update(style="dotted", dir="none", constraint="false")
         out.append(f"  {quote(src)} -> {quote(dst)} {_attrs(attrs)};")
     out.extend("  " + line for line in hints.inside.get(None, ()))
     _legend(spec, out)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from model.schema import NodeKind
 
-__all__ = ["ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons", "icon_cache_dir"]
+__all__ = ["ICONS", "ENGINE_ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons", "icon_cache_dir"]
 
 ICON_PX = 56
 """Icon edge in pixels; at the DOT's ``dpi=88`` this is about 0.64 inch."""
@@ -41,7 +41,7 @@ _CLASSES: dict[str, str] = {
     "ecs-cluster": "aws.compute.Fargate",
     "ecs-service": "aws.compute.Fargate",
     "ecs-task": "aws.compute.ElasticContainerServiceTask",
-    "rds": "aws.database.RDSPostgresqlInstance",
+    "rds": "aws.database.RDSInstance",
     "ecr": "aws.compute.ECR",
     "cloudwatch": "aws.management.Cloudwatch",
     "cloudwatch-metrics": "aws.management.Cloudwatch",
@@ -74,8 +74,31 @@ _CLASSES: dict[str, str] = {
     "customer-gateway": "aws.network.VPCCustomerGateway",
     "vpn-connection": "aws.network.SiteToSiteVpn",
     "network-firewall": "aws.network.NetworkFirewall",
+    "lambda": "aws.compute.Lambda",
+    "dynamodb": "aws.database.Dynamodb",
+    "api-gateway": "aws.network.APIGateway",
+    "cloudfront": "aws.network.CloudFront",
+    "sqs": "aws.integration.SQS",
+    "efs": "aws.storage.EFS",
     "actor": "aws.general.User",
+    "eni": "aws.network.VPCElasticNetworkInterface",
 }
+
+_ENGINE_CLASSES: dict[str, str] = {
+    "rds:postgresql": "aws.database.RDSPostgresqlInstance",
+    "rds:mysql": "aws.database.RDSMysqlInstance",
+    "rds:mariadb": "aws.database.RDSMariadbInstance",
+    "rds:oracle": "aws.database.RDSOracleInstance",
+    "rds:sqlserver": "aws.database.RDSSqlServerInstance",
+    "rds:": "aws.database.RDSInstance",
+    "aurora:aurora-mysql": "aws.database.Aurora",
+    "aurora:aurora-postgresql": "aws.database.Aurora",
+    "elasticache:redis": "aws.database.ElasticacheForRedis",
+    "elasticache:valkey": "aws.database.ElasticacheForRedis",
+    "elasticache:memcached": "aws.database.ElasticacheForMemcached",
+}
+"""``kind:engine`` -> class: a database is drawn with its engine's icon ('rds:' an engine of
+unknown family). A kind with no entry here uses the kind's icon."""
 
 
 def _token(dotted: str) -> str:
@@ -86,7 +109,9 @@ def _token(dotted: str) -> str:
 
 
 ICONS: dict[str, str] = {kind: _token(path) for kind, path in _CLASSES.items()}
-"""Node kind (or 'actor') -> icon token relative to the diagrams resources folder."""
+"""Node kind (or 'actor', or 'eni' for a placement mark) -> icon token relative to the diagrams resources folder."""
+ENGINE_ICONS: dict[str, str] = {key: _token(path) for key, path in _ENGINE_CLASSES.items()}
+"""``kind:engine`` -> icon token (see ``_ENGINE_CLASSES``)."""
 
 _missing = {k.value for k in NodeKind} - set(ICONS)
 assert not _missing, f"node kinds without an icon: {sorted(_missing)}"
@@ -95,7 +120,18 @@ assert not _missing, f"node kinds without an icon: {sorted(_missing)}"
 _TOKEN = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_.-]+)*\.png$")
 
 
-def icon_for(kind: str) -> str:
+def icon_for(kind: str, engine: str | None = None) -> str:
+    """The icon of a node ``kind``; with ``engine`` (a database engine family), that engine's icon.
+
+    >>> icon_for("rds", "mysql")
+    'aws/database/rds-mysql-instance.png'
+    >>> icon_for("rds", "")
+    'aws/database/rds-instance.png'
+    >>> icon_for("sqs") == icon_for("sqs", "anything")
+    True
+    """
+    if engine is not None:
+        return ENGINE_ICONS.get(f"{kind}:{engine}", ICONS[kind])
     return ICONS[kind]
 
 

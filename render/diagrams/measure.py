@@ -4,7 +4,8 @@ A picture a reviewer can read has few arrows, few arrow crossings, and no text o
 an icon or of other text. :func:`measure` reads the layout ``dot -Tjson`` computes (the
 same layout the PNG and SVG are drawn from) and counts:
 
-* **edges**: the drawn arrows (no layout hints, no legend samples);
+* **edges**: the drawn arrows (no layout hints, no legend samples, no placement lines: a dotted
+  line from a node to its mark in a subnet is no arrow, and bundling cannot remove it);
 * **crossings**: points where two arrows cross, from their Bézier curves (each cubic
   sampled into a polyline, every pair of segments intersected). Where two arrows meet at
   a node they both touch (a shared end, bundled arrow heads) is not a crossing;
@@ -174,7 +175,8 @@ def measure(layout: dict) -> Measures:
         if e.get("style") == "invis":
             continue
         curve = [p for op in e.get("_draw_", []) if op.get("op") == "b" for p in op["points"]]
-        if curve and not tail.startswith(LEGEND_PREFIX):  # a legend sample is no arrow of the picture
+        placement = e.get("dir") == "none" and e.get("style") == "dotted"
+        if curve and not tail.startswith(LEGEND_PREFIX) and not placement:  # a legend sample is no arrow
             lines.append(((tail, head), _bezier(curve)))
         found = _texts(e.get("_ldraw_"))
         texts += found

@@ -92,7 +92,7 @@ def to_mermaid(spec: DiagramSpec) -> str:
     for edge in spec.edges:
         if edge.tail_end not in ends or edge.head_end not in ends:
             continue  # an edge to a node the view does not draw cannot be exported
-        arrow = "-.->" if edge.dashed else "-->"
+        arrow = "-.-" if edge.placement else "-.->" if edge.dashed else "-->"
         text = f"|{label(edge.label)}|" if edge.label else ""
         lines.append(f"    {ends[edge.tail_end]} {arrow}{text} {ends[edge.head_end]}")
     dashed = [node_ids[n.id] for n in spec.nodes if n.dashed]

@@ -33,21 +33,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.index import ModelIndex
-from model.schema import View
+from model.schema import View, rds_engine
 from render.diagrams.bundle import bundle_edges
+from render.diagrams.i18n import _
 from render.diagrams.icons import icon_for
-from render.diagrams.spec import Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
+from render.diagrams.spec import PLACEMENT_KIND, Box, DiagramEdge, DiagramNode, DiagramSpec, LegendEntry
 
 __all__ = ["select_view"]
 
 _VPC_LEVEL_KINDS = {"tgw-attachment", "igw"}
 _TIER_LAYER = {"public": 1, "private-app": 2, "private-db": 3}
-_DASHED_KIND_NAMES = {
+_DASHED_KIND_NAMES = {  # msgids of the "diagrams" domain, translated when the legend is drawn
     "image-pull": "イメージ取得", "replication": "レプリケーション", "restore": "災害時の復元",
     "backup": "バックアップ", "network": "通信", "control": "制御", "logs": "ログ",
     "metrics": "メトリクス", "notification": "通知", "pipeline": "パイプライン",
 }
 _STATUS_NAMES = {"on-demand": "必要時のみ作成", "future": "将来対応"}
+
+
+def _legend_words() -> None:
+    """The msgids above, marked for extraction (never called)."""
+    _("イメージ取得"), _("レプリケーション"), _("災害時の復元"), _("バックアップ"), _("通信"), _("制御")
+    _("ログ"), _("メトリクス"), _("通知"), _("パイプライン"), _("必要時のみ作成"), _("将来対応")
 
 
 @dataclass(frozen=True)
@@ -142,12 +149,13 @@ class _Selection:
         loc = ix.locate(item, env)
         if ix.nodes[item].kind.value in _VPC_LEVEL_KINDS and loc.vpc:
             subnets = ()
+        account = loc.account or (self._home_account(env, loc.region) if loc.region else None)
         box = None
         if "env" in lv:
             box = self._box("env", env, ix.envs[env].name, "env", None, (1, idx(m.environments, env)))
-        if loc.account and "account" in lv:
-            box = self._box("account", loc.account, ix.accounts[loc.account].name, "account", box,
-                            (2, idx(m.accounts, loc.account)))
+        if account and "account" in lv:
+            box = self._box("account", account, ix.accounts[account].name, "account", box,
+                            (2, idx(m.accounts, account)))
         if loc.region and "region" in lv:
             region = ix.regions[loc.region]
             box = self._box("region", loc.region, f"{region.name} ({region.id})", "region", box,
@@ -164,6 +172,17 @@ class _Selection:
             box = self._box("subnet", sub.id, f"{sub.name} {sub.cidr} ({_az_suffix(sub.az)})", style, box,
                             (6, idx(m.subnets, sub.id)))
         return box
+
+    def _home_account(self, env: str, region: str) -> str | None:
+        """The account a regional service placed without one is drawn in: the environment's only
+        account, else the only account holding the environment's VPCs in that region (one region
+        box per region and account, not a second one outside the account)."""
+        m = self.ix.model
+        mine = [a.id for a in m.accounts if a.env == env or env in a.shared_with]
+        if len(mine) == 1:
+            return mine[0]
+        hosting = {v.account for v in m.vpcs if v.env == env and v.region == region}
+        return hosting.pop() if len(hosting) == 1 else None
 
     def _site_box(self, site) -> str:
         order = (0, next(i for i, s in enumerate(self.ix.model.sites) if s.id == site.id))
@@ -223,8 +242,10 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
                 if status != "active" and status not in statuses:
                     statuses.append(status)
                 kind = ix.nodes[rep].kind.value if rep in ix.nodes else "actor"
-                nodes[inst.id] = DiagramNode(inst.id, s.node_label(inst), kind, icon_for(kind), box,
+                nodes[inst.id] = DiagramNode(inst.id, s.node_label(inst), kind, icon_for(kind, _engine(ix, rep, env)), box,
                                              status != "active", rep, env, s.notes(inst), s.layer(rep, inst))
+    marks, mark_edges = _placement_marks(s, nodes, insts, logical)
+    nodes.update(marks)
     for b in view.boxes:
         box_id = f"box-{b.id}"
         if any(n.box == box_id for n in nodes.values()):
@@ -233,16 +254,64 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
             order = (s.boxes[parent][1] if parent else ()) + (8, [x.id for x in view.boxes].index(b.id))
             s.boxes[box_id] = (Box(box_id, b.label, b.style, parent), order)
     edges, dashed_kinds = _edges(s, view, insts)
+    edges += mark_edges
     legend = []
-    if any(not e.dashed for e in edges):
-        legend.append(LegendEntry("solid", "実線: 通信・データの流れ"))
+    sep = _("・")
+    if any(not e.dashed and not e.placement for e in edges):
+        legend.append(LegendEntry("solid", _("実線: 通信・データの流れ")))
     if dashed_kinds:
-        legend.append(LegendEntry("dashed", "点線: " + "・".join(_DASHED_KIND_NAMES.get(k, k) for k in dashed_kinds)))
+        names = sep.join(_(_DASHED_KIND_NAMES[k]) if k in _DASHED_KIND_NAMES else k for k in dashed_kinds)
+        legend.append(LegendEntry("dashed", _("点線: {kinds}").format(kinds=names)))
     if statuses:
-        legend.append(LegendEntry("dashed-node", "破線枠: " + "・".join(_STATUS_NAMES[x] for x in statuses)))
+        names = sep.join(_(_STATUS_NAMES[x]) for x in statuses)
+        legend.append(LegendEntry("dashed-node", _("破線枠: {statuses}").format(statuses=names)))
+    if any(e.placement for e in edges):
+        legend.append(LegendEntry("dotted", _("点線（矢印なし）: 各サブネットのENI")))
     spec = DiagramSpec(view.id, view.title, view.direction, _ordered_boxes(s.boxes), tuple(nodes.values()),
                        tuple(edges), tuple(legend))
     return bundle_edges(spec) if view.bundle_edges else spec
+
+
+def _placement_marks(s: _Selection, nodes: dict[str, DiagramNode], insts, logical) -> tuple[dict, list]:
+    """A mark in each subnet of a node drawn once over several subnets, and the lines to them."""
+    marks: dict[str, DiagramNode] = {}
+    lines: list[DiagramEdge] = []
+    if not s.view.show_placements or "subnet" not in s.levels:
+        return marks, lines
+    for (rep, env), group in insts.items():
+        node = s.ix.nodes.get(rep)
+        if node is None or node.kind.value in _VPC_LEVEL_KINDS or rep in logical:
+            continue
+        for inst in group:
+            if len(inst.subnets) < 2 or inst.id not in nodes or nodes[inst.id].box is None \
+                    or nodes[inst.id].box.startswith("part-"):
+                continue
+            label = _("ENI")  # short: the dotted line says whose; a long label widens every AZ column
+            for subnet in inst.subnets:
+                mark = f"{inst.id}~{subnet}"
+                layer = _TIER_LAYER[s.ix.subnets[subnet].tier]
+                marks[mark] = DiagramNode(mark, label, PLACEMENT_KIND, icon_for(PLACEMENT_KIND),
+                                          s.container(rep, env, (subnet,)), nodes[inst.id].dashed, rep, env, (), layer)
+                lines.append(DiagramEdge(mark, inst.id, mark, "", False, placement=True))
+    return marks, lines
+
+
+def _engine(ix: ModelIndex, rep: str, env: str) -> str | None:
+    """The engine family of a database node in ``env`` (its icon depends on it), '' when the
+    spec names an engine of no known family or states none; None for other kinds."""
+    node = ix.nodes.get(rep)
+    if node is None:
+        return None
+    if node.kind.value == "rds":
+        primary = ix.nodes[node.standby_of] if node.standby_of in ix.nodes else node
+        spec = primary.at[env].rds if env in primary.at else None
+        return (rds_engine(spec.engine) or "") if spec is not None else ""
+    place = node.at[env]
+    if node.kind.value == "aurora" and place.aurora is not None:
+        return place.aurora.engine
+    if node.kind.value == "elasticache" and place.elasticache is not None:
+        return place.elasticache.engine
+    return None
 
 
 def _common_box(s: _Selection, containers: list[str | None]) -> str | None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Box", "DiagramNode", "DiagramEdge", "LegendEntry", "DiagramSpec", "BOX_KINDS"]
+__all__ = ["Box", "DiagramNode", "DiagramEdge", "LegendEntry", "DiagramSpec", "BOX_KINDS", "PLACEMENT_KIND"]
+
+PLACEMENT_KIND = "eni"
+"""Kind of the mark drawn in each subnet of a node placed in several subnets (its ENI there)."""
 
 BOX_KINDS: tuple[str, ...] = (
     "cloud", "account", "region", "vpc", "az", "subnet-public", "subnet-private",
@@ -44,7 +47,7 @@ class DiagramNode:
     """Stable id: the model id, ``node@subnet`` for per-subnet instances, ``node@env`` in multi-env views."""
     label: str
     kind: str
-    """The model NodeKind value, or 'actor'."""
+    """The model NodeKind value, 'actor', or :data:`PLACEMENT_KIND` for a placement mark."""
     icon: str
     """Key into :data:`render.diagrams.icons.ICONS`."""
     box: str | None = None
@@ -77,6 +80,9 @@ class DiagramEdge:
     """The box the arrow is drawn from (a Graphviz ``ltail``); ``src`` is a node inside it."""
     head_box: str | None = None
     """The box the arrow is drawn to (a Graphviz ``lhead``); ``dst`` is a node inside it."""
+    placement: bool = False
+    """A line without arrowhead from a node placed in several subnets to its mark in one of them
+    (not a flow: it says where the node is)."""
 
     @property
     def tail_end(self) -> str:
@@ -91,7 +97,7 @@ class DiagramEdge:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One line of the legend: ``kind`` is 'solid', 'dashed' (edges) or 'dashed-node'."""
+    """One line of the legend: ``kind`` is 'solid', 'dashed', 'dotted' (edges) or 'dashed-node'."""
 
     kind: str
     label: str

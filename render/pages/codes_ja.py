@@ -101,6 +101,7 @@ BLOCKER_GLOSS: dict[str, str] = {
     "NULL_ROUTED": "TGWのルートがブラックホール",
     "ONPREM_INTERNET_NOT_MODELED": "オンプレミス側のインターネット接続を使う（モデル外）",
     "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR": "VPCピアリングは自VPCからピアVPCへのパケットだけを運ぶ（推移的でない）",
+    "PORT_NOT_LISTENING": "データベース・キャッシュ・ファイルシステムは別のポート（仕様の、またはエンジン既定のポート）で待ち受ける",
     "SERVICE_PORT_RESTRICTION": "AWSサービスのエンドポイントはHTTPS（TCP 443）のみ",
     "SG_EGRESS_DENIED": "送信元のSGの送信ルールが許可していない",
     "SG_INGRESS_DENIED": "宛先のSGの受信ルールが許可していない",
