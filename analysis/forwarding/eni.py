@@ -21,24 +21,25 @@ from analysis.forwarding.trace import Packet, Templates
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match, sg_match
 from analysis.graph.types import Eni
+from analysis.i18n import N_
 
 __all__ = ["identity_kept", "peer_sgs"]
 
 T = Templates({
-    "none": "（なし）",
-    "out_permitted": "SG {sg} 送信ルール「{purpose}」",
-    "in_permitted": "SG {sg} 受信ルール「{purpose}」",
-    "no_outbound": "送信ルールが1つもない（新しい送信接続はすべて拒否）",
-    "out_missing": "{proto}/{port} → {dst} を許可する送信ルールがない",
+    "none": N_("（なし）"),
+    "out_permitted": N_("SG {sg} 送信ルール「{purpose}」"),
+    "in_permitted": N_("SG {sg} 受信ルール「{purpose}」"),
+    "no_outbound": N_("送信ルールが1つもない（新しい送信接続はすべて拒否）"),
+    "out_missing": N_("{proto}/{port} → {dst} を許可する送信ルールがない"),
     "out_denied": "SG {sgs}: {why}",
-    "in_denied": "SG {sgs} に {proto}/{port} を送信元 {src}{src_sgs} から許可する受信ルールがない{extra}",
-    "src_sgs": "（SG {sgs}）",
-    "cvpn_extra": "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行「{rules}」は一致しない）",
-    "session": "SG（ステートフル）: 往路の接続の応答として許可",
-    "session_plain": "往路の接続への応答を送信",
-    "received": "{node}（{subnet}, {az}）が {proto}/{port} を受信",
-    "reply_received": "{node} が応答を受信",
-    "stray_reply": "応答が {node} に届き、送信元に戻らない",
+    "in_denied": N_("SG {sgs} に {proto}/{port} を送信元 {src}{src_sgs} から許可する受信ルールがない{extra}"),
+    "src_sgs": N_("（SG {sgs}）"),
+    "cvpn_extra": N_("（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行「{rules}」は一致しない）"),
+    "session": N_("SG（ステートフル）: 往路の接続の応答として許可"),
+    "session_plain": N_("往路の接続への応答を送信"),
+    "received": N_("{node}（{subnet}, {az}）が {proto}/{port} を受信"),
+    "reply_received": N_("{node} が応答を受信"),
+    "stray_reply": N_("応答が {node} に届き、送信元に戻らない"),
 })
 
 

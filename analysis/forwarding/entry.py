@@ -32,27 +32,28 @@ from analysis.forwarding.tgw import associated_table
 from analysis.forwarding.trace import Header, Packet, Templates
 from analysis.forwarding.walk import Walk
 from analysis.graph.types import Eni, Net, net
+from analysis.i18n import N_
 
 __all__ = ["site_connections", "from_site", "cvpn_eni", "through_cvpn", "full_tunnel", "tunnelled",
            "authorizing_rules", "endpoint_graph"]
 
 T = Templates({
-    "dx_denied": "許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない",
-    "dx": "Direct Connect（許可プレフィックス {prefixes}）",
-    "dx_vgw": "Direct Connect（プライベートVIF、仮想プライベートゲートウェイ {vgw}）",
-    "private_vif": "VIFは「{vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析（c-dx-private-vif）",
-    "vpn": "サイト間VPN {vpn}（{routing}、トンネル {tunnels} 本）",
-    "vpn_uncovered": "サイト間VPN {vpn} で広告される経路に {dst} が含まれない",
-    "tunnel": "Client VPN トンネル（{transport}）",
-    "undefined": "クライアントCIDR {named} に環境 {env} の値がない",
-    "route_missing": "Client VPNのルートに {dst} がない",
-    "route": "Client VPNルート → {dst}",
-    "auth": "認可ルール {rule}",
-    "auth_groups": "認可ルール {rule}（グループ {groups}）",
-    "auth_missing": "{dst} を許可する認可ルールがない",
-    "auth_other_groups": "{dst} に最長一致する認可ルール {rule} はグループ {groups} のみ許可し、{actor} のグループ（{mine}）を含まない",
-    "no_groups": "なし",
-    "snat": "SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）",
+    "dx_denied": N_("許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない"),
+    "dx": N_("Direct Connect（許可プレフィックス {prefixes}）"),
+    "dx_vgw": N_("Direct Connect（プライベートVIF、仮想プライベートゲートウェイ {vgw}）"),
+    "private_vif": N_("VIFは「{vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析（c-dx-private-vif）"),
+    "vpn": N_("サイト間VPN {vpn}（{routing}、トンネル {tunnels} 本）"),
+    "vpn_uncovered": N_("サイト間VPN {vpn} で広告される経路に {dst} が含まれない"),
+    "tunnel": N_("Client VPN トンネル（{transport}）"),
+    "undefined": N_("クライアントCIDR {named} に環境 {env} の値がない"),
+    "route_missing": N_("Client VPNのルートに {dst} がない"),
+    "route": N_("Client VPNルート → {dst}"),
+    "auth": N_("認可ルール {rule}"),
+    "auth_groups": N_("認可ルール {rule}（グループ {groups}）"),
+    "auth_missing": N_("{dst} を許可する認可ルールがない"),
+    "auth_other_groups": N_("{dst} に最長一致する認可ルール {rule} はグループ {groups} のみ許可し、{actor} のグループ（{mine}）を含まない"),
+    "no_groups": N_("なし"),
+    "snat": N_("SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）"),
 })
 
 

@@ -32,7 +32,8 @@ from model.loader import Loaded
 from model.schema import Model, Node, NodeKind
 
 __all__ = ["EnvGraph", "build_graph", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef",
-           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS", "tgw_tables"]
+           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS", "tgw_tables", "default_main_rt",
+           "is_default_main_rt"]
 
 NO_ENI_KINDS = frozenset({NodeKind.TGW_ATTACHMENT, NodeKind.NETWORK_FIREWALL})
 """Kinds placed in subnets that are not network endpoints (their ENIs are forwarding hops)."""
@@ -48,7 +49,9 @@ class EnvGraph:
     vpc_net: dict[str, Net]
     subnet_net: dict[str, Net]
     subnet_rt: dict[str, str]
-    """Subnet -> its route table (absent: the VPC's main route table, only the local route)."""
+    """Subnet -> the route table it uses: its explicit association, else its VPC's main route table."""
+    main_rt: dict[str, str]
+    """VPC -> its main route table: the one the VPC names, else AWS's default (:func:`default_main_rt`)."""
     rt_routes: dict[str, RouteSet]
     rt_location: dict[str, str | None]
     tgw_rts: dict[str, TgwRt]
@@ -189,6 +192,26 @@ def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, N
         out["rt_location"][rt.id] = loaded.where("route_tables", i)
         for s in rt.subnets:
             out["subnet_rt"][s] = rt.id
+    # AWS: a subnet with no explicit association uses its VPC's main route table; unless the
+    # model names one, that is the table created with the VPC, holding only the local route
+    for v in ix.vpcs_in(env):
+        main = v.main_route_table if v.main_route_table in out["rt_routes"] else default_main_rt(v.id)
+        if main not in out["rt_routes"]:
+            out["rt_routes"][main] = RouteSet([RouteEntry(vpc_net[v.id], "local", "local", loaded.where_id("vpcs", v.id))])
+            out["rt_location"][main] = loaded.where_id("vpcs", v.id)
+        out["main_rt"][v.id] = main
+        for s in ix.subnets_of(v.id):
+            out["subnet_rt"].setdefault(s.id, main)
+
+
+def default_main_rt(vpc: str) -> str:
+    """The id of the main route table AWS creates with ``vpc`` (no model id can take this form)."""
+    return f"{vpc}:main"
+
+
+def is_default_main_rt(rt: str | None) -> bool:
+    """True for :func:`default_main_rt`'s ids: a table the model does not write."""
+    return rt is not None and rt.endswith(":main")
 
 
 def tgw_tables(ix: ModelIndex, env: str, scope) -> list[tuple[int, Any]]:
@@ -304,7 +327,7 @@ def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None, scope=No
     with no_gc():
         vpc_net = {v.id: net(v.cidr) for v in ix.vpcs_in(env)}
         subnet_net = {s.id: net(s.cidr) for v in vpc_net for s in ix.subnets_of(v)}
-        out: dict[str, dict] = {k: {} for k in ("subnet_rt", "rt_routes", "rt_location", "tgw_rts", "attachments",
+        out: dict[str, dict] = {k: {} for k in ("subnet_rt", "main_rt", "rt_routes", "rt_location", "tgw_rts", "attachments",
                                                  "vpc_attachment", "nacl_of", "nacl_rules", "nacl_location", "enis",
                                                  "rules", "sg_location", "igws")}
         _route_tables(ix, env, loaded, vpc_net, out)

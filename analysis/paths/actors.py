@@ -15,24 +15,25 @@ from analysis.forwarding.services import arrive_service
 from analysis.forwarding.trace import Header, Packet, Templates, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import net
+from analysis.i18n import N_
 from model.schema import Actor
 
 __all__ = ["actor_entry", "vpn_endpoint", "note_private_path_to_public_alb", "T"]
 
 T = Templates({
-    "internet": "{label}（インターネット）",
-    "vpn_client": "{label}（VPNクライアント {client}）",
-    "onprem": "{label}（{site} {src}）",
-    "onprem_internet": "{site} のインターネット接続はモデル化されていない。{target} への到達は {site} のインターネット接続"
-                       "（回線・プロキシ・ファイアウォール等、モデル外）に依存する",
-    "onprem_internet_hop": "{site} のインターネット接続（モデル外）を経由すると仮定",
-    "no_path": "{site} から {target} への経路はモデル化されていない",
-    "alb_private": "ALB {alb} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（{path}）で接続するには、"
+    "internet": N_("{label}（インターネット）"),
+    "vpn_client": N_("{label}（VPNクライアント {client}）"),
+    "onprem": N_("{label}（{site} {src}）"),
+    "onprem_internet": N_("{site} のインターネット接続はモデル化されていない。{target} への到達は {site} のインターネット接続"
+                       "（回線・プロキシ・ファイアウォール等、モデル外）に依存する"),
+    "onprem_internet_hop": N_("{site} のインターネット接続（モデル外）を経由すると仮定"),
+    "no_path": N_("{site} から {target} への経路はモデル化されていない"),
+    "alb_private": N_("ALB {alb} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（{path}）で接続するには、"
                    "ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）が必要。"
-                   "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）",
-    "path_dx": "Direct Connect・TGW",
-    "path_cvpn": "Client VPN・TGW",
-    "path_vpn": "サイト間VPN",
+                   "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）"),
+    "path_dx": N_("Direct Connect・TGW"),
+    "path_cvpn": N_("Client VPN・TGW"),
+    "path_vpn": N_("サイト間VPN"),
 })
 
 

@@ -31,22 +31,23 @@ from analysis.paths.across import cross_targets, crossing_hop, crossings
 from analysis.paths.reach import listening_ports
 from analysis.requirements.network import tier_nodes
 from analysis.requirements.rows import CheckContext, Outcome, check
+from analysis.i18n import N_
 from model.schema import Node, NodeKind
 
 __all__ = ["accounts_used", "network_accounts", "NETWORK_KINDS"]
 
 T = Templates({
-    "isolated": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）",
-    "apart": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）。共有するネットワーク（TGW・Direct Connect "
-             "Gateway・Client VPNエンドポイント・VPN接続）もなく、環境をまたぐ経路はない",
-    "no_path": "共通のアカウントは共有ネットワークアカウント {accounts} のみ（{shared} を共有）。{env} と {other} の間に"
-               "届く経路はない（両方向、{pairs} 組を確認）",
-    "no_path_plain": "共通のアカウントなし。共有ネットワーク（{shared}）で結ばれているが、{env} と {other} の間に"
-                     "届く経路はない（両方向、{pairs} 組を確認）",
-    "shared": "{node} が{env}環境のアカウント {account} に置かれ、{other}環境と共有している",
-    "path": "{source} から {target}（{proto}/{port}）に到達できる: {crossing}",
-    "tier_closed": "{sources} から{tier}層（{targets}）に到達できない",
-    "tier_open": "{source} から{tier}層の {target}（{port}）に到達できる",
+    "isolated": N_("共通のアカウントなし（{env}: {mine} / {other}: {theirs}）"),
+    "apart": N_("共通のアカウントなし（{env}: {mine} / {other}: {theirs}）。共有するネットワーク（TGW・Direct Connect "
+             "Gateway・Client VPNエンドポイント・VPN接続）もなく、環境をまたぐ経路はない"),
+    "no_path": N_("共通のアカウントは共有ネットワークアカウント {accounts} のみ（{shared} を共有）。{env} と {other} の間に"
+               "届く経路はない（両方向、{pairs} 組を確認）"),
+    "no_path_plain": N_("共通のアカウントなし。共有ネットワーク（{shared}）で結ばれているが、{env} と {other} の間に"
+                     "届く経路はない（両方向、{pairs} 組を確認）"),
+    "shared": N_("{node} が{env}環境のアカウント {account} に置かれ、{other}環境と共有している"),
+    "path": N_("{source} から {target}（{proto}/{port}）に到達できる: {crossing}"),
+    "tier_closed": N_("{sources} から{tier}層（{targets}）に到達できない"),
+    "tier_open": N_("{source} から{tier}層の {target}（{port}）に到達できる"),
 })
 
 

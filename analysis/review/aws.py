@@ -40,6 +40,7 @@ from analysis.graph.filters import lookup
 from analysis.graph.types import net
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import N_
 from model.schema import NodeKind
 
 __all__: list[str] = []  # rules register themselves
@@ -192,16 +193,16 @@ def cvpn_single_subnet(ctx: ReviewContext) -> Iterator[Finding]:
 
 
 T = Templates({
-    "tunnel": "Client VPN {node} はフルトンネル（スプリットトンネル無効）で、クライアントの通信はすべてエンドポイントに入るが、"
-              "{missing}。クライアントはインターネットに出られない",
-    "no_route": "インターネット（0.0.0.0/0）へのルートがない",
-    "no_auth": "インターネット（0.0.0.0/0）を許可する認可ルールがない",
-    "no_exit": "関連付けサブネット {subnet} のルートテーブル{rt} にインターネットゲートウェイ・NAT Gatewayへのルートがない",
-    "blocked": "VPNクライアント {actor} からインターネットへの経路が止まる（{message}）",
-    "fix_route": "client_vpn.routes に 0.0.0.0/0 を追加する（スプリットトンネルにするなら split_tunnel: true）",
-    "fix_auth": "client_vpn.authorization_rules に 0.0.0.0/0 を追加する",
-    "fix_exit": "{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gateway（集約する場合はTGW）"
-                "への経路を用意する",
+    "tunnel": N_("Client VPN {node} はフルトンネル（スプリットトンネル無効）で、クライアントの通信はすべてエンドポイントに入るが、"
+              "{missing}。クライアントはインターネットに出られない"),
+    "no_route": N_("インターネット（0.0.0.0/0）へのルートがない"),
+    "no_auth": N_("インターネット（0.0.0.0/0）を許可する認可ルールがない"),
+    "no_exit": N_("関連付けサブネット {subnet} のルートテーブル{rt} にインターネットゲートウェイ・NAT Gatewayへのルートがない"),
+    "blocked": N_("VPNクライアント {actor} からインターネットへの経路が止まる（{message}）"),
+    "fix_route": N_("client_vpn.routes に 0.0.0.0/0 を追加する（スプリットトンネルにするなら split_tunnel: true）"),
+    "fix_auth": N_("client_vpn.authorization_rules に 0.0.0.0/0 を追加する"),
+    "fix_exit": N_("{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gateway（集約する場合はTGW）"
+                "への経路を用意する"),
 })
 
 

@@ -1,6 +1,8 @@
 """Findings that need paths: flows, listeners, exposure, intents and the CI/CD pipeline.
 
-* ``FLOW_NOT_ADMITTED`` (error) - a drawn flow with a port that no route/SG/NACL admits.
+* ``FLOW_NOT_ADMITTED`` (error) - a drawn flow that no route/SG/NACL admits on its port; an
+  arrow with no port from a node whose own code sends (an application's logs or metrics) is
+  checked on the ports its target listens on (:func:`~analysis.paths.reach.flow_ports`).
   A flow from or to a transit component (IGW, WAF, TGW attachment, ...) is admitted if a
   reachable path from an origin (the flow's source, or any actor when the source is
   transit) to a target (the flow's target, or any target when it is transit) passes
@@ -28,7 +30,8 @@ from typing import Iterator
 import networkx as nx
 
 from analysis.forwarding.balancers import listener_for
-from analysis.paths.reach import UnknownEndpoint, endpoint_ports
+from analysis.i18n import _
+from analysis.paths.reach import UnknownEndpoint, endpoint_ports, flow_ports
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from model.schema import FlowKind, NodeKind
@@ -36,39 +39,45 @@ from model.schema import FlowKind, NodeKind
 __all__: list[str] = []  # rules register themselves
 
 
-def _flow_ok(ctx: ReviewContext, f) -> tuple[bool, tuple[str, ...]]:
+def _flow_ok(ctx: ReviewContext, f, protocol: str, ports: tuple[int, ...]) -> tuple[bool, tuple[str, ...]]:
     eg, q = ctx.eg, ctx.net
     srcs = [f.source] if f.source in q.sources else [a.id for a in eg.ix.actors_in(eg.env)]
     tgts = [f.target] if f.target in q.targets else list(q.targets)
     codes: set[str] = set()
-    for s in srcs:
-        for t in tgts:
-            if s == t:
-                continue
-            try:
-                r = q.reach(s, t, f.port, f.protocol or "tcp")
-            except UnknownEndpoint:
-                continue
-            nodes = {r.source, r.target} | {h.node for h in r.hops}
-            if f.source in nodes and f.target in nodes:
-                if r.verdict != "unreachable":
-                    return True, ()
-                codes.update(r.codes)
+    for port in ports:
+        for s in srcs:
+            for t in tgts:
+                if s == t:
+                    continue
+                try:
+                    r = q.reach(s, t, port, protocol)
+                except UnknownEndpoint:
+                    continue
+                nodes = {r.source, r.target} | {h.node for h in r.hops}
+                if f.source in nodes and f.target in nodes:
+                    if r.verdict != "unreachable":
+                        return True, ()
+                    codes.update(r.codes)
     return False, tuple(sorted(codes))
 
 
-@rule(("FLOW_NOT_ADMITTED", "error", "a drawn flow with a port has no path that routes and filters admit"))
+@rule(("FLOW_NOT_ADMITTED", "error", "a drawn flow has no path that routes and filters admit (on its port, or a "
+                                     "port its target listens on)"))
 def flows_admitted(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for i, f in enumerate(eg.model.flows):
-        if eg.env not in f.envs or f.port is None:
+        if eg.env not in f.envs:
             continue
-        ok, codes = _flow_ok(ctx, f)
+        protocol, ports = flow_ports(eg, f)
+        if not ports:
+            continue
+        ok, codes = _flow_ok(ctx, f, protocol, ports)
         if not ok:
             yield ctx.finding("FLOW_NOT_ADMITTED", (f.source, f.target),
-                          f"構成図の矢印 {f.source} → {f.target}（{f.protocol or 'tcp'}/{f.port}）を通す経路がない"
-                          f"（{', '.join(codes) or '経路なし'}）", eg.where("flows", i),
-                          "阻害要因（archdoc reach で確認）のSG・ルートを直すか、図から矢印を外す")
+                              _("構成図の矢印 {source} → {target}（{protocol}/{port}）を通す経路がない（{codes}）").format(
+                                  source=f.source, target=f.target, protocol=protocol,
+                                  port=", ".join(map(str, ports)), codes=", ".join(codes) or _("経路なし")),
+                              eg.where("flows", i), _("阻害要因（archdoc reach で確認）のSG・ルートを直すか、図から矢印を外す"))
 
 
 @rule(("ALB_LISTENER_NOT_ADMITTED", "warning", "no source reaches an ALB listener's port"))
