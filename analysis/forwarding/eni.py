@@ -21,7 +21,7 @@ from analysis.forwarding.trace import Packet, Templates
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match, sg_match
 from analysis.graph.types import Eni
-from analysis.i18n import N_
+from analysis.i18n import N_, _
 
 __all__ = ["identity_kept", "peer_sgs"]
 
@@ -116,7 +116,7 @@ def ingress_sg(w: Walk, e: Eni, p: Packet) -> bool:
     if "CVPN_SNAT_SOURCE_IS_ENI" in w.t.notes:
         vpn = _client_cidr_rules(w, e.sgs, p)
         if vpn:
-            extra = T("cvpn_extra", rules="」「".join(r.rule.purpose for r in vpn))
+            extra = T("cvpn_extra", rules=_("」「").join(r.rule.purpose for r in vpn))
     src_sgs = T("src_sgs", sgs=", ".join(p.h.src_sgs)) if p.h.src_sgs and same else ""
     w.block("SG_INGRESS_DENIED", e.node, T("in_denied", sgs=_names(e.sgs), proto=p.h.proto, port=p.h.port,
                                            src=w.show(p.h.src), src_sgs=src_sgs, extra=extra),

@@ -25,7 +25,7 @@ from analysis.graph.types import Eni, RouteSet
 from analysis.i18n import N_
 from model.schema import NodeKind
 
-__all__ = ["routes_of", "deliver_local", "ROUTE_TARGETS"]
+__all__ = ["routes_of", "rt_name", "deliver_local", "ROUTE_TARGETS"]
 
 T = Templates({
     "route": N_("ルートテーブル {rt}: {net} → {target}"),
@@ -55,8 +55,8 @@ def routes_of(w: Walk, subnet: str) -> tuple[RouteSet, str]:
     return w.eg.rt_routes[rt], rt
 
 
-def rt_name(w: Walk, rt: str) -> str:
-    """How a hop names a route table: its id, or the VPC's default main route table in words."""
+def rt_name(eg, rt: str) -> str:
+    """How a message names a route table: its id, or the VPC's default main route table in words."""
     return T("main", vpc=rt.removesuffix(":main")) if is_default_main_rt(rt) else rt
 
 
@@ -72,7 +72,7 @@ def router(w: Walk, p: Packet) -> Packet | None:
         w.step(subnet, "FORWARDED", T("pl_route", rt=rt, service=h.service, target=ep),
                w.where(ep, "endpoint", "route_tables"))
         return ROUTE_TARGETS["vpc-endpoint"](w, replace(p, rt=rt, route=None), vpc, ep)
-    name = rt_name(w, rt)
+    name = rt_name(eg, rt)
     if e is None:
         if w.reply:
             w.block("NO_RETURN_PATH", subnet, T("no_way_back", rt=name, dst=w.show(h.dst)), eg.rt_location.get(rt))

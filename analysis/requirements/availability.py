@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from analysis.requirements.rows import CheckContext, Outcome, check
-from analysis.i18n import N_, Templates
+from analysis.i18n import N_, Templates, _
 from model.schema import Flag, Node, NodeKind
 
 __all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
@@ -56,7 +56,7 @@ def services(c: CheckContext) -> list[Node]:
 
 
 def _yes_no(item) -> str:
-    return "必須" if item.value else "不要"
+    return _("必須") if item.value else _("不要")
 
 
 def _azs(c: CheckContext, n: Node, code: str, minimum: int = 2) -> Outcome:

@@ -140,7 +140,7 @@ def _region_name(c: CheckContext, region: str) -> str:
 
 
 def _dr_expected(item) -> str:
-    return f"{item.region}へ{_(_FREQ[item.frequency])}コピー"
+    return _("{region}へ{frequency}コピー").format(region=item.region, frequency=_(_FREQ[item.frequency]))
 
 
 @check("dr", "DR（災害復旧）コピー", _primary_stores, _dr_expected,

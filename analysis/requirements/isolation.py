@@ -31,7 +31,7 @@ from analysis.paths.across import cross_targets, crossing_hop, crossings
 from analysis.paths.reach import listening_ports
 from analysis.requirements.network import tier_nodes
 from analysis.requirements.rows import CheckContext, Outcome, check
-from analysis.i18n import N_
+from analysis.i18n import N_, _
 from model.schema import Node, NodeKind
 
 __all__ = ["accounts_used", "network_accounts", "NETWORK_KINDS"]
@@ -90,7 +90,7 @@ def _components(c: CheckContext) -> list[Node | None]:
 
 
 def _expected(item) -> str:
-    return "到達しない: " + ", ".join([*item.envs, *(f"{t}層" for t in item.tiers)])
+    return _("到達しない: {targets}").format(targets=", ".join([*item.envs, *(_("{tier}層").format(tier=t) for t in item.tiers)]))
 
 
 def _paths(c: CheckContext, other: str) -> tuple[Outcome | None, int]:
@@ -157,4 +157,4 @@ def isolation(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, 
     else:
         sources = [scope.id]
     for tier in item.tiers:
-        yield (scope.id if scope is not None else f"{tier}層"), _tier(c, sources, tier)
+        yield (scope.id if scope is not None else _("{tier}層").format(tier=tier)), _tier(c, sources, tier)

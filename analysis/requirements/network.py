@@ -47,7 +47,7 @@ def _egress_components(c: CheckContext) -> list[Node | None]:
 
 
 def _egress_expected(item) -> str:
-    ports = f"（外部へは {', '.join(map(str, item.ports))} のみ）" if item.allow == "internet" and item.ports else ""
+    ports = _("（外部へは {ports} のみ）").format(ports=', '.join(map(str, item.ports))) if item.allow == "internet" and item.ports else ""
     return f"{item.tier}: {_(_EGRESS[item.allow])}{ports}"
 
 
@@ -74,7 +74,7 @@ def _egress_of(c: CheckContext, n: Node, item) -> Outcome:
     if bad is not None:
         return bad
     where = eg.sg_location.get(sgs[0]) if sgs else c.where_node(n.id)
-    return Outcome.kept(_T.text("egress_ok").format(rules="、".join(seen)) if seen else _T.text("egress_none_ok"), where)
+    return Outcome.kept(_T.text("egress_ok").format(rules=_("、").join(seen)) if seen else _T.text("egress_none_ok"), where)
 
 
 @check("egress", "送信（アウトバウンド）の方針", _egress_components, _egress_expected, ("SG_EGRESS_TIER_POLICY",),
@@ -114,7 +114,7 @@ def alarm_channels(c: CheckContext, alarm: str) -> tuple[list[str], list[str]]:
 
 
 def _alarm_expected(item) -> str:
-    return "アラームを" + ("・".join(_(_CHANNELS[k]) for k in item.channels) or "人") + "に通知"
+    return _("アラームを{channels}に通知").format(channels=_("・").join(_(_CHANNELS[k]) for k in item.channels) or _("人"))
 
 
 @check("alarms_notify", "アラームの通知", lambda c: [None], _alarm_expected, ("MONITORING_ALARMS_NOT_NOTIFIED",))
@@ -130,6 +130,6 @@ def alarms_notify(c: CheckContext, scope: None, item) -> Iterator[tuple[str, Out
             yield a.id, Outcome.kept(_T.text("alarm_ok").format(alarm=a.id, path=", ".join(reached)), c.where_node(a.id))
         else:
             ignored = _T.text("alarm_ignored").format(nodes=", ".join(skipped)) if skipped else ""
-            missing = "・".join(_(_CHANNELS[k]) for k in sorted(wanted - kinds))
+            missing = _("・").join(_(_CHANNELS[k]) for k in sorted(wanted - kinds))
             yield a.id, Outcome.broken(_T.text("alarm_missing").format(alarm=a.id, channels=missing, ignored=ignored),
                                        c.where_node(a.id), "MONITORING_ALARMS_NOT_NOTIFIED")

@@ -40,7 +40,7 @@ from analysis.graph.filters import lookup
 from analysis.graph.types import net
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
-from analysis.i18n import N_
+from analysis.i18n import N_, _
 from model.schema import NodeKind
 
 __all__: list[str] = []  # rules register themselves
@@ -62,9 +62,9 @@ def alb_single_az(ctx: ReviewContext) -> Iterator[Finding]:
         azs = sorted({eg.ix.subnets[s].az for s in p.subnets})
         if len(azs) < 2:
             yield ctx.finding("ALB_SUBNETS_SINGLE_AZ", [n.id, *p.subnets],
-                              f"ALB {n.id} のサブネットが {len(azs)} AZ（{', '.join(azs)}）のみ。ALBには2つ以上のAZのサブネットが必要",
+                              _("ALB {id} のサブネットが {count} AZ（{azs}）のみ。ALBには2つ以上のAZのサブネットが必要").format(id=n.id, count=len(azs), azs=', '.join(azs)),
                               eg.where_id("nodes", n.id, "at", eg.env, "subnets"),
-                              "別のAZのパブリックサブネット（例: Public Subnet 2）をALBのサブネットに追加する")
+                              _("別のAZのパブリックサブネット（例: Public Subnet 2）をALBのサブネットに追加する"))
 
 
 @rule(("ALB_INTERNET_FACING_NO_IGW_ROUTE", "error", "a subnet of an internet-facing ALB has no route to an IGW"))
@@ -76,9 +76,9 @@ def alb_internet_facing_igw(ctx: ReviewContext) -> Iterator[Finding]:
         for s in n.at[eg.env].subnets:
             if not _routes_to_igw(eg, s):
                 yield ctx.finding("ALB_INTERNET_FACING_NO_IGW_ROUTE", [n.id, s],
-                                  f"インターネット向けALB {n.id} のサブネット {s} にIGWへのルートがない",
+                                  _("インターネット向けALB {id} のサブネット {s} にIGWへのルートがない").format(id=n.id, s=s),
                                   eg.rt_location.get(eg.subnet_rt.get(s)),
-                                  "サブネットのルートテーブルに 0.0.0.0/0 → IGW を追加する")
+                                  _("サブネットのルートテーブルに 0.0.0.0/0 → IGW を追加する"))
 
 
 @rule(("ALB_TARGET_PORT_MISMATCH", "error", "a target group's port differs from its target's container port"))
@@ -94,9 +94,9 @@ def alb_target_port(ctx: ReviewContext) -> Iterator[Finding]:
             fg = tnode.at[eg.env].fargate
             if fg is not None and fg.container_port != tg.port:
                 yield ctx.finding("ALB_TARGET_PORT_MISMATCH", [n.id, tg.target],
-                                  f"ターゲットグループ {tg.id} のポート {tg.port} が {tg.target} のコンテナポート {fg.container_port} と異なる",
+                                  _("ターゲットグループ {id} のポート {port} が {target} のコンテナポート {container_port} と異なる").format(id=tg.id, port=tg.port, target=tg.target, container_port=fg.container_port),
                                   eg.where_id("nodes", n.id, "alb", "target_groups", j),
-                                  "ターゲットグループのポートをコンテナポートに合わせる")
+                                  _("ターゲットグループのポートをコンテナポートに合わせる"))
 
 
 @rule(("RDS_SUBNET_GROUP_SINGLE_AZ", "error", "a DB subnet group covers fewer than two AZs"))
@@ -109,10 +109,9 @@ def rds_subnet_group(ctx: ReviewContext) -> Iterator[Finding]:
         azs = sorted({eg.ix.subnets[s].az for s in spec.subnet_group if s in eg.ix.subnets})
         if len(azs) < 2:
             yield ctx.finding("RDS_SUBNET_GROUP_SINGLE_AZ", [n.id, *spec.subnet_group],
-                              f"RDS {n.id} のDBサブネットグループが {len(azs)} AZ（{', '.join(azs)}）のみ。"
-                              "DBサブネットグループは2つ以上のAZのサブネットが必要（Single-AZでも同様）",
+                              _("RDS {id} のDBサブネットグループが {count} AZ（{azs}）のみ。DBサブネットグループは2つ以上のAZのサブネットが必要（Single-AZでも同様）").format(id=n.id, count=len(azs), azs=', '.join(azs)),
                               eg.where_id("nodes", n.id, "at", eg.env, "rds", "subnet_group"),
-                              "別のAZにDBサブネット（例: Private Subnet DB 2）を作り、サブネットグループに加える")
+                              _("別のAZにDBサブネット（例: Private Subnet DB 2）を作り、サブネットグループに加える"))
 
 
 @rule(("NAT_NOT_IN_PUBLIC_SUBNET", "error", "a NAT gateway sits in a subnet without a route to an IGW"))
@@ -124,8 +123,8 @@ def nat_public_subnet(ctx: ReviewContext) -> Iterator[Finding]:
         for s in n.at[eg.env].subnets:
             if not _routes_to_igw(eg, s):
                 yield ctx.finding("NAT_NOT_IN_PUBLIC_SUBNET", [n.id, s],
-                                  f"NAT Gateway {n.id} のサブネット {s} にIGWへのルートがない（パブリックサブネットに置く必要がある）",
-                                  eg.where_id("nodes", n.id), "NATをIGWへのルートがあるパブリックサブネットに置く")
+                                  _("NAT Gateway {id} のサブネット {s} にIGWへのルートがない（パブリックサブネットに置く必要がある）").format(id=n.id, s=s),
+                                  eg.where_id("nodes", n.id), _("NATをIGWへのルートがあるパブリックサブネットに置く"))
 
 
 @rule(("TGW_ATTACH_MULTIPLE_SUBNETS_PER_AZ", "error", "a TGW VPC attachment has more than one subnet in an AZ"))
@@ -135,9 +134,8 @@ def tgw_subnets_per_az(ctx: ReviewContext) -> Iterator[Finding]:
         per_az = Counter(eg.ix.subnets[s].az for s in subnets)
         for az, count in sorted(per_az.items()):
             if count > 1:
-                yield ctx.finding("TGW_ATTACH_MULTIPLE_SUBNETS_PER_AZ", [att], f"TGWアタッチメント {att} が {az} に "
-                                  f"{count} 個のサブネットを持つ（AZごとに1つ）", eg.where_id("nodes", att),
-                                  "AZごとにサブネットを1つにする")
+                yield ctx.finding("TGW_ATTACH_MULTIPLE_SUBNETS_PER_AZ", [att], _("TGWアタッチメント {att} が {az} に {count} 個のサブネットを持つ（AZごとに1つ）").format(att=att, az=az, count=count), eg.where_id("nodes", att),
+                                  _("AZごとにサブネットを1つにする"))
 
 
 @rule(("TGW_ATTACH_AZ_NOT_COVERED", "warning", "a node sits in an AZ where its VPC's TGW attachment has no subnet"))
@@ -152,9 +150,8 @@ def tgw_az_coverage(ctx: ReviewContext) -> Iterator[Finding]:
             missing = sorted({e.az for e in enis if e.vpc == vpc and e.az not in azs})
             if missing:
                 yield ctx.finding("TGW_ATTACH_AZ_NOT_COVERED", [att, node],
-                                  f"{node} は {', '.join(missing)} にあるが、TGWアタッチメント {att} はそのAZにサブネットがない。"
-                                  f"そのAZの {node} はTGWを使えない（TGW_ROUTE_AZ_RESTRICTION）",
-                                  eg.where_id("nodes", att), f"{', '.join(missing)} のサブネットをアタッチメントに追加する")
+                                  _("{node} は {missing} にあるが、TGWアタッチメント {att} はそのAZにサブネットがない。そのAZの {node} はTGWを使えない（TGW_ROUTE_AZ_RESTRICTION）").format(node=node, missing=', '.join(missing), att=att),
+                                  eg.where_id("nodes", att), _("{missing} のサブネットをアタッチメントに追加する").format(missing=', '.join(missing)))
 
 
 def _owns(eg: EnvGraph, cvpn) -> bool:
@@ -172,13 +169,12 @@ def cvpn_client_cidr(ctx: ReviewContext) -> Iterator[Finding]:
         if client is None:
             continue
         if not 12 <= client.prefixlen <= 22:
-            yield ctx.finding("CVPN_CLIENT_CIDR_SIZE", [n.id], f"クライアントCIDR {client} は /12〜/22 の範囲外",
-                              eg.where_id("named_cidrs", spec.client_cidr), "/12〜/22 のCIDRにする")
+            yield ctx.finding("CVPN_CLIENT_CIDR_SIZE", [n.id], _("クライアントCIDR {client} は /12〜/22 の範囲外").format(client=client),
+                              eg.where_id("named_cidrs", spec.client_cidr), _("/12〜/22 のCIDRにする"))
         for v in sorted({eg.vpc_of_subnet(s) for s in spec.associated_subnets}):
             if client.overlaps(eg.vpc_net[v]):
-                yield ctx.finding("CVPN_CLIENT_CIDR_OVERLAP", [n.id, v], f"クライアントCIDR {client} がVPC {v}"
-                                  f"（{eg.vpc_net[v]}）と重なる", eg.where_id("named_cidrs", spec.client_cidr),
-                                  "重ならないCIDRにする")
+                yield ctx.finding("CVPN_CLIENT_CIDR_OVERLAP", [n.id, v], _("クライアントCIDR {client} がVPC {v}（{vpc_net}）と重なる").format(client=client, v=v, vpc_net=eg.vpc_net[v]), eg.where_id("named_cidrs", spec.client_cidr),
+                                  _("重ならないCIDRにする"))
 
 
 @rule(("CVPN_SINGLE_SUBNET", "warning", "a Client VPN endpoint is associated with one subnet only (no HA)"))
@@ -188,8 +184,8 @@ def cvpn_single_subnet(ctx: ReviewContext) -> Iterator[Finding]:
         spec = n.client_vpn
         if spec is not None and _owns(eg, n) and len(spec.associated_subnets) < 2:
             yield ctx.finding("CVPN_SINGLE_SUBNET", [n.id, *spec.associated_subnets],
-                              f"Client VPN {n.id} の関連付けサブネットが1つだけ（そのAZの障害で接続できなくなる、冗長性なし）",
-                              eg.where_id("nodes", n.id, "client_vpn", "associated_subnets"), "別のAZのサブネットも関連付ける")
+                              _("Client VPN {id} の関連付けサブネットが1つだけ（そのAZの障害で接続できなくなる、冗長性なし）").format(id=n.id),
+                              eg.where_id("nodes", n.id, "client_vpn", "associated_subnets"), _("別のAZのサブネットも関連付ける"))
 
 
 T = Templates({
@@ -260,9 +256,8 @@ def dx_transit_vif(ctx: ReviewContext) -> Iterator[Finding]:
         if spec is None or spec.tgw is None or "transit" in spec.vif.lower():
             continue
         yield ctx.finding("DXGW_TGW_REQUIRES_TRANSIT_VIF", [n.id, spec.tgw],
-                          f"Direct Connect Gateway {n.id} をTGW {spec.tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{spec.vif}」と記載"
-                          "（c-dx-private-vif）。到達性は関連付け済みとして解析した",
-                          eg.where_id("nodes", n.id, "dx_gateway", "vif"), "VIFの種類をTransit VIFに改める（設計書2.1の修正）")
+                          _("Direct Connect Gateway {id} をTGW {tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{vif}」と記載（c-dx-private-vif）。到達性は関連付け済みとして解析した").format(id=n.id, tgw=spec.tgw, vif=spec.vif),
+                          eg.where_id("nodes", n.id, "dx_gateway", "vif"), _("VIFの種類をTransit VIFに改める（設計書2.1の修正）"))
 
 
 @rule(("NAMED_CIDR_UNDEFINED", "error", "a named CIDR used in an environment has no value there"))
@@ -272,11 +267,11 @@ def named_cidr_defined(ctx: ReviewContext) -> Iterator[Finding]:
         spec = n.client_vpn
         if spec is not None and eg.named(spec.client_cidr) is None:
             yield ctx.finding("NAMED_CIDR_UNDEFINED", [n.id, spec.client_cidr],
-                              f"Client VPNのクライアントCIDR {spec.client_cidr} に環境 {eg.env} の値がない",
-                              eg.where_id("named_cidrs", spec.client_cidr), "named_cidrs の values にこの環境の値を追加する")
+                              _("Client VPNのクライアントCIDR {client_cidr} に環境 {env} の値がない").format(client_cidr=spec.client_cidr, env=eg.env),
+                              eg.where_id("named_cidrs", spec.client_cidr), _("named_cidrs の values にこの環境の値を追加する"))
     for sg, refs in eg.rules.items():
         for r in refs:
             if r.rule.named and r.peer_net is None:
                 yield ctx.finding("NAMED_CIDR_UNDEFINED", [sg, r.rule.named],
-                                  f"SG {sg} のルール「{r.rule.purpose}」の {r.rule.named} に環境 {eg.env} の値がなく、一致しない",
-                                  r.location, "named_cidrs に値を追加するか、ルールを envs で限定する")
+                                  _("SG {sg} のルール「{purpose}」の {named} に環境 {env} の値がなく、一致しない").format(sg=sg, purpose=r.rule.purpose, named=r.rule.named, env=eg.env),
+                                  r.location, _("named_cidrs に値を追加するか、ルールを envs で限定する"))

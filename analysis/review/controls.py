@@ -32,7 +32,7 @@ from analysis.requirements.rows import CheckContext
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from analysis.review.requirements import rows_of
-from analysis.i18n import N_, Templates
+from analysis.i18n import N_, Templates, _
 from model.schema import NodeKind
 
 __all__ = ["HIGH_RISK_PORTS", "AUTHORIZED_PORTS", "DATA_KINDS"]
@@ -72,7 +72,7 @@ def http_redirect(ctx: ReviewContext) -> Iterator[Finding]:
                 yield ctx.finding("ELB_1_HTTP_TO_HTTPS", (n.id,), _T.text("elb1").format(alb=n.id, protocol=lst.protocol,
                                                                                      port=lst.port),
                                   eg.where_id("nodes", n.id, "alb", "listeners", k),
-                                  "HTTPリスナーをHTTPS:443へのリダイレクトにする")
+                                  _("HTTPリスナーをHTTPS:443へのリダイレクトにする"))
 
 
 @rule(("ALB_TARGET_NOT_ADMITTED", "error",
@@ -96,7 +96,7 @@ def targets_admitted(ctx: ReviewContext) -> Iterator[Finding]:
                     yield ctx.finding("ALB_TARGET_NOT_ADMITTED", (n.id, tg.id, tg.target),
                                       _T.text("tg").format(alb=n.id, tg=tg.id, target=tg.target, what=what, port=port,
                                                       codes=", ".join(r.codes)),
-                                      where, f"{tg.target} のSGにALBのSGから {port} の受信を、ALBのSGに送信を許可する")
+                                      where, _("{target} のSGにALBのSGから {port} の受信を、ALBのSGに送信を許可する").format(target=tg.target, port=port))
 
 
 @rule(("PRIVATE_SUBNET_ROUTES_TO_IGW", "error",
@@ -116,7 +116,7 @@ def private_igw(ctx: ReviewContext) -> Iterator[Finding]:
         why = _T.text("igw_data").format(nodes=", ".join(data)) if data else _T.text("igw_tier").format(tier=tier)
         yield ctx.finding("PRIVATE_SUBNET_ROUTES_TO_IGW", (subnet, target.id),
                           _T.text("igw").format(subnet=subnet, why=why, igw=target.id), route.location,
-                          "0.0.0.0/0 をNAT Gatewayに向けるか削除する（データ層はVPC内のみ）")
+                          _("0.0.0.0/0 をNAT Gatewayに向けるか削除する（データ層はVPC内のみ）"))
 
 
 def _declared_open(ctx: ReviewContext, sg: str, lo: int, hi: int) -> set[int]:
@@ -148,10 +148,10 @@ def world_open(ctx: ReviewContext) -> Iterator[Finding]:
                 hits = ", ".join(map(str, high[:5])) + ("…" if len(high) > 5 else "")
                 yield ctx.finding("EC2_19_HIGH_RISK_PORT_OPEN", (sg,),
                                   _T.text("open").format(which=_T.text("open_high").format(hits=hits), **words), r.location,
-                                  "送信元を必要な範囲（ALBのSG・社内のCIDR）に絞る。公開が意図なら intents に宣言する")
+                                  _("送信元を必要な範囲（ALBのSG・社内のCIDR）に絞る。公開が意図なら intents に宣言する"))
             elif other > 0:
                 yield ctx.finding("EC2_18_UNRESTRICTED_PORT", (sg,), _T.text("open").format(which=_T.text("open_other"), **words),
-                                  r.location, "送信元を絞る。公開が意図なら intents に宣言する")
+                                  r.location, _("送信元を絞る。公開が意図なら intents に宣言する"))
 
 
 @rule(("ECS_2_PUBLIC_IP", "error", "an ECS service or task is assigned a public IP address", "ECS.2"),
@@ -163,15 +163,15 @@ def public_access(ctx: ReviewContext) -> Iterator[Finding]:
         p = n.at[eg.env]
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.public_ip:
             yield ctx.finding("ECS_2_PUBLIC_IP", (n.id,), _T.text("ecs2").format(node=n.id), eg.where_id("nodes", n.id, "public_ip"),
-                              "public_ip: false にし、送信はNAT Gateway（またはVPCエンドポイント）を通す")
+                              _("public_ip: false にし、送信はNAT Gateway（またはVPCエンドポイント）を通す"))
         if p.rds is not None and p.rds.publicly_accessible:
             yield ctx.finding("RDS_2_PUBLIC_ACCESS", (n.id,), _T.text("rds2").format(node=n.id),
                               eg.where_id("nodes", n.id, "at", eg.env, "rds", "publicly_accessible"),
-                              "publicly_accessible: false にする")
+                              _("publicly_accessible: false にする"))
         if p.s3 is not None and not p.s3.block_public_access:
             yield ctx.finding("S3_8_BLOCK_PUBLIC_ACCESS", (n.id,), _T.text("s3_8").format(node=n.id),
                               eg.where_id("nodes", n.id, "at", eg.env, "s3", "block_public_access"),
-                              "block_public_access: true にする（公開配信はCloudFront経由にする）")
+                              _("block_public_access: true にする（公開配信はCloudFront経由にする）"))
 
 
 @rule(("CLOUDWATCH_15_ALARM_ACTIONS", "warning", "a CloudWatch alarm notifies no one (no notification flow reaches a person)",
@@ -184,6 +184,6 @@ def alarm_actions(ctx: ReviewContext) -> Iterator[Finding]:
         if a.kind is NodeKind.CLOUDWATCH_ALARMS:
             reached, skipped = alarm_channels(c, a.id)
             if not reached:
-                ignored = f"（{', '.join(skipped)} は存在しない・将来対応）" if skipped else ""
+                ignored = _("（{skipped} は存在しない・将来対応）").format(skipped=', '.join(skipped)) if skipped else ""
                 yield ctx.finding("CLOUDWATCH_15_ALARM_ACTIONS", (a.id,), _T.text("cw15").format(alarm=a.id, ignored=ignored),
-                                  c.where_node(a.id), "アラーム → SNS → メール等の通知フロー（notification）を追加する")
+                                  c.where_node(a.id), _("アラーム → SNS → メール等の通知フロー（notification）を追加する"))

@@ -91,9 +91,9 @@ def listeners_admitted(ctx: ReviewContext) -> Iterator[Finding]:
             if not any(r.verdict != "unreachable" for r in results):
                 codes = sorted({c for r in results for c in r.codes})
                 yield ctx.finding("ALB_LISTENER_NOT_ADMITTED", (n.id,),
-                              f"ALB {n.id} のリスナー {lst.protocol}:{lst.port} にどの送信元も到達できない（{', '.join(codes)}）",
+                              _("ALB {id} のリスナー {protocol}:{port} にどの送信元も到達できない（{codes}）").format(id=n.id, protocol=lst.protocol, port=lst.port, codes=', '.join(codes)),
                               eg.where_id("nodes", n.id, "alb", "listeners", k),
-                              f"ALBのSGに {lst.port} の受信ルールを追加するか、リスナーを削除する")
+                              _("ALBのSGに {port} の受信ルールを追加するか、リスナーを削除する").format(port=lst.port))
 
 
 @rule(("FARGATE_IMAGE_PULL_NO_EGRESS", "error", "an ECS service or task cannot reach ECR on 443 (from some AZ)"))
@@ -106,10 +106,10 @@ def image_pull(ctx: ReviewContext) -> Iterator[Finding]:
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.id in eg.enis:
             r = ctx.net.reach(n.id, ecr, 443)
             if r.verdict == "unreachable" or "AZ_DEPENDENT" in r.codes:  # tasks of one AZ cannot start
-                where = "一部のAZの" if r.verdict != "unreachable" else ""
+                where = _("一部のAZの") if r.verdict != "unreachable" else ""
                 yield ctx.finding("FARGATE_IMAGE_PULL_NO_EGRESS", (n.id, ecr),
-                              f"{where}{n.id} からECR（443）に到達できず、イメージを取得できない（{', '.join(r.codes)}）",
-                              r.blockers[0].location if r.blockers else None, "NATへのルートと送信ルール 443 を用意する")
+                              _("{where}{id} からECR（443）に到達できず、イメージを取得できない（{codes}）").format(where=where, id=n.id, codes=', '.join(r.codes)),
+                              r.blockers[0].location if r.blockers else None, _("NATへのルートと送信ルール 443 を用意する"))
 
 
 @rule(("INTERNET_EXPOSED_UNINTENDED", "warning", "an internet actor reaches a node port no intent or flow declares"))
@@ -131,8 +131,8 @@ def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
                     continue  # a redirect-only listener exposes nothing behind it
                 if r.verdict != "unreachable" and (a, t, p) not in declared:
                     yield ctx.finding("INTERNET_EXPOSED_UNINTENDED", (t,),
-                                  f"インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない",
-                                  eg.where_id("nodes", t), "意図どおりなら intents に reach を追加し、違うならSGを絞る")
+                                  _("インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない").format(a=a, t=t, p=p),
+                                  eg.where_id("nodes", t), _("意図どおりなら intents に reach を追加し、違うならSGを絞る"))
 
 
 @rule(("INTENT_VIOLATED", "error", "an intent the model does not expect to break is broken"),
@@ -142,15 +142,13 @@ def intents_hold(ctx: ReviewContext) -> Iterator[Finding]:
     for r in ctx.intents:
         if r.status == "violated":
             yield ctx.finding("INTENT_VIOLATED", (r.id, r.source, r.target_name),
-                          f"意図「{r.statement}」に反する: {r.source} → {r.target_name} {r.protocol}/{r.port} は {r.verdict}"
-                          f"（{', '.join(r.codes) or '—'}）", r.location, "阻害要因の設定を直す（archdoc reach で確認）")
+                          _("意図「{statement}」に反する: {source} → {target_name} {protocol}/{port} は {verdict}（{codes}）").format(statement=r.statement, source=r.source, target_name=r.target_name, protocol=r.protocol, port=r.port, verdict=r.verdict, codes=', '.join(r.codes) or '—'), r.location, _("阻害要因の設定を直す（archdoc reach で確認）"))
         elif r.status == "known-violation":
             yield ctx.finding("INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target_name),
-                          f"意図「{r.statement}」は設計書のままでは満たされない（既知: {r.known_violation}）"
-                          f"（{', '.join(r.codes)}）", r.location, "設計書の修正後に known_violation を外す")
+                          _("意図「{statement}」は設計書のままでは満たされない（既知: {known_violation}）（{codes}）").format(statement=r.statement, known_violation=r.known_violation, codes=', '.join(r.codes)), r.location, _("設計書の修正後に known_violation を外す"))
         elif r.stale_known_violation:
             yield ctx.finding("INTENT_KNOWN_VIOLATION_STALE", (r.id,),
-                          f"意図 {r.id} は満たされているが known_violation が残っている", r.location, "known_violation を外す")
+                          _("意図 {id} は満たされているが known_violation が残っている").format(id=r.id), r.location, _("known_violation を外す"))
 
 
 @rule(("PIPELINE_APPROVAL_BYPASS", "error", "a pipeline branch reaches a guarded step without its approval"))
@@ -175,6 +173,6 @@ def pipeline_approval(ctx: ReviewContext) -> Iterator[Finding]:
                     path = nx.shortest_path(open_g, b, step)
                     edge = index.get((path[-2], path[-1]))
                     yield ctx.finding("PIPELINE_APPROVAL_BYPASS", (b, step, ap),
-                                  f"パイプラインで {b} から {step} へ承認（{ap}）を通らずに進める: {' → '.join(path)}",
+                                  _("パイプラインで {b} から {step} へ承認（{ap}）を通らずに進める: {path}").format(b=b, step=step, ap=ap, path=' → '.join(path)),
                                   eg.where("flows", edge) if edge is not None else None,
-                                  f"{path[-2]} → {step} の矢印を {ap} 経由だけにする（この環境で直接の矢印を外す）")
+                                  _("{path} → {step} の矢印を {ap} 経由だけにする（この環境で直接の矢印を外す）").format(path=path[-2], step=step, ap=ap))

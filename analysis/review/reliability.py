@@ -26,7 +26,7 @@ from typing import Iterator
 
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
-from analysis.i18n import N_, Templates
+from analysis.i18n import N_, Templates, _
 from model.schema import NodeKind
 
 __all__: list[str] = []  # rules register themselves
@@ -83,6 +83,6 @@ def alb_https(ctx: ReviewContext) -> Iterator[Finding]:
         if n.alb is None or n.alb.scheme != "internet-facing":
             continue
         if not any(lst.protocol == "HTTPS" for lst in n.alb.listeners):
-            listeners = ", ".join(f"{lst.protocol}:{lst.port}" for lst in n.alb.listeners) or "なし"
+            listeners = ", ".join(f"{lst.protocol}:{lst.port}" for lst in n.alb.listeners) or _("なし")
             yield ctx.finding("ALB_NO_HTTPS_LISTENER", [n.id], _T.text("no_https").format(lb=n.id, listeners=listeners),
                               eg.where_id("nodes", n.id, "alb", "listeners"), _T.text("no_https_fix"))

@@ -83,7 +83,7 @@ def rows_of(ctx: ReviewContext) -> tuple[RequirementRow, ...]:
 
 def _finding(ctx: ReviewContext, r: RequirementRow) -> Finding:
     words = {"subject": r.component or ctx.env, "reason": r.reason, "statement": r.statement, "seed_ref": r.seed_ref,
-             "where": r.requirement_location or "位置不明"}
+             "where": r.requirement_location or _("位置不明")}
     message = _T("declared" if r.declared else "baseline", **words)
     return ctx.finding(r.code, (r.component or ctx.env, r.key), message, r.config_location, _(_FIX[r.code]))
 
