@@ -32,7 +32,7 @@ T = Templates({
     "block_rule": N_("{countries} をブロックする"),
     "xx_blocked": N_("WAF {name}: 送信元 {src} はプライベートアドレスのため国を判定できず、WAFは国コード XX を割り当てる。"
                   "{rule}ルールによりブロック（HTTP 403）。対処: {src} をIPセットで許可するルールをこの地域制限より"
-                  "高い優先度（小さい番号）で追加するか、職員用に内部ALBを使う"),
+                  "高い優先度（小さい番号）で追加するか、{src} からの接続には内部ALBを使う"),
     "others": N_("{countries} 以外"),
     "undetermined": N_("WAF {name}: 送信元（インターネット）の国がモデルにない。{who} からの接続はブロックされる"),
     "country_ok": N_("WAF {name}: 国 {country} は許可"),

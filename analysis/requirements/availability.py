@@ -24,7 +24,7 @@ from model.schema import Flag, Node, NodeKind
 
 __all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
 
-PRODUCTION_MULTI_AZ = Flag(value=True, statement="AWS Well-Architected REL10: 本番環境のワークロードは複数のAZに配置する",
+PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: 本番環境のワークロードは複数のAZに配置する"),
                            seed_ref="AWS Well-Architected")
 """What an environment marked ``role: production`` is held to where its document states nothing."""
 
@@ -73,7 +73,7 @@ def production_multi_az(c: CheckContext) -> Flag | None:
     return PRODUCTION_MULTI_AZ if c.eg.ix.envs[c.env].role == "production" else None
 
 
-@check("multi_az", "Multi-AZ", lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
+@check("multi_az", N_("Multi-AZ"), lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
        _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"), default=production_multi_az)
 def multi_az(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].rds
@@ -106,7 +106,7 @@ def _spof_components(c: CheckContext) -> list[Node]:
                                and n.at[c.env].rds is None]
 
 
-@check("survive_az_loss", "1つのAZの障害で止まらない", _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
+@check("survive_az_loss", N_("1つのAZの障害で止まらない"), _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
 def survive_az_loss(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     code = "AZ_SINGLE_POINT_OF_FAILURE"
     p = n.at[c.env]
@@ -136,7 +136,7 @@ def survive_az_loss(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outco
     yield n.id, Outcome.kept(_T.text("spof_ok").format(how=", ".join(azs)), c.where_node(n.id, "subnets"))
 
 
-@check("min_tasks_per_service", "ECSサービスの最小タスク数", services, lambda item: f"{item.value}以上",
+@check("min_tasks_per_service", N_("ECSサービスの最小タスク数"), services, lambda item: _("{value}以上").format(value=item.value),
        ("ECS_SERVICE_MIN_TASKS",))
 def min_tasks(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     tasks = n.at[c.env].fargate.tasks
@@ -148,7 +148,7 @@ def min_tasks(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
                                    "ECS_SERVICE_MIN_TASKS")
 
 
-@check("autoscaling", "ECS Auto Scaling", services, _yes_no, ("ECS_SERVICE_AUTOSCALING",))
+@check("autoscaling", N_("ECS Auto Scaling"), services, _yes_no, ("ECS_SERVICE_AUTOSCALING",))
 def autoscaling(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].fargate
     words = {"label": n.id, "min": spec.tasks.min, "max": spec.tasks.max}

@@ -54,10 +54,10 @@ _T = Templates({
 _FREQ = {"continuous": N_("継続的に"), "hourly": N_("毎時"), "daily": N_("日次で"), "weekly": N_("週次で"), "monthly": N_("月次で")}
 _ENC = {"required": N_("必須"), "kms": N_("必須（AWS KMSの鍵）"), "not-required": N_("不要")}
 
-ENCRYPTION_BASELINE = Encryption(value="required", statement="AWS Security Hub RDS.3: RDSのストレージを保存時に暗号化する",
+ENCRYPTION_BASELINE = Encryption(value="required", statement=N_("AWS Security Hub RDS.3: RDSのストレージを保存時に暗号化する"),
                                  seed_ref="AWS FSBP RDS.3")
 """What RDS.3 expects where the document states no encryption requirement."""
-RETENTION_BASELINE = RetentionDays(value=7, statement="AWS Security Hub RDS.11: 自動バックアップを保持期間7日以上で有効にする",
+RETENTION_BASELINE = RetentionDays(value=7, statement=N_("AWS Security Hub RDS.11: 自動バックアップを保持期間7日以上で有効にする"),
                                    seed_ref="AWS FSBP RDS.11")
 """What RDS.11 expects (its default ``backupRetentionMinimum``) where the document states none."""
 
@@ -99,7 +99,7 @@ def _primary_stores(c: CheckContext) -> list[Node]:
     return [n for n in data_stores(c) if n.id not in targets]
 
 
-@check("encryption_at_rest", "保存時の暗号化", data_stores, lambda item: _(_ENC[item.value]),
+@check("encryption_at_rest", N_("保存時の暗号化"), data_stores, lambda item: _(_ENC[item.value]),
        ("RDS_3_ENCRYPTION_AT_REST", "S3_17_KMS_ENCRYPTION"), default=ENCRYPTION_BASELINE)
 def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     p = n.at[c.env]
@@ -122,7 +122,7 @@ def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
             yield n.id, Outcome.kept(_T.text("s3_mode").format(mode=p.s3.encryption.upper()), where)
 
 
-@check("backup_retention_days", "バックアップ保持期間", rds_instances, lambda item: f"{item.value}日以上",
+@check("backup_retention_days", N_("バックアップ保持期間"), rds_instances, lambda item: _("{value}日以上").format(value=item.value),
        ("RDS_11_BACKUP_RETENTION",), default=RETENTION_BASELINE)
 def retention(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     days = n.at[c.env].rds.backup_retention_days
@@ -143,7 +143,7 @@ def _dr_expected(item) -> str:
     return _("{region}へ{frequency}コピー").format(region=item.region, frequency=_(_FREQ[item.frequency]))
 
 
-@check("dr", "DR（災害復旧）コピー", _primary_stores, _dr_expected,
+@check("dr", N_("DR（災害復旧）コピー"), _primary_stores, _dr_expected,
        ("DR_COPY_MISSING", "DR_OUTSIDE_REGION", "DR_COPY_FREQUENCY"))
 def dr_copy(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     if c.region(n.id) == item.region:
@@ -174,7 +174,7 @@ def dr_copy(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
         yield n.id, Outcome.broken(reason, c.where_node(n.id), "DR_COPY_MISSING")
 
 
-@check("rpo", "RPO（目標復旧時点）", _primary_stores, lambda item: f"{item.hours}時間以内", ("DR_RPO_NOT_MET",))
+@check("rpo", N_("RPO（目標復旧時点）"), _primary_stores, lambda item: _("{hours}時間以内").format(hours=item.hours), ("DR_RPO_NOT_MET",))
 def rpo(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     found = copies(c, n.id)
     timed = sorted((FREQUENCY_HOURS[cp.frequency], cp) for cp in found if cp.frequency is not None)
@@ -192,6 +192,6 @@ def rpo(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
             yield n.id, Outcome.broken(_T.text("rpo_too_long").format(**words), cp.location, "DR_RPO_NOT_MET")
 
 
-@check("rto", "RTO（目標復旧時間）", lambda c: [None], lambda item: f"{item.hours}時間以内", ())
+@check("rto", N_("RTO（目標復旧時間）"), lambda c: [None], lambda item: _("{hours}時間以内").format(hours=item.hours), ())
 def rto(c: CheckContext, n: None, item) -> Iterator[tuple[str, Outcome]]:
     yield "", Outcome.undecidable(_T.text("rto"))

@@ -147,7 +147,7 @@ def _tier(c: CheckContext, sources: list[str], tier: str) -> Outcome:
     return Outcome.kept(T("tier_closed", sources=", ".join(sources), tier=tier, targets=", ".join(targets)))
 
 
-@check("must_not_reach", "環境・層の分離", _components, _expected, ("ENV_ISOLATION_BROKEN", "TIER_ISOLATION_BROKEN"),
+@check("must_not_reach", N_("環境・層の分離"), _components, _expected, ("ENV_ISOLATION_BROKEN", "TIER_ISOLATION_BROKEN"),
        inherit=False)
 def isolation(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Outcome]]:
     if scope is None:

@@ -77,7 +77,7 @@ def _egress_of(c: CheckContext, n: Node, item) -> Outcome:
     return Outcome.kept(_T.text("egress_ok").format(rules=_("、").join(seen)) if seen else _T.text("egress_none_ok"), where)
 
 
-@check("egress", "送信（アウトバウンド）の方針", _egress_components, _egress_expected, ("SG_EGRESS_TIER_POLICY",),
+@check("egress", N_("送信（アウトバウンド）の方針"), _egress_components, _egress_expected, ("SG_EGRESS_TIER_POLICY",),
        inherit=False)
 def egress(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Outcome]]:
     nodes = tier_nodes(c, item.tier)
@@ -117,7 +117,7 @@ def _alarm_expected(item) -> str:
     return _("アラームを{channels}に通知").format(channels=_("・").join(_(_CHANNELS[k]) for k in item.channels) or _("人"))
 
 
-@check("alarms_notify", "アラームの通知", lambda c: [None], _alarm_expected, ("MONITORING_ALARMS_NOT_NOTIFIED",))
+@check("alarms_notify", N_("アラームの通知"), lambda c: [None], _alarm_expected, ("MONITORING_ALARMS_NOT_NOTIFIED",))
 def alarms_notify(c: CheckContext, scope: None, item) -> Iterator[tuple[str, Outcome]]:
     alarms = [n for n in c.nodes() if n.kind is NodeKind.CLOUDWATCH_ALARMS]
     if not alarms:

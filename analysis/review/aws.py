@@ -33,7 +33,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from analysis.forwarding.entry import authorizing_rules, full_tunnel
+from analysis.forwarding.entry import assumption_ref, authorizing_rules, full_tunnel
+from analysis.forwarding.routing import rt_name
 from analysis.forwarding.trace import Templates
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import lookup
@@ -64,7 +65,23 @@ def alb_single_az(ctx: ReviewContext) -> Iterator[Finding]:
             yield ctx.finding("ALB_SUBNETS_SINGLE_AZ", [n.id, *p.subnets],
                               _("ALB {id} のサブネットが {count} AZ（{azs}）のみ。ALBには2つ以上のAZのサブネットが必要").format(id=n.id, count=len(azs), azs=', '.join(azs)),
                               eg.where_id("nodes", n.id, "at", eg.env, "subnets"),
-                              _("別のAZのパブリックサブネット（例: Public Subnet 2）をALBのサブネットに追加する"))
+                              _other_az_fix(eg, p.subnets, public=n.alb.scheme == "internet-facing"))
+
+
+def _other_az_fix(eg: EnvGraph, subnets, public: bool = False, db: bool = False) -> str:
+    """How to add a second AZ, naming a subnet of the same VPC and tier in another AZ when the model has one."""
+    own = [eg.ix.subnets[s] for s in subnets if s in eg.ix.subnets]
+    azs, tiers = {s.az for s in own}, {s.tier for s in own}
+    other = next((s for v in sorted({s.vpc for s in own}) for s in eg.ix.subnets_of(v)
+                  if s.az not in azs and s.tier in tiers), None)
+    if db:
+        return (_("別のAZのDBサブネット（例: {subnet}）をサブネットグループに加える").format(subnet=other.name) if other
+                else _("別のAZにDBサブネットを作り、サブネットグループに加える"))
+    if other is None:
+        return _("別のAZにパブリックサブネットを作り、ALBのサブネットに追加する") if public else \
+            _("別のAZにサブネットを作り、ALBのサブネットに追加する")
+    return (_("別のAZのパブリックサブネット（例: {subnet}）をALBのサブネットに追加する") if public
+            else _("別のAZのサブネット（例: {subnet}）をALBのサブネットに追加する")).format(subnet=other.name)
 
 
 @rule(("ALB_INTERNET_FACING_NO_IGW_ROUTE", "error", "a subnet of an internet-facing ALB has no route to an IGW"))
@@ -111,7 +128,7 @@ def rds_subnet_group(ctx: ReviewContext) -> Iterator[Finding]:
             yield ctx.finding("RDS_SUBNET_GROUP_SINGLE_AZ", [n.id, *spec.subnet_group],
                               _("RDS {id} のDBサブネットグループが {count} AZ（{azs}）のみ。DBサブネットグループは2つ以上のAZのサブネットが必要（Single-AZでも同様）").format(id=n.id, count=len(azs), azs=', '.join(azs)),
                               eg.where_id("nodes", n.id, "at", eg.env, "rds", "subnet_group"),
-                              _("別のAZにDBサブネット（例: Private Subnet DB 2）を作り、サブネットグループに加える"))
+                              _other_az_fix(eg, spec.subnet_group, db=True))
 
 
 @rule(("NAT_NOT_IN_PUBLIC_SUBNET", "error", "a NAT gateway sits in a subnet without a route to an IGW"))
@@ -197,9 +214,16 @@ T = Templates({
     "blocked": N_("VPNクライアント {actor} からインターネットへの経路が止まる（{message}）"),
     "fix_route": N_("client_vpn.routes に 0.0.0.0/0 を追加する（スプリットトンネルにするなら split_tunnel: true）"),
     "fix_auth": N_("client_vpn.authorization_rules に 0.0.0.0/0 を追加する"),
-    "fix_exit": N_("{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gateway（集約する場合はTGW）"
+    "fix_exit": N_("{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gateway"
                 "への経路を用意する"),
+    "fix_exit_tgw": N_("{subnet} のルートテーブルに 0.0.0.0/0 → インターネットゲートウェイまたはNAT Gateway（集約する場合はTGW）"
+                    "への経路を用意する"),
 })
+
+
+def _fix_exit(eg: EnvGraph, subnet: str) -> str:
+    """The fix names a TGW (central egress) only where the VPC has a TGW attachment."""
+    return T("fix_exit_tgw" if eg.vpc_of_subnet(subnet) in eg.vpc_attachment else "fix_exit", subnet=subnet)
 
 
 def _exit_gap(ctx: ReviewContext, n) -> tuple[str, str | None, str] | None:
@@ -213,14 +237,14 @@ def _exit_gap(ctx: ReviewContext, n) -> tuple[str, str | None, str] | None:
         hard = next((b for b in r.blockers if not b.conditional), None)
         sub = n.client_vpn.associated_subnets[0]
         return None if hard is None else (T("blocked", actor=actor.id, message=hard.message), hard.location,
-                                          T("fix_exit", subnet=sub))
+                                          _fix_exit(eg, sub))
     for sub in n.client_vpn.associated_subnets:
         rt = eg.subnet_rt.get(sub)
         e = lookup(eg.rt_routes[rt], witness) if rt in eg.rt_routes else None
         node = eg.ix.nodes.get(e.target) if e is not None else None
         if node is None or node.kind not in (NodeKind.IGW, NodeKind.NAT_GATEWAY):
             where = (e.location if e is not None else eg.rt_location.get(rt)) or eg.where_id("subnets", sub)
-            return T("no_exit", subnet=sub, rt=f" {rt}" if rt else ""), where, T("fix_exit", subnet=sub)
+            return T("no_exit", subnet=sub, rt=f" {rt_name(eg, rt)}" if rt else ""), where, _fix_exit(eg, sub)
     return None
 
 
@@ -256,8 +280,15 @@ def dx_transit_vif(ctx: ReviewContext) -> Iterator[Finding]:
         if spec is None or spec.tgw is None or "transit" in spec.vif.lower():
             continue
         yield ctx.finding("DXGW_TGW_REQUIRES_TRANSIT_VIF", [n.id, spec.tgw],
-                          _("Direct Connect Gateway {id} をTGW {tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{vif}」と記載（c-dx-private-vif）。到達性は関連付け済みとして解析した").format(id=n.id, tgw=spec.tgw, vif=spec.vif),
-                          eg.where_id("nodes", n.id, "dx_gateway", "vif"), _("VIFの種類をTransit VIFに改める（設計書2.1の修正）"))
+                          _("Direct Connect Gateway {id} をTGW {tgw} に関連付けるにはTransit VIFが必要だが、設計書は「{vif}」と記載{assumption}。到達性は関連付け済みとして解析した").format(
+                              id=n.id, tgw=spec.tgw, vif=spec.vif, assumption=assumption_ref(eg, spec.assumption or n.assumption)),
+                          eg.where_id("nodes", n.id, "dx_gateway", "vif"), _vif_fix(eg, spec.assumption or n.assumption))
+
+
+def _vif_fix(eg: EnvGraph, assumption: str | None) -> str:
+    ref = eg.ix.assumptions[assumption].seed_ref if assumption in eg.ix.assumptions else None
+    return (_("VIFの種類をTransit VIFに改める（設計書{ref}の修正）").format(ref=ref) if ref
+            else _("VIFの種類をTransit VIFに改める（設計書の修正）"))
 
 
 @rule(("NAMED_CIDR_UNDEFINED", "error", "a named CIDR used in an environment has no value there"))

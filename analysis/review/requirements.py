@@ -69,7 +69,8 @@ _FIX = {
     "DR_RPO_NOT_MET": N_("別リージョンへのコピーを追加するか頻度を上げる"),
     "SG_EGRESS_TIER_POLICY": N_("送信ルールを方針の範囲に絞る（または別の層に置く）"),
     "MONITORING_ALARMS_NOT_NOTIFIED": N_("アラーム → SNS → メール等の通知フロー（notification）を追加する"),
-    "ENV_ISOLATION_BROKEN": N_("環境ごとのアカウントに置き、共有ネットワーク（TGWのルートテーブル・SG）で環境間の経路を断つ"),
+    "ENV_ISOLATION_BROKEN": N_("環境ごとのアカウントに置き、共有ネットワーク（ルートテーブル・SG）で環境間の経路を断つ"),
+    "ENV_ISOLATION_BROKEN_TGW": N_("環境ごとのアカウントに置き、共有ネットワーク（TGWのルートテーブル・SG）で環境間の経路を断つ"),
     "TIER_ISOLATION_BROKEN": N_("到達を許すSGルール・ルートを外す"),
 }
 
@@ -85,7 +86,8 @@ def _finding(ctx: ReviewContext, r: RequirementRow) -> Finding:
     words = {"subject": r.component or ctx.env, "reason": r.reason, "statement": r.statement, "seed_ref": r.seed_ref,
              "where": r.requirement_location or _("位置不明")}
     message = _T("declared" if r.declared else "baseline", **words)
-    return ctx.finding(r.code, (r.component or ctx.env, r.key), message, r.config_location, _(_FIX[r.code]))
+    fix = r.code + "_TGW" if r.code + "_TGW" in _FIX and ctx.eg.scope is not None and ctx.eg.scope.shared_tgws else r.code
+    return ctx.finding(r.code, (r.component or ctx.env, r.key), message, r.config_location, _(_FIX[fix]))
 
 
 @rule(*REQUIREMENT_CODES)

@@ -77,7 +77,12 @@ def _never_matches_fix(eg: EnvGraph, endpoint: str) -> str:
     node = eg.node(endpoint)
     sgs = ", ".join(node.security_groups) or _("（未設定）")
     cidrs = ", ".join(str(eg.subnet_net[s]) for s in node.client_vpn.associated_subnets if s in eg.subnet_net)
-    return (_("送信元をClient VPNエンドポイントのSG（{sgs}）の参照にする（別VPCの場合はTGWの各VPCアタッチメントでセキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、関連付けサブネットのCIDR（{cidrs}）にする").format(sgs=sgs, cidrs=cidrs))
+    if eg.vpc_attachment:  # the SG reference across VPCs exists only through a TGW
+        return _("送信元をClient VPNエンドポイントのSG（{sgs}）の参照にする（別VPCの場合はTGWの各VPCアタッチメントで"
+                 "セキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、"
+                 "関連付けサブネットのCIDR（{cidrs}）にする").format(sgs=sgs, cidrs=cidrs)
+    return _("送信元をClient VPNエンドポイントのSG（{sgs}）の参照にするか、関連付けサブネットのCIDR（{cidrs}）にする").format(
+        sgs=sgs, cidrs=cidrs)
 
 
 @rule(("SG_RULE_SHADOWED", "info", "an SG rule admits nothing that another rule of the group does not"),
