@@ -88,6 +88,10 @@ def _tables(eg: EnvGraph, items) -> dict[str, tuple[str, frozenset[str], frozens
             for x in items if x.vpc in eg.vpc_net}
 
 
+def _none() -> str:
+    return _("（関連付けなし）")
+
+
 def _keys(a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
     """Match tables of two environments: same VPC role, most associated subnet names in common
     (then, for environments that name subnets differently, most subnet tiers in common).
@@ -96,7 +100,7 @@ def _keys(a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
     table that gained a subnet (DB 1 -> DB 1 + DB 2) is still compared route by route.
     """
     def key(role, names, _tiers=None):
-        return f"{role}:{'+'.join(sorted(names)) or _('（関連付けなし）')}"
+        return f"{role}:{'+'.join(sorted(names)) or _none()}"
     ka = {i: key(*v) for i, v in a.items()}
     kb: dict[str, str] = {}
     taken: set[str] = set()
