@@ -19,11 +19,11 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.waf import waf
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["listener_for", "after_ingress"]

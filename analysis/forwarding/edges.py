@@ -20,10 +20,10 @@ from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_site
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.types import net
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["site_prefixes", "connection_site"]

@@ -18,9 +18,9 @@ from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_service
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__: list[str] = []

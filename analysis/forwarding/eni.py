@@ -17,11 +17,11 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match, sg_match
 from analysis.graph.types import Eni
-from analysis.i18n import N_, _
+from analysis.i18n import N_, Templates, _
 
 __all__ = ["identity_kept", "peer_sgs"]
 

@@ -29,10 +29,10 @@ from dataclasses import replace
 from analysis.forwarding.edges import connection_site
 from analysis.forwarding.services import vpn_transport
 from analysis.forwarding.tgw import associated_table
-from analysis.forwarding.trace import Header, Packet, Templates
+from analysis.forwarding.trace import Header, Packet
 from analysis.forwarding.walk import Walk
 from analysis.graph.types import Eni, Net, net
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 
 __all__ = ["assumption_ref", "site_connections", "from_site", "cvpn_eni", "through_cvpn", "full_tunnel", "tunnelled",
            "authorizing_rules", "endpoint_graph"]

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match
 from analysis.graph.types import net, ports_of
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["rule_admits", "verdict", "decide"]

@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analysis.forwarding.services import arrive_service, arrive_site
-from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet, Templates
+from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.addresses import is_public
 from analysis.graph.types import net
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["enter_igw"]

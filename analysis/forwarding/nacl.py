@@ -24,10 +24,10 @@ workloads in the VPC (ECS tasks, EC2, batch, RDS) 32768-60999 (``ip_local_port_r
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import EPHEMERAL_LINUX, EPHEMERAL_WIDE, EPHEMERAL_WINDOWS, Header, Templates
+from analysis.forwarding.trace import EPHEMERAL_LINUX, EPHEMERAL_WIDE, EPHEMERAL_WINDOWS, Header
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import NaclVerdict, nacl_check, nacl_range
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["EPHEMERAL_LINUX", "EPHEMERAL_WIDE", "ephemeral_of", "check", "attachment_subnet"]

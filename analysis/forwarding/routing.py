@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
 from analysis.graph.build import is_default_main_rt
 from analysis.graph.types import Eni, RouteSet
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["routes_of", "rt_name", "deliver_local", "ROUTE_TARGETS"]

@@ -15,8 +15,8 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
-from analysis.i18n import N_
+from analysis.forwarding.trace import Packet
+from analysis.i18n import N_, Templates
 
 __all__ = ["arrive_service", "vpn_transport", "arrive_site"]
 

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from analysis.forwarding.nacl import attachment_subnet
 from analysis.forwarding.routing import ROUTE_TARGETS
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["attachment_of", "associated_table"]

@@ -18,7 +18,6 @@ from typing import Any
 from analysis.graph.types import Eni, Net, RouteEntry
 from analysis.i18n import N_, Templates
 from analysis.results import BLOCKER_CODES, NOTE_CODES, Blocker, Hop
-from analysis.i18n import N_
 
 __all__ = ["Trace", "Header", "Packet", "Templates", "EPHEMERAL_LINUX", "EPHEMERAL_WIDE", "EPHEMERAL_WINDOWS"]
 
@@ -28,13 +27,6 @@ EPHEMERAL_WIDE = (1024, 65535)
 """NAT gateway, load balancers, Lambda, Client VPN, and clients whose operating system is unknown."""
 EPHEMERAL_WINDOWS = (49152, 65535)
 """Windows Server 2008 and later."""
-
-
-class Templates(dict):
-    """Message templates of one module: ``T(key, **values)`` fills one in."""
-
-    def __call__(self, key: str, **values: Any) -> str:
-        return self[key].format(**values)
 
 
 T = Templates({

@@ -17,10 +17,10 @@ when no rule allows.
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.graph.addresses import is_public
 from analysis.graph.build import EnvGraph
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 
 __all__ = ["waf_rules", "waf"]
 

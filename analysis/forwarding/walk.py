@@ -31,11 +31,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from analysis.forwarding.trace import Header, Packet, Templates, Trace
+from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni, Net
 from analysis.results import BLOCKER_CODES
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 
 __all__ = ["Walk", "hop", "HOPS", "run", "MAX_HOPS"]
 

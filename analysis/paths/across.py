@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.forwarding.trace import Templates, Trace
+from analysis.forwarding.trace import Trace
 from analysis.graph.build import build_graph
 from analysis.paths.candidates import UnknownEndpoint, candidates
 from analysis.paths.query import actor_query, node_query
 from analysis.paths.reach import listening_ports, targets
 from analysis.results import ReachResult, verdict_of
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["reach_across", "split_endpoint", "qualified", "cross_targets", "crossings", "crossing_hop"]

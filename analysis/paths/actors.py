@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from analysis.forwarding.entry import cvpn_eni, endpoint_graph, from_site, site_connections, through_cvpn, tunnelled
 from analysis.forwarding.services import arrive_service
-from analysis.forwarding.trace import Header, Packet, Templates, Trace
+from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import net
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 from model.schema import Actor
 
 __all__ = ["actor_entry", "vpn_endpoint", "note_private_path_to_public_alb", "T"]

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.forwarding.trace import Templates
 from analysis.paths.across import cross_targets, crossing_hop, crossings
 from analysis.paths.reach import listening_ports
 from analysis.requirements.network import tier_nodes
 from analysis.requirements.rows import CheckContext, Outcome, check
-from analysis.i18n import N_, _
+from analysis.i18n import N_, Templates, _
 from model.schema import Node, NodeKind
 
 __all__ = ["accounts_used", "network_accounts", "NETWORK_KINDS"]

@@ -35,13 +35,12 @@ from typing import Iterator
 
 from analysis.forwarding.entry import assumption_ref, authorizing_rules, full_tunnel
 from analysis.forwarding.routing import rt_name
-from analysis.forwarding.trace import Templates
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import lookup
 from analysis.graph.types import net
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
-from analysis.i18n import N_, _
+from analysis.i18n import N_, Templates, _
 from model.schema import NodeKind
 
 __all__: list[str] = []  # rules register themselves

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.forwarding.trace import Templates
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
-from analysis.i18n import N_
+from analysis.i18n import N_, Templates
 
 __all__: list[str] = []  # rules register themselves
 
