@@ -78,6 +78,20 @@ def test_a_main_route_table_of_another_vpc_is_refused(tmp_path):
     assert [(p.code, p.line) for p in caught.value.problems] == [("E050", 40)]
 
 
+def test_the_main_route_table_must_be_one_of_the_vpcs_own(tmp_path):
+    import pytest
+    from model.errors import ModelError
+
+    other_vpc = ("    assumption: a-example-addresses\n", "    assumption: a-example-addresses\n    main_route_table: other-rt\n"
+                 "  - {id: other, env: prod, account: prod-account, region: ap-northeast-1, name: Other, role: other, "
+                 "role_name: Other, cidr: 10.9.0.0/16}\n")
+    other_rt = ("route_tables:\n", "route_tables:\n  - {id: other-rt, vpc: other, name: Other, subnets: []}\n")
+    with pytest.raises(ModelError) as caught:
+        variant(tmp_path, STARTER, ("places.yaml", *other_vpc), ("filtering.yaml", *other_rt))
+    assert [(p.code, p.line, p.message) for p in caught.value.problems] == [
+        ("E050", 41, "route table 'other-rt' belongs to VPC 'other', not 'vpc'")]
+
+
 def _portless_logs(tmp: Path, *more):
     """The app's image-pull arrow drawn with no port (as a logs or metrics arrow usually is)."""
     return variant(tmp, STARTER, ("flows.yaml", "kind: image-pull, protocol: tcp, port: 443,", "kind: logs,"), *more)
@@ -103,3 +117,31 @@ def test_an_arrow_without_port_from_a_managed_service_is_not_a_packet_of_the_des
     loaded = variant(tmp_path, STARTER, ("flows.yaml", "kind: image-pull, protocol: tcp, port: 443,", "kind: logs,"),
                      ("flows.yaml", "{source: app, target: ecr, kind: logs", "{source: alb, target: ecr, kind: logs"))
     assert [f.code for f in analyze(loaded).findings] == []
+
+
+def test_a_private_vif_to_a_vgw_names_no_tgw_in_the_alb_note():
+    from analysis.paths.reach import Reachability
+    from conftest import GOOD, graph_of
+    from model.schema import (AlbSpec, DxGatewaySpec, HealthCheck, Listener, Node, Placement, Route, TargetGroup)
+
+    vpn = load_model(GOOD / "patterns" / "vpn-tgw-static").model
+    vgw = Node(id="vgw", kind="vgw", label="VGW", at={"net": Placement(vpc="app-vpc")})
+    dx = Node(id="dx", kind="dx-gateway", label="DX", at={"net": Placement(region="ap-northeast-1")},
+              dx_gateway=DxGatewaySpec(site="datacentre", allowed_prefixes=(), vgws=("vgw",), vif="Private VIF"))
+    alb = Node(id="alb", kind="alb", label="ALB", security_groups=("app-sg",),
+               at={"net": Placement(subnets=("app-a", "app-c"))},
+               alb=AlbSpec(scheme="internet-facing",
+                           listeners=(Listener(protocol="HTTPS", port=8443, action="forward", target_groups=("tg",)),),
+                           target_groups=(TargetGroup(id="tg", name="tg", path="/", target="app", port=8443),),
+                           health_check=HealthCheck(path="/", interval_seconds=30, timeout_seconds=5)))
+    nodes = tuple(n for n in vpn.nodes if n.kind.value not in ("vpn-connection", "customer-gateway")) + (vgw, dx, alb)
+    model = vpn.model_copy(update={
+        "nodes": nodes, "actors": tuple(a.model_copy(update={"via": ("dx",)}) for a in vpn.actors),
+        "route_tables": tuple(rt.model_copy(update={"routes": (Route(destination="192.168.0.0/16", target="vgw"),)})
+                              for rt in vpn.route_tables),
+        "tgw_route_tables": ()})
+    r = Reachability(graph_of(model, "net")).reach("operator", "alb", 8443)
+    assert [h.reason for h in r.hops if "INTERNET_FACING_ALB_VIA_PRIVATE_IP" in h.reason] == [
+        "ALB alb はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（Direct Connect）で接続するには、"
+        "ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）が必要。"
+        "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）"]

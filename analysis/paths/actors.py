@@ -32,7 +32,9 @@ T = Templates({
                    "ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）が必要。"
                    "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）"),
     "path_dx": N_("Direct Connect・TGW"),
+    "path_dx_only": N_("Direct Connect"),
     "path_cvpn": N_("Client VPN・TGW"),
+    "path_cvpn_only": N_("Client VPN"),
     "path_vpn": N_("サイト間VPN"),
 })
 
@@ -74,7 +76,10 @@ def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: 
 
         def enter(w):
             p = through_cvpn(w, cvpn, h, a)
-            note_private_path_to_public_alb(w, target, T("path_cvpn"))
+            # the path names a TGW only where the endpoint's VPC is attached to one
+            via_tgw = any(ceg.vpc_of_subnet(s) in ceg.vpc_attachment for s in spec.associated_subnets
+                          if s in ceg.subnet_net)
+            note_private_path_to_public_alb(w, target, T("path_cvpn" if via_tgw else "path_cvpn_only"))
             return p
         return enter, ("cvpn", cvpn.id, a.id, client, cvpn_eni(ceg, cvpn))
     if site is not None and site.kind == "onprem":
@@ -99,7 +104,8 @@ def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: 
         def enter_site(w):
             p = from_site(w, conns, h)
             kind = eg.ix.nodes[conns[0]]
-            note_private_path_to_public_alb(w, target, T("path_dx") if kind.dx_gateway else T("path_vpn"))
+            path = ("path_dx" if kind.dx_gateway.tgw else "path_dx_only") if kind.dx_gateway else "path_vpn"
+            note_private_path_to_public_alb(w, target, T(path))
             return p
         return enter_site, ("site", a.site)
     t.hop(a.id, "ORIGINATED", T("internet", label=a.label), loc)
