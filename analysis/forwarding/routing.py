@@ -20,7 +20,7 @@ from dataclasses import replace
 from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
-from analysis.graph.build import is_default_main_rt
+from analysis.graph.routes import is_default_main_rt
 from analysis.graph.types import Eni, RouteSet
 from analysis.i18n import N_, Templates
 from model.schema import NodeKind

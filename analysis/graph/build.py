@@ -24,6 +24,7 @@ from typing import Any
 
 from analysis.graph.addresses import AddressPlan, build_plan
 from analysis.graph.links import Links, build_links
+from analysis.graph.routes import default_main_rt, is_default_main_rt, named_net, onprem_prefixes, route_tables
 from analysis.graph.scope import scope_of
 from analysis.graph.types import (SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef, TgwRt, net,
                                   no_gc, ports_of)
@@ -142,78 +143,6 @@ class EnvGraph:
         return net(value) if value else None
 
 
-def _named(ix: ModelIndex, env: str, named_id: str) -> Net | None:
-    nc = ix.named_cidrs.get(named_id)
-    value = nc.values.get(env) if nc else None
-    return net(value) if value else None
-
-
-def _onprem_prefixes(ix: ModelIndex, conn: str) -> list[Net]:
-    """The on-premises prefixes a connection (DX gateway, VPN connection) propagates."""
-    node = ix.nodes.get(conn)
-    if node is None:
-        return []
-    site = None
-    if node.dx_gateway is not None:
-        site = ix.sites.get(node.dx_gateway.site)
-    elif node.vpn is not None:
-        if node.vpn.routing == "static":
-            return [net(c) for c in node.vpn.static_routes]
-        cgw = ix.nodes.get(node.vpn.customer_gateway)
-        site = ix.sites.get(cgw.customer_gateway.site) if cgw is not None and cgw.customer_gateway else None
-    return [net(c) for c in (site.cidrs if site else ())]
-
-
-def _vgw_prefixes(ix: ModelIndex, env: str, vgw: str) -> list[tuple[Net, str]]:
-    """(prefix, VGW) for every on-premises prefix a VGW learns from its VPN connections and DX gateways."""
-    out = []
-    for n in ix.nodes_in(env):
-        if (n.vpn is not None and n.vpn.gateway == vgw) or (n.dx_gateway is not None and vgw in n.dx_gateway.vgws):
-            out.extend((c, vgw) for c in _onprem_prefixes(ix, n.id))
-    return out
-
-
-def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out: dict) -> None:
-    for i, rt in enumerate(ix.model.route_tables):
-        if rt.vpc not in vpc_net:
-            continue
-        entries = []
-        for j, r in enumerate(rt.routes):
-            dest = net(r.destination) if r.destination else (_named(ix, env, r.named) if r.named else None)
-            if dest is not None:
-                entries.append(RouteEntry(dest, r.target, "static", loaded.where("route_tables", i, "routes", j)))
-        for vgw in rt.propagations:
-            loc = loaded.where("route_tables", i, "propagations")
-            entries.extend(RouteEntry(c, target, "propagated", loc) for c, target in _vgw_prefixes(ix, env, vgw))
-        # every route table has the local route (one per VPC CIDR), even if not written
-        if not any(e.target == "local" for e in entries):
-            entries.append(RouteEntry(vpc_net[rt.vpc], "local", "local", loaded.where("route_tables", i)))
-        out["rt_routes"][rt.id] = RouteSet(entries)
-        out["rt_location"][rt.id] = loaded.where("route_tables", i)
-        for s in rt.subnets:
-            out["subnet_rt"][s] = rt.id
-    # AWS: a subnet with no explicit association uses its VPC's main route table; unless the
-    # model names one, that is the table created with the VPC, holding only the local route
-    for v in ix.vpcs_in(env):
-        main = v.main_route_table if v.main_route_table in out["rt_routes"] else default_main_rt(v.id)
-        if main not in out["rt_routes"]:
-            out["rt_routes"][main] = RouteSet([RouteEntry(vpc_net[v.id], "local", "local", loaded.where_id("vpcs", v.id))])
-            out["rt_location"][main] = loaded.where_id("vpcs", v.id)
-        out["main_rt"][v.id] = main
-        for s in ix.subnets_of(v.id):
-            out["subnet_rt"].setdefault(s.id, main)
-
-
-def default_main_rt(vpc: str) -> str:
-    """The id of the main route table AWS creates with ``vpc`` (no model id can take this form)."""
-    return f"{vpc}:main"
-
-
-def is_default_main_rt(rt: str | None) -> bool:
-    """True for :func:`default_main_rt`'s ids: a table the model does not write."""
-    return rt is not None and rt.endswith(":main")
-
-
 def tgw_tables(ix: ModelIndex, env: str, scope) -> list[tuple[int, Any]]:
     """(index, table) of the TGW route tables ``env`` sees: its own, and every table of a TGW
     that is shared with it (whichever environment the table serves)."""
@@ -251,7 +180,7 @@ def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out:
             elif foreign is not None:
                 routes.append(RouteEntry(foreign, att, "propagated", loc))
             else:
-                for c in _onprem_prefixes(ix, att):
+                for c in onprem_prefixes(ix, att):
                     routes.append(RouteEntry(c, att, "propagated", loc))
         out["tgw_rts"][rt.id] = TgwRt(rt.id, tuple(rt.associations), RouteSet(routes),
                                       loaded.where("tgw_route_tables", i))
@@ -306,7 +235,7 @@ def _rules(ix: ModelIndex, env: str, loaded: Loaded, out: dict) -> None:
         for ri, r in enumerate(sg.rules):
             if r.envs is not None and env not in r.envs:
                 continue
-            peer = net(r.cidr) if r.cidr else (_named(ix, env, r.named) if r.named else None)
+            peer = net(r.cidr) if r.cidr else (named_net(ix, env, r.named) if r.named else None)
             refs.append(RuleRef(sg.id, ri, r.direction, r.protocol, ports_of(r.port), peer, r.sg, r,
                                 loaded.where("security_groups", gi, "rules", ri)))
         out["rules"][sg.id] = tuple(refs)
@@ -330,7 +259,7 @@ def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None, scope=No
         out: dict[str, dict] = {k: {} for k in ("subnet_rt", "main_rt", "rt_routes", "rt_location", "tgw_rts", "attachments",
                                                  "vpc_attachment", "nacl_of", "nacl_rules", "nacl_location", "enis",
                                                  "rules", "sg_location", "igws")}
-        _route_tables(ix, env, loaded, vpc_net, out)
+        route_tables(ix, env, loaded, vpc_net, out)
         _tgw(ix, env, loaded, vpc_net, out, scope)
         _nacls(ix, loaded, vpc_net, out)
         _enis(ix, env, subnet_net, out)
