@@ -24,7 +24,7 @@ from model.schema import Flag, Node, NodeKind
 
 __all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
 
-PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: 本番環境のワークロードは複数のAZに配置する"),
+PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: role: production の環境のワークロードは複数のAZに配置する"),
                            seed_ref="AWS Well-Architected")
 """What an environment marked ``role: production`` is held to where its document states nothing."""
 
