@@ -74,7 +74,7 @@ BLOCKER_CODES: dict[str, tuple[bool, str]] = {
 
 NOTE_CODES: dict[str, str] = {
     "ASSUMED_DEFAULT_NACL": "a subnet on the path has no NACL in the model: the default NACL (allow all) is assumed",
-    "ASSUMED_MAIN_ROUTE_TABLE": "a subnet on the path has no route table: the VPC's main route table (local only) is assumed",
+    "ASSUMED_MAIN_ROUTE_TABLE": "a subnet on the path has no route table association and its VPC names no main route table: AWS's default main route table (local route only) is used",
     "CVPN_SNAT_SOURCE_IS_ENI": "Client VPN translates the client address to its ENI address before the VPC",
     "DXGW_PRIVATE_VIF_ASSUMED_TRANSIT": "the model names a private VIF; the DX gateway is analysed as associated with the TGW",
     "INTERNET_FACING_ALB_VIA_PRIVATE_IP": "a private path to an internet-facing ALB needs its private IPs (private DNS)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.graph.build import EnvGraph
+from analysis.i18n import _
 from model.index import ModelIndex
 
 __all__ = ["ConfigDiff", "config_diff"]
@@ -73,7 +74,7 @@ def _sg_rules(eg: EnvGraph) -> dict[str, str]:
     out = {}
     for sg, refs in eg.rules.items():
         for r in refs:
-            peer = str(r.peer_net) if r.peer_net is not None else (f"sg:{r.peer_sg}" if r.peer_sg else "（未定義）")
+            peer = str(r.peer_net) if r.peer_net is not None else (f"sg:{r.peer_sg}" if r.peer_sg else _("（未定義）"))
             ports = f"{r.ports[0]}" if r.ports[0] == r.ports[1] else f"{r.ports[0]}-{r.ports[1]}"
             out[f"{sg} {r.direction} {r.protocol}/{ports} {peer}"] = r.rule.purpose
     return out
@@ -87,6 +88,10 @@ def _tables(eg: EnvGraph, items) -> dict[str, tuple[str, frozenset[str], frozens
             for x in items if x.vpc in eg.vpc_net}
 
 
+def _none() -> str:
+    return _("（関連付けなし）")
+
+
 def _keys(a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
     """Match tables of two environments: same VPC role, most associated subnet names in common
     (then, for environments that name subnets differently, most subnet tiers in common).
@@ -95,7 +100,7 @@ def _keys(a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
     table that gained a subnet (DB 1 -> DB 1 + DB 2) is still compared route by route.
     """
     def key(role, names, _tiers=None):
-        return f"{role}:{'+'.join(sorted(names)) or '（関連付けなし）'}"
+        return f"{role}:{'+'.join(sorted(names)) or _none()}"
     ka = {i: key(*v) for i, v in a.items()}
     kb: dict[str, str] = {}
     taken: set[str] = set()
@@ -122,7 +127,7 @@ def _routes(eg: EnvGraph, keys: dict[str, str]) -> dict[str, str]:
             if r.destination:
                 out[f"{keys[rt.id]} {r.destination}"] = r.target
             else:  # a named CIDR: one row per name, its value per environment shown with the target
-                out[f"{keys[rt.id]} {r.named}"] = f"{r.target}（{eg.named(r.named) or '未定義'}）"
+                out[f"{keys[rt.id]} {r.named}"] = _("{target}（{value}）").format(target=r.target, value=eg.named(r.named) or _("未定義"))
         if not any(r.target == "local" for r in rt.routes):
             out[f"{keys[rt.id]} {eg.vpc_net[rt.vpc]}"] = "local"
     tgw = [rt for rt in eg.model.tgw_route_tables if rt.env == eg.env]

@@ -19,27 +19,28 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.waf import waf
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["listener_for", "after_ingress"]
 
 T = Templates({
-    "no_listener": "{kind} {node} に {proto}/{port} のリスナーがない（{ports}）（ELBV2_LISTENER_PORT_RESTRICTION）",
-    "syn_dropped": "受信SGで接続（SYN）が破棄されるため、リスナー {listener}・WAF・ターゲットグループは評価しない",
-    "listener": "リスナー {protocol}:{port}（{action}）",
-    "redirect": "リダイレクト応答のみ（{protocol}:{port} へ）。ターゲットには届かない",
-    "target_ok": "ターゲットグループ {tg} → {target}:{port}（{how}、到達可）",
-    "target_bad": "ターゲットグループ {tg} → {target}:{port} に到達できない（{how}: {codes}）",
-    "new_connection": "{kind}から新しい接続",
-    "client_ip": "クライアントIPを保持（送信元 {src}）",
-    "no_target": "どのターゲットグループのターゲットにも{kind}から到達できない（ELBV2_LISTENER_REQUIRES_TG_ACCEPT）",
-    "nat_inbound": "NAT Gatewayは外から始まる接続を受け付けない",
-    "endpoint": "インターフェイスエンドポイント {node}（{service}）: エンドポイントポリシーで許可",
-    "endpoint_denied": "VPCエンドポイント {node} のエンドポイントポリシーが {service} へのリクエストを拒否",
+    "no_listener": N_("{kind} {node} に {proto}/{port} のリスナーがない（{ports}）（ELBV2_LISTENER_PORT_RESTRICTION）"),
+    "syn_dropped": N_("受信SGで接続（SYN）が破棄されるため、リスナー {listener}・WAF・ターゲットグループは評価しない"),
+    "listener": N_("リスナー {protocol}:{port}（{action}）"),
+    "redirect": N_("リダイレクト応答のみ（{protocol}:{port} へ）。ターゲットには届かない"),
+    "target_ok": N_("ターゲットグループ {tg} → {target}:{port}（{how}、到達可）"),
+    "target_bad": N_("ターゲットグループ {tg} → {target}:{port} に到達できない（{how}: {codes}）"),
+    "new_connection": N_("{kind}から新しい接続"),
+    "client_ip": N_("クライアントIPを保持（送信元 {src}）"),
+    "no_target": N_("どのターゲットグループのターゲットにも{kind}から到達できない（ELBV2_LISTENER_REQUIRES_TG_ACCEPT）"),
+    "nat_inbound": N_("NAT Gatewayは外から始まる接続を受け付けない"),
+    "endpoint": N_("インターフェイスエンドポイント {node}（{service}）: エンドポイントポリシーで許可"),
+    "endpoint_denied": N_("VPCエンドポイント {node} のエンドポイントポリシーが {service} へのリクエストを拒否"),
 })
 
 

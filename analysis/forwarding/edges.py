@@ -20,27 +20,28 @@ from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_site
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.types import net
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["site_prefixes", "connection_site"]
 
 T = Templates({
-    "pcx_foreign": "ピアリング接続 {pcx} はVPC {vpc} に接続していない",
-    "pcx_transit": "ピアリング接続 {pcx} は送信元がVPC {vpc}（{own}）内、宛先がVPC {peer}（{peer_net}）内の通信だけを運ぶ。"
-                   "{src} → {dst} は運ばれない（推移的ルーティング・エッジ間ルーティング不可）",
-    "pcx": "VPCピアリング {pcx}: VPC {vpc} → VPC {peer}",
-    "vgw_foreign": "仮想プライベートゲートウェイ {vgw} はVPC {vpc} にアタッチされていない",
-    "vgw_transit": "仮想プライベートゲートウェイ {vgw} はVPC内のENIから送られた通信だけを送る（{via} 経由の通信は不可）",
-    "vgw": "仮想プライベートゲートウェイ {vgw} → {conn}",
-    "vgw_no_conn": "仮想プライベートゲートウェイ {vgw} のどの接続（VPN・Direct Connect）も {dst} を運ばない",
-    "vgw_in": "仮想プライベートゲートウェイ {vgw} からVPC {vpc} へ（local ルート）",
-    "vgw_not_vpc": "{dst} はVPC {vpc} のアドレスではない（VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）",
+    "pcx_foreign": N_("ピアリング接続 {pcx} はVPC {vpc} に接続していない"),
+    "pcx_transit": N_("ピアリング接続 {pcx} は送信元がVPC {vpc}（{own}）内、宛先がVPC {peer}（{peer_net}）内の通信だけを運ぶ。"
+                   "{src} → {dst} は運ばれない（推移的ルーティング・エッジ間ルーティング不可）"),
+    "pcx": N_("VPCピアリング {pcx}: VPC {vpc} → VPC {peer}"),
+    "vgw_foreign": N_("仮想プライベートゲートウェイ {vgw} はVPC {vpc} にアタッチされていない"),
+    "vgw_transit": N_("仮想プライベートゲートウェイ {vgw} はVPC内のENIから送られた通信だけを送る（{via} 経由の通信は不可）"),
+    "vgw": N_("仮想プライベートゲートウェイ {vgw} → {conn}"),
+    "vgw_no_conn": N_("仮想プライベートゲートウェイ {vgw} のどの接続（VPN・Direct Connect）も {dst} を運ばない"),
+    "vgw_in": N_("仮想プライベートゲートウェイ {vgw} からVPC {vpc} へ（local ルート）"),
+    "vgw_not_vpc": N_("{dst} はVPC {vpc} のアドレスではない（VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）"),
     "dx": "Direct Connect {dx} → {site}",
-    "vpn": "サイト間VPN {vpn}（トンネル {tunnels} 本）→ {site}",
-    "not_at_site": "{site} のCIDR（{cidrs}）に {dst} が含まれない",
+    "vpn": N_("サイト間VPN {vpn}（トンネル {tunnels} 本）→ {site}"),
+    "not_at_site": N_("{site} のCIDR（{cidrs}）に {dst} が含まれない"),
 })
 
 

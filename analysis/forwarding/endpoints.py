@@ -18,18 +18,19 @@ from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_service
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__: list[str] = []
 
 T = Templates({
-    "gateway": "ゲートウェイエンドポイント {ep}（{service}）",
-    "foreign_source": "ゲートウェイエンドポイント {ep} はVPC内のENIからの通信だけを運ぶ（{via} 経由の通信は不可）",
-    "protocol": "ゲートウェイエンドポイント {ep} はTCPだけを運ぶ（{proto} は不可）",
-    "policy": "VPCエンドポイント {node} のエンドポイントポリシーが {service} へのリクエストを拒否",
-    "back": "ゲートウェイエンドポイント {ep} からVPC {vpc} へ（local ルート）",
+    "gateway": N_("ゲートウェイエンドポイント {ep}（{service}）"),
+    "foreign_source": N_("ゲートウェイエンドポイント {ep} はVPC内のENIからの通信だけを運ぶ（{via} 経由の通信は不可）"),
+    "protocol": N_("ゲートウェイエンドポイント {ep} はTCPだけを運ぶ（{proto} は不可）"),
+    "policy": N_("VPCエンドポイント {node} のエンドポイントポリシーが {service} へのリクエストを拒否"),
+    "back": N_("ゲートウェイエンドポイント {ep} からVPC {vpc} へ（local ルート）"),
 })
 
 

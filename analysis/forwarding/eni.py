@@ -17,28 +17,29 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match, sg_match
 from analysis.graph.types import Eni
+from analysis.i18n import N_, Templates, _
 
 __all__ = ["identity_kept", "peer_sgs"]
 
 T = Templates({
-    "none": "（なし）",
-    "out_permitted": "SG {sg} 送信ルール「{purpose}」",
-    "in_permitted": "SG {sg} 受信ルール「{purpose}」",
-    "no_outbound": "送信ルールが1つもない（新しい送信接続はすべて拒否）",
-    "out_missing": "{proto}/{port} → {dst} を許可する送信ルールがない",
+    "none": N_("（なし）"),
+    "out_permitted": N_("SG {sg} 送信ルール「{purpose}」"),
+    "in_permitted": N_("SG {sg} 受信ルール「{purpose}」"),
+    "no_outbound": N_("送信ルールが1つもない（新しい送信接続はすべて拒否）"),
+    "out_missing": N_("{proto}/{port} → {dst} を許可する送信ルールがない"),
     "out_denied": "SG {sgs}: {why}",
-    "in_denied": "SG {sgs} に {proto}/{port} を送信元 {src}{src_sgs} から許可する受信ルールがない{extra}",
-    "src_sgs": "（SG {sgs}）",
-    "cvpn_extra": "（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行「{rules}」は一致しない）",
-    "session": "SG（ステートフル）: 往路の接続の応答として許可",
-    "session_plain": "往路の接続への応答を送信",
-    "received": "{node}（{subnet}, {az}）が {proto}/{port} を受信",
-    "reply_received": "{node} が応答を受信",
-    "stray_reply": "応答が {node} に届き、送信元に戻らない",
+    "in_denied": N_("SG {sgs} に {proto}/{port} を送信元 {src}{src_sgs} から許可する受信ルールがない{extra}"),
+    "src_sgs": N_("（SG {sgs}）"),
+    "cvpn_extra": N_("（Client VPNはクライアントCIDRをENIアドレスに変換するため、VPN CIDRの行「{rules}」は一致しない）"),
+    "session": N_("SG（ステートフル）: 往路の接続の応答として許可"),
+    "session_plain": N_("往路の接続への応答を送信"),
+    "received": N_("{node}（{subnet}, {az}）が {proto}/{port} を受信"),
+    "reply_received": N_("{node} が応答を受信"),
+    "stray_reply": N_("応答が {node} に届き、送信元に戻らない"),
 })
 
 
@@ -115,7 +116,7 @@ def ingress_sg(w: Walk, e: Eni, p: Packet) -> bool:
     if "CVPN_SNAT_SOURCE_IS_ENI" in w.t.notes:
         vpn = _client_cidr_rules(w, e.sgs, p)
         if vpn:
-            extra = T("cvpn_extra", rules="」「".join(r.rule.purpose for r in vpn))
+            extra = T("cvpn_extra", rules=_("」「").join(r.rule.purpose for r in vpn))
     src_sgs = T("src_sgs", sgs=", ".join(p.h.src_sgs)) if p.h.src_sgs and same else ""
     w.block("SG_INGRESS_DENIED", e.node, T("in_denied", sgs=_names(e.sgs), proto=p.h.proto, port=p.h.port,
                                            src=w.show(p.h.src), src_sgs=src_sgs, extra=extra),

@@ -29,31 +29,38 @@ from dataclasses import replace
 from analysis.forwarding.edges import connection_site
 from analysis.forwarding.services import vpn_transport
 from analysis.forwarding.tgw import associated_table
-from analysis.forwarding.trace import Header, Packet, Templates
+from analysis.forwarding.trace import Header, Packet
 from analysis.forwarding.walk import Walk
 from analysis.graph.types import Eni, Net, net
+from analysis.i18n import N_, Templates
 
-__all__ = ["site_connections", "from_site", "cvpn_eni", "through_cvpn", "full_tunnel", "tunnelled",
+__all__ = ["assumption_ref", "site_connections", "from_site", "cvpn_eni", "through_cvpn", "full_tunnel", "tunnelled",
            "authorizing_rules", "endpoint_graph"]
 
 T = Templates({
-    "dx_denied": "許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない",
-    "dx": "Direct Connect（許可プレフィックス {prefixes}）",
-    "dx_vgw": "Direct Connect（プライベートVIF、仮想プライベートゲートウェイ {vgw}）",
-    "private_vif": "VIFは「{vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析（c-dx-private-vif）",
-    "vpn": "サイト間VPN {vpn}（{routing}、トンネル {tunnels} 本）",
-    "vpn_uncovered": "サイト間VPN {vpn} で広告される経路に {dst} が含まれない",
-    "tunnel": "Client VPN トンネル（{transport}）",
-    "undefined": "クライアントCIDR {named} に環境 {env} の値がない",
-    "route_missing": "Client VPNのルートに {dst} がない",
-    "route": "Client VPNルート → {dst}",
-    "auth": "認可ルール {rule}",
-    "auth_groups": "認可ルール {rule}（グループ {groups}）",
-    "auth_missing": "{dst} を許可する認可ルールがない",
-    "auth_other_groups": "{dst} に最長一致する認可ルール {rule} はグループ {groups} のみ許可し、{actor} のグループ（{mine}）を含まない",
-    "no_groups": "なし",
-    "snat": "SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）",
+    "dx_denied": N_("許可プレフィックス {prefixes} に {dst} が含まれず、オンプレミスに広告されない"),
+    "dx": N_("Direct Connect（許可プレフィックス {prefixes}）"),
+    "dx_vgw": N_("Direct Connect（プライベートVIF、仮想プライベートゲートウェイ {vgw}）"),
+    "private_vif": N_("VIFは「{vif}」と記載。TGWとの関連付けにはTransit VIFが必要だが、関連付け済みとして解析{assumption}"),
+    "assumption": N_("（{assumption}）"),
+    "vpn": N_("サイト間VPN {vpn}（{routing}、トンネル {tunnels} 本）"),
+    "vpn_uncovered": N_("サイト間VPN {vpn} で広告される経路に {dst} が含まれない"),
+    "tunnel": N_("Client VPN トンネル（{transport}）"),
+    "undefined": N_("クライアントCIDR {named} に環境 {env} の値がない"),
+    "route_missing": N_("Client VPNのルートに {dst} がない"),
+    "route": N_("Client VPNルート → {dst}"),
+    "auth": N_("認可ルール {rule}"),
+    "auth_groups": N_("認可ルール {rule}（グループ {groups}）"),
+    "auth_missing": N_("{dst} を許可する認可ルールがない"),
+    "auth_other_groups": N_("{dst} に最長一致する認可ルール {rule} はグループ {groups} のみ許可し、{actor} のグループ（{mine}）を含まない"),
+    "no_groups": N_("なし"),
+    "snat": N_("SNAT: 送信元 {client} → ENIアドレス（{subnet} {net}）"),
 })
+
+
+def assumption_ref(eg, assumption: str | None) -> str:
+    """The assumption a message relies on, in parentheses, or nothing when the model records none."""
+    return T("assumption", assumption=assumption) if assumption else ""
 
 
 def site_connections(eg, site: str, via: tuple[str, ...] = ()) -> list[str]:
@@ -101,7 +108,7 @@ def from_site(w: Walk, conns: list[str], h: Header) -> Packet | None:
             w.step(conn, "FORWARDED", T("dx", prefixes=prefixes), eg.where("nodes", di, "dx_gateway", "allowed_prefixes"))
         if "transit" not in spec.vif.lower():
             w.note("DXGW_PRIVATE_VIF_ASSUMED_TRANSIT")
-            w.step(conn, "NOTE", T("private_vif", vif=spec.vif), eg.where("nodes", di, "dx_gateway", "vif"))
+            w.step(conn, "NOTE", T("private_vif", vif=spec.vif, assumption=assumption_ref(eg, spec.assumption or node.assumption)), eg.where("nodes", di, "dx_gateway", "vif"))
         return Packet("tgw", spec.tgw, None, None, h, via=conn) if spec.tgw else None
     spec = node.vpn
     if not any(h.dst.subnet_of(x) for x in _advertised(eg, conn)):

@@ -17,28 +17,29 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match
 from analysis.graph.types import net, ports_of
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["rule_admits", "verdict", "decide"]
 
 T = Templates({
-    "no_endpoint": "Network Firewall {fw} にエンドポイントがない",
-    "other_az": "Network Firewall {fw} は {az} にエンドポイントがなく、{used} のエンドポイントを使う（AZをまたぐ）",
-    "pass": "Network Firewall {fw}（{subnet}, {az}）: {engine}ルール {rule}（{action}）",
-    "default": "Network Firewall {fw}（{subnet}, {az}）: {engine}の既定アクション（{action}）",
-    "session": "Network Firewall {fw}（{subnet}, {az}）: 往路のフローの応答として許可",
-    "drop": "Network Firewall {fw}（{subnet}）の{what} が {proto}/{port} {src} → {dst} を破棄",
-    "drop_rule": "{engine}ルール {rule}",
-    "drop_default": "{engine}の既定アクション",
-    "asymmetric": "Network Firewall {fw} の {subnet}（{az}）には往路のフローの状態がない（往路は {other}）。"
-                  "ステートフルエンジンは片方向だけの通信を破棄する",
-    "bypass": "Network Firewall {fw} は往路だけを検査し、応答は {fw} を通らない（非対称ルーティング）",
-    "stateless": "ステートレス",
-    "stateful": "ステートフル",
+    "no_endpoint": N_("Network Firewall {fw} にエンドポイントがない"),
+    "other_az": N_("Network Firewall {fw} は {az} にエンドポイントがなく、{used} のエンドポイントを使う（AZをまたぐ）"),
+    "pass": N_("Network Firewall {fw}（{subnet}, {az}）: {engine}ルール {rule}（{action}）"),
+    "default": N_("Network Firewall {fw}（{subnet}, {az}）: {engine}の既定アクション（{action}）"),
+    "session": N_("Network Firewall {fw}（{subnet}, {az}）: 往路のフローの応答として許可"),
+    "drop": N_("Network Firewall {fw}（{subnet}）の{what} が {proto}/{port} {src} → {dst} を破棄"),
+    "drop_rule": N_("{engine}ルール {rule}"),
+    "drop_default": N_("{engine}の既定アクション"),
+    "asymmetric": N_("Network Firewall {fw} の {subnet}（{az}）には往路のフローの状態がない（往路は {other}）。"
+                  "ステートフルエンジンは片方向だけの通信を破棄する"),
+    "bypass": N_("Network Firewall {fw} は往路だけを検査し、応答は {fw} を通らない（非対称ルーティング）"),
+    "stateless": N_("ステートレス"),
+    "stateful": N_("ステートフル"),
 })
 
 

@@ -22,38 +22,39 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analysis.forwarding.services import arrive_service, arrive_site
-from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet, Templates
+from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.addresses import is_public
 from analysis.graph.types import net
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["enter_igw"]
 
 T = Templates({
-    "internet": "インターネット",
-    "no_igw": "VPC {vpc} にInternet Gatewayがない",
-    "internal": "内部{kind}はインターネットから到達できない",
-    "no_public_in": "{node} にパブリックアドレスがない（IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）",
-    "dnat": "IGW: 宛先 パブリックIP {public} → プライベートIP {private}（1:1 NAT）",
-    "snat": "IGW: 送信元 プライベートIP {private} → パブリックIP {public}（1:1 NAT）",
-    "pass": "IGW {igw}: 送信元 {src} のままインターネットへ",
-    "no_public_out": "{node} にパブリックIPがなく、IGW経由で送信できない（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）",
-    "no_eip": "NAT {node} にEIPがない",
-    "foreign_source": "送信元 {src} はVPC {vpc} のENIのアドレスではなく、IGWは変換しない（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）",
-    "private_dst": "宛先 {dst} はパブリックアドレスではなく、Internet Gatewayはインターネットへ送らない"
-                   "（IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS）",
-    "nowhere": "インターネット上に {dst} の宛先がモデルにない",
-    "host": "インターネット上のホスト {dst} が {proto}/{port} を受信",
-    "actor_reply": "インターネット上の送信元 {dst} が応答を受信",
-    "nat_snat": "SNAT: 送信元 {src} → NAT {node} のEIP",
-    "nat_private_snat": "SNAT: 送信元 {src} → NAT {node} のプライベートIP",
-    "nat_back": "SNATの逆変換: 宛先 NAT {node} → {dst}",
-    "nat_stray_plain": "{node} には往路のセッションがない",
-    "stray": "応答が戻れない: {message}",
-    "nat_inbound": "NAT Gatewayは外から始まる接続を受け付けない",
-    "cvpn_back": "応答: 宛先 ENIアドレス → VPNクライアント {client}",
-    "cvpn_received": "{actor} が応答を受信",
+    "internet": N_("インターネット"),
+    "no_igw": N_("VPC {vpc} にInternet Gatewayがない"),
+    "internal": N_("内部{kind}はインターネットから到達できない"),
+    "no_public_in": N_("{node} にパブリックアドレスがない（IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS）"),
+    "dnat": N_("IGW: 宛先 パブリックIP {public} → プライベートIP {private}（1:1 NAT）"),
+    "snat": N_("IGW: 送信元 プライベートIP {private} → パブリックIP {public}（1:1 NAT）"),
+    "pass": N_("IGW {igw}: 送信元 {src} のままインターネットへ"),
+    "no_public_out": N_("{node} にパブリックIPがなく、IGW経由で送信できない（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）"),
+    "no_eip": N_("NAT {node} にEIPがない"),
+    "foreign_source": N_("送信元 {src} はVPC {vpc} のENIのアドレスではなく、IGWは変換しない（IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS）"),
+    "private_dst": N_("宛先 {dst} はパブリックアドレスではなく、Internet Gatewayはインターネットへ送らない"
+                   "（IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS）"),
+    "nowhere": N_("インターネット上に {dst} の宛先がモデルにない"),
+    "host": N_("インターネット上のホスト {dst} が {proto}/{port} を受信"),
+    "actor_reply": N_("インターネット上の送信元 {dst} が応答を受信"),
+    "nat_snat": N_("SNAT: 送信元 {src} → NAT {node} のEIP"),
+    "nat_private_snat": N_("SNAT: 送信元 {src} → NAT {node} のプライベートIP"),
+    "nat_back": N_("SNATの逆変換: 宛先 NAT {node} → {dst}"),
+    "nat_stray_plain": N_("{node} には往路のセッションがない"),
+    "stray": N_("応答が戻れない: {message}"),
+    "nat_inbound": N_("NAT Gatewayは外から始まる接続を受け付けない"),
+    "cvpn_back": N_("応答: 宛先 ENIアドレス → VPNクライアント {client}"),
+    "cvpn_received": N_("{actor} が応答を受信"),
 })
 
 

@@ -24,9 +24,10 @@ workloads in the VPC (ECS tasks, EC2, batch, RDS) 32768-60999 (``ip_local_port_r
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import EPHEMERAL_LINUX, EPHEMERAL_WIDE, EPHEMERAL_WINDOWS, Header, Templates
+from analysis.forwarding.trace import EPHEMERAL_LINUX, EPHEMERAL_WIDE, EPHEMERAL_WINDOWS, Header
 from analysis.graph.build import EnvGraph
 from analysis.graph.filters import NaclVerdict, nacl_check, nacl_range
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["EPHEMERAL_LINUX", "EPHEMERAL_WIDE", "ephemeral_of", "check", "attachment_subnet"]
@@ -34,17 +35,17 @@ __all__ = ["EPHEMERAL_LINUX", "EPHEMERAL_WIDE", "ephemeral_of", "check", "attach
 _WIDE_KINDS = frozenset({NodeKind.NAT_GATEWAY, NodeKind.ALB, NodeKind.NLB, NodeKind.CLIENT_VPN})
 
 T = Templates({
-    "rule": "ルール {number}",
-    "implicit": "暗黙の拒否（*）",
-    "dst": "宛先",
-    "src": "送信元",
-    "internet": "インターネット",
-    "permitted": "NACL {nacl} ルール {number}（{direction} {proto}/{port}、{side} {peer}）",
-    "denied": "NACL {nacl}（{subnet}）の{rule} が {direction} {proto}/{port}（{side} {peer}）を拒否（SUBNET_ACL_RESTRICTION）",
-    "reply_permitted": "NACL {nacl} ルール {rules}（戻り {direction} {proto}/{span}、{side} {peer}）",
-    "reply_where": "NACL {nacl}（{subnet}）の{rule} が戻りの {direction} {proto}/{lo}-{hi}（{side} {peer}）を拒否",
-    "reply_denied": "応答が戻れない: {where}。NACLはステートレスで、応答はクライアントの一時ポート {span} 宛ての新しいパケットとして評価される",
-    "reply_partial": "{where}。一時ポート {span} のうち {allowed} のみ許可され、クライアントが選ぶポート次第で応答が落ちる",
+    "rule": N_("ルール {number}"),
+    "implicit": N_("暗黙の拒否（*）"),
+    "dst": N_("宛先"),
+    "src": N_("送信元"),
+    "internet": N_("インターネット"),
+    "permitted": N_("NACL {nacl} ルール {number}（{direction} {proto}/{port}、{side} {peer}）"),
+    "denied": N_("NACL {nacl}（{subnet}）の{rule} が {direction} {proto}/{port}（{side} {peer}）を拒否（SUBNET_ACL_RESTRICTION）"),
+    "reply_permitted": N_("NACL {nacl} ルール {rules}（戻り {direction} {proto}/{span}、{side} {peer}）"),
+    "reply_where": N_("NACL {nacl}（{subnet}）の{rule} が戻りの {direction} {proto}/{lo}-{hi}（{side} {peer}）を拒否"),
+    "reply_denied": N_("応答が戻れない: {where}。NACLはステートレスで、応答はクライアントの一時ポート {span} 宛ての新しいパケットとして評価される"),
+    "reply_partial": N_("{where}。一時ポート {span} のうち {allowed} のみ許可され、クライアントが選ぶポート次第で応答が落ちる"),
 })
 
 

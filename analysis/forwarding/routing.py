@@ -1,7 +1,7 @@
 """Route tables: the ``router`` hop of a subnet, and local delivery inside a VPC.
 
-The subnet's route table (or the VPC's main table, local routes only, noted
-``ASSUMED_MAIN_ROUTE_TABLE``) picks the longest prefix containing the destination
+The subnet's route table (or its VPC's main route table: the one the VPC names, else
+AWS's default holding the local route only, noted ``ASSUMED_MAIN_ROUTE_TABLE``) picks the longest prefix containing the destination
 (static before propagated on a tie, :class:`~analysis.graph.types.RouteSet`). A gateway
 endpoint adds its service's prefix-list route to the tables it is associated with; it
 wins over the default route for that service's addresses. The chosen target decides the
@@ -17,43 +17,47 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
-from analysis.graph.types import Eni, RouteEntry, RouteSet
+from analysis.graph.routes import is_default_main_rt
+from analysis.graph.types import Eni, RouteSet
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
-__all__ = ["routes_of", "deliver_local", "ROUTE_TARGETS"]
+__all__ = ["routes_of", "rt_name", "deliver_local", "ROUTE_TARGETS"]
 
 T = Templates({
-    "route": "ルートテーブル {rt}: {net} → {target}",
-    "pl_route": "ルートテーブル {rt}: プレフィックスリスト（{service}） → {target}",
-    "no_route": "ルートテーブル {rt} に {dst} へのルートがない",
-    "main": "（メインルートテーブル）",
-    "not_in_vpc": "{dst} はこのVPC内にない（local ルートのみ一致）",
-    "unmodelled": "ルートの転送先 {target} はモデル化されていない",
-    "absent": "NAT {target} はこの環境にない",
-    "wrong_igw": "IGW {target} はVPC {vpc} のInternet Gatewayではない",
-    "nat_other_vpc": "NAT Gatewayは同じVPC内の送信元のみ変換する",
-    "nat_edge": "NAT Gatewayはピアリング・VPN・Direct Connectから来た通信を変換しない（NGW_REQUIRES_SOURCE_IN_VPC）",
-    "other_way": "応答が戻れない: ルートテーブル {rt} の {net} → {target} は来た経路と異なる（{target} には往路のセッションがない）",
-    "no_way_back": "応答が戻れない: ルートテーブル {rt} に送信元 {dst} へ来た経路で戻るルートがない",
-    "subnet_received": "サブネット {subnet} の {dst}（モデルにノードがないアドレス）が {proto}/{port} を受信",
+    "route": N_("ルートテーブル {rt}: {net} → {target}"),
+    "pl_route": N_("ルートテーブル {rt}: プレフィックスリスト（{service}） → {target}"),
+    "no_route": N_("ルートテーブル {rt} に {dst} へのルートがない"),
+    "main": N_("main（VPC {vpc} のメインルートテーブル）"),
+    "not_in_vpc": N_("{dst} はこのVPC内にない（local ルートのみ一致）"),
+    "unmodelled": N_("ルートの転送先 {target} はモデル化されていない"),
+    "absent": N_("NAT {target} はこの環境にない"),
+    "wrong_igw": N_("IGW {target} はVPC {vpc} のInternet Gatewayではない"),
+    "nat_other_vpc": N_("NAT Gatewayは同じVPC内の送信元のみ変換する"),
+    "nat_edge": N_("NAT Gatewayはピアリング・VPN・Direct Connectから来た通信を変換しない（NGW_REQUIRES_SOURCE_IN_VPC）"),
+    "other_way": N_("応答が戻れない: ルートテーブル {rt} の {net} → {target} は来た経路と異なる（{target} には往路のセッションがない）"),
+    "no_way_back": N_("応答が戻れない: ルートテーブル {rt} に送信元 {dst} へ来た経路で戻るルートがない"),
+    "subnet_received": N_("サブネット {subnet} の {dst}（モデルにノードがないアドレス）が {proto}/{port} を受信"),
 })
 
 ROUTE_TARGETS: dict = {}
 """Node kind -> the function that forwards a packet a route sends to a node of that kind."""
 
 
-def routes_of(w: Walk, subnet: str) -> tuple[RouteSet, str | None]:
-    """The route table of ``subnet``, or the VPC's main table (local routes only)."""
-    eg = w.eg
-    rt = eg.subnet_rt.get(subnet)
-    if rt is None:
+def routes_of(w: Walk, subnet: str) -> tuple[RouteSet, str]:
+    """The route table ``subnet`` uses: its own, or its VPC's main route table."""
+    rt = w.eg.subnet_rt[subnet]
+    if is_default_main_rt(rt):
         w.note("ASSUMED_MAIN_ROUTE_TABLE")
-        vpc = eg.vpc_of_subnet(subnet)
-        return RouteSet([RouteEntry(eg.vpc_net[vpc], "local", "local", None)]), None
-    return eg.rt_routes[rt], rt
+    return w.eg.rt_routes[rt], rt
+
+
+def rt_name(eg, rt: str) -> str:
+    """How a message names a route table: its id, or the VPC's default main route table in words."""
+    return T("main", vpc=rt.removesuffix(":main")) if is_default_main_rt(rt) else rt
 
 
 @hop("router")
@@ -63,12 +67,12 @@ def router(w: Walk, p: Packet) -> Packet | None:
     vpc = eg.vpc_of_subnet(subnet)
     routes, rt = routes_of(w, subnet)
     e = lookup(routes, h.dst)
-    ep = eg.links.endpoint_routes.get(rt, {}).get(h.service) if h.service is not None and rt is not None else None
+    ep = eg.links.endpoint_routes.get(rt, {}).get(h.service) if h.service is not None else None
     if ep is not None and (e is None or e.net.prefixlen == 0):
         w.step(subnet, "FORWARDED", T("pl_route", rt=rt, service=h.service, target=ep),
                w.where(ep, "endpoint", "route_tables"))
         return ROUTE_TARGETS["vpc-endpoint"](w, replace(p, rt=rt, route=None), vpc, ep)
-    name = rt if rt is not None else T("main")
+    name = rt_name(eg, rt)
     if e is None:
         if w.reply:
             w.block("NO_RETURN_PATH", subnet, T("no_way_back", rt=name, dst=w.show(h.dst)), eg.rt_location.get(rt))

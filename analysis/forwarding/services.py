@@ -15,18 +15,19 @@
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
+from analysis.i18n import N_, Templates
 
 __all__ = ["arrive_service", "vpn_transport", "arrive_site"]
 
 T = Templates({
-    "cvpn_transport": "Client VPNエンドポイントは {transport} でのみ接続を受け付ける（{proto}/{port} は不可）",
-    "cvpn_received": "Client VPNエンドポイント（パブリック）が {proto}/{port} を受信",
-    "https_only": "{label} のエンドポイントは HTTPS（TCP 443）のみ",
-    "service_received": "{label}（{region} のリージョナルHTTPSエンドポイント）",
-    "tunnel": "Client VPN トンネル（{transport}）",
-    "site_received": "{site}（{dst}、オンプレミスの機器はモデル外）が {proto}/{port} を受信",
-    "site_reply": "{site} の送信元が応答を受信",
+    "cvpn_transport": N_("Client VPNエンドポイントは {transport} でのみ接続を受け付ける（{proto}/{port} は不可）"),
+    "cvpn_received": N_("Client VPNエンドポイント（パブリック）が {proto}/{port} を受信"),
+    "https_only": N_("{label} のエンドポイントは HTTPS（TCP 443）のみ"),
+    "service_received": N_("{label}（{region} のリージョナルHTTPSエンドポイント）"),
+    "tunnel": N_("Client VPN トンネル（{transport}）"),
+    "site_received": N_("{site}（{dst}、オンプレミスの機器はモデル外）が {proto}/{port} を受信"),
+    "site_reply": N_("{site} の送信元が応答を受信"),
 })
 
 

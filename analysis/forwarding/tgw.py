@@ -30,25 +30,26 @@ from __future__ import annotations
 
 from analysis.forwarding.nacl import attachment_subnet
 from analysis.forwarding.routing import ROUTE_TARGETS
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["attachment_of", "associated_table"]
 
 T = Templates({
-    "no_attachment": "VPC {vpc} にTGW {tgw} のアタッチメントがない",
-    "az": "{az} にアタッチメントのサブネットがなく、{node} はTGWに届かない",
-    "attach": "TGWアタッチメント {att}（{azs}）",
-    "no_assoc": "{att} に関連付けられたTGWルートテーブルがない",
-    "no_route": "TGWルートテーブル {rt} に {dst} へのルートがない",
-    "blackhole": "TGWルートテーブル {rt} の {net} はブラックホール",
-    "route": "TGWルートテーブル {rt}: {net} → {target}（{origin}）",
-    "unknown_target": "{target} はこの環境のTGWアタッチメントではない",
-    "cross": "共有TGW {tgw} のルートテーブル {rt}（{ingress} が関連付け）から環境 {env} のアタッチメント {att} へ（環境をまたぐ）",
-    "egress": "アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}）",
-    "appliance": "アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}、アプライアンスモード: 往路と同じENI）",
+    "no_attachment": N_("VPC {vpc} にTGW {tgw} のアタッチメントがない"),
+    "az": N_("{az} にアタッチメントのサブネットがなく、{node} はTGWに届かない"),
+    "attach": N_("TGWアタッチメント {att}（{azs}）"),
+    "no_assoc": N_("{att} に関連付けられたTGWルートテーブルがない"),
+    "no_route": N_("TGWルートテーブル {rt} に {dst} へのルートがない"),
+    "blackhole": N_("TGWルートテーブル {rt} の {net} はブラックホール"),
+    "route": N_("TGWルートテーブル {rt}: {net} → {target}（{origin}）"),
+    "unknown_target": N_("{target} はこの環境のTGWアタッチメントではない"),
+    "cross": N_("共有TGW {tgw} のルートテーブル {rt}（{ingress} が関連付け）から環境 {env} のアタッチメント {att} へ（環境をまたぐ）"),
+    "egress": N_("アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}）"),
+    "appliance": N_("アタッチメント {att} からVPC {vpc} へ（{subnet}, {az}、アプライアンスモード: 往路と同じENI）"),
 })
 
 

@@ -7,12 +7,7 @@ ports). Translations (IGW 1:1 NAT, NAT gateway SNAT, Client VPN SNAT) return a n
 header; a packet never changes in place.
 
 Messages are templates with named placeholders, one table per module
-(:class:`Templates`), so that they can move to message catalogs without touching the
-logic.
-
->>> T = Templates({"hello": "{who} さん"})
->>> T("hello", who="x")
-'x さん'
+(:class:`analysis.i18n.Templates`), translated through the analysis catalog when filled in.
 """
 
 from __future__ import annotations
@@ -21,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analysis.graph.types import Eni, Net, RouteEntry
+from analysis.i18n import N_, Templates
 from analysis.results import BLOCKER_CODES, NOTE_CODES, Blocker, Hop
 
 __all__ = ["Trace", "Header", "Packet", "Templates", "EPHEMERAL_LINUX", "EPHEMERAL_WIDE", "EPHEMERAL_WINDOWS"]
@@ -33,15 +29,8 @@ EPHEMERAL_WINDOWS = (49152, 65535)
 """Windows Server 2008 and later."""
 
 
-class Templates(dict):
-    """Message templates of one module: ``T(key, **values)`` fills one in."""
-
-    def __call__(self, key: str, **values: Any) -> str:
-        return self[key].format(**values)
-
-
 T = Templates({
-    "unreached_end": "候補経路の終点（阻害要因のため届かない）: {reason}",
+    "unreached_end": N_("候補経路の終点（阻害要因のため届かない）: {reason}"),
 })
 
 

@@ -17,26 +17,27 @@ when no rule allows.
 
 from __future__ import annotations
 
-from analysis.forwarding.trace import Packet, Templates
+from analysis.forwarding.trace import Packet
 from analysis.graph.addresses import is_public
 from analysis.graph.build import EnvGraph
+from analysis.i18n import N_, Templates
 
 __all__ = ["waf_rules", "waf"]
 
 T = Templates({
-    "inspect": "WAF {name}: ペイロードを検査（到達性は妨げない）",
-    "rate": "WAF {name}: 送信元IPごとに {limit} リクエスト/{window}秒を超えるとブロック（L7_CONDITIONAL）",
-    "xx_passes": "WAF {name}: 送信元 {src} はプライベートアドレスで国は XX。このルールではブロックされない",
-    "allow_rule": "{countries} 以外をブロックする",
-    "block_rule": "{countries} をブロックする",
-    "xx_blocked": "WAF {name}: 送信元 {src} はプライベートアドレスのため国を判定できず、WAFは国コード XX を割り当てる。"
+    "inspect": N_("WAF {name}: ペイロードを検査（到達性は妨げない）"),
+    "rate": N_("WAF {name}: 送信元IPごとに {limit} リクエスト/{window}秒を超えるとブロック（L7_CONDITIONAL）"),
+    "xx_passes": N_("WAF {name}: 送信元 {src} はプライベートアドレスで国は XX。このルールではブロックされない"),
+    "allow_rule": N_("{countries} 以外をブロックする"),
+    "block_rule": N_("{countries} をブロックする"),
+    "xx_blocked": N_("WAF {name}: 送信元 {src} はプライベートアドレスのため国を判定できず、WAFは国コード XX を割り当てる。"
                   "{rule}ルールによりブロック（HTTP 403）。対処: {src} をIPセットで許可するルールをこの地域制限より"
-                  "高い優先度（小さい番号）で追加するか、職員用に内部ALBを使う",
-    "others": "{countries} 以外",
-    "undetermined": "WAF {name}: 送信元（インターネット）の国がモデルにない。{who} からの接続はブロックされる",
-    "country_ok": "WAF {name}: 国 {country} は許可",
-    "country_blocked": "WAF {name}: 国 {country} はブロック（HTTP 403）",
-    "default_block": "WAFの既定アクションがBlockで、許可するルールに一致しない",
+                  "高い優先度（小さい番号）で追加するか、{src} からの接続には内部ALBを使う"),
+    "others": N_("{countries} 以外"),
+    "undetermined": N_("WAF {name}: 送信元（インターネット）の国がモデルにない。{who} からの接続はブロックされる"),
+    "country_ok": N_("WAF {name}: 国 {country} は許可"),
+    "country_blocked": N_("WAF {name}: 国 {country} はブロック（HTTP 403）"),
+    "default_block": N_("WAFの既定アクションがBlockで、許可するルールに一致しない"),
 })
 
 

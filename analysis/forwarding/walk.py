@@ -31,10 +31,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from analysis.forwarding.trace import Header, Packet, Templates, Trace
+from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni, Net
 from analysis.results import BLOCKER_CODES
+from analysis.i18n import N_, Templates
 
 __all__ = ["Walk", "hop", "HOPS", "run", "MAX_HOPS"]
 
@@ -47,11 +48,11 @@ REPLY_CODES = frozenset({"NO_RETURN_PATH", "FIREWALL_ASYMMETRIC_ROUTING"})
 """Codes that already say what is wrong with a reply (others become ``NO_RETURN_PATH`` on it)."""
 
 T = Templates({
-    "internet": "インターネット（パブリックアドレス）",
-    "public_of": "{node} のパブリックIP",
-    "no_return": "応答が戻れない: {message}",
-    "loop": "転送ループ: {where} に同じパケットが再び来た",
-    "too_long": "経路が {max} ホップを超える（転送ループの疑い）",
+    "internet": N_("インターネット（パブリックアドレス）"),
+    "public_of": N_("{node} のパブリックIP"),
+    "no_return": N_("応答が戻れない: {message}"),
+    "loop": N_("転送ループ: {where} に同じパケットが再び来た"),
+    "too_long": N_("経路が {max} ホップを超える（転送ループの疑い）"),
 })
 
 

@@ -3,6 +3,7 @@
 * :mod:`~analysis.graph.types` - frozen value types (ENIs, routes, route sets, resolved rules);
 * :mod:`~analysis.graph.build` - :func:`build_graph`: subnets, route tables, TGW route
   tables, NACL rules, ENIs and SG rules of one environment, with their model locations;
+* :mod:`~analysis.graph.routes` - VPC route tables: routes, propagated prefixes, the VPCs' main route tables;
 * :mod:`~analysis.graph.filters` - SG evaluation, NACL evaluation and longest-prefix match;
 * :mod:`~analysis.graph.addresses` - addresses of nodes and sites, and the internet as an address set;
 * :mod:`~analysis.graph.links` - gateways and connections (TGW attachments, peering, VPN, endpoints, firewalls);

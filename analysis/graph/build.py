@@ -24,6 +24,7 @@ from typing import Any
 
 from analysis.graph.addresses import AddressPlan, build_plan
 from analysis.graph.links import Links, build_links
+from analysis.graph.routes import default_main_rt, is_default_main_rt, named_net, onprem_prefixes, route_tables
 from analysis.graph.scope import scope_of
 from analysis.graph.types import (SERVICE_KINDS, Eni, NaclRuleRef, Net, RouteEntry, RouteSet, RuleRef, TgwRt, net,
                                   no_gc, ports_of)
@@ -32,7 +33,8 @@ from model.loader import Loaded
 from model.schema import Model, Node, NodeKind
 
 __all__ = ["EnvGraph", "build_graph", "Eni", "RouteEntry", "RouteSet", "TgwRt", "RuleRef", "NaclRuleRef",
-           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS", "tgw_tables"]
+           "SERVICE_KINDS", "Net", "net", "ports_of", "no_gc", "NO_ENI_KINDS", "tgw_tables", "default_main_rt",
+           "is_default_main_rt"]
 
 NO_ENI_KINDS = frozenset({NodeKind.TGW_ATTACHMENT, NodeKind.NETWORK_FIREWALL})
 """Kinds placed in subnets that are not network endpoints (their ENIs are forwarding hops)."""
@@ -48,7 +50,9 @@ class EnvGraph:
     vpc_net: dict[str, Net]
     subnet_net: dict[str, Net]
     subnet_rt: dict[str, str]
-    """Subnet -> its route table (absent: the VPC's main route table, only the local route)."""
+    """Subnet -> the route table it uses: its explicit association, else its VPC's main route table."""
+    main_rt: dict[str, str]
+    """VPC -> its main route table: the one the VPC names, else AWS's default (:func:`default_main_rt`)."""
     rt_routes: dict[str, RouteSet]
     rt_location: dict[str, str | None]
     tgw_rts: dict[str, TgwRt]
@@ -139,58 +143,6 @@ class EnvGraph:
         return net(value) if value else None
 
 
-def _named(ix: ModelIndex, env: str, named_id: str) -> Net | None:
-    nc = ix.named_cidrs.get(named_id)
-    value = nc.values.get(env) if nc else None
-    return net(value) if value else None
-
-
-def _onprem_prefixes(ix: ModelIndex, conn: str) -> list[Net]:
-    """The on-premises prefixes a connection (DX gateway, VPN connection) propagates."""
-    node = ix.nodes.get(conn)
-    if node is None:
-        return []
-    site = None
-    if node.dx_gateway is not None:
-        site = ix.sites.get(node.dx_gateway.site)
-    elif node.vpn is not None:
-        if node.vpn.routing == "static":
-            return [net(c) for c in node.vpn.static_routes]
-        cgw = ix.nodes.get(node.vpn.customer_gateway)
-        site = ix.sites.get(cgw.customer_gateway.site) if cgw is not None and cgw.customer_gateway else None
-    return [net(c) for c in (site.cidrs if site else ())]
-
-
-def _vgw_prefixes(ix: ModelIndex, env: str, vgw: str) -> list[tuple[Net, str]]:
-    """(prefix, VGW) for every on-premises prefix a VGW learns from its VPN connections and DX gateways."""
-    out = []
-    for n in ix.nodes_in(env):
-        if (n.vpn is not None and n.vpn.gateway == vgw) or (n.dx_gateway is not None and vgw in n.dx_gateway.vgws):
-            out.extend((c, vgw) for c in _onprem_prefixes(ix, n.id))
-    return out
-
-
-def _route_tables(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out: dict) -> None:
-    for i, rt in enumerate(ix.model.route_tables):
-        if rt.vpc not in vpc_net:
-            continue
-        entries = []
-        for j, r in enumerate(rt.routes):
-            dest = net(r.destination) if r.destination else (_named(ix, env, r.named) if r.named else None)
-            if dest is not None:
-                entries.append(RouteEntry(dest, r.target, "static", loaded.where("route_tables", i, "routes", j)))
-        for vgw in rt.propagations:
-            loc = loaded.where("route_tables", i, "propagations")
-            entries.extend(RouteEntry(c, target, "propagated", loc) for c, target in _vgw_prefixes(ix, env, vgw))
-        # every route table has the local route (one per VPC CIDR), even if not written
-        if not any(e.target == "local" for e in entries):
-            entries.append(RouteEntry(vpc_net[rt.vpc], "local", "local", loaded.where("route_tables", i)))
-        out["rt_routes"][rt.id] = RouteSet(entries)
-        out["rt_location"][rt.id] = loaded.where("route_tables", i)
-        for s in rt.subnets:
-            out["subnet_rt"][s] = rt.id
-
-
 def tgw_tables(ix: ModelIndex, env: str, scope) -> list[tuple[int, Any]]:
     """(index, table) of the TGW route tables ``env`` sees: its own, and every table of a TGW
     that is shared with it (whichever environment the table serves)."""
@@ -228,7 +180,7 @@ def _tgw(ix: ModelIndex, env: str, loaded: Loaded, vpc_net: dict[str, Net], out:
             elif foreign is not None:
                 routes.append(RouteEntry(foreign, att, "propagated", loc))
             else:
-                for c in _onprem_prefixes(ix, att):
+                for c in onprem_prefixes(ix, att):
                     routes.append(RouteEntry(c, att, "propagated", loc))
         out["tgw_rts"][rt.id] = TgwRt(rt.id, tuple(rt.associations), RouteSet(routes),
                                       loaded.where("tgw_route_tables", i))
@@ -283,7 +235,7 @@ def _rules(ix: ModelIndex, env: str, loaded: Loaded, out: dict) -> None:
         for ri, r in enumerate(sg.rules):
             if r.envs is not None and env not in r.envs:
                 continue
-            peer = net(r.cidr) if r.cidr else (_named(ix, env, r.named) if r.named else None)
+            peer = net(r.cidr) if r.cidr else (named_net(ix, env, r.named) if r.named else None)
             refs.append(RuleRef(sg.id, ri, r.direction, r.protocol, ports_of(r.port), peer, r.sg, r,
                                 loaded.where("security_groups", gi, "rules", ri)))
         out["rules"][sg.id] = tuple(refs)
@@ -304,10 +256,10 @@ def build_graph(loaded: Loaded, env: str, ix: ModelIndex | None = None, scope=No
     with no_gc():
         vpc_net = {v.id: net(v.cidr) for v in ix.vpcs_in(env)}
         subnet_net = {s.id: net(s.cidr) for v in vpc_net for s in ix.subnets_of(v)}
-        out: dict[str, dict] = {k: {} for k in ("subnet_rt", "rt_routes", "rt_location", "tgw_rts", "attachments",
+        out: dict[str, dict] = {k: {} for k in ("subnet_rt", "main_rt", "rt_routes", "rt_location", "tgw_rts", "attachments",
                                                  "vpc_attachment", "nacl_of", "nacl_rules", "nacl_location", "enis",
                                                  "rules", "sg_location", "igws")}
-        _route_tables(ix, env, loaded, vpc_net, out)
+        route_tables(ix, env, loaded, vpc_net, out)
         _tgw(ix, env, loaded, vpc_net, out, scope)
         _nacls(ix, loaded, vpc_net, out)
         _enis(ix, env, subnet_net, out)

@@ -25,20 +25,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.forwarding.trace import Templates, Trace
+from analysis.forwarding.trace import Trace
 from analysis.graph.build import build_graph
 from analysis.paths.candidates import UnknownEndpoint, candidates
 from analysis.paths.query import actor_query, node_query
 from analysis.paths.reach import listening_ports, targets
 from analysis.results import ReachResult, verdict_of
+from analysis.i18n import N_, Templates
 from model.schema import NodeKind
 
 __all__ = ["reach_across", "split_endpoint", "qualified", "cross_targets", "crossings", "crossing_hop"]
 
 T = Templates({
-    "apart": "環境 {env} と環境 {other} は共有するネットワーク（TGW・Direct Connect Gateway・Client VPNエンドポイント・"
+    "apart": N_("環境 {env} と環境 {other} は共有するネットワーク（TGW・Direct Connect Gateway・Client VPNエンドポイント・"
              "VPN接続）がなく、{source} から {target} への閉域の経路はない（パブリックアドレスへはインターネットからの"
-             "到達として環境 {other} で確認する）",
+             "到達として環境 {other} で確認する）"),
 })
 
 

@@ -12,27 +12,30 @@ from __future__ import annotations
 
 from analysis.forwarding.entry import cvpn_eni, endpoint_graph, from_site, site_connections, through_cvpn, tunnelled
 from analysis.forwarding.services import arrive_service
-from analysis.forwarding.trace import Header, Packet, Templates, Trace
+from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import net
+from analysis.i18n import N_, Templates
 from model.schema import Actor
 
 __all__ = ["actor_entry", "vpn_endpoint", "note_private_path_to_public_alb", "T"]
 
 T = Templates({
-    "internet": "{label}（インターネット）",
-    "vpn_client": "{label}（VPNクライアント {client}）",
-    "onprem": "{label}（{site} {src}）",
-    "onprem_internet": "{site} のインターネット接続はモデル化されていない。{target} への到達は {site} のインターネット接続"
-                       "（回線・プロキシ・ファイアウォール等、モデル外）に依存する",
-    "onprem_internet_hop": "{site} のインターネット接続（モデル外）を経由すると仮定",
-    "no_path": "{site} から {target} への経路はモデル化されていない",
-    "alb_private": "ALB {alb} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（{path}）で接続するには、"
+    "internet": N_("{label}（インターネット）"),
+    "vpn_client": N_("{label}（VPNクライアント {client}）"),
+    "onprem": N_("{label}（{site} {src}）"),
+    "onprem_internet": N_("{site} のインターネット接続はモデル化されていない。{target} への到達は {site} のインターネット接続"
+                       "（回線・プロキシ・ファイアウォール等、モデル外）に依存する"),
+    "onprem_internet_hop": N_("{site} のインターネット接続（モデル外）を経由すると仮定"),
+    "no_path": N_("{site} から {target} への経路はモデル化されていない"),
+    "alb_private": N_("ALB {alb} はインターネット向けで、DNS名はパブリックアドレスに解決される。閉域経路（{path}）で接続するには、"
                    "ALBノードのプライベートIP（変わりうる）を返すプライベートDNS（Route 53 プライベートホストゾーン等）が必要。"
-                   "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）",
-    "path_dx": "Direct Connect・TGW",
-    "path_cvpn": "Client VPN・TGW",
-    "path_vpn": "サイト間VPN",
+                   "TLS証明書の名前は利用するホスト名に合わせる（INTERNET_FACING_ALB_VIA_PRIVATE_IP）"),
+    "path_dx": N_("Direct Connect・TGW"),
+    "path_dx_only": N_("Direct Connect"),
+    "path_cvpn": N_("Client VPN・TGW"),
+    "path_cvpn_only": N_("Client VPN"),
+    "path_vpn": N_("サイト間VPN"),
 })
 
 
@@ -73,7 +76,10 @@ def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: 
 
         def enter(w):
             p = through_cvpn(w, cvpn, h, a)
-            note_private_path_to_public_alb(w, target, T("path_cvpn"))
+            # the path names a TGW only where the endpoint's VPC is attached to one
+            via_tgw = any(ceg.vpc_of_subnet(s) in ceg.vpc_attachment for s in spec.associated_subnets
+                          if s in ceg.subnet_net)
+            note_private_path_to_public_alb(w, target, T("path_cvpn" if via_tgw else "path_cvpn_only"))
             return p
         return enter, ("cvpn", cvpn.id, a.id, client, cvpn_eni(ceg, cvpn))
     if site is not None and site.kind == "onprem":
@@ -98,7 +104,8 @@ def actor_entry(eg: EnvGraph, t: Trace, a: Actor, target: str, h: Header, mode: 
         def enter_site(w):
             p = from_site(w, conns, h)
             kind = eg.ix.nodes[conns[0]]
-            note_private_path_to_public_alb(w, target, T("path_dx") if kind.dx_gateway else T("path_vpn"))
+            path = ("path_dx" if kind.dx_gateway.tgw else "path_dx_only") if kind.dx_gateway else "path_vpn"
+            note_private_path_to_public_alb(w, target, T(path))
             return p
         return enter_site, ("site", a.site)
     t.hop(a.id, "ORIGINATED", T("internet", label=a.label), loc)

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from analysis.forwarding.engine import trace_path
 from analysis.forwarding.nacl import ephemeral_of
-from analysis.forwarding.trace import EPHEMERAL_WIDE, Header, Packet, Templates, Trace
+from analysis.forwarding.trace import EPHEMERAL_WIDE, Header, Packet, Trace
 from analysis.graph.addresses import is_public
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni, Net, net
@@ -26,14 +26,15 @@ from analysis.forwarding.entry import endpoint_graph, tunnelled
 from analysis.paths.actors import actor_entry, vpn_endpoint
 from analysis.paths.candidates import Candidate, UnknownAddress, UnknownEndpoint, address_candidates, candidates
 from analysis.results import Blocker, ReachResult, verdict_of
+from analysis.i18n import N_, Templates
 from model.schema import Actor
 
 __all__ = ["query", "reach_ip", "address_source", "actor_query", "node_query"]
 
 T = Templates({
-    "originated": "{node}（{subnet} {net}, {az}）",
-    "disconnected": "{source} から {target} への経路がない",
-    "az_dependent": "{az}（{subnet}）の {source} からは到達できない: {codes}",
+    "originated": N_("{node}（{subnet} {net}, {az}）"),
+    "disconnected": N_("{source} から {target} への経路がない"),
+    "az_dependent": N_("{az}（{subnet}）の {source} からは到達できない: {codes}"),
 })
 
 

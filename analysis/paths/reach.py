@@ -41,10 +41,10 @@ from analysis.graph.types import Net
 from analysis.paths.candidates import UnknownAddress, UnknownEndpoint, candidates
 from analysis.paths.query import query, reach_ip
 from analysis.results import ReachResult
-from model.schema import NodeKind
+from model.schema import Flow, FlowKind, NodeKind
 
 __all__ = ["Reachability", "reach", "reach_ip", "sources", "targets", "UnknownEndpoint", "UnknownAddress",
-           "endpoint_ports", "listening_ports"]
+           "endpoint_ports", "listening_ports", "flow_ports", "SENDER_KINDS"]
 
 _NOT_SOURCES = {NodeKind.NAT_GATEWAY, NodeKind.CLIENT_VPN, NodeKind.VPC_ENDPOINT}
 
@@ -176,3 +176,24 @@ def listening_ports(eg: EnvGraph, target: str) -> list[int]:
                 if r.direction == "inbound" and r.ports[0] == r.ports[1]:
                     ports.add(r.ports[0])
     return sorted(ports)
+
+
+SENDER_KINDS = frozenset(k for k in NodeKind if k.name in {
+    "ECS_SERVICE", "ECS_TASK", "ECS_EC2_SERVICE", "EC2_INSTANCE", "AUTOSCALING_GROUP", "LAMBDA"})
+"""Kinds whose own code sends from their ENIs: an arrow from them is their packets (logs and
+metrics an application ships, API calls), unlike an arrow from a managed service (an ALB's or
+RDS's metrics, a backup), which AWS delivers outside the design's network."""
+
+
+def flow_ports(eg: EnvGraph, flow: Flow) -> tuple[str, tuple[int, ...]]:
+    """(protocol, ports) a drawn flow is checked on: its own port; for an arrow with no port
+    from a node that sends from its ENIs (:data:`SENDER_KINDS`), every port its target listens
+    on (443 for an AWS service endpoint: the cell the reachability matrix shows); else none."""
+    protocol = flow.protocol or "tcp"
+    if flow.port is not None:
+        return protocol, (flow.port,)
+    source, target = eg.ix.nodes.get(flow.source), eg.ix.nodes.get(flow.target)
+    if (source is None or target is None or source.kind not in SENDER_KINDS or flow.source not in eg.enis
+            or flow.kind is FlowKind.PIPELINE or eg.env not in target.at):
+        return protocol, ()
+    return protocol, tuple(listening_ports(eg, flow.target))

@@ -19,28 +19,29 @@ from __future__ import annotations
 from typing import Iterator
 
 from analysis.requirements.rows import CheckContext, Outcome, check
+from analysis.i18n import N_, Templates, _
 from model.schema import Flag, Node, NodeKind
 
 __all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
 
-PRODUCTION_MULTI_AZ = Flag(value=True, statement="AWS Well-Architected REL10: 本番環境のワークロードは複数のAZに配置する",
+PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: role: production の環境のワークロードは複数のAZに配置する"),
                            seed_ref="AWS Well-Architected")
 """What an environment marked ``role: production`` is held to where its document states nothing."""
 
-_T = {
-    "not_required": "要求なし（宣言: {statement}）",
-    "rds_multi": "Multi-AZ（スタンバイあり）",
-    "rds_single": "{label} はSingle-AZ（multi_az: false）",
-    "azs_ok": "{count} AZ（{azs}）に配置",
-    "azs_single": "{label} のサブネットが {count} AZ（{azs}）のみ",
-    "min_tasks": "最小タスク数 {min} < {needed}",
-    "min_ok": "最小タスク数 {min}",
-    "no_autoscaling": "{label} のAuto Scalingが無効（autoscaling: false）",
-    "flat": "{label} のタスク数の上限と下限が同じ（{min}-{max}）で、負荷に応じて増えない",
-    "autoscaling_ok": "Auto Scaling有効（{min}-{max}）",
-    "cross_nat": "{subnet}（{az}）のインターネット向け通信が別AZ（{nat_az}）のNAT Gateway {nat} を通る",
-    "spof_ok": "1つのAZを失っても動き続ける（{how}）",
-}
+_T = Templates({
+    "not_required": N_("要求なし（宣言: {statement}）"),
+    "rds_multi": N_("Multi-AZ（スタンバイあり）"),
+    "rds_single": N_("{label} はSingle-AZ（multi_az: false）"),
+    "azs_ok": N_("{count} AZ（{azs}）に配置"),
+    "azs_single": N_("{label} のサブネットが {count} AZ（{azs}）のみ"),
+    "min_tasks": N_("最小タスク数 {min} < {needed}"),
+    "min_ok": N_("最小タスク数 {min}"),
+    "no_autoscaling": N_("{label} のAuto Scalingが無効（autoscaling: false）"),
+    "flat": N_("{label} のタスク数の上限と下限が同じ（{min}-{max}）で、負荷に応じて増えない"),
+    "autoscaling_ok": N_("Auto Scaling有効（{min}-{max}）"),
+    "cross_nat": N_("{subnet}（{az}）のインターネット向け通信が別AZ（{nat_az}）のNAT Gateway {nat} を通る"),
+    "spof_ok": N_("1つのAZを失っても動き続ける（{how}）"),
+})
 _ECS = (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK)
 
 
@@ -55,15 +56,15 @@ def services(c: CheckContext) -> list[Node]:
 
 
 def _yes_no(item) -> str:
-    return "必須" if item.value else "不要"
+    return _("必須") if item.value else _("不要")
 
 
 def _azs(c: CheckContext, n: Node, code: str, minimum: int = 2) -> Outcome:
     azs = c.azs(n)
     words = {"label": n.id, "count": len(azs), "azs": ", ".join(azs)}
     if len(azs) >= minimum:
-        return Outcome.kept(_T["azs_ok"].format(**words), c.where_node(n.id, "subnets"))
-    return Outcome.broken(_T["azs_single"].format(**words), c.where_node(n.id, "subnets"), code)
+        return Outcome.kept(_T.text("azs_ok").format(**words), c.where_node(n.id, "subnets"))
+    return Outcome.broken(_T.text("azs_single").format(**words), c.where_node(n.id, "subnets"), code)
 
 
 def production_multi_az(c: CheckContext) -> Flag | None:
@@ -72,16 +73,16 @@ def production_multi_az(c: CheckContext) -> Flag | None:
     return PRODUCTION_MULTI_AZ if c.eg.ix.envs[c.env].role == "production" else None
 
 
-@check("multi_az", "Multi-AZ", lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
+@check("multi_az", N_("Multi-AZ"), lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
        _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"), default=production_multi_az)
 def multi_az(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].rds
     where = c.where_node(n.id, "rds", "multi_az") if spec is not None else c.where_node(n.id, "subnets")
     if not item.value:
-        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement), where)
+        yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement), where)
     elif spec is not None:
-        yield n.id, (Outcome.kept(_T["rds_multi"], where) if spec.multi_az else
-                     Outcome.broken(_T["rds_single"].format(label=n.id), where, "RDS_5_MULTI_AZ"))
+        yield n.id, (Outcome.kept(_T.text("rds_multi"), where) if spec.multi_az else
+                     Outcome.broken(_T.text("rds_single").format(label=n.id), where, "RDS_5_MULTI_AZ"))
     else:
         yield n.id, _azs(c, n, "ECS_SERVICE_SINGLE_AZ")
 
@@ -105,60 +106,60 @@ def _spof_components(c: CheckContext) -> list[Node]:
                                and n.at[c.env].rds is None]
 
 
-@check("survive_az_loss", "1つのAZの障害で止まらない", _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
+@check("survive_az_loss", N_("1つのAZの障害で止まらない"), _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
 def survive_az_loss(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     code = "AZ_SINGLE_POINT_OF_FAILURE"
     p = n.at[c.env]
     if not item.value:
-        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement), c.where_node(n.id))
+        yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement), c.where_node(n.id))
         return
     if p.rds is not None:
         where = c.where_node(n.id, "rds", "multi_az")
-        yield n.id, (Outcome.kept(_T["rds_multi"], where) if p.rds.multi_az else
-                     Outcome.broken(_T["rds_single"].format(label=n.id), where, code))
+        yield n.id, (Outcome.kept(_T.text("rds_multi"), where) if p.rds.multi_az else
+                     Outcome.broken(_T.text("rds_single").format(label=n.id), where, code))
         return
     subnets = n.client_vpn.associated_subnets if n.client_vpn is not None else p.subnets
     azs = sorted({c.eg.ix.subnets[s].az for s in subnets})
     if len(azs) < 2:
-        yield n.id, Outcome.broken(_T["azs_single"].format(label=n.id, count=len(azs), azs=", ".join(azs)),
+        yield n.id, Outcome.broken(_T.text("azs_single").format(label=n.id, count=len(azs), azs=", ".join(azs)),
                                    c.where_node(n.id, "subnets"), code)
         return
     if p.fargate is not None and p.fargate.tasks.min < 2:
-        yield n.id, Outcome.broken(_T["min_tasks"].format(min=p.fargate.tasks.min, needed=2),
+        yield n.id, Outcome.broken(_T.text("min_tasks").format(min=p.fargate.tasks.min, needed=2),
                                    c.where_node(n.id, "fargate", "tasks"), code)
         return
     for subnet, az, nat, nat_az in cross_az_nat(c, n):
         rt = c.eg.subnet_rt.get(subnet)
-        yield n.id, Outcome.broken(_T["cross_nat"].format(subnet=subnet, az=az, nat=nat, nat_az=nat_az),
+        yield n.id, Outcome.broken(_T.text("cross_nat").format(subnet=subnet, az=az, nat=nat, nat_az=nat_az),
                                    c.eg.rt_location.get(rt), code)
         return
-    yield n.id, Outcome.kept(_T["spof_ok"].format(how=", ".join(azs)), c.where_node(n.id, "subnets"))
+    yield n.id, Outcome.kept(_T.text("spof_ok").format(how=", ".join(azs)), c.where_node(n.id, "subnets"))
 
 
-@check("min_tasks_per_service", "ECSサービスの最小タスク数", services, lambda item: f"{item.value}以上",
+@check("min_tasks_per_service", N_("ECSサービスの最小タスク数"), services, lambda item: _("{value}以上").format(value=item.value),
        ("ECS_SERVICE_MIN_TASKS",))
 def min_tasks(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     tasks = n.at[c.env].fargate.tasks
     where = c.where_node(n.id, "fargate", "tasks")
     if tasks.min >= item.value:
-        yield n.id, Outcome.kept(_T["min_ok"].format(min=tasks.min), where)
+        yield n.id, Outcome.kept(_T.text("min_ok").format(min=tasks.min), where)
     else:
-        yield n.id, Outcome.broken(_T["min_tasks"].format(min=tasks.min, needed=item.value), where,
+        yield n.id, Outcome.broken(_T.text("min_tasks").format(min=tasks.min, needed=item.value), where,
                                    "ECS_SERVICE_MIN_TASKS")
 
 
-@check("autoscaling", "ECS Auto Scaling", services, _yes_no, ("ECS_SERVICE_AUTOSCALING",))
+@check("autoscaling", N_("ECS Auto Scaling"), services, _yes_no, ("ECS_SERVICE_AUTOSCALING",))
 def autoscaling(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].fargate
     words = {"label": n.id, "min": spec.tasks.min, "max": spec.tasks.max}
     if not item.value:
-        yield n.id, Outcome.kept(_T["not_required"].format(statement=item.statement),
+        yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement),
                                  c.where_node(n.id, "fargate", "autoscaling"))
     elif not spec.autoscaling:
-        yield n.id, Outcome.broken(_T["no_autoscaling"].format(**words), c.where_node(n.id, "fargate", "autoscaling"),
+        yield n.id, Outcome.broken(_T.text("no_autoscaling").format(**words), c.where_node(n.id, "fargate", "autoscaling"),
                                    "ECS_SERVICE_AUTOSCALING")
     elif spec.tasks.max <= spec.tasks.min:
-        yield n.id, Outcome.broken(_T["flat"].format(**words), c.where_node(n.id, "fargate", "tasks"),
+        yield n.id, Outcome.broken(_T.text("flat").format(**words), c.where_node(n.id, "fargate", "tasks"),
                                    "ECS_SERVICE_AUTOSCALING")
     else:
-        yield n.id, Outcome.kept(_T["autoscaling_ok"].format(**words), c.where_node(n.id, "fargate", "autoscaling"))
+        yield n.id, Outcome.kept(_T.text("autoscaling_ok").format(**words), c.where_node(n.id, "fargate", "autoscaling"))

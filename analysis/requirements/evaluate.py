@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from analysis.requirements import availability, data, isolation, network  # noqa: F401  (importing registers the checks)
 from analysis.requirements.rows import CHECKS, STATUSES, Check, CheckContext, RequirementRow
+from analysis.i18n import _
 from model.schema import Node
 
 __all__ = ["evaluate", "sort_key"]
@@ -69,6 +70,6 @@ def evaluate(eg, net, baselines: bool = False) -> tuple[RequirementRow, ...]:
             for item, where, declared in _in_force(c, chk, scope, baselines):
                 for component, o in chk.decide(c, scope, item):
                     rows.append(RequirementRow(c.env, chk.key, component, o.status, chk.expected(item),
-                                               item.statement, item.seed_ref, o.reason, where, o.location,
+                                               item.statement if declared else _(item.statement), item.seed_ref, o.reason, where, o.location,
                                                o.code if o.status == "broken" else None, declared))
     return tuple(sorted(set(rows), key=sort_key))

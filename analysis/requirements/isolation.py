@@ -26,27 +26,27 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.forwarding.trace import Templates
 from analysis.paths.across import cross_targets, crossing_hop, crossings
 from analysis.paths.reach import listening_ports
 from analysis.requirements.network import tier_nodes
 from analysis.requirements.rows import CheckContext, Outcome, check
+from analysis.i18n import N_, Templates, _
 from model.schema import Node, NodeKind
 
 __all__ = ["accounts_used", "network_accounts", "NETWORK_KINDS"]
 
 T = Templates({
-    "isolated": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）",
-    "apart": "共通のアカウントなし（{env}: {mine} / {other}: {theirs}）。共有するネットワーク（TGW・Direct Connect "
-             "Gateway・Client VPNエンドポイント・VPN接続）もなく、環境をまたぐ経路はない",
-    "no_path": "共通のアカウントは共有ネットワークアカウント {accounts} のみ（{shared} を共有）。{env} と {other} の間に"
-               "届く経路はない（両方向、{pairs} 組を確認）",
-    "no_path_plain": "共通のアカウントなし。共有ネットワーク（{shared}）で結ばれているが、{env} と {other} の間に"
-                     "届く経路はない（両方向、{pairs} 組を確認）",
-    "shared": "{node} が{env}環境のアカウント {account} に置かれ、{other}環境と共有している",
-    "path": "{source} から {target}（{proto}/{port}）に到達できる: {crossing}",
-    "tier_closed": "{sources} から{tier}層（{targets}）に到達できない",
-    "tier_open": "{source} から{tier}層の {target}（{port}）に到達できる",
+    "isolated": N_("共通のアカウントなし（{env}: {mine} / {other}: {theirs}）"),
+    "apart": N_("共通のアカウントなし（{env}: {mine} / {other}: {theirs}）。共有するネットワーク（TGW・Direct Connect "
+             "Gateway・Client VPNエンドポイント・VPN接続）もなく、環境をまたぐ経路はない"),
+    "no_path": N_("共通のアカウントは共有ネットワークアカウント {accounts} のみ（{shared} を共有）。{env} と {other} の間に"
+               "届く経路はない（両方向、{pairs} 組を確認）"),
+    "no_path_plain": N_("共通のアカウントなし。共有ネットワーク（{shared}）で結ばれているが、{env} と {other} の間に"
+                     "届く経路はない（両方向、{pairs} 組を確認）"),
+    "shared": N_("{node} が{env}環境のアカウント {account} に置かれ、{other}環境と共有している"),
+    "path": N_("{source} から {target}（{proto}/{port}）に到達できる: {crossing}"),
+    "tier_closed": N_("{sources} から{tier}層（{targets}）に到達できない"),
+    "tier_open": N_("{source} から{tier}層の {target}（{port}）に到達できる"),
 })
 
 
@@ -89,7 +89,7 @@ def _components(c: CheckContext) -> list[Node | None]:
 
 
 def _expected(item) -> str:
-    return "到達しない: " + ", ".join([*item.envs, *(f"{t}層" for t in item.tiers)])
+    return _("到達しない: {targets}").format(targets=", ".join([*item.envs, *(_("{tier}層").format(tier=t) for t in item.tiers)]))
 
 
 def _paths(c: CheckContext, other: str) -> tuple[Outcome | None, int]:
@@ -146,7 +146,7 @@ def _tier(c: CheckContext, sources: list[str], tier: str) -> Outcome:
     return Outcome.kept(T("tier_closed", sources=", ".join(sources), tier=tier, targets=", ".join(targets)))
 
 
-@check("must_not_reach", "環境・層の分離", _components, _expected, ("ENV_ISOLATION_BROKEN", "TIER_ISOLATION_BROKEN"),
+@check("must_not_reach", N_("環境・層の分離"), _components, _expected, ("ENV_ISOLATION_BROKEN", "TIER_ISOLATION_BROKEN"),
        inherit=False)
 def isolation(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Outcome]]:
     if scope is None:
@@ -156,4 +156,4 @@ def isolation(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, 
     else:
         sources = [scope.id]
     for tier in item.tiers:
-        yield (scope.id if scope is not None else f"{tier}層"), _tier(c, sources, tier)
+        yield (scope.id if scope is not None else _("{tier}層").format(tier=tier)), _tier(c, sources, tier)

@@ -16,23 +16,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from analysis.requirements.rows import CheckContext, Outcome, check
+from analysis.i18n import N_, Templates, _
 from model.schema import FlowKind, Node, NodeKind
 
 __all__ = ["tier_nodes", "alarm_channels"]
 
-_T = {
-    "egress_none_ok": "送信ルールなし",
-    "egress_rule": "SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）",
-    "egress_bad": "SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）が方針（{policy}）を超える",
-    "egress_ok": "送信ルールは方針の範囲内（{rules}）",
-    "egress_empty": "この層にノードがない",
-    "no_alarms": "アラーム（cloudwatch-alarms）がない",
+_T = Templates({
+    "egress_none_ok": N_("送信ルールなし"),
+    "egress_rule": N_("SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）"),
+    "egress_bad": N_("SG {sg} の送信ルール「{purpose}」（{protocol}/{ports} → {peer}）が方針（{policy}）を超える"),
+    "egress_ok": N_("送信ルールは方針の範囲内（{rules}）"),
+    "egress_empty": N_("この層にノードがない"),
+    "no_alarms": N_("アラーム（cloudwatch-alarms）がない"),
     "alarm_ok": "{alarm} → {path}",
-    "alarm_missing": "{alarm} から{channels}への通知経路がない{ignored}",
-    "alarm_ignored": "（{nodes} は存在しない・将来対応のため数えない）",
-}
-_EGRESS = {"none": "送信なし", "vpc": "VPC内のみ", "internet": "インターネット可"}
-_CHANNELS = {"email": "メール", "chat": "チャット"}
+    "alarm_missing": N_("{alarm} から{channels}への通知経路がない{ignored}"),
+    "alarm_ignored": N_("（{nodes} は存在しない・将来対応のため数えない）"),
+})
+_EGRESS = {"none": N_("送信なし"), "vpc": N_("VPC内のみ"), "internet": N_("インターネット可")}
+_CHANNELS = {"email": N_("メール"), "chat": N_("チャット")}
 
 
 def tier_nodes(c: CheckContext, tier: str) -> list[Node]:
@@ -46,8 +47,8 @@ def _egress_components(c: CheckContext) -> list[Node | None]:
 
 
 def _egress_expected(item) -> str:
-    ports = f"（外部へは {', '.join(map(str, item.ports))} のみ）" if item.allow == "internet" and item.ports else ""
-    return f"{item.tier}: {_EGRESS[item.allow]}{ports}"
+    ports = _("（外部へは {ports} のみ）").format(ports=', '.join(map(str, item.ports))) if item.allow == "internet" and item.ports else ""
+    return f"{item.tier}: {_(_EGRESS[item.allow])}{ports}"
 
 
 def _egress_of(c: CheckContext, n: Node, item) -> Outcome:
@@ -66,17 +67,17 @@ def _egress_of(c: CheckContext, n: Node, item) -> Outcome:
             allowed = (item.allow == "internet" and (not outside or not item.ports
                                                      or set(range(r.ports[0], r.ports[1] + 1)) <= set(item.ports))
                        or item.allow == "vpc" and not outside)
-            seen.append(_T["egress_rule"].format(**words))
+            seen.append(_T.text("egress_rule").format(**words))
             if not allowed and bad is None:
-                bad = Outcome.broken(_T["egress_bad"].format(policy=_egress_expected(item), **words), r.location,
+                bad = Outcome.broken(_T.text("egress_bad").format(policy=_egress_expected(item), **words), r.location,
                                      "SG_EGRESS_TIER_POLICY")
     if bad is not None:
         return bad
     where = eg.sg_location.get(sgs[0]) if sgs else c.where_node(n.id)
-    return Outcome.kept(_T["egress_ok"].format(rules="、".join(seen)) if seen else _T["egress_none_ok"], where)
+    return Outcome.kept(_T.text("egress_ok").format(rules=_("、").join(seen)) if seen else _T.text("egress_none_ok"), where)
 
 
-@check("egress", "送信（アウトバウンド）の方針", _egress_components, _egress_expected, ("SG_EGRESS_TIER_POLICY",),
+@check("egress", N_("送信（アウトバウンド）の方針"), _egress_components, _egress_expected, ("SG_EGRESS_TIER_POLICY",),
        inherit=False)
 def egress(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Outcome]]:
     nodes = tier_nodes(c, item.tier)
@@ -87,7 +88,7 @@ def egress(c: CheckContext, scope: Node | None, item) -> Iterator[tuple[str, Out
     own = [n for n in nodes if n.at[c.env].requirements.egress]
     rest = [n for n in nodes if n not in own]
     if not nodes:
-        yield "", Outcome.kept(_T["egress_empty"])
+        yield "", Outcome.kept(_T.text("egress_empty"))
     for n in rest:
         yield n.id, _egress_of(c, n, item)
 
@@ -113,22 +114,22 @@ def alarm_channels(c: CheckContext, alarm: str) -> tuple[list[str], list[str]]:
 
 
 def _alarm_expected(item) -> str:
-    return "アラームを" + ("・".join(_CHANNELS[k] for k in item.channels) or "人") + "に通知"
+    return _("アラームを{channels}に通知").format(channels=_("・").join(_(_CHANNELS[k]) for k in item.channels) or _("人"))
 
 
-@check("alarms_notify", "アラームの通知", lambda c: [None], _alarm_expected, ("MONITORING_ALARMS_NOT_NOTIFIED",))
+@check("alarms_notify", N_("アラームの通知"), lambda c: [None], _alarm_expected, ("MONITORING_ALARMS_NOT_NOTIFIED",))
 def alarms_notify(c: CheckContext, scope: None, item) -> Iterator[tuple[str, Outcome]]:
     alarms = [n for n in c.nodes() if n.kind is NodeKind.CLOUDWATCH_ALARMS]
     if not alarms:
-        yield "", Outcome.broken(_T["no_alarms"], c.eg.where_id("environments", c.env), "MONITORING_ALARMS_NOT_NOTIFIED")
+        yield "", Outcome.broken(_T.text("no_alarms"), c.eg.where_id("environments", c.env), "MONITORING_ALARMS_NOT_NOTIFIED")
     wanted = set(item.channels) or {"email", "chat"}
     for a in alarms:
         reached, skipped = alarm_channels(c, a.id)
         kinds = {c.eg.ix.nodes[r].kind.value for r in reached}
         if (kinds >= wanted) if item.channels else kinds:
-            yield a.id, Outcome.kept(_T["alarm_ok"].format(alarm=a.id, path=", ".join(reached)), c.where_node(a.id))
+            yield a.id, Outcome.kept(_T.text("alarm_ok").format(alarm=a.id, path=", ".join(reached)), c.where_node(a.id))
         else:
-            ignored = _T["alarm_ignored"].format(nodes=", ".join(skipped)) if skipped else ""
-            missing = "・".join(_CHANNELS[k] for k in sorted(wanted - kinds))
-            yield a.id, Outcome.broken(_T["alarm_missing"].format(alarm=a.id, channels=missing, ignored=ignored),
+            ignored = _T.text("alarm_ignored").format(nodes=", ".join(skipped)) if skipped else ""
+            missing = _("・").join(_(_CHANNELS[k]) for k in sorted(wanted - kinds))
+            yield a.id, Outcome.broken(_T.text("alarm_missing").format(alarm=a.id, channels=missing, ignored=ignored),
                                        c.where_node(a.id), "MONITORING_ALARMS_NOT_NOTIFIED")

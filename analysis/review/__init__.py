@@ -2,7 +2,8 @@
 
 * :mod:`~analysis.review.registry` - ``@rule((code, severity, description), ...)``, the code
   table (:data:`~analysis.review.registry.CODES`) and the context rules receive;
-* :mod:`~analysis.review.aws` - AWS service constraints (ALB, RDS, NAT, TGW, Client VPN, DX);
+* :mod:`~analysis.review.aws` - AWS service constraints (ALB, RDS, NAT, TGW, DX, named CIDRs);
+* :mod:`~analysis.review.client_vpn` - Client VPN endpoint constraints (client CIDR, subnets, full tunnel);
 * :mod:`~analysis.review.security_groups` - shadowed, never-matching and unused SG rules;
 * :mod:`~analysis.review.nacls` - NACL constraints and hygiene;
 * :mod:`~analysis.review.network` - sensitive ports open to the world, ranges nothing delivers, appliance mode;

@@ -32,6 +32,7 @@ from analysis.requirements.rows import CheckContext
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from analysis.review.requirements import rows_of
+from analysis.i18n import N_, Templates, _
 from model.schema import NodeKind
 
 __all__ = ["HIGH_RISK_PORTS", "AUTHORIZED_PORTS", "DATA_KINDS"]
@@ -44,22 +45,22 @@ AUTHORIZED_PORTS = (80, 443)
 DATA_KINDS = frozenset({NodeKind.RDS})
 """Node kinds that hold data: their subnets must not route to an internet gateway."""
 
-_T = {
-    "elb1": "ALB {alb} のリスナー {protocol}:{port} がHTTPSへリダイレクトせず転送している",
-    "tg": "ALB {alb} からターゲットグループ {tg} の {target} へ{what} {port} で到達できない（{codes}）",
-    "tg_traffic": "トラフィックポート",
-    "tg_health": "ヘルスチェックポート",
-    "igw": "サブネット {subnet}（{why}）のルート 0.0.0.0/0 がインターネットゲートウェイ {igw} を向いている",
-    "igw_tier": "{tier}層",
-    "igw_data": "{nodes} を置く",
-    "open": "SG {sg} のルール「{purpose}」が 0.0.0.0/0 から {protocol}/{ports} を許可している（{which}）",
-    "open_high": "高リスクのポート {hits}",
-    "open_other": "80・443以外",
-    "ecs2": "{node} にパブリックIPが割り当てられる",
-    "rds2": "RDS {node} がパブリックアクセス可能（publicly_accessible: true）",
-    "s3_8": "S3バケット {node} のパブリックアクセスブロックが無効",
-    "cw15": "アラーム {alarm} の通知がどこにも届かない{ignored}",
-}
+_T = Templates({
+    "elb1": N_("ALB {alb} のリスナー {protocol}:{port} がHTTPSへリダイレクトせず転送している"),
+    "tg": N_("ALB {alb} からターゲットグループ {tg} の {target} へ{what} {port} で到達できない（{codes}）"),
+    "tg_traffic": N_("トラフィックポート"),
+    "tg_health": N_("ヘルスチェックポート"),
+    "igw": N_("サブネット {subnet}（{why}）のルート 0.0.0.0/0 がインターネットゲートウェイ {igw} を向いている"),
+    "igw_tier": N_("{tier}層"),
+    "igw_data": N_("{nodes} を置く"),
+    "open": N_("SG {sg} のルール「{purpose}」が 0.0.0.0/0 から {protocol}/{ports} を許可している（{which}）"),
+    "open_high": N_("高リスクのポート {hits}"),
+    "open_other": N_("80・443以外"),
+    "ecs2": N_("{node} にパブリックIPが割り当てられる"),
+    "rds2": N_("RDS {node} がパブリックアクセス可能（publicly_accessible: true）"),
+    "s3_8": N_("S3バケット {node} のパブリックアクセスブロックが無効"),
+    "cw15": N_("アラーム {alarm} の通知がどこにも届かない{ignored}"),
+})
 
 
 @rule(("ELB_1_HTTP_TO_HTTPS", "warning", "an ALB HTTP listener forwards instead of redirecting to HTTPS", "ELB.1"))
@@ -68,10 +69,10 @@ def http_redirect(ctx: ReviewContext) -> Iterator[Finding]:
     for n in eg.ix.nodes_in(eg.env):
         for k, lst in enumerate(n.alb.listeners if n.alb is not None else ()):
             if lst.protocol == "HTTP" and lst.action == "forward":
-                yield ctx.finding("ELB_1_HTTP_TO_HTTPS", (n.id,), _T["elb1"].format(alb=n.id, protocol=lst.protocol,
+                yield ctx.finding("ELB_1_HTTP_TO_HTTPS", (n.id,), _T.text("elb1").format(alb=n.id, protocol=lst.protocol,
                                                                                      port=lst.port),
                                   eg.where_id("nodes", n.id, "alb", "listeners", k),
-                                  "HTTPリスナーをHTTPS:443へのリダイレクトにする")
+                                  _("HTTPリスナーをHTTPS:443へのリダイレクトにする"))
 
 
 @rule(("ALB_TARGET_NOT_ADMITTED", "error",
@@ -84,18 +85,18 @@ def targets_admitted(ctx: ReviewContext) -> Iterator[Finding]:
         for j, tg in enumerate(n.alb.target_groups):
             if tg.target not in eg.enis:
                 continue
-            checks = [(tg.port, _T["tg_traffic"], ("alb", "target_groups", j, "port"))]
+            checks = [(tg.port, _T.text("tg_traffic"), ("alb", "target_groups", j, "port"))]
             hc = n.alb.health_check.port
             if hc is not None and hc != tg.port:
-                checks.append((hc, _T["tg_health"], ("alb", "health_check", "port")))
+                checks.append((hc, _T.text("tg_health"), ("alb", "health_check", "port")))
             for port, what, keys in checks:
                 r = ctx.net.reach(n.id, tg.target, port)
                 if not r.ok:
                     where = r.blockers[0].location if r.blockers else eg.where_id("nodes", n.id, *keys)
                     yield ctx.finding("ALB_TARGET_NOT_ADMITTED", (n.id, tg.id, tg.target),
-                                      _T["tg"].format(alb=n.id, tg=tg.id, target=tg.target, what=what, port=port,
+                                      _T.text("tg").format(alb=n.id, tg=tg.id, target=tg.target, what=what, port=port,
                                                       codes=", ".join(r.codes)),
-                                      where, f"{tg.target} のSGにALBのSGから {port} の受信を、ALBのSGに送信を許可する")
+                                      where, _("{target} のSGにALBのSGから {port} の受信を、ALBのSGに送信を許可する").format(target=tg.target, port=port))
 
 
 @rule(("PRIVATE_SUBNET_ROUTES_TO_IGW", "error",
@@ -112,10 +113,10 @@ def private_igw(ctx: ReviewContext) -> Iterator[Finding]:
         data = [n.id for n in eg.ix.nodes_in_subnet(subnet, eg.env) if n.kind in DATA_KINDS]
         if tier == "public" and not data:
             continue
-        why = _T["igw_data"].format(nodes=", ".join(data)) if data else _T["igw_tier"].format(tier=tier)
+        why = _T.text("igw_data").format(nodes=", ".join(data)) if data else _T.text("igw_tier").format(tier=tier)
         yield ctx.finding("PRIVATE_SUBNET_ROUTES_TO_IGW", (subnet, target.id),
-                          _T["igw"].format(subnet=subnet, why=why, igw=target.id), route.location,
-                          "0.0.0.0/0 をNAT Gatewayに向けるか削除する（データ層はVPC内のみ）")
+                          _T.text("igw").format(subnet=subnet, why=why, igw=target.id), route.location,
+                          _("0.0.0.0/0 をNAT Gatewayに向けるか削除する（データ層はVPC内のみ）"))
 
 
 def _declared_open(ctx: ReviewContext, sg: str, lo: int, hi: int) -> set[int]:
@@ -146,11 +147,11 @@ def world_open(ctx: ReviewContext) -> Iterator[Finding]:
             if high:
                 hits = ", ".join(map(str, high[:5])) + ("…" if len(high) > 5 else "")
                 yield ctx.finding("EC2_19_HIGH_RISK_PORT_OPEN", (sg,),
-                                  _T["open"].format(which=_T["open_high"].format(hits=hits), **words), r.location,
-                                  "送信元を必要な範囲（ALBのSG・社内のCIDR）に絞る。公開が意図なら intents に宣言する")
+                                  _T.text("open").format(which=_T.text("open_high").format(hits=hits), **words), r.location,
+                                  _("送信元を必要な範囲（ALBのSG・社内のCIDR）に絞る。公開が意図なら intents に宣言する"))
             elif other > 0:
-                yield ctx.finding("EC2_18_UNRESTRICTED_PORT", (sg,), _T["open"].format(which=_T["open_other"], **words),
-                                  r.location, "送信元を絞る。公開が意図なら intents に宣言する")
+                yield ctx.finding("EC2_18_UNRESTRICTED_PORT", (sg,), _T.text("open").format(which=_T.text("open_other"), **words),
+                                  r.location, _("送信元を絞る。公開が意図なら intents に宣言する"))
 
 
 @rule(("ECS_2_PUBLIC_IP", "error", "an ECS service or task is assigned a public IP address", "ECS.2"),
@@ -161,16 +162,16 @@ def public_access(ctx: ReviewContext) -> Iterator[Finding]:
     for n in eg.ix.nodes_in(eg.env):
         p = n.at[eg.env]
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.public_ip:
-            yield ctx.finding("ECS_2_PUBLIC_IP", (n.id,), _T["ecs2"].format(node=n.id), eg.where_id("nodes", n.id, "public_ip"),
-                              "public_ip: false にし、送信はNAT Gateway（またはVPCエンドポイント）を通す")
+            yield ctx.finding("ECS_2_PUBLIC_IP", (n.id,), _T.text("ecs2").format(node=n.id), eg.where_id("nodes", n.id, "public_ip"),
+                              _("public_ip: false にし、送信はNAT Gateway（またはVPCエンドポイント）を通す"))
         if p.rds is not None and p.rds.publicly_accessible:
-            yield ctx.finding("RDS_2_PUBLIC_ACCESS", (n.id,), _T["rds2"].format(node=n.id),
+            yield ctx.finding("RDS_2_PUBLIC_ACCESS", (n.id,), _T.text("rds2").format(node=n.id),
                               eg.where_id("nodes", n.id, "at", eg.env, "rds", "publicly_accessible"),
-                              "publicly_accessible: false にする")
+                              _("publicly_accessible: false にする"))
         if p.s3 is not None and not p.s3.block_public_access:
-            yield ctx.finding("S3_8_BLOCK_PUBLIC_ACCESS", (n.id,), _T["s3_8"].format(node=n.id),
+            yield ctx.finding("S3_8_BLOCK_PUBLIC_ACCESS", (n.id,), _T.text("s3_8").format(node=n.id),
                               eg.where_id("nodes", n.id, "at", eg.env, "s3", "block_public_access"),
-                              "block_public_access: true にする（公開配信はCloudFront経由にする）")
+                              _("block_public_access: true にする（公開配信はCloudFront経由にする）"))
 
 
 @rule(("CLOUDWATCH_15_ALARM_ACTIONS", "warning", "a CloudWatch alarm notifies no one (no notification flow reaches a person)",
@@ -183,6 +184,6 @@ def alarm_actions(ctx: ReviewContext) -> Iterator[Finding]:
         if a.kind is NodeKind.CLOUDWATCH_ALARMS:
             reached, skipped = alarm_channels(c, a.id)
             if not reached:
-                ignored = f"（{', '.join(skipped)} は存在しない・将来対応）" if skipped else ""
-                yield ctx.finding("CLOUDWATCH_15_ALARM_ACTIONS", (a.id,), _T["cw15"].format(alarm=a.id, ignored=ignored),
-                                  c.where_node(a.id), "アラーム → SNS → メール等の通知フロー（notification）を追加する")
+                ignored = _("（{skipped} は存在しない・将来対応）").format(skipped=', '.join(skipped)) if skipped else ""
+                yield ctx.finding("CLOUDWATCH_15_ALARM_ACTIONS", (a.id,), _T.text("cw15").format(alarm=a.id, ignored=ignored),
+                                  c.where_node(a.id), _("アラーム → SNS → メール等の通知フロー（notification）を追加する"))

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from analysis.forwarding.trace import Templates
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import N_, Templates
 
 __all__: list[str] = []  # rules register themselves
 
 T = Templates({
-    "associations": "関連付けている",
-    "propagations": "伝播させている",
-    "routes": "ルートの宛先にしている",
-    "mixes": "共有TGW {tgw} のルートテーブル {rt}（{env}環境用）が{other}環境のアタッチメント {att} を{how}。"
-             "環境ごとのルートテーブルで分離されず、{env}環境と{other}環境の間に経路ができうる",
-    "fix": "{other}環境のアタッチメントは{other}環境用のルートテーブルに関連付け・伝播し、{rt} から外す",
+    "associations": N_("関連付けている"),
+    "propagations": N_("伝播させている"),
+    "routes": N_("ルートの宛先にしている"),
+    "mixes": N_("共有TGW {tgw} のルートテーブル {rt}（{env}環境用）が{other}環境のアタッチメント {att} を{how}。"
+             "環境ごとのルートテーブルで分離されず、{env}環境と{other}環境の間に経路ができうる"),
+    "fix": N_("{other}環境のアタッチメントは{other}環境用のルートテーブルに関連付け・伝播し、{rt} から外す"),
 })
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from analysis.results import SEVERITIES, Finding
 from analysis.review import (  # noqa: F401  (importing registers the rules)
-    aws, controls, environments, flows, nacls, network, reliability, requirements, security_groups)
+    aws, client_vpn, controls, environments, flows, nacls, network, reliability, requirements, security_groups)
 from analysis.review.registry import ReviewContext, run_rules
 
 __all__ = ["review", "sort_key", "summary"]

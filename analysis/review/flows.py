@@ -1,6 +1,8 @@
 """Findings that need paths: flows, listeners, exposure, intents and the CI/CD pipeline.
 
-* ``FLOW_NOT_ADMITTED`` (error) - a drawn flow with a port that no route/SG/NACL admits.
+* ``FLOW_NOT_ADMITTED`` (error) - a drawn flow that no route/SG/NACL admits on its port; an
+  arrow with no port from a node whose own code sends (an application's logs or metrics) is
+  checked on the ports its target listens on (:func:`~analysis.paths.reach.flow_ports`).
   A flow from or to a transit component (IGW, WAF, TGW attachment, ...) is admitted if a
   reachable path from an origin (the flow's source, or any actor when the source is
   transit) to a target (the flow's target, or any target when it is transit) passes
@@ -29,7 +31,8 @@ import networkx as nx
 
 from analysis.forwarding.balancers import listener_for
 from analysis.graph.types import SERVICE_KINDS
-from analysis.paths.reach import UnknownEndpoint, endpoint_ports
+from analysis.i18n import _
+from analysis.paths.reach import UnknownEndpoint, endpoint_ports, flow_ports
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from model.schema import FlowKind, NodeKind
@@ -37,39 +40,45 @@ from model.schema import FlowKind, NodeKind
 __all__: list[str] = []  # rules register themselves
 
 
-def _flow_ok(ctx: ReviewContext, f) -> tuple[bool, tuple[str, ...]]:
+def _flow_ok(ctx: ReviewContext, f, protocol: str, ports: tuple[int, ...]) -> tuple[bool, tuple[str, ...]]:
     eg, q = ctx.eg, ctx.net
     srcs = [f.source] if f.source in q.sources else [a.id for a in eg.ix.actors_in(eg.env)]
     tgts = [f.target] if f.target in q.targets else list(q.targets)
     codes: set[str] = set()
-    for s in srcs:
-        for t in tgts:
-            if s == t:
-                continue
-            try:
-                r = q.reach(s, t, f.port, f.protocol or "tcp")
-            except UnknownEndpoint:
-                continue
-            nodes = {r.source, r.target} | {h.node for h in r.hops}
-            if f.source in nodes and f.target in nodes:
-                if r.verdict != "unreachable":
-                    return True, ()
-                codes.update(r.codes)
+    for port in ports:
+        for s in srcs:
+            for t in tgts:
+                if s == t:
+                    continue
+                try:
+                    r = q.reach(s, t, port, protocol)
+                except UnknownEndpoint:
+                    continue
+                nodes = {r.source, r.target} | {h.node for h in r.hops}
+                if f.source in nodes and f.target in nodes:
+                    if r.verdict != "unreachable":
+                        return True, ()
+                    codes.update(r.codes)
     return False, tuple(sorted(codes))
 
 
-@rule(("FLOW_NOT_ADMITTED", "error", "a drawn flow with a port has no path that routes and filters admit"))
+@rule(("FLOW_NOT_ADMITTED", "error", "a drawn flow has no path that routes and filters admit (on its port, or a "
+                                     "port its target listens on)"))
 def flows_admitted(ctx: ReviewContext) -> Iterator[Finding]:
     eg = ctx.eg
     for i, f in enumerate(eg.model.flows):
-        if eg.env not in f.envs or f.port is None:
+        if eg.env not in f.envs:
             continue
-        ok, codes = _flow_ok(ctx, f)
+        protocol, ports = flow_ports(eg, f)
+        if not ports:
+            continue
+        ok, codes = _flow_ok(ctx, f, protocol, ports)
         if not ok:
             yield ctx.finding("FLOW_NOT_ADMITTED", (f.source, f.target),
-                          f"構成図の矢印 {f.source} → {f.target}（{f.protocol or 'tcp'}/{f.port}）を通す経路がない"
-                          f"（{', '.join(codes) or '経路なし'}）", eg.where("flows", i),
-                          "阻害要因（archdoc reach で確認）のSG・ルートを直すか、図から矢印を外す")
+                              _("構成図の矢印 {source} → {target}（{protocol}/{port}）を通す経路がない（{codes}）").format(
+                                  source=f.source, target=f.target, protocol=protocol,
+                                  port=", ".join(map(str, ports)), codes=", ".join(codes) or _("経路なし")),
+                              eg.where("flows", i), _("阻害要因（archdoc reach で確認）のSG・ルートを直すか、図から矢印を外す"))
 
 
 @rule(("ALB_LISTENER_NOT_ADMITTED", "warning", "no source reaches an ALB listener's port"))
@@ -83,9 +92,9 @@ def listeners_admitted(ctx: ReviewContext) -> Iterator[Finding]:
             if not any(r.verdict != "unreachable" for r in results):
                 codes = sorted({c for r in results for c in r.codes})
                 yield ctx.finding("ALB_LISTENER_NOT_ADMITTED", (n.id,),
-                              f"ALB {n.id} のリスナー {lst.protocol}:{lst.port} にどの送信元も到達できない（{', '.join(codes)}）",
+                              _("ALB {id} のリスナー {protocol}:{port} にどの送信元も到達できない（{codes}）").format(id=n.id, protocol=lst.protocol, port=lst.port, codes=', '.join(codes)),
                               eg.where_id("nodes", n.id, "alb", "listeners", k),
-                              f"ALBのSGに {lst.port} の受信ルールを追加するか、リスナーを削除する")
+                              _("ALBのSGに {port} の受信ルールを追加するか、リスナーを削除する").format(port=lst.port))
 
 
 @rule(("FARGATE_IMAGE_PULL_NO_EGRESS", "error", "an ECS service or task cannot reach ECR on 443 (from some AZ)"))
@@ -98,10 +107,10 @@ def image_pull(ctx: ReviewContext) -> Iterator[Finding]:
         if n.kind in (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK) and n.id in eg.enis:
             r = ctx.net.reach(n.id, ecr, 443)
             if r.verdict == "unreachable" or "AZ_DEPENDENT" in r.codes:  # tasks of one AZ cannot start
-                where = "一部のAZの" if r.verdict != "unreachable" else ""
+                where = _("一部のAZの") if r.verdict != "unreachable" else ""
                 yield ctx.finding("FARGATE_IMAGE_PULL_NO_EGRESS", (n.id, ecr),
-                              f"{where}{n.id} からECR（443）に到達できず、イメージを取得できない（{', '.join(r.codes)}）",
-                              r.blockers[0].location if r.blockers else None, "NATへのルートと送信ルール 443 を用意する")
+                              _("{where}{id} からECR（443）に到達できず、イメージを取得できない（{codes}）").format(where=where, id=n.id, codes=', '.join(r.codes)),
+                              r.blockers[0].location if r.blockers else None, _("NATへのルートと送信ルール 443 を用意する"))
 
 
 @rule(("INTERNET_EXPOSED_UNINTENDED", "warning", "an internet actor reaches a node port no intent or flow declares"))
@@ -125,8 +134,8 @@ def internet_exposure(ctx: ReviewContext) -> Iterator[Finding]:
                     continue  # a redirect-only listener exposes nothing behind it
                 if r.verdict != "unreachable" and (a, t, p) not in declared:
                     yield ctx.finding("INTERNET_EXPOSED_UNINTENDED", (t,),
-                                  f"インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない",
-                                  eg.where_id("nodes", t), "意図どおりなら intents に reach を追加し、違うならSGを絞る")
+                                  _("インターネットの {a} から {t} の {p} に到達できるが、意図（intents）に宣言されていない").format(a=a, t=t, p=p),
+                                  eg.where_id("nodes", t), _("意図どおりなら intents に reach を追加し、違うならSGを絞る"))
 
 
 @rule(("INTENT_VIOLATED", "error", "an intent the model does not expect to break is broken"),
@@ -136,15 +145,13 @@ def intents_hold(ctx: ReviewContext) -> Iterator[Finding]:
     for r in ctx.intents:
         if r.status == "violated":
             yield ctx.finding("INTENT_VIOLATED", (r.id, r.source, r.target_name),
-                          f"意図「{r.statement}」に反する: {r.source} → {r.target_name} {r.protocol}/{r.port} は {r.verdict}"
-                          f"（{', '.join(r.codes) or '—'}）", r.location, "阻害要因の設定を直す（archdoc reach で確認）")
+                          _("意図「{statement}」に反する: {source} → {target_name} {protocol}/{port} は {verdict}（{codes}）").format(statement=r.statement, source=r.source, target_name=r.target_name, protocol=r.protocol, port=r.port, verdict=r.verdict, codes=', '.join(r.codes) or '—'), r.location, _("阻害要因の設定を直す（archdoc reach で確認）"))
         elif r.status == "known-violation":
             yield ctx.finding("INTENT_KNOWN_VIOLATION", (r.id, r.source, r.target_name),
-                          f"意図「{r.statement}」は設計書のままでは満たされない（既知: {r.known_violation}）"
-                          f"（{', '.join(r.codes)}）", r.location, "設計書の修正後に known_violation を外す")
+                          _("意図「{statement}」は設計書のままでは満たされない（既知: {known_violation}）（{codes}）").format(statement=r.statement, known_violation=r.known_violation, codes=', '.join(r.codes)), r.location, _("設計書の修正後に known_violation を外す"))
         elif r.stale_known_violation:
             yield ctx.finding("INTENT_KNOWN_VIOLATION_STALE", (r.id,),
-                          f"意図 {r.id} は満たされているが known_violation が残っている", r.location, "known_violation を外す")
+                          _("意図 {id} は満たされているが known_violation が残っている").format(id=r.id), r.location, _("known_violation を外す"))
 
 
 @rule(("PIPELINE_APPROVAL_BYPASS", "error", "a pipeline branch reaches a guarded step without its approval"))
@@ -169,6 +176,6 @@ def pipeline_approval(ctx: ReviewContext) -> Iterator[Finding]:
                     path = nx.shortest_path(open_g, b, step)
                     edge = index.get((path[-2], path[-1]))
                     yield ctx.finding("PIPELINE_APPROVAL_BYPASS", (b, step, ap),
-                                  f"パイプラインで {b} から {step} へ承認（{ap}）を通らずに進める: {' → '.join(path)}",
+                                  _("パイプラインで {b} から {step} へ承認（{ap}）を通らずに進める: {path}").format(b=b, step=step, ap=ap, path=' → '.join(path)),
                                   eg.where("flows", edge) if edge is not None else None,
-                                  f"{path[-2]} → {step} の矢印を {ap} 経由だけにする（この環境で直接の矢印を外す）")
+                                  _("{path} → {step} の矢印を {ap} 経由だけにする（この環境で直接の矢印を外す）").format(path=path[-2], step=step, ap=ap))

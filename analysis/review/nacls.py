@@ -21,6 +21,7 @@ from typing import Iterator
 from analysis.graph.build import net, ports_of
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import _
 
 __all__: list[str] = []  # rules register themselves
 
@@ -46,8 +47,8 @@ def nacl_rules(ctx: ReviewContext) -> Iterator[Finding]:
         for (direction, number), count in sorted(dup.items()):
             if count > 1:
                 yield ctx.finding("NACL_DUPLICATE_RULE_NUMBER", (n.id,),
-                              f"NACL {n.id} の {direction} にルール番号 {number} が {count} 個ある（番号は方向ごとに一意）",
-                              eg.where("nacls", i), "重複する番号を別の番号に振り直す")
+                              _("NACL {id} の {direction} にルール番号 {number} が {count} 個ある（番号は方向ごとに一意）").format(id=n.id, direction=direction, number=number, count=count),
+                              eg.where("nacls", i), _("重複する番号を別の番号に振り直す"))
         order = sorted(range(len(n.rules)), key=lambda k: n.rules[k].number)
         for pos, k in enumerate(order):
             b = n.rules[k]
@@ -55,11 +56,10 @@ def nacl_rules(ctx: ReviewContext) -> Iterator[Finding]:
                       and n.rules[j].number < b.number and _covers(n.rules[j], b)), None)
             if a is not None:
                 yield ctx.finding("NACL_RULE_SHADOWED", (n.id,),
-                              f"NACL {n.id} のルール {b.number}（{b.direction} {b.action}）はルール {a.number}（{a.action}）が"
-                              "先に一致するため評価されない", eg.where("nacls", i, "rules", k),
-                              f"ルール {b.number} を削除するか、ルール {a.number} より小さい番号にする")
+                              _("NACL {id} のルール {number}（{direction} {action}）はルール {number2}（{action2}）が先に一致するため評価されない").format(id=n.id, number=b.number, direction=b.direction, action=b.action, number2=a.number, action2=a.action), eg.where("nacls", i, "rules", k),
+                              _("ルール {number} を削除するか、ルール {number2} より小さい番号にする").format(number=b.number, number2=a.number))
     for s, ids in sorted(owners.items()):
         if len(ids) > 1:
             yield ctx.finding("NACL_SUBNET_MULTIPLE", (s, *ids),
-                          f"サブネット {s} が複数のNACL（{', '.join(ids)}）に関連付けられている（サブネットのNACLは1つ）",
-                          eg.where_id("nacls", ids[1]), "どちらか一方のNACLの subnets から外す")
+                          _("サブネット {s} が複数のNACL（{ids}）に関連付けられている（サブネットのNACLは1つ）").format(s=s, ids=', '.join(ids)),
+                          eg.where_id("nacls", ids[1]), _("どちらか一方のNACLの subnets から外す"))

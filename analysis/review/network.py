@@ -34,6 +34,7 @@ from analysis.graph.types import Net, net
 from analysis.results import Finding
 from analysis.review.controls import HIGH_RISK_PORTS, _declared_open
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import _
 from model.schema import DEFAULT_PORTS, NodeKind
 
 __all__ = ["reachable_networks", "undeliverable", "DATA_PORTS"]
@@ -128,11 +129,10 @@ def world_open_data_ports(ctx: ReviewContext) -> Iterator[Finding]:
             declared = _declared_open(ctx, sg, r.ports[0], r.ports[1])
             hit = [(p, name) for p, name in sorted(ports.items()) if r.ports[0] <= p <= r.ports[1] and p not in declared]
             if hit:
-                what = ", ".join(f"{p}（{name}）" for p, name in hit)
+                what = ", ".join(_("{p}（{name}）").format(p=p, name=name) for p, name in hit)
                 yield ctx.finding("DATA_PORT_OPEN_TO_WORLD", (sg, *members),
-                                  f"SG {sg} のルール「{r.rule.purpose}」がインターネット全体（{r.peer_net}）に {what}を"
-                                  f"開いている（{', '.join(members)} に付与）", r.location,
-                                  "送信元を必要なCIDR・SGに絞る。インターネットからの到達が意図なら intents に reach を宣言する")
+                                  _("SG {sg} のルール「{purpose}」がインターネット全体（{peer_net}）に {what}を開いている（{members} に付与）").format(sg=sg, purpose=r.rule.purpose, peer_net=r.peer_net, what=what, members=', '.join(members)), r.location,
+                                  _("送信元を必要なCIDR・SGに絞る。インターネットからの到達が意図なら intents に reach を宣言する"))
 
 
 @rule(("NACL_RULE_NEVER_MATCHES", "warning", "a NACL rule's CIDR is a range no route, site or VPN delivers"))
@@ -144,9 +144,8 @@ def nacl_never_matches(ctx: ReviewContext) -> Iterator[Finding]:
         for r in eg.nacl_rules[nacl.id]:
             if undeliverable(eg, nacl.vpc, r.cidr):
                 yield ctx.finding("NACL_RULE_NEVER_MATCHES", (nacl.id,),
-                                  f"NACL {nacl.id} のルール {r.number}（{r.direction} {r.cidr}）の範囲には、VPC {nacl.vpc} の"
-                                  "どのルート・サイト・VPNも届かない（一致しないルール）", r.location,
-                                  "CIDRを見直す（接続先のネットワークの範囲にする）か、ルールを削除する")
+                                  _("NACL {id} のルール {number}（{direction} {cidr}）の範囲には、VPC {vpc} のどのルート・サイト・VPNも届かない（一致しないルール）").format(id=nacl.id, number=r.number, direction=r.direction, cidr=r.cidr, vpc=nacl.vpc), r.location,
+                                  _("CIDRを見直す（接続先のネットワークの範囲にする）か、ルールを削除する"))
 
 
 @rule(("TGW_APPLIANCE_MODE_DISABLED", "warning",
@@ -160,7 +159,5 @@ def appliance_mode(ctx: ReviewContext) -> Iterator[Finding]:
                             if r.target in eg.ix.nodes and eg.ix.nodes[r.target].kind is NodeKind.NETWORK_FIREWALL})
         if firewalls:
             yield ctx.finding("TGW_APPLIANCE_MODE_DISABLED", (att, *firewalls),
-                              f"TGWアタッチメント {att} のサブネットはファイアウォール {', '.join(firewalls)} へ転送するが、"
-                              "アプライアンスモードが無効。往路と復路が別のAZでTGWに入るフローは別のエンドポイントを通り、"
-                              "フローの状態がないエンドポイントで破棄される（非対称ルーティング）",
-                              eg.where_id("nodes", att), "アタッチメントの tgw_attachment.appliance_mode を true にする")
+                              _("TGWアタッチメント {att} のサブネットはファイアウォール {firewalls} へ転送するが、アプライアンスモードが無効。往路と復路が別のAZでTGWに入るフローは別のエンドポイントを通り、フローの状態がないエンドポイントで破棄される（非対称ルーティング）").format(att=att, firewalls=', '.join(firewalls)),
+                              eg.where_id("nodes", att), _("アタッチメントの tgw_attachment.appliance_mode を true にする"))

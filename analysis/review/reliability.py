@@ -26,18 +26,19 @@ from typing import Iterator
 
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import N_, Templates, _
 from model.schema import NodeKind
 
 __all__: list[str] = []  # rules register themselves
 
-_T = {
-    "cross_nat": "{nat}（{nat_az}）を {azs} のサブネット {subnets} がインターネットへの出口（0.0.0.0/0）に使っている。"
-                 "{nat_az} の障害でこれらのサブネットはインターネットに出られなくなり、AZ間の通信料金もかかる",
-    "cross_nat_fix": "AZごとにNAT Gatewayを置き、各サブネットのルートテーブルで同じAZのNAT Gatewayを指す",
-    "no_https": "インターネット向けロードバランサー {lb} にHTTPSリスナーがない（リスナー: {listeners}）。"
-                "通信が暗号化されずにインターネットを通る",
-    "no_https_fix": "証明書を設定したHTTPS（443）リスナーを追加し、HTTPはHTTPSへリダイレクトする",
-}
+_T = Templates({
+    "cross_nat": N_("{nat}（{nat_az}）を {azs} のサブネット {subnets} がインターネットへの出口（0.0.0.0/0）に使っている。"
+                 "{nat_az} の障害でこれらのサブネットはインターネットに出られなくなり、AZ間の通信料金もかかる"),
+    "cross_nat_fix": N_("AZごとにNAT Gatewayを置き、各サブネットのルートテーブルで同じAZのNAT Gatewayを指す"),
+    "no_https": N_("インターネット向けロードバランサー {lb} にHTTPSリスナーがない（リスナー: {listeners}）。"
+                "通信が暗号化されずにインターネットを通る"),
+    "no_https_fix": N_("証明書を設定したHTTPS（443）リスナーを追加し、HTTPはHTTPSへリダイレクトする"),
+})
 
 
 def _calls_out(eg, sgs: tuple[str, ...]) -> bool:
@@ -71,8 +72,8 @@ def nat_cross_az(ctx: ReviewContext) -> Iterator[Finding]:
         words = {"nat": nat_id, "nat_az": ", ".join(sorted({eg.ix.subnets[s].az for s in nat.at[ctx.env].subnets})),
                  "azs": ", ".join(sorted({az for _, az in subnets})), "subnets": ", ".join(s for s, _ in subnets)}
         first_rt = eg.subnet_rt[subnets[0][0]]
-        yield ctx.finding("NAT_CROSS_AZ_DEPENDENCY", [nat_id, *(s for s, _ in subnets)], _T["cross_nat"].format(**words),
-                          eg.rt_location.get(first_rt), _T["cross_nat_fix"])
+        yield ctx.finding("NAT_CROSS_AZ_DEPENDENCY", [nat_id, *(s for s, _ in subnets)], _T.text("cross_nat").format(**words),
+                          eg.rt_location.get(first_rt), _T.text("cross_nat_fix"))
 
 
 @rule(("ALB_NO_HTTPS_LISTENER", "warning", "an internet-facing load balancer has no HTTPS listener", "WA SEC09-BP02"))
@@ -82,6 +83,6 @@ def alb_https(ctx: ReviewContext) -> Iterator[Finding]:
         if n.alb is None or n.alb.scheme != "internet-facing":
             continue
         if not any(lst.protocol == "HTTPS" for lst in n.alb.listeners):
-            listeners = ", ".join(f"{lst.protocol}:{lst.port}" for lst in n.alb.listeners) or "なし"
-            yield ctx.finding("ALB_NO_HTTPS_LISTENER", [n.id], _T["no_https"].format(lb=n.id, listeners=listeners),
-                              eg.where_id("nodes", n.id, "alb", "listeners"), _T["no_https_fix"])
+            listeners = ", ".join(f"{lst.protocol}:{lst.port}" for lst in n.alb.listeners) or _("なし")
+            yield ctx.finding("ALB_NO_HTTPS_LISTENER", [n.id], _T.text("no_https").format(lb=n.id, listeners=listeners),
+                              eg.where_id("nodes", n.id, "alb", "listeners"), _T.text("no_https_fix"))

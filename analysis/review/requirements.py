@@ -20,6 +20,7 @@ from typing import Iterator
 from analysis.requirements import RequirementRow, evaluate
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import N_, Templates, _
 
 __all__ = ["rows_of", "REQUIREMENT_CODES"]
 
@@ -49,27 +50,28 @@ REQUIREMENT_CODES: tuple[tuple[str, str, str, str], ...] = (
 )
 """Every code a broken requirement is reported under, with severity, description and AWS control."""
 
-_T = {
-    "declared": "{subject}: {reason}。要件「{statement}」（{seed_ref}、{where}）に反する",
-    "baseline": "{subject}: {reason}（{statement}）",
-}
+_T = Templates({
+    "declared": N_("{subject}: {reason}。要件「{statement}」（{seed_ref}、{where}）に反する"),
+    "baseline": N_("{subject}: {reason}（{statement}）"),
+})
 _FIX = {
-    "RDS_5_MULTI_AZ": "multi_az: true にする（要件を変えるなら requirements を改める）",
-    "ECS_SERVICE_SINGLE_AZ": "別のAZのサブネットを加える",
-    "AZ_SINGLE_POINT_OF_FAILURE": "別のAZにも置く（RDSはMulti-AZ、サービスは2AZ・2タスク以上、NATは同じAZのものを使う）",
-    "ECS_SERVICE_MIN_TASKS": "最小タスク数を要件の値以上にする",
-    "ECS_SERVICE_AUTOSCALING": "Auto Scalingを有効にし、上限を下限より大きくする",
-    "RDS_3_ENCRYPTION_AT_REST": "encryption: true にする（作成後は暗号化スナップショットからの復元が必要）。不要なら要件で not-required と宣言する",
-    "S3_17_KMS_ENCRYPTION": "バケットの既定の暗号化をSSE-KMSにする",
-    "RDS_11_BACKUP_RETENTION": "backup_retention_days を要件の日数以上にする",
-    "DR_COPY_MISSING": "DRリージョンへのコピー（backup フロー）を追加するか、要件の対象外とする理由を記録する",
-    "DR_OUTSIDE_REGION": "コピー先をDRリージョンに置く",
-    "DR_COPY_FREQUENCY": "コピーの頻度を要件以上にする",
-    "DR_RPO_NOT_MET": "別リージョンへのコピーを追加するか頻度を上げる",
-    "SG_EGRESS_TIER_POLICY": "送信ルールを方針の範囲に絞る（または別の層に置く）",
-    "MONITORING_ALARMS_NOT_NOTIFIED": "アラーム → SNS → メール等の通知フロー（notification）を追加する",
-    "ENV_ISOLATION_BROKEN": "環境ごとのアカウントに置き、共有ネットワーク（TGWのルートテーブル・SG）で環境間の経路を断つ",
-    "TIER_ISOLATION_BROKEN": "到達を許すSGルール・ルートを外す",
+    "RDS_5_MULTI_AZ": N_("multi_az: true にする（要件を変えるなら requirements を改める）"),
+    "ECS_SERVICE_SINGLE_AZ": N_("別のAZのサブネットを加える"),
+    "AZ_SINGLE_POINT_OF_FAILURE": N_("別のAZにも置く（RDSはMulti-AZ、サービスは2AZ・2タスク以上、NATは同じAZのものを使う）"),
+    "ECS_SERVICE_MIN_TASKS": N_("最小タスク数を要件の値以上にする"),
+    "ECS_SERVICE_AUTOSCALING": N_("Auto Scalingを有効にし、上限を下限より大きくする"),
+    "RDS_3_ENCRYPTION_AT_REST": N_("encryption: true にする（作成後は暗号化スナップショットからの復元が必要）。不要なら要件で not-required と宣言する"),
+    "S3_17_KMS_ENCRYPTION": N_("バケットの既定の暗号化をSSE-KMSにする"),
+    "RDS_11_BACKUP_RETENTION": N_("backup_retention_days を要件の日数以上にする"),
+    "DR_COPY_MISSING": N_("DRリージョンへのコピー（backup フロー）を追加するか、要件の対象外とする理由を記録する"),
+    "DR_OUTSIDE_REGION": N_("コピー先をDRリージョンに置く"),
+    "DR_COPY_FREQUENCY": N_("コピーの頻度を要件以上にする"),
+    "DR_RPO_NOT_MET": N_("別リージョンへのコピーを追加するか頻度を上げる"),
+    "SG_EGRESS_TIER_POLICY": N_("送信ルールを方針の範囲に絞る（または別の層に置く）"),
+    "MONITORING_ALARMS_NOT_NOTIFIED": N_("アラーム → SNS → メール等の通知フロー（notification）を追加する"),
+    "ENV_ISOLATION_BROKEN": N_("環境ごとのアカウントに置き、共有ネットワーク（ルートテーブル・SG）で環境間の経路を断つ"),
+    "ENV_ISOLATION_BROKEN_TGW": N_("環境ごとのアカウントに置き、共有ネットワーク（TGWのルートテーブル・SG）で環境間の経路を断つ"),
+    "TIER_ISOLATION_BROKEN": N_("到達を許すSGルール・ルートを外す"),
 }
 
 
@@ -82,9 +84,10 @@ def rows_of(ctx: ReviewContext) -> tuple[RequirementRow, ...]:
 
 def _finding(ctx: ReviewContext, r: RequirementRow) -> Finding:
     words = {"subject": r.component or ctx.env, "reason": r.reason, "statement": r.statement, "seed_ref": r.seed_ref,
-             "where": r.requirement_location or "位置不明"}
-    message = _T["declared" if r.declared else "baseline"].format(**words)
-    return ctx.finding(r.code, (r.component or ctx.env, r.key), message, r.config_location, _FIX[r.code])
+             "where": r.requirement_location or _("位置不明")}
+    message = _T("declared" if r.declared else "baseline", **words)
+    fix = r.code + "_TGW" if r.code + "_TGW" in _FIX and ctx.eg.scope is not None and ctx.eg.scope.shared_tgws else r.code
+    return ctx.finding(r.code, (r.component or ctx.env, r.key), message, r.config_location, _(_FIX[fix]))
 
 
 @rule(*REQUIREMENT_CODES)

@@ -34,6 +34,7 @@ from analysis.paths.across import crossings
 from analysis.results import Finding
 from analysis.review.network import undeliverable
 from analysis.review.registry import ReviewContext, rule
+from analysis.i18n import _
 
 __all__ = ["covers", "client_cidrs"]
 
@@ -74,11 +75,14 @@ def _shadowed(eg: EnvGraph) -> Iterator[tuple[RuleRef, RuleRef]]:
 
 def _never_matches_fix(eg: EnvGraph, endpoint: str) -> str:
     node = eg.node(endpoint)
-    sgs = ", ".join(node.security_groups) or "（未設定）"
+    sgs = ", ".join(node.security_groups) or _("（未設定）")
     cidrs = ", ".join(str(eg.subnet_net[s]) for s in node.client_vpn.associated_subnets if s in eg.subnet_net)
-    return (f"送信元をClient VPNエンドポイントのSG（{sgs}）の参照にする（別VPCの場合はTGWの各VPCアタッチメントで"
-            f"セキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、"
-            f"関連付けサブネットのCIDR（{cidrs}）にする")
+    if eg.vpc_attachment:  # the SG reference across VPCs exists only through a TGW
+        return _("送信元をClient VPNエンドポイントのSG（{sgs}）の参照にする（別VPCの場合はTGWの各VPCアタッチメントで"
+                 "セキュリティグループ参照のサポートを有効にする。同一リージョンのTGWで2024年から利用可能）か、"
+                 "関連付けサブネットのCIDR（{cidrs}）にする").format(sgs=sgs, cidrs=cidrs)
+    return _("送信元をClient VPNエンドポイントのSG（{sgs}）の参照にするか、関連付けサブネットのCIDR（{cidrs}）にする").format(
+        sgs=sgs, cidrs=cidrs)
 
 
 @rule(("SG_RULE_SHADOWED", "info", "an SG rule admits nothing that another rule of the group does not"),
@@ -91,9 +95,8 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
     reported: set[str] = set()
     for b, a in _shadowed(eg):
         reported.add(f"{b.sg}#{b.index}")
-        out.append(ctx.finding("SG_RULE_SHADOWED", (b.sg,), f"SG {b.sg} のルール「{b.rule.purpose}」"
-                           f"（{b.direction} {b.protocol}/{b.ports[0]}–{b.ports[1]}）は「{a.rule.purpose}」に包含され、効果がない",
-                           b.location, f"ルールを削除するか、「{a.rule.purpose}」の範囲を狭める"))
+        out.append(ctx.finding("SG_RULE_SHADOWED", (b.sg,), _("SG {sg} のルール「{purpose}」（{direction} {protocol}/{lo}–{hi}）は「{purpose2}」に包含され、効果がない").format(sg=b.sg, purpose=b.rule.purpose, direction=b.direction, protocol=b.protocol, lo=b.ports[0], hi=b.ports[1], purpose2=a.rule.purpose),
+                           b.location, _("ルールを削除するか、「{purpose}」の範囲を狭める").format(purpose=a.rule.purpose)))
     clients = client_cidrs(eg)
     for sg, refs in eg.rules.items():
         for r in refs:
@@ -104,17 +107,14 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
             if hit:
                 reported.add(f"{sg}#{r.index}")
                 out.append(ctx.finding("SG_RULE_NEVER_MATCHES", (sg, hit),
-                                   f"SG {sg} のルール「{r.rule.purpose}」の送信元 {r.peer_net} はClient VPNのクライアントCIDR。"
-                                   f"Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない",
+                                   _("SG {sg} のルール「{purpose}」の送信元 {peer_net} はClient VPNのクライアントCIDR。Client VPNは送信元をENIアドレスにSNATするため、このルールは一致しない").format(sg=sg, purpose=r.rule.purpose, peer_net=r.peer_net),
                                    r.location, _never_matches_fix(eg, hit)))
             elif vpcs and all(undeliverable(eg, v, r.peer_net) for v in vpcs):
                 reported.add(f"{sg}#{r.index}")
-                side = "送信元" if r.direction == "inbound" else "宛先"
+                side = _("送信元") if r.direction == "inbound" else _("宛先")
                 out.append(ctx.finding("SG_RULE_NEVER_MATCHES", (sg,),
-                                   f"SG {sg} のルール「{r.rule.purpose}」の{side} {r.peer_net} には、VPC {', '.join(vpcs)} の"
-                                   "どのルート・サイト・VPNも届かない（このルールは一致しない）", r.location,
-                                   "CIDRを接続先のネットワークの範囲にするか、ルールを削除する（その範囲と通信するなら"
-                                   "ルート・接続を追加する）"))
+                                   _("SG {sg} のルール「{purpose}」の{side} {peer_net} には、VPC {vpcs} のどのルート・サイト・VPNも届かない（このルールは一致しない）").format(sg=sg, purpose=r.rule.purpose, side=side, peer_net=r.peer_net, vpcs=', '.join(vpcs)), r.location,
+                                   _("CIDRを接続先のネットワークの範囲にするか、ルールを削除する（その範囲と通信するならルート・接続を追加する）")))
     used: set[str] = set()
     for r in matrix(ctx.net):
         if r.verdict != "unreachable":
@@ -130,8 +130,6 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
             key = f"{sg}#{r.index}"
             if key in used or key in reported:
                 continue
-            out.append(ctx.finding("SG_RULE_UNUSED", (sg,), f"SG {sg} のルール「{r.rule.purpose}」"
-                               f"（{r.direction} {r.protocol}/{r.ports[0]}–{r.ports[1]}）はどの到達可能な経路にも使われない"
-                               "（過剰な許可、または到達しない経路のためのルール）", r.location,
-                               "必要なフロー・インテントがなければ削除する。必要なら経路側（ルート・他のSG）を直す"))
+            out.append(ctx.finding("SG_RULE_UNUSED", (sg,), _("SG {sg} のルール「{purpose}」（{direction} {protocol}/{lo}–{hi}）はどの到達可能な経路にも使われない（過剰な許可、または到達しない経路のためのルール）").format(sg=sg, purpose=r.rule.purpose, direction=r.direction, protocol=r.protocol, lo=r.ports[0], hi=r.ports[1]), r.location,
+                               _("必要なフロー・インテントがなければ削除する。必要なら経路側（ルート・他のSG）を直す")))
     return out

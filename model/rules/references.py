@@ -76,6 +76,7 @@ def _refs(c: Ctx) -> Iterator[tuple[tuple, str, str | None, tuple[str, ...]]]:
         yield ("vpcs", i, "account"), "account", x.account, ("accounts",)
         yield ("vpcs", i, "region"), "region", x.region, ("regions",)
         yield ("vpcs", i, "assumption"), "assumption", x.assumption, ("assumptions",)
+        yield ("vpcs", i, "main_route_table"), "route table", x.main_route_table, ("route_tables",)
     for i, x in enumerate(c.m.subnets):
         yield ("subnets", i, "vpc"), "VPC", x.vpc, ("vpcs",)
     for i, x in enumerate(c.m.named_cidrs):
@@ -243,6 +244,11 @@ def dangling_refs(c: Ctx) -> Iterator[RuleHit]:
         message = c.unknown(kind, value, *sections)
         if message:
             yield path, message
+    for i, vpc in enumerate(c.m.vpcs):  # a VPC's main route table is one of its own tables
+        table = c.get("route_tables", vpc.main_route_table) if vpc.main_route_table else None
+        if table is not None and table.vpc != vpc.id:
+            yield ("vpcs", i, "main_route_table"), (f"route table '{table.id}' belongs to VPC '{table.vpc}', "
+                                                    f"not '{vpc.id}'")
     for i, node in enumerate(c.m.nodes):
         groups = {tg.id for tg in node.alb.target_groups} if node.alb else set()
         for j, listener in enumerate(node.alb.listeners if node.alb else ()):

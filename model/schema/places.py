@@ -114,6 +114,10 @@ class Vpc(Strict):
     """Display name of the VPC's role, e.g. 'Application VPC'; None: the VPC's ``name``."""
     cidr: Cidr
     """The VPC's primary IPv4 CIDR."""
+    main_route_table: Id | None = None
+    """The route table (of this VPC) that is its main route table: a subnet with no explicit
+    association uses it, as in AWS. Empty: the main route table AWS creates with the VPC, which
+    holds only the local route."""
     assumption: Id | None = None
     """The assumption this VPC relies on."""
 
