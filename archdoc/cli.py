@@ -343,6 +343,9 @@ def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Nam
         args = _parse(build_parser(), argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
+    from model.i18n import current, set_language
+
+    language = current()  # the verb sets the model's language; a caller's stays its own afterwards
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
@@ -354,6 +357,8 @@ def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Nam
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(f"archdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        set_language(language)
 
 
 def _silence_stdout() -> None:
