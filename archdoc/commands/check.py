@@ -37,7 +37,7 @@ def _shown(docs: Path) -> str:
     try:
         return docs.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
     except ValueError:
-        return str(docs) + "/"
+        return str(docs.resolve()) + "/"
 
 
 def report(findings: list[Drift], out: TextIO, budget: int = 200) -> None:

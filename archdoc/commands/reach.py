@@ -1,6 +1,6 @@
 """``archdoc reach --env ENV (--from SRC | --from-ip A) (--to DST | --to-ip A) --port N [--protocol tcp|udp] [--json]``: one reachability query.
 
-Either side may name its environment, ``ENV:NODE`` (``--from stg:app --to prod:db``): a plain
+Either side may name its environment, ``ENV:NODE`` (``--from ENV:SRC --to OTHER_ENV:DST``): a plain
 name belongs to ``--env`` (the source's environment, which ``ENV:SRC`` may give instead of
 ``--env``). Environments meet only where a shared network object joins them (a Transit
 Gateway, Direct Connect gateway, Client VPN endpoint or VPN connection marked ``shared``);

@@ -55,7 +55,7 @@ class Document(Strict):
     """Date the document was first created (YYYY-MM-DD)."""
     approval_placeholder: Text | None = None
     """Text shown in the approver and approval date fields until the current version is approved;
-    empty: the document language's ('（承認後に記入）', 'To be entered after approval')."""
+    empty: the document language's ('（承認後に記入）', '(to be entered after approval)')."""
     approvals: tuple[Approval, ...] = ()
     """The approval record, oldest first: each decision (承認 / 差戻し) on a version, by whom, when and on
     which model. The current version is approved when its last entry approves it; the pages, the PDF's
@@ -71,7 +71,7 @@ class Document(Strict):
     """Boxes of the approval block, in order (e.g. prepared, reviewed, approved); empty: no stamp boxes."""
     blank: Text | None = None
     """Text shown in an empty field of the document information (number, organisation, a stamp's name or
-    date); empty: the document language's ('（未記入）', 'Not entered')."""
+    date); empty: the document language's ('（未記入）', '(not entered)')."""
 
     @property
     def placeholder_text(self) -> str:
