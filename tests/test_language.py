@@ -302,3 +302,32 @@ def test_the_cloudformation_readme_in_english(english):
                for x in lines)
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uff08\uff09]", readme)
     assert export_environment(model, "prod")["README.md"].startswith("# CloudFormation テンプレート（環境 prod）\n")
+
+
+def test_check_approved_and_extract_speak_the_models_language(capsys, english, monkeypatch, tmp_path):
+    from importlib.metadata import version
+
+    monkeypatch.chdir(english)
+    code, out, err = run(capsys, "check", "--approved", "site/archdoc.pdf")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    digest = lines[1].removeprefix("Approved model digest: ")
+    assert lines == [
+        f"Approval PDF: site/archdoc.pdf (Web service architecture, version 0.1, Draft, archdoc {version('archdoc')})",
+        f"Approved model digest: {digest}", f"Current model digest:  {digest} (version 0.1)", "Model changes (0):",
+        "  (none)", "OK: the current model is the model of site/archdoc.pdf (version 0.1)"]
+    code, out, err = run(capsys, "extract", "site/archdoc.pdf", str(tmp_path / "copy"))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == f"document: Web service architecture, version 0.1 (Draft), built by archdoc {version('archdoc')}"
+    assert lines[5] == (f'  - {{version: "0.1", date: YYYY-MM-DD, approver: NAME, role: ROLE, decision: approved, '
+                        f"model_sha256: {digest}}}")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_pdf_verb_prints_the_cover_in_the_documents_language(capsys, english, monkeypatch, tmp_path):
+    monkeypatch.chdir(english)
+    code, out, err = run(capsys, "pdf", "--out", str(tmp_path / "x.pdf"))
+    assert (code, err) == (0, ""), out
+    cover = _pdf_text(tmp_path / "x.pdf").split("Revisionhistory", 1)[0]
+    assert cover.startswith("Designdocument" "Webservicearchitecture" "Documentnumber(notentered)")

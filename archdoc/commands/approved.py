@@ -124,6 +124,17 @@ def run_check_approved(pdf: str, model_path: str, as_json: bool = False) -> int:
     return 1
 
 
+def _speak_its_language(folder: Path) -> None:
+    """Word the report in the language of the extracted model (the manifest does not say it)."""
+    from archdoc.common import use_language
+
+    try:
+        _, extracted = load_store(folder)
+    except RecordError:
+        return  # written and verified all the same; the report stays in the current language
+    use_language(extracted)
+
+
 def run_extract(pdf: str, folder: str) -> int:
     """Write the model inside ``pdf`` into the new folder ``folder``; 0 ok, 2 error."""
     try:
@@ -131,6 +142,7 @@ def run_extract(pdf: str, folder: str) -> int:
         written = write_project(embedded, Path(folder))
     except RecordError as exc:
         return fail("extract", str(exc))
+    _speak_its_language(Path(folder))
     m = embedded.manifest
     models = len(m.files) + (len(m.approved.files) if m.approved else 0)
     print(f"wrote {folder}: {len(written)} files ({models} model files, manifest, archdoc.toml)")
