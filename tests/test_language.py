@@ -236,9 +236,11 @@ def test_findings_text_in_english():
                             location=None, fix="")]
     with i18n.language("en"):
         assert format_findings(rows).splitlines() == [
-            "== prod ==", "Warning(warning) X_CODE a, b: m  [f.yaml:1]", "    Fix: do this",
-            "Info(info) Y_CODE c: n  [location unknown]", "Total: errors 0 / warnings 1 / info 1"]
-    assert format_findings(rows).splitlines()[-1] == "計: エラー 0 / 警告 1 / 情報 1"
+            "== prod ==", "Warning X_CODE a, b: m  [f.yaml:1]", "    Fix: do this",
+            "Info Y_CODE c: n  [location unknown]", "Total: errors 0 / warnings 1 / info 1"]
+    assert format_findings(rows).splitlines() == [
+        "== prod ==", "警告(warning) X_CODE a, b: m  [f.yaml:1]", "    修正: do this",
+        "情報(info) Y_CODE c: n  [位置不明]", "計: エラー 0 / 警告 1 / 情報 1"]
 
 
 def test_diff_text_in_english():
@@ -331,3 +333,16 @@ def test_the_pdf_verb_prints_the_cover_in_the_documents_language(capsys, english
     assert (code, err) == (0, ""), out
     cover = _pdf_text(tmp_path / "x.pdf").split("Revisionhistory", 1)[0]
     assert cover.startswith("Designdocument" "Webservicearchitecture" "Documentnumber(notentered)")
+
+
+def test_a_library_build_renders_in_the_models_language(english, tmp_path):
+    """build() called without the CLI (no loader that sets the language) still renders the
+    document's language: the blank fields of the home page say so in English."""
+    from archdoc.build import build
+
+    lines: list[str] = []
+    assert build(english / "model", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
+                 progress=lines.append) == 0, lines
+    index = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8")
+    assert index.count("(not entered)") == 2 and "（未記入）" not in index
+    assert '<html lang="en"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

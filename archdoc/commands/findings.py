@@ -24,12 +24,13 @@ import json
 
 from archdoc.i18n import _
 
-__all__ = ["run_findings", "format_findings", "severity_text"]
+__all__ = ["run_findings", "format_findings", "severity_label"]
 
 
-def severity_text(severity: str) -> str:
-    """A severity ('error', 'warning', 'info') in the current language."""
-    return {"error": _("エラー"), "warning": _("警告"), "info": _("情報")}[severity]
+def severity_label(severity: str) -> str:
+    """A finding line's severity ('error', 'warning', 'info'): the word, with the code where the word
+    is not the code itself ('警告(warning)'; in English 'Warning')."""
+    return {"error": _("エラー(error)"), "warning": _("警告(warning)"), "info": _("情報(info)")}[severity]
 
 
 def format_findings(rows) -> str:
@@ -42,7 +43,7 @@ def format_findings(rows) -> str:
         if f.env != env:
             env = f.env
             lines.append(f"== {env} ==")
-        lines.append(f"{severity_text(f.severity)}({f.severity}) {f.code} {', '.join(f.resources)}: {f.message}"
+        lines.append(f"{severity_label(f.severity)} {f.code} {', '.join(f.resources)}: {f.message}"
                      f"  [{f.location or unknown}]")
         if f.fix:
             lines.append(_("    修正: {fix}").format(fix=f.fix))
