@@ -346,3 +346,11 @@ def test_a_library_build_renders_in_the_models_language(english, tmp_path):
     index = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8")
     assert index.count("(not entered)") == 2 and "（未記入）" not in index
     assert '<html lang="en"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("separator", ["・", "|", "·"])
+def test_diagram_download_links_leave_the_print_whatever_their_separator(tmp_path, separator):
+    from render.print.html import chapters
+
+    page = {"a.md": f"# 1. Overview\n\nText.\n\n[PNG](d/x.png) {separator} [SVG](d/x.svg) {separator} [DOT](d/x.dot)\n"}
+    assert chapters(page, tmp_path)[0].html.strip() == "<p>Text.</p>"

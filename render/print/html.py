@@ -45,8 +45,8 @@ _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
 _ATTR = re.compile(r'\s(id|href|src)="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
 # A paragraph made only of download links to diagram files ("PNG ・ SVG ・ DOT"): useful
-# on the site, a dead link on paper.
-_FILE_LINKS = re.compile(r'<p>(?:\s*(?:・|\|)?\s*<a href="[^":#]+\.(?:png|svg|dot)">[^<]*</a>)+\s*</p>\n?')
+# on the site, a dead link on paper (whatever separator the page's language uses between them).
+_FILE_LINKS = re.compile(r'<p>(?:\s*(?:[・|·•/,])?\s*<a href="[^":#]+\.(?:png|svg|dot)">[^<]*</a>)+\s*</p>\n?')
 PRINT_SKIP = ("index.md", "schema.md", "diagrams.md")
 """Site pages the print leaves out: the home page (the cover, revision history and
 contents replace it), the model-format reference (for model authors, not approvers) and
