@@ -324,6 +324,8 @@ def test_check_approved_and_extract_speak_the_models_language(capsys, english, m
     assert lines[1] == f"document: Web service architecture, version 0.1 (Draft), built by archdoc {version('archdoc')}"
     assert lines[5] == (f'  - {{version: "0.1", date: YYYY-MM-DD, approver: NAME, role: ROLE, decision: approved, '
                         f"model_sha256: {digest}}}")
+    assert (tmp_path / "copy" / "archdoc.toml").read_text(encoding="utf-8").splitlines()[0] == (
+        f"# Written by 'archdoc extract': the model of Web service architecture, version 0.1 (model digest {digest}).")
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
