@@ -55,6 +55,7 @@ from archdoc.publish import MANIFEST
 from archdoc.record import read_record, unchanged
 from archdoc.side_by_side import Worker
 from archdoc.site_guard import check_site, unsafe_site
+from model.i18n import language
 
 __all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
 
@@ -223,7 +224,8 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
             check_site(site, os.fspath(site_dir), force)
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
-            return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker, recheck)
+            with language(loaded.model.document.language):  # also when a library caller gave no loader
+                return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker, recheck)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code

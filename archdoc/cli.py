@@ -18,14 +18,14 @@ _EPILOG = """\
 exit codes: 0 ok, 1 a negative result (unreachable, drift, a violated intent),
             2 a usage or model error (model problems as path:line:col: CODE message)
 
-examples:
+examples (ENV, ACTOR, NODE: ids from your model):
   archdoc validate
-  archdoc reach --env poc --from business-user --to alb --port 443
-  archdoc reach --from stg:app --to prod:db --port 5432
-  archdoc findings --env prod --json
-  archdoc diff --from poc --to prod
-  archdoc export --format cloudformation --env poc --out cfn/
-  archdoc drift --env poc --from-aws --save-snapshot snap/
+  archdoc reach --env ENV --from ACTOR --to NODE --port 443
+  archdoc reach --from ENV:NODE --to OTHER_ENV:NODE --port 5432
+  archdoc findings --env ENV --json
+  archdoc diff --from ENV --to OTHER_ENV
+  archdoc export --format cloudformation --env ENV --out cfn/
+  archdoc drift --env ENV --from-aws --save-snapshot snap/
   archdoc check && archdoc build
   archdoc check --approved approved.pdf
   archdoc extract approved.pdf approved/1.0
@@ -153,15 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
              "object joins them). Exit 0 reachable (or conditional), 1 unreachable, 2 an unknown environment/source/target "
              "(with did-you-mean) or a model error.")
     _model_arg(p)
-    p.add_argument("--env", metavar="ENV", help="environment id, e.g. poc or prod (required unless --from is ENV:SRC)")
+    p.add_argument("--env", metavar="ENV", help="environment id (required unless --from is ENV:SRC)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--from", dest="source", metavar="SRC",
-                     help="source: an actor (e.g. business-user) or a node id; ENV:SRC names its environment")
+                     help="source: an actor id or a node id; ENV:SRC names its environment")
     src.add_argument("--from-ip", dest="src_ip", type=_ip, metavar="A",
                      help="source address: a node's, an on-premises site's, or a host on the internet")
     dst = p.add_mutually_exclusive_group()
     dst.add_argument("--to", dest="target", metavar="DST",
-                     help="target node id, e.g. alb (reported per address); ENV:DST asks across environments "
+                     help="target node id (reported per address); ENV:DST asks across environments "
                           "that share a network")
     dst.add_argument("--to-ip", dest="dst_ip", type=_ip, metavar="A",
                      help="destination address: a node's private or public IP, a site's, or an internet host")
@@ -181,8 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
              "Configuration and reachability differences between two environments. Exit 0 (a report), "
              "2 a model error or an unknown environment.")
     _model_arg(p)
-    p.add_argument("--from", dest="from_env", required=True, metavar="ENV", help="environment id, e.g. poc")
-    p.add_argument("--to", dest="to_env", required=True, metavar="ENV", help="environment id, e.g. prod")
+    p.add_argument("--from", dest="from_env", required=True, metavar="ENV", help="environment id")
+    p.add_argument("--to", dest="to_env", required=True, metavar="ENV", help="the other environment's id")
     _json_arg(p, "from, to, config, reach")
 
     p = verb("export", "export views (Mermaid) or an environment (CloudFormation)",
@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(p)
     p.add_argument("--format", required=True, choices=["mermaid", "cloudformation"], help="output format")
     p.add_argument("--view", metavar="ID", help="mermaid: one view id (default: every view)")
-    p.add_argument("--env", metavar="ENV", help="cloudformation: the environment to export, e.g. poc")
+    p.add_argument("--env", metavar="ENV", help="cloudformation: the id of the environment to export")
     p.add_argument("--out", metavar="DIR", help="write the files into DIR (mermaid default: print to stdout; "
                                                 "required for cloudformation)")
 
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
              "with the model's file:line and the AWS id. Exit 0 no drift, 1 drift, 2 an error "
              "(credentials, access denied, throttled, unknown environment/account, model error).")
     _model_arg(p)
-    p.add_argument("--env", required=True, metavar="ENV", help="environment id, e.g. poc")
+    p.add_argument("--env", required=True, metavar="ENV", help="environment id")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-aws", action="store_true", help="read the account through boto3")
     source.add_argument("--snapshot", metavar="DIR", help="read a snapshot written by --save-snapshot")
@@ -220,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--markdown", action="store_true", help="print a Markdown section for a change request")
 
     p = verb("pdf", "write the approval PDF",
-             "Write the approval PDF (A4, Japanese) without rebuilding the site; nothing else changes. "
+             "Write the approval PDF (A4, in the document's language) without rebuilding the site; nothing "
+             "else changes. "
              "Exit 0 ok, 1 a rendering failure, 2 a model or usage error (an unwritable --out is "
              "refused before rendering).")
     _model_arg(p)
@@ -343,6 +344,9 @@ def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Nam
         args = _parse(build_parser(), argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
+    from model.i18n import current, set_language
+
+    language = current()  # the verb sets the model's language; a caller's stays its own afterwards
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
@@ -354,6 +358,8 @@ def main(argv: Sequence[str] | None = None, *, _dispatch: Callable[[argparse.Nam
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(f"archdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        set_language(language)
 
 
 def _silence_stdout() -> None:

@@ -7,6 +7,8 @@
   ``{"error": str, "suggestions": [str], "problems": [str]}`` on stdout so a pipe into
   a JSON tool still gets JSON.
 * Environments: an unknown environment name gets a did-you-mean suggestion.
+* Language: the model, once loaded, sets the language of everything the verb generates
+  (``document.language``: pages, PDF, messages), here, for every verb at once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["load_checked", "load_analysis", "project_paths", "fail", "unknown_env"]
+__all__ = ["load_checked", "use_language", "load_analysis", "project_paths", "fail", "unknown_env"]
 
 
 def _model_label(model_path) -> str:
@@ -49,15 +51,29 @@ def load_checked(model_path, loader: Callable[[Any], Any] | None = None, *, as_j
             return None
         model_path = paths.model
     try:
-        return loader(model_path)
+        loaded = loader(model_path)
     except Exception as exc:  # noqa: BLE001 - model errors and crashes alike: located lines, exit 2
         lines = _problems(exc, model_path)
+    else:
+        use_language(loaded)
+        return loaded
     for line in lines:
         print(line, file=sys.stderr)
     if as_json:
         print(json.dumps({"error": f"the model has {len(lines)} problem(s)", "suggestions": [],
                           "problems": lines}, ensure_ascii=False, indent=2))
     return None
+
+
+def use_language(loaded) -> None:
+    """Generate everything from now on in the loaded model's language (``document.language``).
+
+    The entry point's job, not the loader's: loading another model (an approved version to
+    compare with) must not change the language of the document being generated.
+    """
+    from model.i18n import set_language
+
+    set_language(loaded.model.document.language)
 
 
 def load_analysis(model_path, *, as_json: bool = False):

@@ -35,12 +35,15 @@ def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage
     """The record's keys of this build (:mod:`archdoc.record`), or None when the inputs have none.
 
     The site's key covers the approval banner every page shows (it depends on the approved
-    version kept in the project, not only on the model)."""
+    version kept in the project, not only on the model) and the document's language (the
+    theme's; the PDF's key holds the whole document)."""
     if inputs is None:
         return None
     digest = files_digest(stage_docs, walk_files(stage_docs))
     order = [rel for rel in pages if rel.endswith(".md")]
-    shown = document.title + "\n" + json.dumps(banner or {}, ensure_ascii=False, sort_keys=True)
+    # the theme's language (its UI words, the search) follows the document's
+    shown = "\n".join([document.title, json.dumps(banner or {}, ensure_ascii=False, sort_keys=True),
+                       document.language])
     return {"inputs": inputs.parts, "site_key": site_key(inputs.parts, digest, shown),
             "pdf_key": pdf_key(inputs.parts, digest, document.model_dump_json(), order)}
 
@@ -67,7 +70,7 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     if keys is not None and not pdf and not reuse_pdf:
         keys["pdf_key"] = None
     run = None if reuse_site else publish.start_mkdocs(stage_root, stage_docs, stage_site, document.title, mkdocs,
-                                                       banner)
+                                                       banner, document.language)
     new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
     job: Worker | Callable[[], None] | None = None
     if pdf and not reuse_pdf:
@@ -105,7 +108,12 @@ def take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
 def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str],
                   record: Any = None) -> None:
     """Write the PDF of ``pages`` (images read from ``docs``) to ``out``, carrying ``record``: the
-    job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one."""
+    job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one.
+
+    The worker was forked before the model was loaded, so it still has the default language:
+    the job itself sets the document's (cover, approval block, contents)."""
+    from model.i18n import language
     from render.print.pdf import write_pdf
 
-    write_pdf(pages, docs, out, document, order=order, record=record)
+    with language(document.language):
+        write_pdf(pages, docs, out, document, order=order, record=record)

@@ -2,7 +2,11 @@
 
 Flags win; otherwise the project decides (:mod:`model.project`: ``archdoc.toml`` or
 ``[tool.archdoc]``, found by walking up from the working directory, or named with
-``--project``). Without a project a verb needs ``--model``, and then:
+``--project``). A model given with ``--model`` that is some project's own model belongs to
+that project, wherever the verb runs (``archdoc check --model examples/x/model`` from
+another project checks ``examples/x``'s docs, and the build it advises writes them, not the
+other project's site). Without a project a verb needs ``--model``, and for a model that is
+no project's own:
 
 * the generated docs are only staged unless ``--docs-dir`` is given (a model that is not
   the project's never writes over the project's docs);
@@ -46,7 +50,7 @@ class Paths:
     @property
     def own(self) -> bool:
         """True when the model is the project's own model."""
-        return self.project is not None and self.model == self.project.model
+        return self.project is not None and self.model.resolve() == self.project.model.resolve()
 
 
 def _project_at(path: str) -> Project:
@@ -62,19 +66,27 @@ def _project_at(path: str) -> Project:
     raise NoProject(f"--project {path}: no such file or folder")
 
 
+def _project_of(model: Path) -> Project | None:
+    """The project whose own model ``model`` is (found by walking up from it), or None."""
+    found = find_project(model if model.is_dir() else model.parent)
+    return found if found is not None and found.model.resolve() == model.resolve() else None
+
+
 def resolve(model: str | os.PathLike[str] | None = None, docs: str | os.PathLike[str] | None = None,
             site: str | os.PathLike[str] | None = None, project: str | None = None) -> Paths:
     """The paths a verb uses (see the module docstring); raises :class:`NoProject`, or
     :class:`~model.errors.ModelError` for an invalid project configuration."""
-    found = _project_at(project) if project is not None else find_project()
+    found = _project_at(project) if project is not None else None
     if model is None:
+        found = found or find_project()
         if found is None:
             raise NoProject(f"no archdoc project in {Path.cwd()} or its parents (no {CONFIG_FILE}, no [tool.archdoc] "
                             "in pyproject.toml); run 'archdoc init' to start one, or give --model PATH")
         model_path = found.model
     else:
         model_path = Path(os.path.normpath(Path(model).absolute()))
-    own = found is not None and model_path == found.model
+        found = found or _project_of(model_path) or find_project()
+    own = found is not None and model_path.resolve() == found.model.resolve()
     docs_path = Path(docs).absolute() if docs is not None else (found.docs if own else None)
     site_path = Path(site).absolute() if site is not None else (found.site if own else Path("site").absolute())
     mkdocs = found.mkdocs if own and found.mkdocs.is_file() else DEFAULT_MKDOCS

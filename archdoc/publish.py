@@ -122,7 +122,7 @@ class MkDocsRun:
 
 
 def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
-                 banner: dict[str, str] | None = None) -> MkDocsRun:
+                 banner: dict[str, str] | None = None, language: str | None = None) -> MkDocsRun:
     """Start ``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
 
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging,
@@ -130,7 +130,8 @@ def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdo
     ``extra.archdoc_banner`` set to ``banner`` (the approval banner every page shows) and
     the theme's ``custom_dir`` set to archdoc's own override (:data:`render.escape.THEME_DIR`:
     page titles escaped after Material's ``striptags``, the banner), whatever the project's
-    file says.
+    file says, and, with ``language`` (the document's), the theme and the search in that
+    language (:func:`archdoc.site_language.apply_language`).
     The run's output goes to a temporary file (a pipe nobody reads could fill and stall it).
     """
     import tempfile
@@ -148,6 +149,10 @@ def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdo
         extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
         # model text, escaped like site_name (the theme renders without autoescaping)
         config["extra"] = {**extra, "archdoc_banner": {k: mkdocs_text(v) for k, v in banner.items()}}
+    if language is not None:
+        from archdoc.site_language import apply_language
+
+        apply_language(config, language)
     theme = config.setdefault("theme", {"name": "material"})
     if isinstance(theme, dict):
         theme["custom_dir"] = str(THEME_DIR)
@@ -166,9 +171,9 @@ def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdo
 
 
 def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
-               banner: dict[str, str] | None = None) -> None:
+               banner: dict[str, str] | None = None, language: str | None = None) -> None:
     """``mkdocs build --strict`` of ``stage`` into ``site`` (:func:`start_mkdocs`), waiting for it."""
-    start_mkdocs(stage_root, stage, site, site_name, mkdocs_config, banner).finish()
+    start_mkdocs(stage_root, stage, site, site_name, mkdocs_config, banner, language).finish()
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -116,7 +116,7 @@ def _manifest_or_none(data: bytes) -> Manifest | None:
 
 
 def _config_text(manifest: Manifest) -> str:
-    return ("# Written by 'archdoc extract': the model of " f"{manifest.title} 第{manifest.version}版 "
+    return ("# Written by 'archdoc extract': the model of " f"{manifest.title}, version {manifest.version} "
             f"(model digest {manifest.model_sha256}).\n# Rebuild: cd into this folder, then 'archdoc build'.\n"
             f"model = {_toml(manifest.model)}\ndocs = \"docs\"\nsite = \"site\"\napproved = \"approved\"\n")
 

@@ -360,3 +360,31 @@ def test_build_refuses_a_site_dir_that_would_take_other_files_with_it(capsys, tm
         assert err.startswith("archdoc build: ") and why in err and len(err.splitlines()) == 1, err
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert (other / "notes.md").is_file()
+
+
+def _help_texts() -> dict[str, str]:
+    from archdoc.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return {"archdoc": parser.format_help(), **{f"archdoc {v}": p.format_help() for v, p in sub.choices.items()}}
+
+
+# Seed ids that are also the ordinary English words the help is written in ("a host on the
+# internet", "build the site"): their presence says nothing about the city.
+_ENGLISH_WORDS = {"internet", "build", "config", "deploy", "approval", "main", "push", "repo", "email"}
+
+
+def test_help_examples_name_no_id_of_the_citys_model():
+    """The help is every team's: examples use placeholders (ENV, ACTOR, NODE), never the city's ids."""
+    from model.loader import load_model
+
+    m = load_model().model
+    ids = {getattr(item, "id", None) for section in type(m).model_fields
+           for item in (getattr(m, section) if isinstance(getattr(m, section), tuple) else ())}
+    ids = {i for i in ids if isinstance(i, str)} - _ENGLISH_WORDS
+    assert {"poc", "prod", "alb", "business-user"} <= ids
+    leaks = {(where, i) for where, text in _help_texts().items() for i in ids
+             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+    assert leaks == set()
+    assert "archdoc reach --env ENV --from ACTOR --to NODE --port 443" in _help_texts()["archdoc"]

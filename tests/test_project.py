@@ -3,6 +3,7 @@ is installed from; ``archdoc init`` starts one; the wheel works in an empty fold
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -114,7 +115,7 @@ def test_init_writes_a_working_project_and_never_overwrites(capsys, monkeypatch,
     code, out, _ = run(capsys, "check")
     assert code == 0 and "intents: 5 hold, 0 violated, 0 known violations" in out
     code, out, _ = run(capsys, "findings")
-    assert (code, out.splitlines()[-1]) == (0, "計: エラー 0 / 警告 0 / 情報 0")
+    assert (code, out.splitlines()[-1]) == (0, "Total: errors 0 / warnings 0 / info 0")
     before = (tmp_path / "web" / "model" / "nodes.yaml").read_bytes()
     code, out, err = run(capsys, "init", ".")
     assert (code, out) == (2, "")
@@ -164,7 +165,8 @@ def test_the_wheel_works_in_an_empty_folder(tmp_path):
     for argv, wanted in ((("init",), "created an archdoc project in ."),
                          (("build", "--no-pdf"), "[5/5] publish ... ok"),
                          (("check",), "OK: "),
-                         (("reach", "--env", "prod", "--from", "user", "--to", "db", "--port", "5432"), "到達不可")):
+                         (("reach", "--env", "prod", "--from", "user", "--to", "db", "--port", "5432"),
+                          "prod: user → db tcp/5432: unreachable")):  # the starter is English
         proc = archdoc(*argv)
         assert wanted in proc.stdout, (argv, proc.stdout, proc.stderr)
     assert (work / "site" / "index.html").is_file() and (work / "docs" / "diagrams" / "overview.svg").is_file()
@@ -178,3 +180,50 @@ def test_the_shipped_site_configuration_is_the_citys_without_its_repository_path
     shipped = (REPO / "archdoc" / "scaffold" / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     assert [line for line in ours if "custom_dir" not in line and not line.lstrip().startswith("#")] == \
         [line for line in shipped if "custom_dir" not in line and not line.lstrip().startswith("#")]
+
+
+# ------------------------------------------------------------------ check's advice
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A starter project, built once (the tests copy it)."""
+    root = tmp_path_factory.mktemp("built") / "web"
+    assert main(["init", str(root)]) == 0
+    assert subprocess.run([sys.executable, "-m", "archdoc", "build", "--no-pdf"], cwd=root, capture_output=True,
+                          timeout=600).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("where, argv, advice", [
+    ("web", (), "archdoc build"),
+    ("web/docs", (), "archdoc build"),
+    (".", ("--project", "web"), "archdoc build --project web"),
+    (".", ("--model", "web/model", "--docs-dir", "web/docs"), "archdoc build --model web/model --docs-dir web/docs"),
+    ("elsewhere", ("--model", "../web/model", "--docs-dir", "../web/docs"),
+     "archdoc build --model ../web/model --docs-dir ../web/docs"),
+    # a project's model named from inside another project: its own project's docs and site
+    ("other", ("--model", "../web/model"), "archdoc build --model ../web/model"),
+])
+def test_checks_advice_is_the_build_that_regenerates_the_checked_docs(capsys, monkeypatch, tmp_path, built, where,
+                                                                      argv, advice):
+    """Whatever names the project (the walk, --project, a model outside any project with its docs),
+    the command 'check' advises writes the docs it compared: run as printed, the check passes."""
+    import shlex
+
+    shutil.copytree(built, tmp_path / "web")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "archdoc.toml").write_text('model = "model"\n', encoding="utf-8")
+    document = tmp_path / "web" / "model" / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace("version: \"0.1\"\n  status: Draft",
+                                                                      "version: \"0.2\"\n  status: Draft"),
+                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path / where)
+    code, out, _ = run(capsys, "check", *argv)
+    last = out.splitlines()[-1]
+    assert code == 1 and re.search(r" Fix: (.*)  \(then commit ", last).group(1) == advice, last
+    code, out, err = run(capsys, *shlex.split(advice)[1:], "--no-pdf")  # the PDF is not part of docs/
+    assert code == 0, out + err
+    code, out, _ = run(capsys, "check", *argv)
+    assert code == 0 and out.splitlines()[-1].startswith("OK: "), out
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["archdoc.toml"]

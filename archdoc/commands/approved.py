@@ -31,6 +31,7 @@ from pathlib import Path
 
 from archdoc.commands.diff import config_lines, reach_lines
 from archdoc.common import fail
+from archdoc.i18n import _
 from archdoc.records import RecordError, load_store, read_pdf, write_project
 
 __all__ = ["run_check_approved", "run_extract", "format_revision_diff", "record_hint"]
@@ -42,36 +43,39 @@ _FINDING_MARK = {"appeared": "+", "cleared": "-"}
 def format_revision_diff(d, current) -> str:
     """The revision diff as text: model items, then per environment configuration and reachability,
     then findings (``+`` appeared / added, ``-`` cleared / removed, ``~`` changed)."""
-    lines = [f"モデルの変更（{len(d.items)}）:"]
+    lines = [_("モデルの変更（{count}）:").format(count=len(d.items))]
     for c in d.items:
         fields = f": {', '.join(c.fields)}" if c.fields else ""
         where = current.where_id(c.section, c.key) if c.section != "document" and c.change != "removed" else None
         lines.append(f"  {_ITEM_MARK[c.change]} {c.section} {c.key}{fields}" + (f"  ({where})" if where else ""))
     if not d.items:
-        lines.append("  （なし）")
-    for label, envs in (("追加された環境", d.envs_added), ("削除された環境", d.envs_removed)):
-        if envs:
-            lines.append(f"{label}: {', '.join(envs)}")
+        lines.append("  " + _("（なし）"))
+    if d.envs_added:
+        lines.append(_("追加された環境: {envs}").format(envs=", ".join(d.envs_added)))
+    if d.envs_removed:
+        lines.append(_("削除された環境: {envs}").format(envs=", ".join(d.envs_removed)))
     for e in d.envs:
-        lines.append(f"環境 {e.env}:")
-        lines += ["  構成の差分:", *config_lines(e.config, "    ")]
-        lines += ["  到達性の差分:", *reach_lines(e.reach, f"第{d.from_version}版", f"第{d.to_version}版", "    ")]
+        lines.append(_("環境 {env}:").format(env=e.env))
+        lines += ["  " + _("構成の差分:"), *config_lines(e.config, "    ")]
+        versions = [_("第{version}版").format(version=v) for v in (d.from_version, d.to_version)]
+        lines += ["  " + _("到達性の差分:"), *reach_lines(e.reach, *versions, "    ")]
     if not d.same:
-        lines.append(f"指摘事項の変化（{len(d.findings)}）:")
+        lines.append(_("指摘事項の変化（{count}）:").format(count=len(d.findings)))
         for f in d.findings:
             x = f.finding
             lines.append(f"  {_FINDING_MARK[f.change]} {x.env} {x.severity} {x.code} "
                          f"[{', '.join(x.resources)}]: {x.message}")
         if not d.findings:
-            lines.append("  （なし）")
+            lines.append("  " + _("（なし）"))
     return "\n".join(lines)
 
 
 def record_hint(manifest, pdf: str) -> str:
     """How to record the approval of the version a PDF carries (YAML to paste, where to keep the model)."""
+    approver, role = _("氏名"), _("役職")  # placeholders the approver replaces
     return (f"to record its approval, add to document.approvals:\n"
-            f"  - {{version: {json.dumps(manifest.version, ensure_ascii=False)}, date: YYYY-MM-DD, approver: 氏名, "
-            f"role: 役職, decision: approved, model_sha256: {manifest.model_sha256}}}\n"
+            f"  - {{version: {json.dumps(manifest.version, ensure_ascii=False)}, date: YYYY-MM-DD, "
+            f"approver: {approver}, role: {role}, decision: approved, model_sha256: {manifest.model_sha256}}}\n"
             f"and keep the approved model in the project: archdoc extract {pdf} approved/{manifest.version}")
 
 
@@ -105,9 +109,11 @@ def run_check_approved(pdf: str, model_path: str, as_json: bool = False) -> int:
                           **{k: v for k, v in d.to_dict().items() if k not in ("from", "to")}},
                          ensure_ascii=False, indent=2))
         return 0 if d.same else 1
-    print(f"承認PDF: {pdf}（{manifest.title} 第{manifest.version}版・{manifest.status}、archdoc {manifest.archdoc}）")
-    print(f"承認PDFのモデル識別子: {manifest.model_sha256}")
-    print(f"現在のモデル識別子:   {digest}（第{current.model.document.version}版）")
+    print(_("承認PDF: {pdf}（{title} 第{version}版・{status}、archdoc {archdoc}）").format(
+        pdf=pdf, title=manifest.title, version=manifest.version, status=manifest.status, archdoc=manifest.archdoc))
+    print(_("承認PDFのモデル識別子: {digest}").format(digest=manifest.model_sha256))
+    print(_("現在のモデル識別子:   {digest}（第{version}版）").format(digest=digest,
+                                                             version=current.model.document.version))
     print(format_revision_diff(d, current))
     if d.same:
         note = "" if digest == manifest.model_sha256 else " (same content; the files differ only in comments or layout)"
@@ -118,6 +124,17 @@ def run_check_approved(pdf: str, model_path: str, as_json: bool = False) -> int:
     return 1
 
 
+def _speak_its_language(folder: Path) -> None:
+    """Word the report in the language of the extracted model (the manifest does not say it)."""
+    from archdoc.common import use_language
+
+    try:
+        _, extracted = load_store(folder)
+    except RecordError:
+        return  # written and verified all the same; the report stays in the current language
+    use_language(extracted)
+
+
 def run_extract(pdf: str, folder: str) -> int:
     """Write the model inside ``pdf`` into the new folder ``folder``; 0 ok, 2 error."""
     try:
@@ -125,10 +142,12 @@ def run_extract(pdf: str, folder: str) -> int:
         written = write_project(embedded, Path(folder))
     except RecordError as exc:
         return fail("extract", str(exc))
+    _speak_its_language(Path(folder))
     m = embedded.manifest
     models = len(m.files) + (len(m.approved.files) if m.approved else 0)
     print(f"wrote {folder}: {len(written)} files ({models} model files, manifest, archdoc.toml)")
-    print(f"document: {m.title} 第{m.version}版（{m.status}）, built by archdoc {m.archdoc}")
+    print(_("document: {title} 第{version}版（{status}）, built by archdoc {archdoc}").format(
+        title=m.title, version=m.version, status=m.status, archdoc=m.archdoc))
     print(f"model: {m.model}, model_sha256: {m.model_sha256}")
     if m.approved is not None:
         print(f"compared with approved version {m.approved.version}: {m.approved_prefix}")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 from archdoc.compare import DIAGRAM_DIR, Drift, compare_docs
-from model.errors import ModelError
 
 __all__ = ["run_check", "fix_command", "report"]
 
@@ -38,7 +37,7 @@ def _shown(docs: Path) -> str:
     try:
         return docs.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
     except ValueError:
-        return str(docs) + "/"
+        return str(docs.resolve()) + "/"
 
 
 def report(findings: list[Drift], out: TextIO, budget: int = 200) -> None:
@@ -97,6 +96,7 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     """
     from analysis.analyze import analyze
     from archdoc.build import gather, load
+    from archdoc.common import load_checked
 
     out = out or sys.stdout
     fix = fix or fix_command(model_path, docs_dir)
@@ -107,11 +107,8 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
         if paths is None:
             return 2
         model_path, docs_dir = str(paths.model), docs_dir or (str(paths.docs) if paths.docs else None)
-    try:
-        loaded = load(model_path)
-    except ModelError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    loaded = load_checked(model_path, load)
+    if loaded is None:
         return 2
     if docs_dir is None:
         print("archdoc check: the model is not the project's own, so there is no docs folder to compare; "

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 
+from archdoc.i18n import _
+
 __all__ = ["run_diff", "format_diff", "config_lines", "reach_lines"]
 
 _MARK = {"only-from": "-", "only-to": "+", "changed": "~"}
@@ -41,7 +43,7 @@ def config_lines(config, indent: str = "  ") -> list[str]:
             lines.append(f"{indent}~ {c.kind} {c.key}: {c.from_value} → {c.to_value}")
         else:
             lines.append(f"{indent}{_MARK[c.change]} {c.kind} {c.key}: {c.from_value or c.to_value}")
-    return lines or [f"{indent}（なし）"]
+    return lines or [indent + _("（なし）")]
 
 
 def reach_lines(reach, from_label: str, to_label: str, indent: str = "  ") -> list[str]:
@@ -50,14 +52,15 @@ def reach_lines(reach, from_label: str, to_label: str, indent: str = "  ") -> li
     for r in reach:
         lines.append(f"{indent}{r.source} → {r.target}:{r.port}  {_VJA[r.from_verdict]} {r.from_verdict} → "
                      f"{_VJA[r.to_verdict]} {r.to_verdict}")
-        lines.append(f"{indent}    {from_label}（{r.from_source}）: {r.from_reason}")
-        lines.append(f"{indent}    {to_label}（{r.to_source}）: {r.to_reason}")
-    return lines or [f"{indent}（なし）"]
+        for label, source, reason in ((from_label, r.from_source, r.from_reason), (to_label, r.to_source, r.to_reason)):
+            lines.append(f"{indent}    " + _("{side}（{source}）: {reason}").format(side=label, source=source, reason=reason))
+    return lines or [indent + _("（なし）")]
 
 
 def format_diff(d) -> str:
-    return "\n".join([f"構成の差分（{d.from_env} → {d.to_env}）:", *config_lines(d.config),
-                      f"到達性の差分（{d.from_env} → {d.to_env}）:", *reach_lines(d.reach, d.from_env, d.to_env)])
+    envs = {"source": d.from_env, "target": d.to_env}
+    return "\n".join([_("構成の差分（{source} → {target}）:").format(**envs), *config_lines(d.config),
+                      _("到達性の差分（{source} → {target}）:").format(**envs), *reach_lines(d.reach, d.from_env, d.to_env)])
 
 
 def run_diff(from_env: str, to_env: str, as_json: bool = False, model_path=None) -> int:

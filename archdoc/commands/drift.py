@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import json
 
+from archdoc.i18n import _
+
 __all__ = ["run_drift", "format_text", "format_markdown"]
 
-_KIND_JA = {"missing": "未作成", "extra": "モデル外", "changed": "変更"}
+
+def _kind(kind: str) -> str:
+    """A difference's kind ('missing', 'extra', 'changed') in the current language."""
+    return {"missing": _("未作成"), "extra": _("モデル外"), "changed": _("変更")}[kind]
 
 
 def format_text(report, region: str | None) -> str:
@@ -40,17 +45,19 @@ def _cell(text) -> str:
 
 
 def format_markdown(report, region: str | None) -> str:
-    lines = [f"## 設計と実環境の差異（{report.env} / {report.account}{' / ' + region if region else ''}）", ""]
+    where = f"{report.env} / {report.account}{' / ' + region if region else ''}"
+    lines = [_("## 設計と実環境の差異（{where}）").format(where=where), ""]
     if not report.rows:
-        lines.append("差異はありません。")
+        lines.append(_("差異はありません。"))
     else:
-        lines += ["| 種別 | リソース | モデルID | 項目 | モデル | 実環境 | 定義位置 | AWS ID |",
+        lines += [_("| 種別 | リソース | モデルID | 項目 | モデル | 実環境 | 定義位置 | AWS ID |"),
                   "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {_KIND_JA[r.kind]} | {_cell(r.resource)} | {_cell(r.model_id)} | {_cell(r.aspect or '（全体）')} "
+        whole = _("（全体）")
+        lines += [f"| {_kind(r.kind)} | {_cell(r.resource)} | {_cell(r.model_id)} | {_cell(r.aspect or whole)} "
                   f"| {_cell(r.model_value)} | {_cell(r.deployed_value)} | {_cell(r.location)} | {_cell(r.aws_id)} |"
                   for r in report.rows]
     if report.skipped:
-        lines += ["", "比較していないもの: " + "; ".join(report.skipped)]
+        lines += ["", _("比較していないもの: {items}").format(items="; ".join(report.skipped))]
     return "\n".join(lines) + "\n"
 
 

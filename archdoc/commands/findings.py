@@ -22,9 +22,15 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["run_findings", "format_findings"]
+from archdoc.i18n import _
 
-SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
+__all__ = ["run_findings", "format_findings", "severity_label"]
+
+
+def severity_label(severity: str) -> str:
+    """A finding line's severity ('error', 'warning', 'info'): the word, with the code where the word
+    is not the code itself ('警告(warning)'; in English 'Warning')."""
+    return {"error": _("エラー(error)"), "warning": _("警告(warning)"), "info": _("情報(info)")}[severity]
 
 
 def format_findings(rows) -> str:
@@ -32,16 +38,17 @@ def format_findings(rows) -> str:
 
     lines: list[str] = []
     env = None
+    unknown = _("位置不明")
     for f in rows:
         if f.env != env:
             env = f.env
             lines.append(f"== {env} ==")
-        lines.append(f"{SEVERITY_JA[f.severity]}({f.severity}) {f.code} {', '.join(f.resources)}: {f.message}"
-                     f"  [{f.location or '位置不明'}]")
+        lines.append(f"{severity_label(f.severity)} {f.code} {', '.join(f.resources)}: {f.message}"
+                     f"  [{f.location or unknown}]")
         if f.fix:
-            lines.append(f"    修正: {f.fix}")
+            lines.append(_("    修正: {fix}").format(fix=f.fix))
     s = summary(rows)
-    lines.append(f"計: エラー {s['error']} / 警告 {s['warning']} / 情報 {s['info']}")
+    lines.append(_("計: エラー {error} / 警告 {warning} / 情報 {info}").format(**s))
     return "\n".join(lines)
 
 

@@ -26,7 +26,15 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
 
     ``worker``: an :class:`archdoc.side_by_side.Worker` started before the model was loaded
     (it has imported WeasyPrint meanwhile): it renders the PDF; without one, this process does.
+    Pages and cover are in the document's language.
     """
+    from model.i18n import language
+
+    with language(loaded.model.document.language):  # also for a caller that did not set it
+        return _pdf_from_model(loaded, out, previous_diagrams, worker)
+
+
+def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -> Path:
     from archdoc.build import gather
     from archdoc.outputs import write_pdf_job
     from archdoc.records import pdf_record

@@ -1,6 +1,6 @@
 """``archdoc reach --env ENV (--from SRC | --from-ip A) (--to DST | --to-ip A) --port N [--protocol tcp|udp] [--json]``: one reachability query.
 
-Either side may name its environment, ``ENV:NODE`` (``--from stg:app --to prod:db``): a plain
+Either side may name its environment, ``ENV:NODE`` (``--from ENV:SRC --to OTHER_ENV:DST``): a plain
 name belongs to ``--env`` (the source's environment, which ``ENV:SRC`` may give instead of
 ``--env``). Environments meet only where a shared network object joins them (a Transit
 Gateway, Direct Connect gateway, Client VPN endpoint or VPN connection marked ``shared``);
@@ -46,35 +46,42 @@ from __future__ import annotations
 import json
 
 from analysis.results import ReachResult
+from archdoc.i18n import _
 
-__all__ = ["run_reach", "format_result", "format_addresses", "VERDICT_JA"]
+__all__ = ["run_reach", "format_result", "format_addresses", "verdict_text"]
 
-VERDICT_JA = {"reachable": "到達可能", "unreachable": "到達不可", "conditional": "条件付き"}
+
+def verdict_text(verdict: str) -> str:
+    """A verdict ('reachable', 'unreachable', 'conditional') in the current language."""
+    return {"reachable": _("到達可能"), "unreachable": _("到達不可"), "conditional": _("条件付き")}[verdict]
 
 
 def format_result(r: ReachResult) -> str:
-    """Human-readable text of one result (Japanese labels, English codes)."""
+    """Human-readable text of one result (labels in the document's language, English codes)."""
     where = "" if ":" in r.source else f"{r.env}: "  # a cross-environment result names env:id on both sides
-    head = f"{where}{r.source} → {r.target} {r.protocol}/{r.port}: {VERDICT_JA[r.verdict]}（{r.verdict}）"
+    verdict = {"reachable": _("到達可能（reachable）"), "unreachable": _("到達不可（unreachable）"),
+               "conditional": _("条件付き（conditional）")}[r.verdict]  # English: the code alone
+    head = f"{where}{r.source} → {r.target} {r.protocol}/{r.port}: {verdict}"
     lines = [head]
     if r.verdict == "conditional":
         conds = "; ".join(f"{b.code}: {b.message}" for b in r.blockers if b.conditional)
-        lines.append(f"  条件: {conds}")
-    lines.append("経路:")
+        lines.append(_("  条件: {conditions}").format(conditions=conds))
+    lines.append(_("経路:"))
     direction = "forward"
     for i, h in enumerate(r.hops, 1):
         if h.direction != direction:
             direction = h.direction
-            lines.append("戻り（応答）:" if direction == "reply" else "経路:")
+            lines.append(_("戻り（応答）:") if direction == "reply" else _("経路:"))
         loc = f"  [{h.location}]" if h.location else ""
         lines.append(f"  {i:2d}. {h.action:<15} {h.node}: {h.reason}{loc}")
     if r.blockers:
-        lines.append("阻害要因:")
+        lines.append(_("阻害要因:"))
+        unknown = _("位置不明")
         for b in r.blockers:
-            kind = "条件" if b.conditional else "遮断"
-            lines.append(f"  - [{kind}] {b.code} @ {b.node}: {b.message}  [{b.location or '位置不明'}]")
+            kind = _("条件") if b.conditional else _("遮断")
+            lines.append(f"  - [{kind}] {b.code} @ {b.node}: {b.message}  [{b.location or unknown}]")
     if r.notes:
-        lines.append("前提: " + ", ".join(r.notes))
+        lines.append(_("前提: {notes}").format(notes=", ".join(r.notes)))
     return "\n".join(lines)
 
 
@@ -82,15 +89,15 @@ def format_addresses(rows: tuple[ReachResult, ...], names: dict[str, str] | None
     """One line per address of the target (its private and public address); ``names`` words
     addresses the analysis allocated (a public IP the model does not write)."""
     names = names or {}
-    lines = ["宛先アドレス別:"]
+    lines = [_("宛先アドレス別:")]
     for x in rows:
-        codes = f"（{', '.join(x.codes)}）" if x.codes else ""
-        lines.append(f"  {names.get(x.target_address, x.target_address)}: {VERDICT_JA[x.verdict]}{codes}")
+        codes = _("（{codes}）").format(codes=", ".join(x.codes)) if x.codes else ""
+        lines.append(f"  {names.get(x.target_address, x.target_address)}: {verdict_text(x.verdict)}{codes}")
     return "\n".join(lines)
 
 
 def _allocated(plan) -> dict[str, str]:
-    return {str(a): f"{e.node} のパブリックIP（モデルに値がなく解析用に {a} を割り当て）"
+    return {str(a): _("{node} のパブリックIP（モデルに値がなく解析用に {address} を割り当て）").format(node=e.node, address=a)
             for e, a in plan.public.items() if e not in plan.written}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
+from model.catalog import _
 from model.schema.approvals import Approval
 from model.schema.base import Id, Strict, Text
 
@@ -27,10 +28,12 @@ class Revision(Strict):
 
 
 class Stamp(Strict):
-    """One box of the approval block (作成 / 審査 / 承認): the role, and who stamped it when."""
+    """One box of the approval block (e.g. prepared / reviewed / approved): the role, and who stamped
+    it when."""
 
     role: Text
-    """The role the box is for, e.g. '作成', '審査', '承認'."""
+    """The role the box is for, in the document's language, e.g. 'Prepared', 'Reviewed', 'Approved'
+    (in Japanese: '作成', '審査', '承認')."""
     name: Text | None = None
     """Who stamped (person or post); empty until stamped."""
     date: _dt.date | None = None
@@ -47,11 +50,12 @@ class Document(Strict):
     version: Text
     """Current version of the document, e.g. '1.0'."""
     status: Text
-    """Approval status as the organisation words it, e.g. '承認待ち'."""
+    """Approval status as the organisation words it, e.g. 'Draft', 'Pending approval' ('承認待ち')."""
     created: _dt.date
     """Date the document was first created (YYYY-MM-DD)."""
-    approval_placeholder: Text = "（承認後に記入）"
-    """Text shown in the approver and approval date fields until the current version is approved."""
+    approval_placeholder: Text | None = None
+    """Text shown in the approver and approval date fields until the current version is approved;
+    empty: the document language's ('（承認後に記入）', '(to be entered after approval)')."""
     approvals: tuple[Approval, ...] = ()
     """The approval record, oldest first: each decision (承認 / 差戻し) on a version, by whom, when and on
     which model. The current version is approved when its last entry approves it; the pages, the PDF's
@@ -64,9 +68,20 @@ class Document(Strict):
     organization: Text | None = None
     """The organisation that issues the document (組織名); empty when the source does not say."""
     stamps: tuple[Stamp, ...] = ()
-    """Boxes of the approval block, in order (e.g. 作成, 審査, 承認); empty: no stamp boxes."""
-    blank: Text = "（未記入）"
-    """Text shown in an empty field of the document information (number, organisation, a stamp's name or date)."""
+    """Boxes of the approval block, in order (e.g. prepared, reviewed, approved); empty: no stamp boxes."""
+    blank: Text | None = None
+    """Text shown in an empty field of the document information (number, organisation, a stamp's name or
+    date); empty: the document language's ('（未記入）', '(not entered)')."""
+
+    @property
+    def placeholder_text(self) -> str:
+        """:attr:`approval_placeholder`, or the current language's when the model leaves it empty."""
+        return self.approval_placeholder or _("（承認後に記入）")
+
+    @property
+    def blank_text(self) -> str:
+        """:attr:`blank`, or the current language's when the model leaves it empty."""
+        return self.blank or _("（未記入）")
 
     def decision_of(self, version: str) -> Approval | None:
         """The decision on ``version``: its last entry in :attr:`approvals` (None: not decided)."""

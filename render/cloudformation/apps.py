@@ -12,6 +12,7 @@ from model.schema import Node, NodeKind
 from render.cloudformation.context import SUFFIX, Context
 from render.cloudformation.registry import exporter
 from render.cloudformation.template import Template, get_att, ref
+from render.i18n import _
 
 __all__ = ["RDS_ENGINES", "WAF_MANAGED_GROUPS"]
 
@@ -211,7 +212,8 @@ def schedules(ctx: Context, t: Template, node: Node) -> None:
             t.skip(f"node {node.id} schedule {s.id}", "only ECS tasks of this environment are exported as targets")
             continue
         t.add(ctx.logical(f"{node.id}-{s.id}", "Rule"), "AWS::Events::Rule", {
-            "Description": f"{s.name}（{s.description}）", "ScheduleExpression": s.expression, "State": "ENABLED",
+            "Description": _("{name}（{description}）").format(name=s.name, description=s.description),
+            "ScheduleExpression": s.expression, "State": "ENABLED",
             "Targets": [{"Id": s.target, "Arn": get_att(ctx.logical(cluster, SUFFIX[NodeKind.ECS_CLUSTER]), "Arn"),
                          "RoleArn": t.parameter("EventsRunTaskRoleArn", "String",
                                                 "IAM role EventBridge uses to run ECS tasks (ecs:RunTask, iam:PassRole)"),

@@ -23,6 +23,7 @@ from render.cloudformation.context import Context
 from render.cloudformation.network import export_network
 from render.cloudformation.registry import for_kind
 from render.cloudformation.template import Template
+from render.i18n import _
 
 __all__ = ["export_environment", "build_templates", "deploy_order", "to_yaml", "template_name"]
 
@@ -103,46 +104,52 @@ def _cell(text: str) -> str:
 
 
 def readme(ctx: Context) -> str:
-    """The deploy guide written next to the templates (Japanese, like the other generated docs)."""
+    """The deploy guide written next to the templates, in the document's language like the other
+    generated docs (the reasons a construct was not exported, like the templates, are English)."""
     order = deploy_order(ctx)
-    lines = [f"# CloudFormation テンプレート（環境 {ctx.env}）", "",
-             "`archdoc export --format cloudformation` がモデルから生成したファイルです。手で編集せず、モデルを"
-             "変更して再生成してください。すべてのリソースにタグ `archdoc:id`（モデルのID）と `archdoc:env` が付き、"
-             "`archdoc drift` はこのタグで実環境とモデルを突き合わせます。", "", "## デプロイ順序", ""]
+    lines = [_("# CloudFormation テンプレート（環境 {env}）").format(env=ctx.env), "",
+             _("`archdoc export --format cloudformation` がモデルから生成したファイルです。手で編集せず、モデルを"
+               "変更して再生成してください。すべてのリソースにタグ `archdoc:id`（モデルのID）と `archdoc:env` が付き、"
+               "`archdoc drift` はこのタグで実環境とモデルを突き合わせます。"), "", _("## デプロイ順序"), ""]
     for step, account in enumerate(order, 1):
         t = ctx.templates[account]
-        lines.append(f"{step}. `{template_name(ctx.env, account)}`（アカウント {account}、リージョン {t.region}）")
+        lines.append(_("{step}. `{template}`（アカウント {account}、リージョン {region}）").format(
+            step=step, template=template_name(ctx.env, account), account=account, region=t.region))
     late = [(a, name) for a in order for name, p in ctx.templates[a].parameters.items() if "Default" in p
             and name in {n for b in order for n in ctx.templates[b].outputs}]
     if late:
-        lines.append(f"{len(order) + 1}. 後のスタックの出力を前のスタックに渡して更新する: "
-                     + ", ".join(f"`{name}`（{template_name(ctx.env, a)}）" for a, name in late))
-    lines += ["", "例: `aws cloudformation deploy --template-file FILE --stack-name NAME "
-                  "--parameter-overrides Key=Value ...`", ""]
+        passed = ", ".join(_("`{parameter}`（{template}）").format(parameter=name, template=template_name(ctx.env, a))
+                             for a, name in late)
+        lines.append(_("{step}. 後のスタックの出力を前のスタックに渡して更新する: {parameters}").format(
+            step=len(order) + 1, parameters=passed))
+    lines += ["", _("例: `aws cloudformation deploy --template-file FILE --stack-name NAME "
+                    "--parameter-overrides Key=Value ...`"), ""]
     for account in order:
         t = ctx.templates[account]
-        lines += [f"## {template_name(ctx.env, account)}", "", f"リソース数: {len(t.resources)}", ""]
+        lines += [f"## {template_name(ctx.env, account)}", "",
+                  _("リソース数: {count}").format(count=len(t.resources)), ""]
         if t.parameters:
-            lines += ["| パラメータ | 型 | 説明 |", "|---|---|---|"]
+            lines += [_("| パラメータ | 型 | 説明 |"), "|---|---|---|"]
             lines += [f"| `{n}` | {p['Type']} | {_cell(p['Description'])} |" for n, p in t.parameters.items()]
             lines.append("")
         if t.outputs:
-            lines += ["出力: " + ", ".join(f"`{n}`" for n in t.outputs), ""]
+            lines += [_("出力: {outputs}").format(outputs=", ".join(f"`{n}`" for n in t.outputs)), ""]
     notes = [n for a in order for n in ctx.templates[a].notes]
     if notes:
-        lines += ["## 注意（このままではAWSが作成を拒否する設計）", ""] + [f"- `{n.resource}`: {n.text}" for n in notes] + [""]
+        lines += [_("## 注意（このままではAWSが作成を拒否する設計）"), ""]
+        lines += [f"- `{n.resource}`: {n.text}" for n in notes] + [""]
     skipped = [(a, s) for a in order for s in ctx.templates[a].skipped]
-    lines += ["## not exported（エクスポートしていないもの）", ""]
+    lines += [_("## not exported（エクスポートしていないもの）"), ""]
     if skipped:
-        lines += ["| テンプレート | 対象 | 理由 |", "|---|---|---|"]
+        lines += [_("| テンプレート | 対象 | 理由 |"), "|---|---|---|"]
         lines += [f"| {template_name(ctx.env, a)} | {_cell(s.what)} | {_cell(s.reason)} |" for a, s in skipped]
     else:
-        lines.append("なし")
-    lines += ["", "## 補足", "",
-              "- セキュリティグループのルールの説明（Description）は、AWSが受け付ける英数字と記号だけに"
-              "縮めています。用途の全文はモデルにあります。",
-              "- アウトバウンドのルールがCIDRで1つもないグループには、AWSの既定の全許可を消すためだけの"
-              "ルール（`-1 127.0.0.1/32`）を入れています。",
-              "- 証明書、コンテナイメージ、IAMロール、DBの認証情報など、モデルにない値はパラメータです。"
-              "DBのパスワードはSecrets Managerのシークレットから `{{resolve:secretsmanager:...}}` で読みます。", ""]
+        lines.append(_("なし"))
+    lines += ["", _("## 補足"), "",
+              _("- セキュリティグループのルールの説明（Description）は、AWSが受け付ける英数字と記号だけに"
+                "縮めています。用途の全文はモデルにあります。"),
+              _("- アウトバウンドのルールがCIDRで1つもないグループには、AWSの既定の全許可を消すためだけの"
+                "ルール（`-1 127.0.0.1/32`）を入れています。"),
+              _("- 証明書、コンテナイメージ、IAMロール、DBの認証情報など、モデルにない値はパラメータです。"
+                "DBのパスワードはSecrets Managerのシークレットから `{{resolve:secretsmanager:...}}` で読みます。"), ""]
     return "\n".join(lines)

@@ -75,7 +75,7 @@ class Approved:
 def approver_cells(doc: Document) -> tuple[str, str]:
     """(承認者, 承認日) of the current version, or the placeholder until it is approved."""
     a = doc.approval
-    return (a.who, a.date.isoformat()) if a else (doc.approval_placeholder, doc.approval_placeholder)
+    return (a.who, a.date.isoformat()) if a else (doc.placeholder_text, doc.placeholder_text)
 
 
 def decision_text(a: Approval) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from model.archive import MANIFEST_NAME, ArchiveFile, ModelArchive
+from render.i18n import _
 
 __all__ = ["Record", "Attachment", "attachments", "xmp_descriptions", "merge_xmp", "modified_date", "XMP_NS",
            "MIME"]
@@ -73,10 +74,10 @@ def modified_date(document: Any) -> _dt.date:
 def attachments(record: Record) -> list[Attachment]:
     """The embedded files: the manifest first, then the model files, then the approved version's."""
     out = [Attachment(MANIFEST_NAME, record.manifest.encode("utf-8"), "Data",
-                      "モデルの目録（各ファイルのSHA-256、モデル識別子、archdocと文書の版）")]
-    out += [Attachment(f.path, f.data, "Source", "この文書を生成したモデル") for f in record.archive.files]
-    out += [Attachment(f.path, f.data, "Source", f"比較した承認済み第{record.approved_version}版のモデル")
-            for f in record.approved_files]
+                      _("モデルの目録（各ファイルのSHA-256、モデル識別子、archdocと文書の版）"))]
+    out += [Attachment(f.path, f.data, "Source", _("この文書を生成したモデル")) for f in record.archive.files]
+    approved = _("比較した承認済み第{version}版のモデル").format(version=record.approved_version)
+    out += [Attachment(f.path, f.data, "Source", approved) for f in record.approved_files]
     return out
 
 

@@ -28,7 +28,9 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from model.i18n import current
 from render.escape import html_text
+from render.i18n import _, ngettext
 from render.pages.approval import approver_cells, revision_rows
 from render.print.columns import column_widths
 
@@ -43,8 +45,8 @@ _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
 _ATTR = re.compile(r'\s(id|href|src)="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
 # A paragraph made only of download links to diagram files ("PNG ・ SVG ・ DOT"): useful
-# on the site, a dead link on paper.
-_FILE_LINKS = re.compile(r'<p>(?:\s*(?:・|\|)?\s*<a href="[^":#]+\.(?:png|svg|dot)">[^<]*</a>)+\s*</p>\n?')
+# on the site, a dead link on paper (whatever separator the page's language uses between them).
+_FILE_LINKS = re.compile(r'<p>(?:\s*(?:[・|·•/,])?\s*<a href="[^":#]+\.(?:png|svg|dot)">[^<]*</a>)+\s*</p>\n?')
 PRINT_SKIP = ("index.md", "schema.md", "diagrams.md")
 """Site pages the print leaves out: the home page (the cover, revision history and
 contents replace it), the model-format reference (for model authors, not approvers) and
@@ -190,7 +192,8 @@ def _figures(body: str, number: str) -> str:
         if where is not None:
             size = f'style="width: {where.width_mm:.1f}mm; height: {where.height_mm:.1f}mm"'
             img = img.replace("<img ", f'<img {size} data-scale="{where.scale:.4f}" ', 1)
-        figure = f'<figure>{img}<figcaption>図{number}-{count} {alt}</figcaption></figure>'
+        caption = _("図{number}-{count}").format(number=number, count=count)
+        figure = f'<figure>{img}<figcaption>{caption} {alt}</figcaption></figure>'
         if where is not None and where.sheet.css_class:
             return f'<div class="{where.sheet.css_class}">{heading}{figure}</div>'
         return heading + figure
@@ -257,7 +260,7 @@ def _rewrite(body: str, page: str, anchors: dict[str, str], docs_dir: Path) -> s
                 return f' href="#{prefix}--{html_text(value[1:])}"'
             if re.match(r"^[a-z][a-z0-9+.-]*:", value):
                 return m.group(0)  # an external link stays a link; nothing is fetched
-            target, _, frag = value.partition("#")
+            target, _hash, frag = value.partition("#")
             target = posixpath.normpath(posixpath.join(folder, target)) if target else page
             if target.endswith("/"):
                 target += "index.md"
@@ -348,15 +351,20 @@ def print_html(pages: dict[str, str], docs_dir: Path, document: Any, order: list
     """The complete print HTML (a pure function of its inputs: same pages, same bytes).
 
     ``record`` (a :class:`render.print.archival.Record`): the cover names its model digest
-    (モデル識別子) and the archdoc version becomes the PDF's creator.
+    (モデル識別子) and the archdoc version becomes the PDF's creator. Its words are in the
+    current language (:func:`model.i18n.current`, the document's: the caller sets it).
     """
     from render.print.archival import modified_date
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=html_text,
-                      undefined=StrictUndefined, keep_trailing_newline=True)
+                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(_, ngettext, newstyle=True)
     css = (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
     approver, approval_date = approver_cells(document)
+    description = _("{title} 第{version}版（{status}）").format(title=document.title, version=document.version,
+                                                           status=document.status)
     return env.get_template("document.html.j2").render(
+        lang=current(), description=description,
         doc=document, chapters=chapters(pages, Path(docs_dir), order), css=css, authors=_authors(document),
         modified=modified_date(document).isoformat(), revisions=revision_rows(document), approver=approver,
         approval_date=approval_date, approved=document.approval is not None,
