@@ -174,7 +174,7 @@ def intro(ix: ModelIndex, analysis: AnalysisRows) -> list[Md]:
     objects it has), how NACLs are evaluated, and the analysis' assumption about a Direct Connect
     gateway the model records with a VIF that cannot be associated with its TGW (a finding)."""
     sep = _("・")
-    objects = [_("セキュリティグループ"), _("ルートテーブル")] + [_(name) for kind, name in _MODELLED if _has(ix, kind)]
+    others = "".join(sep + _(name) for kind, name in _MODELLED if _has(ix, kind))
     handles = [_("ステートフルなSG"), _("最長一致のルート"), _("戻り経路")]
     translated = [name for kind, name in ((NodeKind.NAT_GATEWAY, "NAT"), (NodeKind.CLIENT_VPN, "Client VPN"))
                   if _has(ix, kind)]
@@ -184,8 +184,8 @@ def intro(ix: ModelIndex, analysis: AnalysisRows) -> list[Md]:
         handles.append(_("ALBのリスナーとターゲットグループ"))
     if _has(ix, NodeKind.WAF):
         handles.append(_("WAFの地域制限（レート制限は条件付き）"))
-    first = _("モデルの{objects}から、誰がどこへ届くかを設計時に計算した結果。{handles}を扱う。").format(
-        objects=sep.join(objects), handles=_("、").join(handles))
+    first = _("モデルのセキュリティグループ・ルートテーブル{others}から、誰がどこへ届くかを設計時に計算した結果。"
+              "{handles}を扱う。").format(others=others, handles=_("、").join(handles))
     clients = [name for kind, name in ((NodeKind.NAT_GATEWAY, "NAT Gateway"), (NodeKind.ALB, "ALB"),
                                        (NodeKind.CLIENT_VPN, "Client VPN")) if _has(ix, kind)]
     clients.append(_("インターネットやオンプレミスの利用者"))
