@@ -155,3 +155,15 @@ def test_the_city_in_english_shows_japanese_only_from_its_model(seed, seed_analy
     assert pages["09-migration.md"].splitlines()[0] == "# 9. Changes from POC to 本番"
     assert "Besides the document's 13 items, the 33 items in which the model differs between POC and 本番" in \
         pages["09-migration.md"]
+
+
+def test_the_site_script_speaks_the_document_language():
+    from render.pages.templating import ASSETS, asset_text
+
+    source = (ASSETS / "zoom.js").read_text(encoding="utf-8")
+    assert asset_text("zoom.js") == source  # the script's own line is the Japanese one: they cannot drift
+    with i18n.language("en"):
+        script = asset_text("zoom.js")
+    assert CJK.findall(script) == []
+    assert '"close": "Close (Esc)"' in script and '"scrollHint": "⇆ This table scrolls sideways"' in script
+    assert asset_text("extra.css") == (ASSETS / "extra.css").read_text(encoding="utf-8")

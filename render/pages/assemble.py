@@ -186,7 +186,9 @@ def _view_pages(ix: ModelIndex, plan: list[PageSpec]) -> dict[str, Md]:
 
 
 def _sg_order(ix: ModelIndex):
-    """Groups the seed numbers (4.1, 4.2, ...) first, then groups only the model adds."""
+    """Groups in the order of their sections (where the source document lists them: 4.1, 4.2, ...),
+    then the groups the document does not list ('-'), in model order. The headings number them
+    within the security group chapter (its number comes from the model's outline)."""
     numbered = [g for g in ix.model.security_groups if g.section[:1].isdigit()]
     others = [g for g in ix.model.security_groups if not g.section[:1].isdigit()]
     return sorted(numbered, key=lambda g: _section_key(g.section)) + others

@@ -2,7 +2,8 @@
 environment, then the isolation between environments.
 
 The analysis computes; this module only words its rows for the page (status, severity
-and verdict in Japanese, matrix cells as symbols) and the template
+and verdict in the document's language, matrix cells as symbols), writes the opening
+paragraphs from what the model holds (:func:`intro`), and the template
 ``reachability.md.j2`` lays them out. The analysis arrives as an object with
 ``intents_of(env)``, ``findings_of(env)``, ``matrix(env)``, ``scopes`` and
 ``cross_matrices`` (an :class:`analysis.analyze.Analysis`); nothing here imports :mod:`analysis`.

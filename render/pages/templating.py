@@ -16,19 +16,43 @@ used: their ``%(name)s`` placeholders would differ from the ``{name}`` ones the 
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from render.pages.i18n import DOMAIN, _
+from render.pages.i18n import DOMAIN, N_, _
 from render.pages.markdown import FILTERS, Md, md_cell, md_image, md_inline, md_link, md_nobreak, md_text
 
-__all__ = ["environment", "render_template", "TEMPLATES", "ASSETS"]
+__all__ = ["environment", "render_template", "asset_text", "TEMPLATES", "ASSETS", "SCRIPT_TEXT"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 """The site's own stylesheet and script, copied into every docs folder as ``assets/``."""
+
+
+SCRIPT_TEXT = {
+    "diagram": N_("構成図"), "zoomed": N_("（拡大表示）"), "plus": N_("＋"), "zoomIn": N_("拡大"), "minus": N_("－"),
+    "zoomOut": N_("縮小"), "fit": N_("全体"), "fitLabel": N_("全体を表示"), "close": N_("閉じる（Esc）"),
+    "named": N_("{name}："), "scrollTable": N_("横にスクロールできる表"), "scrollHint": N_("⇆ この表は横にスクロールできます"),
+}
+"""The words ``assets/zoom.js`` shows (button labels, accessible names, the scroll hint), as msgids.
+The script carries them in its ``var TEXT = {...};`` line, which :func:`asset_text` rewrites."""
+
+_SCRIPT_LINE = re.compile(r"^  var TEXT = \{.*\};$", re.M)
+
+
+def asset_text(name: str) -> str:
+    """The asset ``name`` as the docs folder gets it: the script's words in the current language."""
+    text = (ASSETS / name).read_text(encoding="utf-8")
+    if name != "zoom.js":
+        return text
+    words = json.dumps({key: _(message) for key, message in SCRIPT_TEXT.items()}, ensure_ascii=False)
+    text, count = _SCRIPT_LINE.subn(lambda _m: f"  var TEXT = {words};", text)
+    assert count == 1, "zoom.js must hold exactly one 'var TEXT = {...};' line"
+    return text
 
 
 def _finalize(value: object) -> Md:
