@@ -9,8 +9,7 @@ environment only, spec fields, subnets, security group rules), so nothing that c
 between the environments is left out. Every word is a message of the ``model`` domain.
 
 >>> from model.loader import load_model
->>> from model.catalog import _
-from model.index import ModelIndex
+>>> from model.index import ModelIndex
 >>> rows = migration_rows(ModelIndex(load_model().model), "poc", "prod")
 >>> [(r.item, r.before, r.after) for r in rows[:2]]
 [('AWSアカウント', '1アカウント（2VPC）', '共有系 + 本番用（2アカウント）'), ('共有系VPC', '10.0.0.0/16', '共有系アカウントに移行')]
