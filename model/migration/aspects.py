@@ -17,7 +17,7 @@ between the environments is left out. Every word is a message of the ``model`` d
 
 from __future__ import annotations
 
-from model.catalog import _
+from model.catalog import _, ngettext
 from model.index import ModelIndex
 from model.migration.differences import further_differences
 from model.migration.row import ABSENT, OFF, ON, PRESENT, MigrationRow
@@ -88,7 +88,8 @@ def _name(ix: ModelIndex, node: str) -> str:
 def _accounts(ix: ModelIndex, env: str) -> str:
     accounts = ix.accounts_in(env)
     if len(accounts) == 1:
-        return _("1アカウント（{vpcs}VPC）").format(vpcs=len(ix.vpcs_in(env)))
+        vpcs = len(ix.vpcs_in(env))
+        return ngettext("1アカウント（{vpcs}VPC）", "1アカウント（{vpcs}VPC）", vpcs).format(vpcs=vpcs)
     return " + ".join(a.role_label for a in accounts) + _("（{count}アカウント）").format(count=len(accounts))
 
 
