@@ -167,3 +167,12 @@ def test_the_site_script_speaks_the_document_language():
     assert CJK.findall(script) == []
     assert '"close": "Close (Esc)"' in script and '"scrollHint": "⇆ This table scrolls sideways"' in script
     assert asset_text("extra.css") == (ASSETS / "extra.css").read_text(encoding="utf-8")
+
+
+def test_template_messages_escape_the_values_they_carry():
+    from render.pages.templating import environment
+
+    template = environment().from_string('{{ _("{name}の特徴", name=x) }}|{{ ngettext("{n}本", "{n}本", 2) }}')
+    assert template.render(x="a*b <i>") == "a\\*b &lt;i&gt;の特徴|2本"
+    with i18n.language("en"):
+        assert template.render(x="a*b <i>") == "a\\*b &lt;i&gt; characteristics|2本"
