@@ -97,14 +97,14 @@ def gather(loaded: Any, analysis: Any = None) -> Generated:
     from render.diagrams import dot_sources
     from render.pages import render_pages
     from render.pages.approval import Approved, banner
-    from render.pages.templating import ASSETS
+    from render.pages.templating import asset_text
 
     analysis = analysis if analysis is not None else analyze(loaded)
     state = approved_state(loaded, analysis)
     shown = Approved(state.approval, state.diff) if state is not None else None
     pages = dict(render_pages(loaded, analysis, shown))
     for name in _ASSET_FILES:
-        pages[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
+        pages[f"assets/{name}"] = asset_text(name)
     return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())),
                      banner=banner(loaded.model.document, shown), approved=state)
 

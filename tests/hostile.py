@@ -190,6 +190,10 @@ def write_hostile_model(base: Path, out: Path) -> set[str]:
             doc["approvals"] = [{"version": doc["version"], "date": doc["created"], "approver": "-", "role": "-",
                                  "decision": "returned"}]
     hostile, filled = make_hostile(files, schema)
+    for name, data in hostile.items():  # a view's section names its page (E043): keep the page, attack the rest
+        for view, original in zip((data or {}).get("views", []), (files[name] or {}).get("views", [])):
+            head, dot, _ = str(original["section"]).partition(".")
+            view["section"] = f"{head}.{HOSTILE}" if dot else head
     out.mkdir(parents=True, exist_ok=True)
     for name, data in hostile.items():
         (out / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

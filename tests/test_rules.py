@@ -168,6 +168,8 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
         copy.deepcopy(_item(d, "nodes", "alb")["alb"]["target_groups"][0])), {"E040"}),
     ("duplicate intent id", lambda d: d["intents"].append(copy.deepcopy(d["intents"][0])), {"E040"}),
     ("environment section reused", lambda d: _item(d, "environments", "live").update(section=1), {"E042"}),
+    ("view on no page", lambda d: d["views"][0].update(section="9.1"), {"E043"}),
+    ("view under another environment's page", lambda d: d["views"][0].update(section="1.1", envs=["live"]), {"E043"}),
     ("actor id is a node id", lambda d: d["actors"].append({**d["actors"][0], "id": "db"}), {"E041"}),
     ("listener target group", lambda d: _item(d, "nodes", "alb")["alb"]["listeners"][1].update(
         target_groups=["app-tgg"]), {"E050"}),

@@ -223,7 +223,7 @@ def test_section_9_follows_the_model(ix):
     rows = {r.item: (r.before, r.after) for r in migration_rows(
         ModelIndex(m.model_copy(update={"nodes": nodes, "flows": flows})), "poc", "prod")}
     assert rows["RDSインスタンス"] == ("db.t3.micro", "db.r6g.large")
-    assert rows["暗号化"] == ("無効", "無効")
+    assert "暗号化" not in rows  # unencrypted in both: no change, no row
     assert "WAF" not in rows
 
 

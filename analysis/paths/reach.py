@@ -184,6 +184,12 @@ SENDER_KINDS = frozenset(k for k in NodeKind if k.name in {
 metrics an application ships, API calls), unlike an arrow from a managed service (an ALB's or
 RDS's metrics, a backup), which AWS delivers outside the design's network."""
 
+SERVICE_DELIVERED = frozenset(
+    (k, f) for k in NodeKind if k.name == "LAMBDA" for f in FlowKind if f.name in {"LOGS", "METRICS"})
+"""(source kind, arrow kind) pairs that AWS delivers itself although the source sends from its
+ENIs: a Lambda function's logs and metrics leave through the Lambda service, not the function's
+VPC ENIs (a VPC function with no NAT and no endpoint still logs), unlike ECS's awslogs driver."""
+
 
 def flow_ports(eg: EnvGraph, flow: Flow) -> tuple[str, tuple[int, ...]]:
     """(protocol, ports) a drawn flow is checked on: its own port; for an arrow with no port
@@ -194,6 +200,7 @@ def flow_ports(eg: EnvGraph, flow: Flow) -> tuple[str, tuple[int, ...]]:
         return protocol, (flow.port,)
     source, target = eg.ix.nodes.get(flow.source), eg.ix.nodes.get(flow.target)
     if (source is None or target is None or source.kind not in SENDER_KINDS or flow.source not in eg.enis
-            or flow.kind is FlowKind.PIPELINE or eg.env not in target.at):
+            or flow.kind is FlowKind.PIPELINE or (source.kind, flow.kind) in SERVICE_DELIVERED
+            or eg.env not in target.at):
         return protocol, ()
     return protocol, tuple(listening_ports(eg, flow.target))

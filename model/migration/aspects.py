@@ -1,11 +1,12 @@
-"""Section 9 (POC → 本番移行時の変更点), derived from the model — never typed by hand.
+"""The migration table (an environment against its baseline), derived from the model — never typed by hand.
 
-The seed's table has 13 rows. Each row here is an *aspect* of the model (how many
-accounts, where a VPC lives, how a persona connects, whether a security service exists,
-...) evaluated in both environments; the wording of a value is fixed by the aspect, the
-value itself always comes from the model. After the seed's rows come every further
-difference the model holds (nodes present in one environment only, spec fields, subnets,
-security group rules), so nothing that changes between the environments is left out.
+Each row here is an *aspect* of the model (how many accounts, where a VPC lives, how a
+persona connects, whether a security service exists, ...) evaluated in both environments;
+the wording of a value is fixed by the aspect, the value itself always comes from the model.
+An aspect is a row only when its values differ (a table of changes has no "なし → なし" row).
+After the aspects come every further difference the model holds (nodes present in one
+environment only, spec fields, subnets, security group rules), so nothing that changes
+between the environments is left out. Every word is a message of the ``model`` domain.
 
 >>> from model.loader import load_model
 >>> from model.index import ModelIndex
@@ -16,6 +17,7 @@ security group rules), so nothing that changes between the environments is left 
 
 from __future__ import annotations
 
+from model.catalog import _, ngettext
 from model.index import ModelIndex
 from model.migration.differences import further_differences
 from model.migration.row import ABSENT, OFF, ON, PRESENT, MigrationRow
@@ -24,41 +26,44 @@ from model.schema import NodeKind
 __all__ = ["migration_rows", "SECURITY_SERVICE_KINDS"]
 
 SECURITY_SERVICE_KINDS = (NodeKind.WAF, NodeKind.GUARDDUTY, NodeKind.CONFIG)
-"""Services whose presence section 9 reports as なし / あり."""
+"""Services whose presence the migration table reports as なし / あり."""
 
 
 def migration_rows(ix: ModelIndex, src: str, dst: str) -> list[MigrationRow]:
-    """All rows: the seed's aspects first (in the seed's order), then every other difference."""
+    """All rows: the aspects that differ first (in a fixed order), then every other difference."""
     rows: list[MigrationRow] = []
     covered: set[str] = set()
-    rows.append(_row("AWSアカウント", _accounts(ix, src), _accounts(ix, dst), "accounts, vpcs"))
+    rows.append(_row(_("AWSアカウント"), _accounts(ix, src), _accounts(ix, dst), "accounts, vpcs"))
     for role, name in _vpc_roles(ix, src):
         rows.append(_row(name, _vpc(ix, src, role, None), _vpc(ix, dst, role, src), f"vpcs[role={role}]"))
     for persona, label in _personas(ix, src, dst):
         before, ids_b = _connection(ix, src, persona)
         after, ids_a = _connection(ix, dst, persona)
         covered |= ids_b | ids_a
-        rows.append(_row(f"ネットワーク接続（{label}）", before, after, f"actors[persona={persona}].via"))
+        rows.append(_row(_("ネットワーク接続（{persona}）").format(persona=label), before, after,
+                         f"actors[persona={persona}].via"))
     for tgw in _common(ix, src, dst, NodeKind.TGW):
         covered.add(tgw)
         rows.append(_row(ix.nodes[tgw].label, _tgw(ix, src, tgw), _tgw(ix, dst, tgw), f"nodes[{tgw}] account"))
     rds = _first_with(ix, src, dst, "rds")
     if rds:
-        rows.append(_row("RDS構成", _rds(ix, src, lambda r: _az(r.multi_az)), _rds(ix, dst, lambda r: _az(r.multi_az)),
-                         "rds.multi_az（RDSごと）"))
-        rows.append(_row("RDSインスタンス", _rds(ix, src, lambda r: r.instance_class),
-                         _rds(ix, dst, lambda r: r.instance_class), "rds.instance_class（RDSごと）"))
-    rows.append(_row("ECS Auto Scaling", _autoscaling(ix, src), _autoscaling(ix, dst), "fargate.autoscaling（サービスごと）"))
+        rows.append(_row(_("RDS構成"), _rds(ix, src, lambda r: _az(r.multi_az)),
+                         _rds(ix, dst, lambda r: _az(r.multi_az)), _("rds.multi_az（RDSごと）")))
+        rows.append(_row(_("RDSインスタンス"), _rds(ix, src, lambda r: r.instance_class),
+                         _rds(ix, dst, lambda r: r.instance_class), _("rds.instance_class（RDSごと）")))
+    rows.append(_row("ECS Auto Scaling", _autoscaling(ix, src), _autoscaling(ix, dst),
+                     _("fargate.autoscaling（サービスごと）")))
     for node in _security_services(ix, src, dst):
         covered.add(node)
         rows.append(_row(_name(ix, node), _presence(ix, src, node), _presence(ix, dst, node), f"nodes[{node}]"))
     before_dr, ids_b = _dr(ix, src)
     after_dr, ids_a = _dr(ix, dst)
     covered |= ids_b | ids_a
-    rows.append(_row("DR対応", before_dr, after_dr, "flows[kind=backup] across regions"))
+    rows.append(_row(_("DR対応"), before_dr, after_dr, "flows[kind=backup] across regions"))
     if rds:
-        rows.append(_row("暗号化", _rds(ix, src, lambda r: _onoff(r.encryption)),
-                         _rds(ix, dst, lambda r: _onoff(r.encryption)), "rds.encryption（RDSごと）"))
+        rows.append(_row(_("暗号化"), _rds(ix, src, lambda r: _onoff(r.encryption)),
+                         _rds(ix, dst, lambda r: _onoff(r.encryption)), _("rds.encryption（RDSごと）")))
+    rows = [r for r in rows if r.before != r.after]
     rows.extend(further_differences(ix, src, dst, covered))
     return rows
 
@@ -68,7 +73,7 @@ def _row(item: str, before: str, after: str, basis: str, seed: bool = True) -> M
 
 
 def _onoff(flag: bool) -> str:
-    return ON if flag else OFF
+    return _(ON) if flag else _(OFF)
 
 
 def _az(multi: bool) -> str:
@@ -83,8 +88,9 @@ def _name(ix: ModelIndex, node: str) -> str:
 def _accounts(ix: ModelIndex, env: str) -> str:
     accounts = ix.accounts_in(env)
     if len(accounts) == 1:
-        return f"1アカウント（{len(ix.vpcs_in(env))}VPC）"
-    return " + ".join(a.role_label for a in accounts) + f"（{len(accounts)}アカウント）"
+        vpcs = len(ix.vpcs_in(env))
+        return ngettext("1アカウント（{vpcs}VPC）", "1アカウント（{vpcs}VPC）", vpcs).format(vpcs=vpcs)
+    return " + ".join(a.role_label for a in accounts) + _("（{count}アカウント）").format(count=len(accounts))
 
 
 def _vpc_roles(ix: ModelIndex, env: str) -> list[tuple[str, str]]:
@@ -94,7 +100,7 @@ def _vpc_roles(ix: ModelIndex, env: str) -> list[tuple[str, str]]:
 def _vpc(ix: ModelIndex, env: str, role: str, baseline: str | None) -> str:
     vpc = next((v for v in ix.vpcs_in(env) if v.role == role), None)
     if vpc is None:
-        return ABSENT
+        return _(ABSENT)
     if baseline is None:
         return vpc.cidr
     old = next((v for v in ix.vpcs_in(baseline) if v.role == role), None)
@@ -102,8 +108,8 @@ def _vpc(ix: ModelIndex, env: str, role: str, baseline: str | None) -> str:
         return vpc.cidr
     account = ix.accounts[vpc.account].short
     if old.cidr == vpc.cidr:
-        return f"{account}に移行"
-    return f"{vpc.cidr}（{account}）"
+        return _("{account}に移行").format(account=account)
+    return _("{cidr}（{account}）").format(cidr=vpc.cidr, account=account)
 
 
 def _personas(ix: ModelIndex, src: str, dst: str) -> list[tuple[str, str]]:
@@ -131,10 +137,10 @@ def _tgw(ix: ModelIndex, env: str, tgw: str) -> str:
         for n in ix.nodes_in(env) if n.kind == NodeKind.TGW_ATTACHMENT
     }
     if attached - {own}:
-        return "アカウント分離"
+        return _("アカウント分離")
     if ix.envs[env].role == "verification":
-        return f"{ix.envs[env].short}で検証済み"
-    return "同一アカウント"
+        return _("{env}で検証済み").format(env=ix.envs[env].short)
+    return _("同一アカウント")
 
 
 def _first_with(ix: ModelIndex, src: str, dst: str, spec: str) -> str | None:
@@ -144,7 +150,7 @@ def _first_with(ix: ModelIndex, src: str, dst: str, spec: str) -> str | None:
     return None
 
 
-def per_component(values: list[tuple[str, str]], none: str = ABSENT) -> str:
+def per_component(values: list[tuple[str, str]], none: str | None = None) -> str:
     """One cell for several components: their common value, or the value most of them have
     followed by each exception ('有効（Backendは無効）'), so a summary never hides one that differs.
 
@@ -156,19 +162,20 @@ def per_component(values: list[tuple[str, str]], none: str = ABSENT) -> str:
     'A: db.m5.large、B: db.t3.micro'
     """
     if not values:
-        return none
+        return _(ABSENT) if none is None else none
     counts = {v: sum(1 for _, x in values if x == v) for _, v in values}
     top = max(counts, key=lambda v: counts[v])
     if counts[top] == len(values):
         return top
     if counts[top] * 2 > len(values):
-        return top + "（" + "、".join(f"{name}は{v}" for name, v in values if v != top) + "）"
-    return "、".join(f"{name}: {v}" for name, v in values)
+        others = _("、").join(_("{name}は{value}").format(name=name, value=v) for name, v in values if v != top)
+        return _("{value}（{exceptions}）").format(value=top, exceptions=others)
+    return _("、").join(_("{name}: {value}").format(name=name, value=v) for name, v in values)
 
 
 def _autoscaling(ix: ModelIndex, env: str) -> str:
     return per_component([(ix.label(n.id, env), _onoff(n.at[env].fargate.autoscaling))
-                          for n in ix.nodes_in(env) if n.at[env].fargate], none=OFF)
+                          for n in ix.nodes_in(env) if n.at[env].fargate], none=_(OFF))
 
 
 def _rds(ix: ModelIndex, env: str, value) -> str:
@@ -183,7 +190,7 @@ def _security_services(ix: ModelIndex, src: str, dst: str) -> list[str]:
 
 
 def _presence(ix: ModelIndex, env: str, node: str) -> str:
-    return PRESENT if env in ix.nodes[node].at else ABSENT
+    return _(PRESENT) if env in ix.nodes[node].at else _(ABSENT)
 
 
 def _dr(ix: ModelIndex, env: str) -> tuple[str, set[str]]:
@@ -210,6 +217,8 @@ def _dr(ix: ModelIndex, env: str) -> tuple[str, set[str]]:
         names = {True: [], False: []}
         for n in stores:
             names[n.id in copied].append(ix.described(n.id, env, ("engine",)))
-        detail = "／".join(f"{k}: {'、'.join(v)}" for k, v in (("対象", names[True]), ("対象外", names[False])) if v)
-        cells.append(f"{ix.regions[region].name}コピー" + (f"（{detail}）" if detail else ""))
-    return (", ".join(cells) or ABSENT), ids
+        detail = _("／").join(_("{name}: {stores}").format(name=k, stores=_("、").join(v))
+                              for k, v in ((_("対象"), names[True]), (_("対象外"), names[False])) if v)
+        cell = _("{region}コピー").format(region=ix.regions[region].name)
+        cells.append(cell + (_("（{detail}）").format(detail=detail) if detail else ""))
+    return (", ".join(cells) or _(ABSENT)), ids

@@ -1,5 +1,5 @@
-"""The generic tail of section 9: every difference between two environments that the
-seed's 13 rows do not already state.
+"""The generic tail of the migration table: every difference between two environments that the
+aspects (:mod:`model.migration.aspects`) do not already state.
 
 Compared: nodes present in one environment only, per-environment spec fields of nodes
 present in both (Fargate, RDS, batch), subnets (matched by VPC role and subnet name) and
@@ -8,23 +8,25 @@ their 用途, and security group rules that apply in one environment only.
 
 from __future__ import annotations
 
+from model.catalog import _
 from model.index import ModelIndex
-from model.migration.row import ABSENT, PRESENT, MigrationRow
+from model.migration.row import ABSENT, OFF, ON, PRESENT, MigrationRow, N_
 from model.schema import SgRule
 
 __all__ = ["further_differences"]
 
 
 _SPEC_LABELS = {
-    "fargate": {"cpu": "CPU", "memory_mb": "メモリ(MB)", "tasks": "タスク数", "autoscaling": "Auto Scaling",
-                "container_port": "コンテナポート"},
-    "rds": {"engine_version": "エンジンバージョン", "storage_gb": "ストレージ(GB)", "storage_type": "ストレージ種別",
-            "storage_autoscaling": "ストレージAuto Scaling", "backup_retention_days": "バックアップ保持(日)",
-            "encryption_note": "暗号化の補足", "performance_insights": "Performance Insights",
-            "subnet_group": "サブネットグループ", "publicly_accessible": "パブリックアクセス"},
-    "batch": {"cpu": "CPU", "memory_mb": "メモリ(MB)", "timeout_hours": "タイムアウト(時間)"},
+    "fargate": {"cpu": "CPU", "memory_mb": N_("メモリ(MB)"), "tasks": N_("タスク数"), "autoscaling": "Auto Scaling",
+                "container_port": N_("コンテナポート")},
+    "rds": {"engine_version": N_("エンジンバージョン"), "storage_gb": N_("ストレージ(GB)"),
+            "storage_type": N_("ストレージ種別"), "storage_autoscaling": N_("ストレージAuto Scaling"),
+            "backup_retention_days": N_("バックアップ保持(日)"), "encryption_note": N_("暗号化の補足"),
+            "performance_insights": "Performance Insights", "subnet_group": N_("サブネットグループ"),
+            "publicly_accessible": N_("パブリックアクセス")},
+    "batch": {"cpu": "CPU", "memory_mb": N_("メモリ(MB)"), "timeout_hours": N_("タイムアウト(時間)")},
 }
-"""Fields already reported by the seed's rows (multi_az, instance_class, encryption) are left out."""
+"""Field labels (msgids). Fields the aspects already report (multi_az, instance_class, encryption) are left out."""
 
 
 def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
@@ -38,7 +40,7 @@ def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
         if n.id in covered or (src in n.at) == (dst in n.at):
             continue
         add(ix.described(n.id, dst if dst in n.at else src),
-            PRESENT if src in n.at else ABSENT, PRESENT if dst in n.at else ABSENT, f"nodes[{n.id}]")
+            _(PRESENT) if src in n.at else _(ABSENT), _(PRESENT) if dst in n.at else _(ABSENT), f"nodes[{n.id}]")
     for n in ix.model.nodes:
         if src not in n.at or dst not in n.at:
             continue
@@ -47,7 +49,7 @@ def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
             if a is None or b is None:
                 continue
             for field, label in labels.items():
-                add(f"{ix.facts.label(n.label, n.id, dst, ('engine',))} {label}", _fmt(ix, getattr(a, field)),
+                add(f"{ix.facts.label(n.label, n.id, dst, ('engine',))} {_(label)}", _fmt(ix, getattr(a, field)),
                     _fmt(ix, getattr(b, field)),
                     f"nodes[{n.id}].{spec}.{field}")
     rows.extend(_subnet_rows(ix, src, dst))
@@ -57,9 +59,9 @@ def further_differences(ix: ModelIndex, src: str, dst: str, covered: set[str]):
 
 def _fmt(ix: ModelIndex, value) -> str:
     if value is None:
-        return "記載なし"
+        return _("記載なし")
     if isinstance(value, bool):
-        return "有効" if value else "無効"
+        return _(ON) if value else _(OFF)
     if isinstance(value, tuple):
         return ", ".join(ix.subnets[v].name if v in ix.subnets else str(v) for v in value)
     if hasattr(value, "min") and hasattr(value, "max"):
@@ -85,11 +87,16 @@ def _subnet_rows(ix: ModelIndex, src: str, dst: str):
         role_name = next(v.role_name for v in ix.model.vpcs if v.role == key[0])
         item = f"{role_name} {key[1]}"
         b, a = before.get(key), after.get(key)
-        vb = f"{ix.subnets[b].cidr}（{ix.subnet_purpose(b, src) or '用途なし'}）" if b else ABSENT
-        va = f"{ix.subnets[a].cidr}（{ix.subnet_purpose(a, dst) or '用途なし'}）" if a else ABSENT
+        vb = _subnet_cell(ix, b, src) if b else _(ABSENT)
+        va = _subnet_cell(ix, a, dst) if a else _(ABSENT)
         if vb != va:
             rows.append(MigrationRow(item, vb, va, f"subnets[{a or b}]", False))
     return rows
+
+
+def _subnet_cell(ix: ModelIndex, subnet: str, env: str) -> str:
+    return _("{cidr}（{purpose}）").format(cidr=ix.subnets[subnet].cidr,
+                                          purpose=ix.subnet_purpose(subnet, env) or _("用途なし"))
 
 
 def _rule_text(ix: ModelIndex, rule: SgRule, env: str) -> str:
@@ -108,7 +115,8 @@ def _sg_rows(ix: ModelIndex, src: str, dst: str):
         b = {_rule_text(ix, r, dst): r for r in ix.sg_rules(sg.id, dst)} if dst in sg.envs else {}
         for text, rule in list(a.items()) + [(t, r) for t, r in b.items() if t not in a]:
             if (text in a) != (text in b):
-                rows.append(MigrationRow(f"{sg.name}: {text}（{rule.purpose}）",
-                                         PRESENT if text in a else ABSENT,
-                                         PRESENT if text in b else ABSENT, f"security_groups[{sg.id}]", False))
+                rows.append(MigrationRow(_("{group}: {rule}（{purpose}）").format(group=sg.name, rule=text,
+                                                                                 purpose=rule.purpose),
+                                         _(PRESENT) if text in a else _(ABSENT),
+                                         _(PRESENT) if text in b else _(ABSENT), f"security_groups[{sg.id}]", False))
     return rows

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MigrationRow", "ABSENT", "PRESENT", "ON", "OFF"]
+__all__ = ["MigrationRow", "ABSENT", "PRESENT", "ON", "OFF", "N_"]
 
-ABSENT = "なし"
-PRESENT = "あり"
-ON, OFF = "有効", "無効"
+
+def N_(message: str) -> str:
+    """Mark a msgid kept in a table or constant; it is translated with ``_`` where it is used."""
+    return message
+
+
+ABSENT = N_("なし")
+PRESENT = N_("あり")
+ON, OFF = N_("有効"), N_("無効")
+"""The cell words (msgids of the ``model`` domain): translate with :func:`model.catalog._` at the point of use."""
 
 
 @dataclass(frozen=True)
@@ -21,4 +28,4 @@ class MigrationRow:
     basis: str
     """What in the model the row is computed from (shown to reviewers)."""
     seed: bool
-    """True for the 13 aspects the seed's table lists."""
+    """True for the aspects (the rows a source document's migration table lists), False for the further differences."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from model.errors import LOAD_CODES
 from model.rules import (  # noqa: F401  (importing them registers their rules)
-    approvals, aws, labels, network, references, services, sharing)
+    approvals, aws, labels, network, outline, references, services, sharing)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]

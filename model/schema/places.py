@@ -39,6 +39,10 @@ class Environment(Strict):
     """Bullets of the environment's characteristics; a bullet may carry sub-bullets."""
     baseline: Id | None = None
     """The environment this one migrates from (the migration table compares them)."""
+    baseline_ref: Text | None = None
+    """Where the source document tabulates the changes from ``baseline`` (e.g. '9'): the migration page
+    then lists the rows that table names first, apart from the further differences the model finds.
+    None: the document has no such table, and the page shows every difference the model finds."""
     requirements: Requirements = Requirements()
     """What the document promises for this environment (availability, data protection, DR, egress,
     monitoring, isolation), each in the document's words; checked against the configuration."""

@@ -24,43 +24,72 @@ from typing import Any
 from model.changes import ItemChange
 from model.schema import Approval, Document
 from render.pages.codes_ja import with_gloss
+from render.pages.i18n import N_, _, ngettext
 
 __all__ = ["Approved", "MESSAGES", "CHANGES_PAGE", "banner", "approver_cells", "revision_rows", "decision_text",
-           "changes_context", "SECTION_JA", "KIND_JA"]
+           "changes_context", "changes_title", "message", "who", "blank", "SECTION_JA", "KIND_JA"]
 
 CHANGES_PAGE = "changes.md"
 
+
 MESSAGES = {
-    "none": "第{version}版（{status}）：承認済みの版はありません",
-    "approved": "第{version}版：{date} {who} 承認済み",
-    "changed": "承認済み第{approved}版からの変更あり（現在 第{version}版・{status}）",
-    "unchanged": "承認済み第{approved}版から設計の変更はありません（現在 第{version}版・{status}）",
-    "link": "変更点",
-    "title": "承認済み第{approved}版からの変更",
-    "decision": "{decision} {date} {who}",
-    "comment": "：{comment}",
+    "none": N_("第{version}版（{status}）：承認済みの版はありません"),
+    "approved": N_("第{version}版：{date} {who} 承認済み"),
+    "changed": N_("承認済み第{approved}版からの変更あり（現在 第{version}版・{status}）"),
+    "unchanged": N_("承認済み第{approved}版から設計の変更はありません（現在 第{version}版・{status}）"),
+    "link": N_("変更点"),
+    "title": N_("承認済み第{approved}版からの変更"),
+    "decision": N_("{decision} {date} {who}"),
+    "comment": N_("：{comment}"),
 }
-"""Japanese texts of the banner and the changes page; ``{name}`` placeholders are filled from the record."""
+"""Texts of the banner and the changes page (msgids); ``{name}`` placeholders are filled from the record."""
 
 SECTION_JA = {
-    "document": "文書情報", "assumptions": "前提・仮定", "environments": "環境", "regions": "リージョン",
-    "accounts": "アカウント", "sites": "拠点", "vpcs": "VPC", "subnets": "サブネット",
-    "named_cidrs": "名前付きCIDR", "security_groups": "セキュリティグループ", "nacls": "ネットワークACL",
-    "route_tables": "ルートテーブル", "tgw_route_tables": "TGWルートテーブル", "nodes": "コンポーネント",
-    "actors": "利用者", "flows": "通信フロー", "views": "構成図", "intents": "到達性の意図",
+    "document": N_("文書情報"), "assumptions": N_("前提・仮定"), "environments": N_("環境"),
+    "regions": N_("リージョン"), "accounts": N_("アカウント"), "sites": N_("拠点"), "vpcs": "VPC",
+    "subnets": N_("サブネット"), "named_cidrs": N_("名前付きCIDR"), "security_groups": N_("セキュリティグループ"),
+    "nacls": N_("ネットワークACL"), "route_tables": N_("ルートテーブル"), "tgw_route_tables": N_("TGWルートテーブル"),
+    "nodes": N_("コンポーネント"), "actors": N_("利用者"), "flows": N_("通信フロー"), "views": N_("構成図"),
+    "intents": N_("到達性の意図"),
 }
-"""Model sections as the changes page names them."""
+"""Model sections as the changes page names them (msgids)."""
 
 KIND_JA = {
-    "vpc": "VPC", "subnet": "サブネット", "node": "コンポーネント", "security-group": "セキュリティグループ",
-    "sg-rule": "SGルール", "route-table": "ルートテーブル", "route": "ルート", "nacl": "ネットワークACL",
-    "nacl-rule": "NACLルール", "migration": "移行表",
+    "vpc": "VPC", "subnet": N_("サブネット"), "node": N_("コンポーネント"), "security-group": N_("セキュリティグループ"),
+    "sg-rule": N_("SGルール"), "route-table": N_("ルートテーブル"), "route": N_("ルート"), "nacl": N_("ネットワークACL"),
+    "nacl-rule": N_("NACLルール"), "migration": N_("移行表"),
 }
-_ITEM_CHANGE = {"added": "追加", "removed": "削除", "changed": "変更"}
-_CONFIG_CHANGE = {"only-from": "削除", "only-to": "追加", "changed": "変更"}
-_FINDING_CHANGE = {"appeared": "新たに発生", "cleared": "解消"}
-_VERDICT = {"reachable": "✓ 到達可能", "unreachable": "✗ 到達不可", "conditional": "△ 条件付き"}
-_SEV = {"error": "エラー", "warning": "警告", "info": "情報"}
+_ITEM_CHANGE = {"added": N_("追加"), "removed": N_("削除"), "changed": N_("変更")}
+_CONFIG_CHANGE = {"only-from": N_("削除"), "only-to": N_("追加"), "changed": N_("変更")}
+_FINDING_CHANGE = {"appeared": N_("新たに発生"), "cleared": N_("解消")}
+_VERDICT = {"reachable": N_("✓ 到達可能"), "unreachable": N_("✗ 到達不可"), "conditional": N_("△ 条件付き")}
+_SEV = {"error": N_("エラー"), "warning": N_("警告"), "info": N_("情報")}
+_DECISION = {"approved": N_("承認"), "returned": N_("差戻し")}
+
+
+def message(key: str, **fill: object) -> str:
+    """The text ``key`` of :data:`MESSAGES` in the document's language, filled in."""
+    return _(MESSAGES[key]).format(**fill)
+
+
+def changes_title(approved: str) -> str:
+    """The changes page's title: '承認済み第1.0版からの変更'."""
+    return message("title", approved=approved)
+
+
+def who(a: Approval) -> str:
+    """'name（role）' as the approval block shows it."""
+    return _("{name}（{role}）").format(name=a.approver, role=a.role)
+
+
+def _placeholder(doc: Document) -> str:
+    """The approver placeholder: the model's own text, or the default in the document's language."""
+    return doc.placeholder_text
+
+
+def blank(doc: Document) -> str:
+    """The text of an empty document field: the model's own, or the default in the document's language."""
+    return doc.blank_text
 
 
 @dataclass(frozen=True)
@@ -75,17 +104,17 @@ class Approved:
 def approver_cells(doc: Document) -> tuple[str, str]:
     """(承認者, 承認日) of the current version, or the placeholder until it is approved."""
     a = doc.approval
-    return (a.who, a.date.isoformat()) if a else (doc.placeholder_text, doc.placeholder_text)
+    return (who(a), a.date.isoformat()) if a else (_placeholder(doc), _placeholder(doc))
 
 
 def decision_text(a: Approval) -> str:
     """'承認 2025-10-10 山田 太郎（情報政策課長）', with the comment after '：' when there is one."""
-    text = MESSAGES["decision"].format(decision=a.decision_ja, date=a.date.isoformat(), who=a.who)
-    return text + (MESSAGES["comment"].format(comment=a.comment) if a.comment else "")
+    text = message("decision", decision=_(_DECISION[a.decision]), date=a.date.isoformat(), who=who(a))
+    return text + (message("comment", comment=a.comment) if a.comment else "")
 
 
 def _decisions(doc: Document, version: str) -> str:
-    return "、".join(decision_text(a) for a in doc.approvals if a.version == version)
+    return _("、").join(decision_text(a) for a in doc.approvals if a.version == version)
 
 
 def revision_rows(doc: Document) -> list[tuple[str, str, str, str, str]]:
@@ -108,15 +137,15 @@ def banner(doc: Document, approved: Approved | None) -> dict[str, str]:
     """
     fill = {"version": doc.version, "status": doc.status}
     if approved is None:
-        return {"state": "none", "text": MESSAGES["none"].format(**fill)}
+        return {"state": "none", "text": message("none", **fill)}
     a = approved.approval
-    fill.update(approved=a.version, date=a.date.isoformat(), who=a.who)
+    fill.update(approved=a.version, date=a.date.isoformat(), who=who(a))
     if a.version == doc.version and approved.diff.same:
         state = "approved"
     else:
         state = "unchanged" if approved.diff.same else "changed"
-    return {"state": state, "text": MESSAGES[state].format(**fill), "link": CHANGES_PAGE,
-            "link_text": MESSAGES["link"]}
+    return {"state": state, "text": message(state, **fill), "link": CHANGES_PAGE,
+            "link_text": message("link")}
 
 
 def _item_rows(loaded: Any, items: tuple[ItemChange, ...]) -> list[tuple]:
@@ -128,7 +157,8 @@ def _item_rows(loaded: Any, items: tuple[ItemChange, ...]) -> list[tuple]:
             where = loaded.where_id(c.section, c.key)
         else:
             where = None
-        rows.append((SECTION_JA.get(c.section, c.section), c.key, _ITEM_CHANGE[c.change],
+        rows.append((_(SECTION_JA[c.section]) if c.section in SECTION_JA else c.section, c.key,
+                     _(_ITEM_CHANGE[c.change]),
                      ", ".join(c.fields) or "—", where or "—"))
     return rows
 
@@ -142,19 +172,23 @@ def changes_context(loaded: Any, ix: Any, approved: Approved) -> dict[str, Any]:
     """Everything ``changes.md.j2`` shows: the two versions, the verdict and the change rows."""
     a, d = approved.approval, approved.diff
     envs = [{"name": _env_name(ix, e.env),
-             "config": [(KIND_JA.get(c.kind, c.kind), c.key, _CONFIG_CHANGE[c.change], c.from_value or "—",
-                         c.to_value or "—") for c in e.config],
-             "reach": [(r.source, r.target, str(r.port), _VERDICT[r.from_verdict], _VERDICT[r.to_verdict],
+             "config": [(_(KIND_JA[c.kind]) if c.kind in KIND_JA else c.kind, c.key, _(_CONFIG_CHANGE[c.change]),
+                         c.from_value or "—", c.to_value or "—") for c in e.config],
+             "reach": [(r.source, r.target, str(r.port), _(_VERDICT[r.from_verdict]), _(_VERDICT[r.to_verdict]),
                         r.to_reason if r.to_verdict != "reachable" else r.from_reason) for r in e.reach]}
             for e in d.envs]
-    findings = [(_env_name(ix, f.finding.env), _FINDING_CHANGE[f.change], _SEV.get(f.finding.severity, f.finding.severity),
+    findings = [(_env_name(ix, f.finding.env), _(_FINDING_CHANGE[f.change]),
+                 _(_SEV[f.finding.severity]) if f.finding.severity in _SEV else f.finding.severity,
                  with_gloss(f.finding.code), ", ".join(f.finding.resources), f.finding.message) for f in d.findings]
     return {
-        "title": MESSAGES["title"].format(approved=a.version),
-        "summary": [("承認済みの版", f"第{a.version}版"), ("承認", decision_text(a)),
-                    ("承認時のモデル識別子（SHA-256）", a.model_sha256 or "—"),
-                    ("現在の版", f"第{ix.model.document.version}版（{ix.model.document.status}）"),
-                    ("判定", "変更なし" if d.same else f"変更あり（モデルの{len(d.items)}項目）")],
+        "title": changes_title(a.version),
+        "summary": [(_("承認済みの版"), _("第{version}版").format(version=a.version)), (_("承認"), decision_text(a)),
+                    (_("承認時のモデル識別子（SHA-256）"), a.model_sha256 or "—"),
+                    (_("現在の版"), _("第{version}版（{status}）").format(version=ix.model.document.version,
+                                                                      status=ix.model.document.status)),
+                    (_("判定"), _("変更なし") if d.same else
+                     ngettext("変更あり（モデルの{count}項目）", "変更あり（モデルの{count}項目）",
+                              len(d.items)).format(count=len(d.items)))],
         "same": d.same, "items": _item_rows(loaded, d.items), "envs": envs,
         "envs_added": [_env_name(ix, e) for e in d.envs_added], "envs_removed": list(d.envs_removed),
         "findings": findings,

@@ -1,11 +1,11 @@
 """Every Markdown page of the site, rendered from the model: ``render_pages(loaded)``.
 
-The page list reproduces the seed's numbering (1 and 2 per environment, 3 network, 4
-security groups, 5 components, one page per further diagram section such as 6 CI/CD,
-then the migration table) and adds reference pages the seed lacks (requirements checked,
-assumptions, route tables, diagrams, reachability, the model format). Nothing here knows environment ids:
-environments, views and sections all come from the model. Pure: no I/O, same model ->
-same bytes.
+The numbered pages are the model's chapters (:func:`model.outline.chapters`: one per
+environment, then network, security groups and components when the model has them, one per
+top-level view, then the migration tables), followed by the reference pages (requirements
+checked, assumptions, route tables, the list of diagrams when there are views, reachability,
+the model format). Nothing here knows environment ids: environments, views and sections all
+come from the model. Pure: no I/O, same model -> same bytes.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model.index import ModelIndex
-from model.schema import Environment, Model, View
+from model.outline import chapters
+from model.schema import Model, View
 import render.pages.components as page_components
 import render.pages.flows as page_flows
 import render.pages.network as page_net
 import render.pages.reference as page_reference
-from render.pages.approval import CHANGES_PAGE, MESSAGES, Approved, approver_cells, changes_context, revision_rows
+from render.pages.approval import (CHANGES_PAGE, Approved, approver_cells, blank, changes_context, changes_title,
+                                   revision_rows)
+from render.pages.i18n import N_, _
 from render.pages.markdown import Md, md_inline, md_link
-from render.pages.reachability import AnalysisRows, isolation_section, reach_sections
+from render.pages.reachability import AnalysisRows, intro, isolation_section, reach_sections
 from render.pages.requirements import requirement_sections
 from render.pages.templating import render_template
 
@@ -62,49 +65,46 @@ def _views_under(ix: ModelIndex, prefix: str, env: str | None = None) -> list[Vi
     return sorted(out, key=lambda v: _section_key(v.section))
 
 
-def migration_pair(ix: ModelIndex) -> list[tuple[Environment, Environment]]:
-    """(from, to) for every environment that names a baseline (section 9 compares them)."""
-    return [(ix.envs[e.baseline], e) for e in ix.model.environments if e.baseline in ix.envs]
+_CHAPTER_TITLES = {"network": N_("ネットワーク詳細"), "security-groups": N_("セキュリティグループ構成"),
+                   "components": N_("コンポーネント詳細")}
+"""Titles of the chapters that are not about one environment or view (msgids)."""
 
 
 def plan_pages(ix: ModelIndex, approved: Approved | None = None) -> list[PageSpec]:
-    """The numbered pages in order, without the cover (it lists these); the changes page
-    (since the last approved version) when ``approved`` is given."""
-    envs = sorted(ix.model.environments, key=lambda e: e.section)
+    """The numbered pages in order (:func:`model.outline.chapters`), without the cover (it lists
+    these); the changes page (since the last approved version) when ``approved`` is given."""
     plan: list[PageSpec] = []
-    for env in envs:
-        views = _views_under(ix, str(env.section), env.id)
-        plan.append(PageSpec(f"{env.section:02d}-{env.id}.md", str(env.section), f"{env.name}構成図",
-                             "environment.md.j2", {"env": env, "views": views}))
-    used = {e.section for e in envs}
-    fixed = [(3, "network", "ネットワーク詳細"), (4, "security-groups", "セキュリティグループ構成"),
-             (5, "components", "コンポーネント詳細")]
-    number = max(used | {0})
-    for wanted, slug, title in fixed:
-        number = wanted if wanted > number else number + 1
-        plan.append(PageSpec(f"{number:02d}-{slug}.md", str(number), title, f"{slug}.md.j2"))
-    top_views = sorted((v for v in ix.model.views if "." not in v.section and v.section.isdigit()),
-                       key=lambda v: int(v.section))
-    for view in top_views:
-        number = max(number + 1, int(view.section))
-        plan.append(PageSpec(f"{number:02d}-{view.id}.md", str(number), view.title, "view.md.j2",
-                             {"view": view}))
-    for src, dst in migration_pair(ix):
-        number += 1
-        suffix = "" if len(migration_pair(ix)) == 1 else f"-{dst.id}"
-        plan.append(PageSpec(f"{number:02d}-migration{suffix}.md", str(number),
-                             f"{src.short} → {dst.short}移行時の変更点", "migration.md.j2",
-                             {"src": src, "dst": dst}))
+    views = {v.id: v for v in ix.model.views}
+    migrations = sum(c.kind == "migration" for c in chapters(ix.model))
+    for c in chapters(ix.model):
+        n = str(c.number)
+        if c.kind == "environment":
+            env = ix.envs[c.env]
+            plan.append(PageSpec(f"{c.number:02d}-{env.id}.md", n, _("{name}構成図").format(name=env.name),
+                                 "environment.md.j2", {"env": env, "views": _views_under(ix, n, env.id)}))
+        elif c.kind == "view":
+            view = views[c.view]
+            plan.append(PageSpec(f"{c.number:02d}-{view.id}.md", n, view.title, "view.md.j2", {"view": view}))
+        elif c.kind == "migration":
+            src, dst = ix.envs[c.baseline], ix.envs[c.env]
+            suffix = "" if migrations == 1 else f"-{dst.id}"
+            plan.append(PageSpec(f"{c.number:02d}-migration{suffix}.md", n,
+                                 _("{source} → {target}移行時の変更点").format(source=src.short, target=dst.short),
+                                 "migration.md.j2", {"src": src, "dst": dst}))
+        else:
+            plan.append(PageSpec(f"{c.number:02d}-{c.kind}.md", n, _(_CHAPTER_TITLES[c.kind]), f"{c.kind}.md.j2"))
     if approved is not None:
-        plan.append(PageSpec(CHANGES_PAGE, None, MESSAGES["title"].format(approved=approved.approval.version),
-                             "changes.md.j2"))
+        plan.append(PageSpec(CHANGES_PAGE, None, changes_title(approved.approval.version), "changes.md.j2"))
     plan += [
-        PageSpec(REQUIREMENTS_PAGE, None, "要件の確認（設計書の約束と構成）", "requirements.md.j2"),
-        PageSpec("assumptions.md", None, "前提・仮定", "assumptions.md.j2"),
-        PageSpec("routes.md", None, "ルートテーブル", "routes.md.j2"),
-        PageSpec("diagrams.md", None, "構成図一覧", "diagrams.md.j2"),
-        PageSpec(REACH_PAGE, None, "到達性（設計時解析）", "reachability.md.j2"),
-        PageSpec("schema.md", None, "モデル形式リファレンス", "schema.md.j2"),
+        PageSpec(REQUIREMENTS_PAGE, None, _("要件の確認（設計書の約束と構成）"), "requirements.md.j2"),
+        PageSpec("assumptions.md", None, _("前提・仮定"), "assumptions.md.j2"),
+        PageSpec("routes.md", None, _("ルートテーブル"), "routes.md.j2"),
+    ]
+    if ix.model.views:
+        plan.append(PageSpec("diagrams.md", None, _("構成図一覧"), "diagrams.md.j2"))
+    plan += [
+        PageSpec(REACH_PAGE, None, _("到達性（設計時解析）"), "reachability.md.j2"),
+        PageSpec("schema.md", None, _("モデル形式リファレンス"), "schema.md.j2"),
     ]
     return plan
 
@@ -120,43 +120,49 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: Ana
     if t == "network.md.j2":
         ctx["env_tables"] = [(env, page_net.subnet_tables(ix, env.id),
                               _views_under(ix, spec.number, env.id)) for env in envs]
-        ctx["header"] = page_net.SUBNET_HEADER
+        ctx["header"] = page_net.subnet_header()
     elif t == "security-groups.md.j2":
         ctx["groups"] = [(g, page_net.sg_tables(ix, g)) for g in _sg_order(ix)]
-        ctx["header"] = page_net.SG_HEADER
     elif t == "components.md.j2":
         ctx["sections"] = page_components.component_sections(ix)
     elif t == "view.md.j2":
         ctx["flow_rows"] = page_flows.view_flow_rows(ix, spec.context["view"])
+        ctx["flow_header"] = page_flows.flow_header()
     elif t == "migration.md.j2":
         rows = page_flows.migration_table(ix, spec.context["src"].id, spec.context["dst"].id)
-        ctx.update(rows=rows,
+        listed = spec.context["dst"].baseline_ref is not None
+        ctx.update(rows=rows, listed=listed,
+                   all_rows=[(r["item"], r["before"], r["after"]) for r in rows],
                    seed_rows=[(r["item"], r["before"], r["after"]) for r in rows if r["seed"]],
                    extra_rows=[(r["item"], r["before"], r["after"]) for r in rows if not r["seed"]],
                    seed_count=sum(r["seed"] for r in rows),
-                   basis_rows=[(r["item"], "○" if r["seed"] else "-", r["basis"]) for r in rows])
+                   basis_rows=[(r["item"], "○" if r["seed"] else "-", r["basis"]) if listed else (r["item"], r["basis"])
+                               for r in rows])
     elif t == "assumptions.md.j2":
         ctx["rows"] = rows = page_reference.assumption_rows(ix)
         ctx["summary"] = [(r["id"], r["kind"], r["title"], r["value"], r["seed_ref"]) for r in rows]
     elif t == "index.md.j2":
         ctx["revisions"] = revision_rows(ix.model.document)
+        ctx["blank"] = blank(ix.model.document)
         ctx["approver"], ctx["approval_date"] = approver_cells(ix.model.document)
     elif t == "changes.md.j2":
         ctx["ch"] = changes_context(loaded, ix, approved)
     elif t == "routes.md.j2":
+        ctx["intro"] = page_net.routes_intro(ix)
         ctx["env_routes"] = [(env, page_net.route_tables_of(ix, env.id), page_net.tgw_tables_of(ix, env.id))
                              for env in envs]
     elif t == "diagrams.md.j2":
         ctx["views"] = views = sorted(ix.model.views, key=lambda v: (_section_key(v.section), v.id))
         where = _view_pages(ix, plan)
-        ctx["view_rows"] = [(v.title, where.get(v.id, md_inline("-")), "・".join(ix.envs[e].name for e in v.envs
-                                                                               if e in ix.envs),
-                             v.description or "") for v in views]
+        ctx["view_rows"] = [(v.title, where.get(v.id, md_inline("-")),
+                             _("・").join(ix.envs[e].name for e in v.envs if e in ix.envs), v.description or "")
+                            for v in views]
     elif t == "schema.md.j2":
         ctx["definitions"] = page_reference.schema_definitions()
     elif t == "reachability.md.j2":
         ctx["sections"] = reach_sections(ix, analysis)
         ctx["isolation"] = isolation_section(ix, analysis)
+        ctx["intro"] = intro(ix, analysis)
     elif t == "requirements.md.j2":
         ctx["sections"] = requirement_sections(ix, analysis)
     return ctx
@@ -180,7 +186,9 @@ def _view_pages(ix: ModelIndex, plan: list[PageSpec]) -> dict[str, Md]:
 
 
 def _sg_order(ix: ModelIndex):
-    """Groups the seed numbers (4.1, 4.2, ...) first, then groups only the model adds."""
+    """Groups in the order of their sections (where the source document lists them: 4.1, 4.2, ...),
+    then the groups the document does not list ('-'), in model order. The headings number them
+    within the security group chapter (its number comes from the model's outline)."""
     numbered = [g for g in ix.model.security_groups if g.section[:1].isdigit()]
     others = [g for g in ix.model.security_groups if not g.section[:1].isdigit()]
     return sorted(numbered, key=lambda g: _section_key(g.section)) + others

@@ -1,4 +1,4 @@
-"""Section 5 (コンポーネント詳細): the component specs of the model as the seed words them.
+"""The component chapter (コンポーネント詳細): the component specs of the model, worded for a design document.
 
 The seed writes specs as nested bullet lists ("CPU: 256 (.25 vCPU)", "ストレージ: 100 GB
 GP3（Auto Scaling有効）"). The wording is fixed here; every number comes from the
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from model.index import ModelIndex
 from model.schema import FargateSpec, RdsSpec
-from render.pages.components_network import network_sections
+from render.pages.components_network import network_sections, onoff
+from render.pages.i18n import N_, _, ngettext
 
 __all__ = ["component_sections", "vcpu_text", "fargate_items", "rds_items"]
 
-_MFA = {"off": "無効", "optional": "オプション", "required": "必須"}
+_MFA = {"off": N_("無効"), "optional": N_("オプション"), "required": N_("必須")}
 _SCHEME = {"internet-facing": "Internet-facing", "internal": "Internal"}
 
 Item = tuple  # (label, value, children)
@@ -29,21 +30,26 @@ def vcpu_text(cpu: int) -> str:
 
 
 def fargate_items(spec: FargateSpec) -> list[Item]:
-    tasks = f"{spec.tasks.min}-{spec.tasks.max}" + ("（Auto Scaling）" if spec.autoscaling else "")
+    tasks = f"{spec.tasks.min}-{spec.tasks.max}" + (_("（Auto Scaling）") if spec.autoscaling else "")
     return [("CPU", vcpu_text(spec.cpu), ()), ("Memory", f"{spec.memory_mb} MB", ()),
-            ("タスク数", tasks, ()), ("コンテナポート", str(spec.container_port), ())]
+            (_("タスク数"), tasks, ()), (_("コンテナポート"), str(spec.container_port), ())]
 
 
 def rds_items(spec: RdsSpec) -> list[Item]:
-    storage = f"{spec.storage_gb} GB {spec.storage_type}" + ("（Auto Scaling有効）" if spec.storage_autoscaling else "")
-    crypt = ("有効" if spec.encryption else "無効") + (f"（{spec.encryption_note}）" if spec.encryption_note else "")
-    items = [("エンジン", f"{spec.engine} {spec.engine_version}", ()),
-             ("インスタンスクラス", spec.instance_class, ()), ("ストレージ", storage, ()),
-             ("構成", "Multi-AZ" if spec.multi_az else "Single-AZ", ()),
-             ("バックアップ", f"{spec.backup_retention_days}日間", ()), ("暗号化", crypt, ())]
-    if spec.performance_insights is not None:  # the seed only states it for production
-        items.append(("Performance Insights", "有効" if spec.performance_insights else "無効", ()))
+    storage = f"{spec.storage_gb} GB {spec.storage_type}" + (_("（Auto Scaling有効）") if spec.storage_autoscaling else "")
+    crypt = onoff(spec.encryption) + (_("（{note}）").format(note=spec.encryption_note) if spec.encryption_note else "")
+    days = spec.backup_retention_days
+    items = [(_("エンジン"), f"{spec.engine} {spec.engine_version}", ()),
+             (_("インスタンスクラス"), spec.instance_class, ()), (_("ストレージ"), storage, ()),
+             (_("構成"), "Multi-AZ" if spec.multi_az else "Single-AZ", ()),
+             (_("バックアップ"), ngettext("{days}日間", "{days}日間", days).format(days=days), ()), (_("暗号化"), crypt, ())]
+    if spec.performance_insights is not None:  # a document may state it for one environment only
+        items.append(("Performance Insights", onoff(spec.performance_insights), ()))
     return items
+
+
+def _seconds(n: int) -> str:
+    return ngettext("{seconds}秒", "{seconds}秒", n).format(seconds=n)
 
 
 def _short_label(ix: ModelIndex, node_id: str) -> str:
@@ -86,16 +92,18 @@ def _rds(ix: ModelIndex) -> list[dict]:
 def _cognito(ix: ModelIndex, node) -> dict:
     c = node.cognito
     p = c.password_policy
-    required = [name for name, flag in (("大文字", p.require_uppercase), ("小文字", p.require_lowercase),
-                                        ("数字", p.require_numbers), ("記号", p.require_symbols)) if flag]
-    policy = [("最小長", f"{p.min_length}文字", ())]
+    required = [name for name, flag in ((_("大文字"), p.require_uppercase), (_("小文字"), p.require_lowercase),
+                                        (_("数字"), p.require_numbers), (_("記号"), p.require_symbols)) if flag]
+    policy = [(_("最小長"), ngettext("{count}文字", "{count}文字", p.min_length).format(count=p.min_length), ())]
     if required:
-        policy.append((None, "・".join(required) + "必須", ()))
-    items = [("User Pool", f"{c.user_pools}つ", ()),
-             ("User Groups", None, [(None, f"{g.name}（{g.description}）", ()) for g in c.groups]),
-             ("MFA", _MFA[c.mfa], ()), ("パスワードポリシー", None, policy)]
+        policy.append((None, _("{kinds}必須").format(kinds=_("・").join(required)), ()))
+    items = [("User Pool", ngettext("{count}つ", "{count}つ", c.user_pools).format(count=c.user_pools), ()),
+             ("User Groups", None, [(None, _("{name}（{description}）").format(name=g.name, description=g.description), ())
+                                    for g in c.groups]),
+             ("MFA", _(_MFA[c.mfa]), ()), (_("パスワードポリシー"), None, policy)]
     if c.lambda_triggers:
-        items.append(("Lambda Triggers", None, [(None, f"{t.trigger}（{t.purpose}）", ())
+        items.append(("Lambda Triggers", None, [(None, _("{trigger}（{purpose}）").format(trigger=t.trigger,
+                                                                                      purpose=t.purpose), ())
                                                 for t in c.lambda_triggers]))
     return {"title": node.label, "id": node.id, "groups": [(None, items)]}
 
@@ -106,14 +114,16 @@ def _alb(ix: ModelIndex, node) -> dict:
     listeners = []
     for li in a.listeners:
         if li.action == "redirect":
-            listeners.append((None, f"{li.protocol}:{li.port} → {li.redirect_protocol}:{li.redirect_port}リダイレクト", ()))
+            listeners.append((None, _("{protocol}:{port} → {to_protocol}:{to_port}リダイレクト").format(
+                protocol=li.protocol, port=li.port, to_protocol=li.redirect_protocol, to_port=li.redirect_port), ()))
         else:
             listeners.append((None, f"{li.protocol}:{li.port} → Target Group", ()))
-    spec = [("スキーム", _SCHEME[a.scheme], ()), ("リスナー", None, listeners),
-            ("ターゲットグループ", None, [(None, f"{tgs[t].name}: {tgs[t].path}", ()) for t in tgs]),
-            ("ヘルスチェック", None, [("パス", a.health_check.path, ()),
-                                  ("間隔", f"{a.health_check.interval_seconds}秒", ()),
-                                  ("タイムアウト", f"{a.health_check.timeout_seconds}秒", ())])]
+    hc = a.health_check
+    spec = [(_("スキーム"), _SCHEME[a.scheme], ()), (_("リスナー"), None, listeners),
+            (_("ターゲットグループ"), None, [(None, f"{tgs[t].name}: {tgs[t].path}", ()) for t in tgs]),
+            (_("ヘルスチェック"), None, [(_("パス"), hc.path, ()),
+                                     (_("間隔"), _seconds(hc.interval_seconds), ()),
+                                     (_("タイムアウト"), _seconds(hc.timeout_seconds), ())])]
     wafs = [w for w in ix.model.nodes if w.waf and w.waf.protects == node.id]
     groups, first = [], None
     for env in _envs(ix):
@@ -124,14 +134,14 @@ def _alb(ix: ModelIndex, node) -> dict:
         if first is None:
             first = env
             groups.append((env.name, spec + waf_items))
-        else:  # the spec lives on the node, so it is the same: say so, as the seed does
-            suffix = f"（{first.short}と同じ" + (" + WAF）" if waf_items else "）")
-            groups.append((env.name + suffix, waf_items))
+        else:  # the spec lives on the node, so it is the same: say so
+            same = _("（{env}と同じ + WAF）") if waf_items else _("（{env}と同じ）")
+            groups.append((env.name + same.format(env=first.short), waf_items))
     return {"title": node.label, "id": node.id, "groups": groups}
 
 
 def _schedules(ix: ModelIndex, node) -> dict:
-    items = [("スケジュール", None, [(None, f"{s.name}: {s.expression} {s.description}", ())
+    items = [(_("スケジュール"), None, [(None, f"{s.name}: {s.expression} {s.description}", ())
                                  for s in node.schedules.schedules])]
     targets = []
     for s in node.schedules.schedules:
@@ -142,15 +152,16 @@ def _schedules(ix: ModelIndex, node) -> dict:
                  if env.id in ix.nodes[target].at and ix.nodes[target].at[env.id].batch]
         distinct = {b for _, b in specs}
         for env, b in specs if len(distinct) > 1 else specs[:1]:
-            label = "ECS Task" + (f"（{env.name}）" if len(distinct) > 1 else "")
+            label = "ECS Task" + (_("（{env}）").format(env=env.name) if len(distinct) > 1 else "")
+            hours = ngettext("{hours}時間", "{hours}時間", b.timeout_hours).format(hours=b.timeout_hours)
             items.append((label, None, [("CPU", str(b.cpu), ()), ("Memory", f"{b.memory_mb} MB", ()),
-                                        ("タイムアウト", f"{b.timeout_hours}時間", ())]))
-    return {"title": f"{node.label} + Batch処理", "id": node.id, "groups": [(None, items)]}
+                                        (_("タイムアウト"), hours, ())]))
+    return {"title": _("{label} + Batch処理").format(label=node.label), "id": node.id, "groups": [(None, items)]}
 
 
 def component_sections(ix: ModelIndex) -> list[dict]:
-    """The subsections of section 5 in the seed's order: ECS, RDS, Cognito, ALB, EventBridge, then the
-    kinds beyond the seed (:func:`render.pages.components_network.network_sections`)."""
+    """The subsections of the component chapter: ECS, RDS, Cognito, ALB, EventBridge, then the
+    further kinds (:func:`render.pages.components_network.network_sections`)."""
     sections: list[dict] = []
     fargate = _fargate(ix)
     if fargate:
@@ -170,5 +181,5 @@ def _distinct_titles(sections: list[dict]) -> list[dict]:
     ['ALB（a）', 'ALB（b）']
     """
     counts = {s["title"]: sum(t["title"] == s["title"] for t in sections) for s in sections}
-    return [s | {"title": f"{s['title']}（{s['id']}）"} if counts[s["title"]] > 1 and s.get("id") else s
-            for s in sections]
+    return [s | {"title": _("{title}（{id}）").format(title=s["title"], id=s["id"])}
+            if counts[s["title"]] > 1 and s.get("id") else s for s in sections]

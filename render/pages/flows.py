@@ -1,4 +1,4 @@
-"""Tables of flows for the diagram pages (6 CI/CD, 7 監視, 8 DR) and the migration table (9).
+"""Tables of flows for the diagram pages (a top-level view's chapter) and the migration table.
 
 A diagram alone cannot be searched, diffed or reviewed line by line, so each diagram
 page also lists the arrows it draws: the flows its view selects, labelled the way the
@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from model.index import ModelIndex
 from model.schema import Flow, View
+from render.pages.i18n import N_, _
 
-__all__ = ["FLOW_HEADER", "KIND_NAMES", "view_flows", "view_flow_rows", "migration_table"]
+__all__ = ["flow_header", "KIND_NAMES", "view_flows", "view_flow_rows", "migration_table"]
 
-FLOW_HEADER = ("環境", "送信元", "送信先", "種別", "ラベル")
 KIND_NAMES = {
-    "network": "通信", "control": "制御", "replication": "レプリケーション", "backup": "バックアップ",
-    "image-pull": "イメージ取得", "logs": "ログ", "metrics": "メトリクス", "notification": "通知",
-    "pipeline": "パイプライン", "restore": "復元",
+    "network": N_("通信"), "control": N_("制御"), "replication": N_("レプリケーション"), "backup": N_("バックアップ"),
+    "image-pull": N_("イメージ取得"), "logs": N_("ログ"), "metrics": N_("メトリクス"), "notification": N_("通知"),
+    "pipeline": N_("パイプライン"), "restore": N_("復元"),
 }
+"""Flow kinds as the arrow tables name them (msgids)."""
+
+
+def flow_header() -> tuple[str, ...]:
+    """The arrow table's header: 環境 | 送信元 | 送信先 | 種別 | ラベル."""
+    return (_("環境"), _("送信元"), _("送信先"), _("種別"), _("ラベル"))
 
 
 def view_flows(ix: ModelIndex, view: View) -> list[tuple[str, Flow]]:
@@ -47,12 +53,12 @@ def view_flow_rows(ix: ModelIndex, view: View) -> list[tuple[str, str, str, str,
     rows: dict[tuple[str, str, str, str], list[str]] = {}
     for env, flow in view_flows(ix, view):
         key = (_name(ix, view, flow.source, env), _name(ix, view, flow.target, env),
-               KIND_NAMES.get(flow.kind.value, flow.kind.value), flow.label or "")
+               _(KIND_NAMES[flow.kind.value]) if flow.kind.value in KIND_NAMES else flow.kind.value, flow.label or "")
         env_name = view.box_labels.get(env) or ix.envs[env].name
         names = rows.setdefault(key, [])
         if env_name not in names:
             names.append(env_name)
-    return [("・".join(envs), *key) for key, envs in rows.items()]
+    return [(_("・").join(envs), *key) for key, envs in rows.items()]
 
 
 def migration_table(ix: ModelIndex, src: str, dst: str) -> list[dict]:

@@ -6,8 +6,13 @@ from pathlib import Path
 
 from model.i18n import Domain
 
-__all__ = ["DOMAIN", "_", "ngettext"]
+__all__ = ["DOMAIN", "_", "ngettext", "N_"]
 
 DOMAIN = Domain("pages", Path(__file__).parent / "locale")
 _ = DOMAIN.gettext
 ngettext = DOMAIN.ngettext
+
+
+def N_(message: str) -> str:
+    """Mark a msgid in a table built at import time; it is translated with ``_`` where it is shown."""
+    return message

@@ -1,4 +1,4 @@
-"""Table rows for the network pages: subnets (section 3), security groups (4), route tables.
+"""Table rows for the network pages: subnets, security groups, route tables.
 
 Each function returns plain values (strings, tuples); escaping happens in the templates
 through the filters of :mod:`render.pages.markdown`. Rows follow the model's declaration
@@ -10,17 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.index import ModelIndex
-from model.schema import PortRange, SecurityGroup, SgRule
+from model.schema import NodeKind, PortRange, SecurityGroup, SgRule
+from render.pages.i18n import N_, _
+from render.pages.markdown import Md, md_text
 
 __all__ = [
-    "SUBNET_HEADER", "SG_HEADER", "VpcTable", "SgTable", "subnet_tables", "sg_tables",
-    "sg_short", "port_text", "route_tables_of", "tgw_tables_of",
+    "subnet_header", "sg_header", "VpcTable", "SgTable", "subnet_tables", "sg_tables",
+    "sg_short", "port_text", "route_tables_of", "tgw_tables_of", "routes_intro",
 ]
 
-SUBNET_HEADER = ("サブネット種別", "CIDR", "AZ", "用途")
-SG_HEADER = ("方向", "プロトコル", "ポート", "ソース", "用途")
 _DIRECTION = {"inbound": "Inbound", "outbound": "Outbound"}
-_PROTOCOL = {"tcp": "TCP", "udp": "UDP", "all": "すべて"}
+_PROTOCOL = {"tcp": "TCP", "udp": "UDP", "all": N_("すべて")}
+
+
+def subnet_header() -> tuple[str, ...]:
+    """The subnet table's header: サブネット種別 | CIDR | AZ | 用途."""
+    return (_("サブネット種別"), "CIDR", "AZ", _("用途"))
+
+
+def sg_header(directions: set[str]) -> tuple[str, ...]:
+    """A security group table's header; the peer column is named for the directions it holds
+    (the source of an inbound rule, the destination of an outbound one, as AWS names them)."""
+    peer = {frozenset({"inbound"}): _("ソース"), frozenset({"outbound"}): _("宛先")}.get(
+        frozenset(directions), _("ソース／宛先"))
+    return (_("方向"), _("プロトコル"), _("ポート"), peer, _("用途"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,15 @@ class SgTable:
     rows: tuple[tuple[str, ...], ...]
     env_only: tuple[int, ...] = field(default=())
     """Indexes of rows that exist only in some environments (e.g. POC-only VPN rows)."""
+    header: tuple[str, ...] = ()
+    """The table's header (:func:`sg_header` for the directions of its rules)."""
+
+    @property
+    def env_only_text(self) -> Md:
+        """The environment-only rows in one line: 'Inbound 3000 VPN CIDR「Frontend」、...'."""
+        return Md(_("、").join(
+            f"{md_text(self.rows[i][0])} {md_text(self.rows[i][2])} {md_text(self.rows[i][3])}"
+            + _("「{purpose}」").format(purpose=md_text(self.rows[i][4])) for i in self.env_only))
 
 
 def subnet_tables(ix: ModelIndex, env: str) -> list[VpcTable]:
@@ -75,7 +97,8 @@ def port_text(port: int | PortRange | None) -> str:
     return str(port)
 
 
-def _source(ix: ModelIndex, rule: SgRule) -> str:
+def _peer(ix: ModelIndex, rule: SgRule) -> str:
+    """The other side of a rule: its source (inbound) or destination (outbound)."""
     if rule.sg:
         return sg_short(ix, rule.sg)
     if rule.named:
@@ -90,16 +113,19 @@ def sg_tables(ix: ModelIndex, group: SecurityGroup) -> list[SgTable]:
         rules = ix.sg_rules(group.id, env)
         rows: list[tuple[str, ...]] = []
         env_only: list[int] = []
+        directions: set[str] = set()
         for direction in ("inbound", "outbound"):
             chosen = [r for r in rules if r.direction == direction]
             for r in chosen:
                 if r.envs is not None and set(r.envs) != set(group.envs):
                     env_only.append(len(rows))
-                rows.append((_DIRECTION[direction], _PROTOCOL[r.protocol], port_text(r.port),
-                             _source(ix, r), r.purpose))
+                rows.append((_DIRECTION[direction], _(_PROTOCOL[r.protocol]), port_text(r.port),
+                             _peer(ix, r), r.purpose))
+                directions.add(direction)
             if direction == "outbound" and not chosen and group.no_outbound_note:
                 rows.append((_DIRECTION[direction], "-", "-", "-", group.no_outbound_note))
-        tables.append(SgTable(env, tuple(rows), tuple(env_only)))
+                directions.add(direction)
+        tables.append(SgTable(env, tuple(rows), tuple(env_only), sg_header(directions)))
     return tables
 
 
@@ -115,7 +141,7 @@ def _destination(ix: ModelIndex, env: str, destination: str | None, named: str |
     if named:
         value = ix.named_value(named, env)
         label = ix.named_cidrs[named].label
-        return f"{value}（{label}）" if value else label
+        return _("{value}（{label}）").format(value=value, label=label) if value else label
     return destination or "-"
 
 
@@ -148,3 +174,10 @@ def tgw_tables_of(ix: ModelIndex, env: str) -> list[dict]:
                     "propagations": [name(p) for p in t.propagations],
                     "routes": routes, "assumption": t.assumption})
     return out
+
+
+def routes_intro(ix: ModelIndex) -> str:
+    """The route table page's opening sentence; it names Transit Gateway only when the model has one."""
+    if ix.model.tgw_route_tables or any(n.kind is NodeKind.TGW for n in ix.model.nodes):
+        return _("VPCとTransit Gatewayのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")
+    return _("VPCのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")

@@ -2,7 +2,8 @@
 environment, then the isolation between environments.
 
 The analysis computes; this module only words its rows for the page (status, severity
-and verdict in Japanese, matrix cells as symbols) and the template
+and verdict in the document's language, matrix cells as symbols), writes the opening
+paragraphs from what the model holds (:func:`intro`), and the template
 ``reachability.md.j2`` lays them out. The analysis arrives as an object with
 ``intents_of(env)``, ``findings_of(env)``, ``matrix(env)``, ``scopes`` and
 ``cross_matrices`` (an :class:`analysis.analyze.Analysis`); nothing here imports :mod:`analysis`.
@@ -14,7 +15,7 @@ said to share nothing.
 
 Cells: ✓ reachable, ✗ unreachable (first hard blocking code), △ conditional (first condition code).
 
->>> _cell(None), _STATUS["known-violation"]
+>>> _cell(None), _(_STATUS["known-violation"])
 ('—', '△ 既知の違反')
 """
 
@@ -23,26 +24,23 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from model.index import ModelIndex
+from model.schema import NodeKind
 from render.pages.codes_ja import gloss, with_gloss
+from render.pages.i18n import N_, _, ngettext
+from render.pages.markdown import Md, md_inline
 
-__all__ = ["reach_sections", "isolation_section", "AnalysisRows"]
+__all__ = ["reach_sections", "isolation_section", "intro", "AnalysisRows"]
 
-_STATUS = {"holds": "✓ 満たす", "violated": "✗ 違反", "known-violation": "△ 既知の違反"}
-_SEV = {"error": "エラー", "warning": "警告", "info": "情報"}
-_VERDICT = {"reachable": "到達可能", "unreachable": "到達不可", "conditional": "条件付き"}
+_STATUS = {"holds": N_("✓ 満たす"), "violated": N_("✗ 違反"), "known-violation": N_("△ 既知の違反")}
+_SEV = {"error": N_("エラー"), "warning": N_("警告"), "info": N_("情報")}
+_VERDICT = {"reachable": N_("到達可能"), "unreachable": N_("到達不可"), "conditional": N_("条件付き")}
 _SEVERITIES = ("error", "warning", "info")
-_T = {
-    "apart": "{envs}は、共有するネットワーク（Transit Gateway・Direct Connect Gateway・Client VPNエンドポイント・"
-             "VPN接続・ネットワークアカウント）がない。環境ごとに別のネットワークとして解析しており、環境をまたぐ閉域の"
-             "経路はない（同じIDのノードも環境ごとに別のリソース）。",
-    "joined": "{envs}は {objects} を共有するため、一つのネットワークとして解析した。下の表は、各環境の送信元から"
-              "もう一方の環境のノードのプライベートアドレスと待ち受けポートへの到達性（✓ 到達可能、✗ 到達不可、△ 条件付き）。",
-    "object": "{label}（{id}）",
-    "pair": "{source} → {target}",
-    "open": "環境をまたいで到達できる組み合わせ: {count} 件（{cells}）。",
-    "closed": "環境をまたいで到達できる組み合わせはない（{count} 件を確認）。",
-    "title": "{envs}",
-}
+_MODELLED = ((NodeKind.TGW, "TGW"), (NodeKind.DX_GATEWAY, "Direct Connect"), (NodeKind.CLIENT_VPN, "Client VPN"),
+             (NodeKind.ALB, "ALB"), (NodeKind.WAF, "WAF"), (NodeKind.NLB, "NLB"),
+             (NodeKind.NETWORK_FIREWALL, "Network Firewall"), (NodeKind.VPC_ENDPOINT, N_("VPCエンドポイント")),
+             (NodeKind.VPC_PEERING, N_("VPCピアリング")), (NodeKind.VPN_CONNECTION, N_("サイト間VPN")))
+"""The network objects the analysis evaluates beyond SGs and route tables, named in the page's
+opening sentence only when the model has one."""
 
 
 class AnalysisRows(Protocol):
@@ -85,7 +83,8 @@ def _intent_codes(r: Any) -> str:
     if not r.codes:
         return "—"
     first = _decisive(r.result) if r.result is not None and r.result.blockers else r.codes[0]
-    return first + (f" ほか{len(r.codes) - 1}件" if len(r.codes) > 1 else "")
+    more = len(r.codes) - 1
+    return first + (ngettext(" ほか{count}件", " ほか{count}件", more).format(count=more) if more else "")
 
 
 def _label(ix: ModelIndex, ident: str) -> str:
@@ -97,12 +96,14 @@ def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]
     results = analysis.intents_of(env)
     # the table holds the short columns (one line each); the statements, often a sentence
     # or two, follow it as a list, so no row grows to five lines of squeezed text
-    intents = [(_STATUS[r.status], r.id, _label(ix, r.source), r.target_name, f"{r.protocol}/{r.port}",
-                _VERDICT[r.verdict], _intent_codes(r), r.seed_ref) for r in results]
-    statements = [(r.id, r.statement + (f"（既知の違反: {r.known_violation}）" if r.known_violation else "")
-                   + (f" 阻害要因・条件: {', '.join(r.codes)}" if r.codes else ""), ()) for r in results]
+    intents = [(_(_STATUS[r.status]), r.id, _label(ix, r.source), r.target_name, f"{r.protocol}/{r.port}",
+                _(_VERDICT[r.verdict]), _intent_codes(r), r.seed_ref) for r in results]
+    statements = [(r.id, r.statement
+                   + (_("（既知の違反: {violation}）").format(violation=r.known_violation) if r.known_violation else "")
+                   + (_(" 阻害要因・条件: {codes}").format(codes=", ".join(r.codes)) if r.codes else ""), ())
+                  for r in results]
     found = analysis.findings_of(env)
-    findings = [(_SEV[f.severity], with_gloss(f.code), ", ".join(f.resources), f.message, f.location or "—", f.fix)
+    findings = [(_(_SEV[f.severity]), with_gloss(f.code), ", ".join(f.resources), f.message, f.location or "—", f.fix)
                 for f in found]
     m = analysis.matrix(env)
     shown = {_decisive(c) for row in m.rows for c in row.cells if c is not None and c.verdict != "reachable"}
@@ -113,7 +114,7 @@ def _section(ix: ModelIndex, analysis: AnalysisRows, env: str) -> dict[str, Any]
         "statements": statements,
         "summary": {s: sum(f.severity == s for f in found) for s in _SEVERITIES},
         "findings": findings,
-        "matrix_head": ["送信元 \\ 宛先"] + [f"{t}:{p}" for t, p in m.columns],
+        "matrix_head": [_("送信元 \\ 宛先")] + [f"{t}:{p}" for t, p in m.columns],
         "matrix_rows": [[_label(ix, row.source)] + [_cell(c) for c in row.cells] for row in m.rows],
         "codes": [(code, gloss(code) or "—") for code in sorted(shown)],
     }
@@ -125,18 +126,19 @@ def reach_sections(ix: ModelIndex, analysis: AnalysisRows) -> list[dict[str, Any
 
 
 def _names(ix: ModelIndex, envs) -> str:
-    return "・".join(ix.envs[e].name for e in envs)
+    return _("・").join(ix.envs[e].name for e in envs)
 
 
 def _cross(ix: ModelIndex, m: Any) -> dict[str, Any]:
     cells = [c for row in m.rows for c in row.cells if c is not None]
     reached = [c for c in cells if c.ok]
-    summary = (_T["open"].format(count=len(reached), cells="、".join(f"{c.source} → {c.target}:{c.port}" for c in reached))
-               if reached else _T["closed"].format(count=len(cells)))
+    listed = _("、").join(f"{c.source} → {c.target}:{c.port}" for c in reached)
+    summary = (_("環境をまたいで到達できる組み合わせ: {count} 件（{cells}）。").format(count=len(reached), cells=listed)
+               if reached else _("環境をまたいで到達できる組み合わせはない（{count} 件を確認）。").format(count=len(cells)))
     return {
-        "title": _T["pair"].format(source=ix.envs[m.source_env].name, target=ix.envs[m.target_env].name),
+        "title": f"{ix.envs[m.source_env].name} → {ix.envs[m.target_env].name}",
         "summary": summary,
-        "head": ["送信元 \\ 宛先"] + [f"{t}:{p}" for t, p in m.columns],
+        "head": [_("送信元 \\ 宛先")] + [f"{t}:{p}" for t, p in m.columns],
         "rows": [[_label(ix, row.source)] + [_cell(c) for c in row.cells] for row in m.rows],
         "codes": sorted({_decisive(c) for c in cells if c.verdict != "reachable"}),
     }
@@ -149,11 +151,54 @@ def isolation_section(ix: ModelIndex, analysis: AnalysisRows) -> dict[str, Any]:
     for s in analysis.scopes:
         if len(s.envs) < 2:
             continue
-        objects = "、".join(_T["object"].format(label=ix.nodes[n].label, id=n) for n in s.shared)
+        objects = _("、").join(_("{label}（{id}）").format(label=ix.nodes[n].label, id=n) for n in s.shared)
         pairs = [_cross(ix, m) for m in analysis.cross_matrices if m.source_env in s.envs]
         codes = sorted({code for p in pairs for code in p["codes"]})
-        joined.append({"title": _T["title"].format(envs=_names(ix, s.envs)),
-                       "text": _T["joined"].format(envs=_names(ix, s.envs), objects=objects),
+        joined.append({"title": _names(ix, s.envs),
+                       "text": _("{envs}は {objects} を共有するため、一つのネットワークとして解析した。下の表は、各環境の送信元から"
+                                 "もう一方の環境のノードのプライベートアドレスと待ち受けポートへの到達性（✓ 到達可能、✗ 到達不可、"
+                                 "△ 条件付き）。").format(envs=_names(ix, s.envs), objects=objects),
                        "pairs": pairs, "codes": [(code, gloss(code) or "—") for code in codes]})
-    return {"apart": _T["apart"].format(envs=_names(ix, alone)) if len(alone) > 1 or (alone and joined) else "",
+    apart = _("{envs}は、共有するネットワーク（Transit Gateway・Direct Connect Gateway・Client VPNエンドポイント・"
+              "VPN接続・ネットワークアカウント）がない。環境ごとに別のネットワークとして解析しており、環境をまたぐ閉域の"
+              "経路はない（同じIDのノードも環境ごとに別のリソース）。")
+    return {"apart": apart.format(envs=_names(ix, alone)) if len(alone) > 1 or (alone and joined) else "",
             "joined": joined}
+
+
+def _has(ix: ModelIndex, kind: NodeKind) -> bool:
+    return any(n.kind is kind for n in ix.model.nodes)
+
+
+def intro(ix: ModelIndex, analysis: AnalysisRows) -> list[Md]:
+    """The page's opening paragraphs: what the analysis evaluated in *this* model (only the network
+    objects it has), how NACLs are evaluated, and the analysis' assumption about a Direct Connect
+    gateway the model records with a VIF that cannot be associated with its TGW (a finding)."""
+    sep = _("・")
+    others = "".join(sep + _(name) for kind, name in _MODELLED if _has(ix, kind))
+    handles = [_("ステートフルなSG"), _("最長一致のルート"), _("戻り経路")]
+    translated = [name for kind, name in ((NodeKind.NAT_GATEWAY, "NAT"), (NodeKind.CLIENT_VPN, "Client VPN"))
+                  if _has(ix, kind)]
+    if translated:
+        handles.append(_("{gateways}の送信元変換").format(gateways=sep.join(translated)))
+    if _has(ix, NodeKind.ALB):
+        handles.append(_("ALBのリスナーとターゲットグループ"))
+    if _has(ix, NodeKind.WAF):
+        handles.append(_("WAFの地域制限（レート制限は条件付き）"))
+    first = _("モデルのセキュリティグループ・ルートテーブル{others}から、誰がどこへ届くかを設計時に計算した結果。"
+              "{handles}を扱う。").format(others=others, handles=_("、").join(handles))
+    clients = [name for kind, name in ((NodeKind.NAT_GATEWAY, "NAT Gateway"), (NodeKind.ALB, "ALB"),
+                                       (NodeKind.CLIENT_VPN, "Client VPN")) if _has(ix, kind)]
+    clients.append(_("インターネットやオンプレミスの利用者"))
+    second = _("NACLはステートレスとして、サブネットに出入りするたびに（同じサブネット内では評価しない）番号順・最初の一致で評価し、"
+               "応答はクライアントの一時ポート（Linuxのタスク 32768-60999、{clients} 1024-65535）で逆方向のルールに照合する。"
+               "前提: NACLの記載がないサブネットは既定のNACL（すべて許可）とみなす（ASSUMED_DEFAULT_NACL）。").format(
+        clients=sep.join(clients))
+    flagged = {r for env in ix.envs for f in analysis.findings_of(env) if f.code == "DXGW_TGW_REQUIRES_TRANSIT_VIF"
+               for r in f.resources}
+    for node in ix.model.nodes:
+        spec = node.dx_gateway
+        if spec is not None and node.id in flagged:
+            second += _("Direct Connect GatewayはTGWに関連付け済みとして解析する（設計書の「{vif}」はTransit VIFが必要なため"
+                        "指摘事項）。").format(vif=md_inline(spec.vif))
+    return [Md(first), Md(second)]

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from model.index import ModelIndex
 from model.schema import Model
+from render.pages.i18n import _
 
 __all__ = ["assumption_rows", "assumption_uses", "schema_definitions", "type_text"]
 
@@ -50,7 +51,7 @@ def assumption_uses(ix: ModelIndex) -> dict[str, list[str]]:
 def assumption_rows(ix: ModelIndex) -> list[dict]:
     uses = assumption_uses(ix)
     return [{"id": a.id, "title": a.title, "statement": a.statement, "value": a.value,
-             "kind": "矛盾" if a.kind == "contradiction" else "仮定", "contradiction": a.kind == "contradiction",
+             "kind": _("矛盾") if a.kind == "contradiction" else _("仮定"), "contradiction": a.kind == "contradiction",
              "seed_ref": a.seed_ref or "-", "uses": uses.get(a.id, [])}
             for a in ix.model.assumptions]
 
@@ -90,7 +91,12 @@ def schema_definitions() -> list[dict]:
     The rows depend only on the code (never on a model), so they are computed once per
     process; callers get their own copy and cannot disturb the next caller's.
     """
-    return copy.deepcopy(_definitions())
+    out = copy.deepcopy(_definitions())
+    for d in out:  # the words are the current language's; the cached rows keep markers
+        d["fields"] = [(name, kind, _("必須") if required else _("任意"), doc,
+                        _("既定: {value}").format(value=default) if default is not None else "")
+                       for name, kind, required, doc, default in d["fields"]]
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -108,9 +114,9 @@ def _definitions() -> list[dict]:
         fields = []
         for prop_name, prop in definition.get("properties", {}).items():
             doc = " ".join(prop.get("description", "").split())
-            default = "" if prop_name in required or "default" not in prop else f"既定: {json.dumps(prop['default'], ensure_ascii=False)}"
-            fields.append((prop_name, type_text(prop), "必須" if prop_name in required else "任意",
-                           doc, default))
+            default = None if prop_name in required or "default" not in prop else \
+                json.dumps(prop["default"], ensure_ascii=False)
+            fields.append((prop_name, type_text(prop), prop_name in required, doc, default))
         description = definition.get("description") or ""
         out.append({"name": name, "description": " ".join((description or "").split()),
                     "fields": fields, "enum_values": []})

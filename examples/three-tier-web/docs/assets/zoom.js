@@ -11,6 +11,9 @@
  * diagram. */
 (function () {
   "use strict";
+  /* The words the script shows; archdoc rewrites this line in the document's language
+   * (render.pages.templating.asset_text). */
+  var TEXT = {"diagram": "Diagrams", "zoomed": " (zoom)", "plus": "+", "zoomIn": "Zoom in", "minus": "−", "zoomOut": "Zoom out", "fit": "Fit", "fitLabel": "Fit to screen", "close": "Close (Esc)", "named": "{name}: ", "scrollTable": "Table that scrolls sideways", "scrollHint": "⇆ This table scrolls sideways"};
   var overlay = null;
   var panzoom = null;
   var opener = null;
@@ -54,7 +57,7 @@
     for (var i = 0; i < images.length; i++) {
       images[i].setAttribute("tabindex", "0");
       images[i].setAttribute("role", "button");
-      images[i].setAttribute("aria-label", (images[i].alt || "構成図") + "（拡大表示）");
+      images[i].setAttribute("aria-label", (images[i].alt || TEXT.diagram) + TEXT.zoomed);
     }
   }
 
@@ -101,10 +104,10 @@
       panzoom = window.Panzoom(big, {maxScale: 4, minScale: start / 2, startScale: start, step: 0.25,
                                      canvas: true});
       stage.addEventListener("wheel", panzoom.zoomWithWheel);
-      bar.appendChild(button("＋", "拡大", function () { panzoom.zoomIn(); }));
-      bar.appendChild(button("－", "縮小", function () { panzoom.zoomOut(); }));
-      bar.appendChild(button("全体", "全体を表示", function () { panzoom.reset(); }));
-      bar.appendChild(button("×", "閉じる（Esc）", close));
+      bar.appendChild(button(TEXT.plus, TEXT.zoomIn, function () { panzoom.zoomIn(); }));
+      bar.appendChild(button(TEXT.minus, TEXT.zoomOut, function () { panzoom.zoomOut(); }));
+      bar.appendChild(button(TEXT.fit, TEXT.fitLabel, function () { panzoom.reset(); }));
+      bar.appendChild(button("×", TEXT.close, close));
       bar.querySelector("button").focus();
     }, {once: true});
     big.src = img.currentSrc || img.src;
@@ -128,7 +131,7 @@
       var name = heading(wrap);
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
-      wrap.setAttribute("aria-label", (name ? name + "：" : "") + "横にスクロールできる表");
+      wrap.setAttribute("aria-label", (name ? TEXT.named.replace("{name}", function () { return name; }) : "") + TEXT.scrollTable);
     } else {
       wrap.removeAttribute("tabindex");
       wrap.removeAttribute("role");
@@ -152,7 +155,7 @@
       if (wide && !hinted) {
         hint = document.createElement("div");
         hint.className = "archdoc-scroll-hint";
-        hint.textContent = "⇆ この表は横にスクロールできます";
+        hint.textContent = TEXT.scrollHint;
         wrap.parentNode.insertBefore(hint, wrap);
         wrap.addEventListener("scroll", function (event) { atEnd(event.currentTarget); });
       } else if (!wide && hinted) {
