@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import os
+import stat
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
@@ -78,6 +80,10 @@ def language(lang: str) -> Iterator[str]:
         set_language(previous)
 
 
+_IDENTITY = _gettext.NullTranslations()
+"""The translations of the source language, and of a language with no catalog: none."""
+
+
 @lru_cache(maxsize=None)
 def _compiled(po_path: Path, mtime_ns: int) -> _gettext.NullTranslations:
     with po_path.open("rb") as handle:
@@ -104,6 +110,7 @@ class Domain:
         self.name = name
         self.locale_dir = Path(locale_dir)
         self.sources = tuple(Path(s) for s in sources) or (self.locale_dir.parent,)
+        self._paths: dict[str, Path] = {}
         if not name.startswith("demo"):
             _DOMAINS.setdefault(name, self)
 
@@ -116,11 +123,21 @@ class Domain:
 
     def translations(self, lang: str | None = None) -> _gettext.NullTranslations:
         """The translations into ``lang`` (default: :func:`current`); identity for the source language."""
+        # Called for every message (tens of thousands per build): no path is built and at most
+        # one stat is made per call; the mtime still notices a catalog edited meanwhile.
         lang = lang or current()
-        path = self.catalog_path(lang)
-        if lang == SOURCE_LANGUAGE or not path.is_file():
-            return _gettext.NullTranslations()
-        return _compiled(path, path.stat().st_mtime_ns)
+        if lang == SOURCE_LANGUAGE:
+            return _IDENTITY
+        path = self._paths.get(lang)
+        if path is None:
+            path = self._paths[lang] = self.catalog_path(lang)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return _IDENTITY
+        if not stat.S_ISREG(info.st_mode):
+            return _IDENTITY
+        return _compiled(path, info.st_mtime_ns)
 
     def gettext(self, message: str) -> str:
         """``message`` in the current language (the msgid itself when the catalog lacks it)."""
