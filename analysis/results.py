@@ -146,6 +146,13 @@ class ReachResult:
         """True unless unreachable (a conditional path works below its condition)."""
         return self.verdict != "unreachable"
 
+    @property
+    def front_leg_ok(self) -> bool:
+        """True if the request arrives, even when a load balancer on the way then reaches none of
+        its targets (``TARGET_UNREACHABLE``: the client's connection ends at the balancer, which
+        answers 503; the rules that let it in are used, and the cause is the target side)."""
+        return self.ok or all(b.code == "TARGET_UNREACHABLE" for b in self.blockers if not b.conditional)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["hops"] = [asdict(h) for h in self.hops]
@@ -182,6 +189,13 @@ class Finding:
     message: str
     location: str | None = None
     fix: str = ""
+
+    @property
+    def front_leg_ok(self) -> bool:
+        """True if the request arrives, even when a load balancer on the way then reaches none of
+        its targets (``TARGET_UNREACHABLE``: the client's connection ends at the balancer, which
+        answers 503; the rules that let it in are used, and the cause is the target side)."""
+        return self.ok or all(b.code == "TARGET_UNREACHABLE" for b in self.blockers if not b.conditional)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -269,6 +269,18 @@ def test_cli_reach_across_environments(capsys):
     assert [b["code"] for b in d["blockers"]] == ["TGW_RTB_NO_ROUTE"]
 
 
+def test_cli_a_plain_target_belongs_to_env_not_to_the_source(capsys):
+    """``--env prod --from stg:app --to db`` asks for prod's db (README: --env is the default
+    environment of a plain name), not for the source environment's own db."""
+    code, out, _ = _reach(capsys, "--env", "prod", "--from", "stg:app", "--to", "db", "--port", "5432", "--json")
+    d = json.loads(out)
+    assert (code, d["source"], d["target"], d["verdict"]) == (1, "stg:app", "prod:db", "unreachable")
+    assert [b["code"] for b in d["blockers"]] == ["TGW_RTB_NO_ROUTE"]
+    code, out, _ = _reach(capsys, "--from", "stg:app", "--to", "db", "--port", "5432", "--json")
+    d = json.loads(out)  # without --env a plain target is in the source's environment
+    assert (code, d["env"], d["source"], d["target"], d["verdict"]) == (0, "stg", "app", "db", "reachable")
+
+
 @pytest.mark.parametrize("argv, message", [
     (("--from", "stgg:runner", "--to", "prod:app"), "archdoc reach: unknown environment 'stgg' (did you mean 'stg'?)"),
     (("--from", "stg:runner", "--to", "prd:app"), "archdoc reach: unknown environment 'prd' (did you mean 'prod'?)"),

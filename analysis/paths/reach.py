@@ -116,12 +116,17 @@ class Reachability:
     def reach_by_address(self, source: str, target: str, port: int, protocol: str = "tcp") -> tuple[ReachResult, ...]:
         """One result per address of ``target`` (its private address, then its public one if it has one)."""
         self._check(source, target)
-        kinds = [m for m in ("private", "public") if any(c.mode == m for c in candidates(self.eg, target))]
+        kinds = [m for m in ("private", "public") if self.has_address(target, m)]
         return tuple(query(self, source, target, port, protocol, 0, None, m) for m in kinds)
 
     def has_address(self, target: str, mode: str) -> bool:
-        """Is ``target`` reached at a ``private`` (or ``public``) address at all?"""
-        return target in self._target_set and any(c.mode == mode for c in candidates(self.eg, target))
+        """Does ``target`` have a ``private`` (or ``public``) address at all? A node without a
+        public IP has none: the analysis still asks the internet for it (NO_PUBLIC_ADDRESS), but
+        lists no address of it."""
+        public = self.eg.addresses.has_public
+        return target in self._target_set and any(
+            c.mode == mode and (c.mode == "private" or c.eni is None or c.eni in public)
+            for c in candidates(self.eg, target))
 
     def reach_ip(self, port: int, protocol: str = "tcp", **where) -> ReachResult:
         """One query by address: ``source``/``src_ip`` and ``target``/``dst_ip`` (see :func:`reach_ip`)."""

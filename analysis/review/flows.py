@@ -56,7 +56,9 @@ def _flow_ok(ctx: ReviewContext, f, protocol: str, ports: tuple[int, ...]) -> tu
                     continue
                 nodes = {r.source, r.target} | {h.node for h in r.hops}
                 if f.source in nodes and f.target in nodes:
-                    if r.verdict != "unreachable":
+                    # an arrow to a load balancer is admitted when the request reaches it; its
+                    # targets' failure is the balancer's own finding (ALB_TARGET_NOT_ADMITTED)
+                    if r.ok or (r.front_leg_ok and t == f.target):
                         return True, ()
                     codes.update(r.codes)
     return False, tuple(sorted(codes))
@@ -89,7 +91,7 @@ def listeners_admitted(ctx: ReviewContext) -> Iterator[Finding]:
             continue
         for k, lst in enumerate(n.alb.listeners):
             results = [ctx.net.reach(s, n.id, lst.port) for s in ctx.net.sources if s != n.id]
-            if not any(r.verdict != "unreachable" for r in results):
+            if not any(r.front_leg_ok for r in results):  # a listener whose targets fail is reached
                 codes = sorted({c for r in results for c in r.codes})
                 yield ctx.finding("ALB_LISTENER_NOT_ADMITTED", (n.id,),
                               _("ALB {id} のリスナー {protocol}:{port} にどの送信元も到達できない（{codes}）").format(id=n.id, protocol=lst.protocol, port=lst.port, codes=', '.join(codes)),

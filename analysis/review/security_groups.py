@@ -117,7 +117,7 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
                                    _("CIDRを接続先のネットワークの範囲にするか、ルールを削除する（その範囲と通信するならルート・接続を追加する）")))
     used: set[str] = set()
     for r in matrix(ctx.net):
-        if r.verdict != "unreachable":
+        if r.front_leg_ok:
             used.update(r.rules)
     scope = eg.scope
     for env in (scope.envs if scope is not None and scope.joined else ()):
@@ -125,6 +125,9 @@ def sg_hygiene(ctx: ReviewContext) -> list[Finding]:
         for a, b in ((env, eg.env), (eg.env, env)) if env != eg.env else ():
             for r in crossings(ctx.net.peer(a), b):
                 used.update(r.rules)
+    for b, a in _shadowed(eg):  # a rule covering a used one admits the same packets: used too
+        if f"{b.sg}#{b.index}" in used:
+            used.add(f"{a.sg}#{a.index}")
     for sg, refs in eg.rules.items():
         for r in refs:
             key = f"{sg}#{r.index}"

@@ -123,8 +123,9 @@ def _endpoints(env: str | None, source: str | None, target: str | None, envs: li
     from analysis.paths.across import split_endpoint
     from archdoc.common import unknown_env
 
+    # a plain name belongs to --env; without --env, to the other side's environment
     src_env, src = split_endpoint(source, env) if source is not None else (env, None)
-    dst_env, dst = split_endpoint(target, src_env) if target is not None else (src_env, None)
+    dst_env, dst = split_endpoint(target, env or src_env) if target is not None else (env or src_env, None)
     for e in (env, src_env, dst_env):
         bad = unknown_env(e, envs)
         if bad:
