@@ -148,3 +148,46 @@ def test_cli_address_flags(capsys):
     assert "argument --to-ip: 'web-osaka' is not an IPv4 address (a.b.c.d)" in capsys.readouterr().err
     assert main([*base, "--from", "web-tokyo", "--to", "web-osaka", "--to-ip", "10.2.0.10"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_node_without_a_public_address_lists_only_its_private_one():
+    """app-tokyo has no public IP: one row, not an empty or 'allocated' public one."""
+    rows = Q.reach_by_address("web-tokyo", "app-tokyo", 443)
+    assert [r.target_address for r in rows] == [str(EG.enis["app-tokyo"][0].net)]
+    assert (Q.has_address("app-tokyo", "private"), Q.has_address("app-tokyo", "public")) == (True, False)
+    assert Q.has_address("web-osaka", "public") is True
+
+
+
+def test_a_source_address_is_the_one_asked_about_or_refused_clearly():
+    """--from-ip inside a subnet: its only node sends from exactly that address when the model
+    writes none for it (so a NACL's /32 applies to it); a written address elsewhere in the
+    subnet, or a subnet of several nodes, is refused with the reason."""
+    from analysis.paths.query import address_source
+    from conftest import REPO, analysis_of
+
+    node, actor, enis = address_source(Q, net("10.1.1.20/32"))
+    assert (node, actor, [str(e.net) for e in enis]) == ("app-tokyo", None, ["10.1.1.20/32"])
+    with pytest.raises(UnknownAddress) as exc:
+        address_source(Q, net("10.1.1.99/32"))
+    assert str(exc.value) == ("10.1.1.99/32 is in subnet tokyo-private, but its only node app-tokyo has the "
+                              "address 10.1.1.20/32")
+    starter = analysis_of(load_model(REPO / "archdoc" / "scaffold" / "starter" / "model").model).network("prod")
+    node, _, enis = address_source(starter, net("10.0.11.7/32"))  # app's subnet app-c; no written address
+    assert (node, [(e.subnet, str(e.net)) for e in enis]) == ("app", [("app-c", "10.0.11.7/32")])
+    r = starter.reach_ip(5432, src_ip=net("10.0.11.7/32"), target="db")
+    assert (r.source, r.source_address, r.verdict) == ("app", "10.0.11.7/32", "reachable")
+
+
+
+def test_an_address_in_a_subnet_of_several_nodes_names_them():
+    from analysis.paths.query import address_source
+    from conftest import REPO, analysis_of
+
+    model = load_model(REPO / "archdoc" / "scaffold" / "starter" / "model").model
+    app = next(n for n in model.nodes if n.id == "app")
+    model = model.model_copy(update={"nodes": (*model.nodes, app.model_copy(update={"id": "worker"}))})
+    with pytest.raises(UnknownAddress) as exc:
+        address_source(analysis_of(model).network("prod"), net("10.0.10.9/32"))
+    assert str(exc.value) == ("10.0.10.9/32 is in subnet app-a, which holds several nodes (app, worker): "
+                              "ask with --from NODE, or write the node's address in the model")

@@ -80,3 +80,39 @@ def test_a_production_environment_is_held_to_multi_az_where_its_document_is_sile
     env = starter.environments[0].model_copy(update={"role": "verification"})
     verification = _with_node(starter, "db", at=single).model_copy(update={"environments": (env,)})
     assert [c for c in _codes(verification) if c[0] in ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ")] == []
+
+
+# ------------------------------------------------------------------ one root cause, one set of findings
+
+def _app_sg_rule(starter, index: int, **update):
+    sgs = tuple(sg.model_copy(update={"rules": tuple(r.model_copy(update=update) if i == index else r
+                                                     for i, r in enumerate(sg.rules))}) if sg.id == "app-sg" else sg
+                for sg in starter.security_groups)
+    return starter.model_copy(update={"security_groups": sgs})
+
+
+def test_a_target_port_the_target_sg_does_not_admit_is_not_blamed_on_the_listener(starter):
+    """The app SG admits 8000 while the target group sends 8080: the balancer reaches no target.
+    The client's connection still ends at the balancer (it answers 503), so its listener, the
+    arrow to it and the SG rule that lets the client in are not reported; the target side is."""
+    model = _app_sg_rule(starter, 0, port=8000)
+    assert sorted(_codes(model)) == [
+        ("ALB_TARGET_NOT_ADMITTED", ("alb", "app-tg", "app")),
+        ("FLOW_NOT_ADMITTED", ("alb", "app")),
+        ("INTENT_VIOLATED", ("user-alb-https", "user", "alb")),
+        ("SG_RULE_UNUSED", ("alb-sg",)),
+        ("SG_RULE_UNUSED", ("app-sg",)),
+    ]
+    unused = [f.message for f in analysis_of(model).findings if f.code == "SG_RULE_UNUSED"]
+    assert [m.split("「")[1].split("」")[0] for m in unused] == ["to the application", "from the load balancer"]
+
+
+def test_a_rule_that_covers_a_used_rule_is_not_unused(starter):
+    """A second rule from anywhere admitting the app's traffic to the database: the narrower one
+    is shadowed, the wider one is used (acting on both findings must not break app → db)."""
+    dbsg = next(sg for sg in starter.security_groups if sg.id == "db-sg")
+    wide = dbsg.rules[0].model_copy(update={"sg": None, "cidr": "0.0.0.0/0", "purpose": "from anywhere"})
+    sgs = tuple(sg.model_copy(update={"rules": (*sg.rules, wide)}) if sg.id == "db-sg" else sg
+                for sg in starter.security_groups)
+    codes = _codes(starter.model_copy(update={"security_groups": sgs}))
+    assert codes == [("EC2_19_HIGH_RISK_PORT_OPEN", ("db-sg",)), ("SG_RULE_SHADOWED", ("db-sg",))]

@@ -111,12 +111,13 @@ def actor_query(q, a: Actor, target: str, port: int, proto: str, depth: int, can
 
 
 def node_query(q, source: str, target: str, port: int, proto: str, depth: int, src_override, cands_of,
-               plan=None):
-    """``plan``: the address plan of the target's environment (default the source's)."""
+               plan=None, enis: list[Eni] | None = None):
+    """``plan``: the address plan of the target's environment (default the source's); ``enis``:
+    the source's interfaces to send from (default all of them)."""
     eg = q.eg
     plan = plan if plan is not None else eg.addresses
     per_source: list[tuple[Eni, Trace, Header]] = []
-    for s in eg.enis[source]:
+    for s in (enis if enis is not None else eg.enis[source]):
         best = None
         for order, c in enumerate(cands_of(s)):
             if c.mode == "public" and c.eni is not None and c.eni not in plan.has_public:
@@ -161,26 +162,40 @@ def query(q, source: str, target: str, port: int, protocol: str, depth: int, src
                  lambda s: [c for c in candidates(eg, target, s) if mode is None or c.mode == mode])
 
 
-def address_source(q, addr: Net) -> tuple[str, Actor | None]:
-    """A source address: a node (its written or public IP, or the only node of a subnet), or a
-    pseudo actor at the on-premises site or on the internet that has the address."""
+def address_source(q, addr: Net) -> tuple[str, Actor | None, list[Eni] | None]:
+    """A source address: a node (its written or public IP, or the only node of a subnet, sending
+    from exactly that address), or a pseudo actor at the on-premises site or on the internet
+    that has the address. The third item: the node's interfaces to send from."""
     eg = q.eg
     plan = eg.addresses
     for node, enis in eg.enis.items():
-        if node in q._source_set and any(e.net == addr or (plan.public.get(e) == addr and e in plan.has_public)
-                                         for e in enis):
-            return node, None
+        if node not in q._source_set:
+            continue
+        mine = [e for e in enis if e.net == addr or (plan.public.get(e) == addr and e in plan.has_public)]
+        if mine:
+            return node, None, mine
     for sub, n in eg.subnet_net.items():
-        owners = {e.node for es in eg.enis.values() for e in es if e.subnet == sub and e.node in q._source_set}
-        if addr.subnet_of(n) and len(owners) == 1:
-            return owners.pop(), None
+        if not addr.subnet_of(n):
+            continue
+        owners = sorted({e.node for es in eg.enis.values() for e in es if e.subnet == sub and e.node in q._source_set})
+        if len(owners) == 1:
+            # the model gives the node no address of its own here: it sends from the one asked
+            # about, so rules that name that address (a NACL's /32) apply to it
+            mine = [replace(e, net=addr) for e in eg.enis[owners[0]] if e.subnet == sub and addr.subnet_of(e.net)]
+            if mine:
+                return owners[0], None, mine
+            written = ", ".join(str(e.net) for e in eg.enis[owners[0]] if e.subnet == sub)
+            raise UnknownAddress(f"{addr} is in subnet {sub}, but its only node {owners[0]} has the address {written}")
+        if owners:
+            raise UnknownAddress(f"{addr} is in subnet {sub}, which holds several nodes ({', '.join(owners)}): "
+                                 f"ask with --from NODE, or write the node's address in the model")
     site = next((s for s in eg.ix.model.sites if eg.env in s.envs and s.kind == "onprem"
                  and any(addr.subnet_of(net(c)) for c in s.cidrs)), None)
     if site is None and not is_public(addr):
         raise UnknownAddress(f"no node, subnet or site of environment {eg.env} has the address {addr}")
     name = str(addr)
     return name, Actor(id="address", label=name, role="-", envs=(eg.env,), site=site.id if site else "internet",
-                       persona="address", persona_label=name)
+                       persona="address", persona_label=name), None
 
 
 def reach_ip(q, port: int, protocol: str = "tcp", *, source: str | None = None,
@@ -198,8 +213,9 @@ def reach_ip(q, port: int, protocol: str = "tcp", *, source: str | None = None,
     else:
         name, cands_all = address_candidates(eg, dst_ip)
     cands_of = (lambda s: candidates(eg, target, s)) if cands_all is None else (lambda s: cands_all)
+    enis = None
     if src_ip is not None:
-        source, actor = address_source(q, src_ip)
+        source, actor, enis = address_source(q, src_ip)
     else:
         if source not in q._source_set:
             raise UnknownEndpoint("source", source, q.env, list(q.sources))
@@ -207,4 +223,4 @@ def reach_ip(q, port: int, protocol: str = "tcp", *, source: str | None = None,
     if actor is not None:
         r = actor_query(q, actor, name, port, protocol, 0, cands_of(None), src_ip)
         return replace(r, source=source)
-    return node_query(q, source, name, port, protocol, 0, None, cands_of)
+    return node_query(q, source, name, port, protocol, 0, None, cands_of, enis=enis)
