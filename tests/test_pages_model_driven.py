@@ -90,6 +90,18 @@ def test_the_city_keeps_its_numbers(city_pages):
                         "06-cicd.md", "07-monitoring.md", "08-dr.md", "09-migration.md"]
 
 
+def test_views_of_an_environment_keep_the_sections_the_model_gives_them(tmp_path):
+    """Views numbered 2.2 and 2.3 (and no 2.1) print as 2.2 and 2.3; the characteristics take
+    the first number no view takes (2.1 here), and the parts come in the order of their numbers."""
+    loaded = variant(tmp_path, MINI, ("40-flows.yaml", 'section: "1"\n    envs: [stg, live]',
+                                      'section: "2.2"\n    envs: [stg, live]'))
+    second = loaded.model.views[0].model_copy(update={"id": "second", "section": "2.3", "title": "二枚目"})
+    m = loaded.model.model_copy(update={"views": (*loaded.model.views, second)})
+    page = pages_of(m)["02-live.md"]
+    assert [line for line in page.splitlines() if line.startswith("## ")] == [
+        "## 2.1 本番環境の特徴", "## 2.2 全体構成図", "## 2.3 二枚目"]
+
+
 def test_security_groups_follow_their_sections(tmp_path, mini_pages):
     assert [line for line in mini_pages["04-security-groups.md"].splitlines() if line.startswith("## ")] == [
         "## 4.1 ALB Security Group", "## 4.2 App Security Group", "## 4.3 DB Security Group"]

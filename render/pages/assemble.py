@@ -65,6 +65,29 @@ def _views_under(ix: ModelIndex, prefix: str, env: str | None = None) -> list[Vi
     return sorted(out, key=lambda v: _section_key(v.section))
 
 
+def environment_parts(views: list[View], number: str) -> list[tuple[str, View | None]]:
+    """The numbered parts of an environment chapter: each view under the section the model
+    gives it, and the environment's characteristics (None) under the first number no view
+    takes (from 2 when a view is numbered .1, else from 1), all in the order of their numbers.
+
+    >>> class V:
+    ...     def __init__(self, section, id): self.section, self.id = section, id
+    >>> [(n, v and v.id) for n, v in environment_parts([V("2.1", "a"), V("2.2", "b"), V("2.3", "c")], "2")]
+    [('2.1', 'a'), ('2.2', 'b'), ('2.3', 'c'), ('2.4', None)]
+    >>> [(n, v and v.id) for n, v in environment_parts([V("1.1", "a"), V("1.3", "b")], "1")]
+    [('1.1', 'a'), ('1.2', None), ('1.3', 'b')]
+    >>> environment_parts([], "3")
+    [('3.1', None)]
+    """
+    used = {v.section for v in views}
+    k = 2 if f"{number}.1" in used else 1
+    while f"{number}.{k}" in used:
+        k += 1
+    parts: list[tuple[str, View | None]] = [(v.section, v) for v in views]
+    parts.append((f"{number}.{k}", None))
+    return sorted(parts, key=lambda p: (_section_key(p[0]), p[1] is None, p[1].id if p[1] else ""))
+
+
 _CHAPTER_TITLES = {"network": N_("ネットワーク詳細"), "security-groups": N_("セキュリティグループ構成"),
                    "components": N_("コンポーネント詳細")}
 """Titles of the chapters that are not about one environment or view (msgids)."""
@@ -81,7 +104,7 @@ def plan_pages(ix: ModelIndex, approved: Approved | None = None) -> list[PageSpe
         if c.kind == "environment":
             env = ix.envs[c.env]
             plan.append(PageSpec(f"{c.number:02d}-{env.id}.md", n, _("{name}構成図").format(name=env.name),
-                                 "environment.md.j2", {"env": env, "views": _views_under(ix, n, env.id)}))
+                                 "environment.md.j2", {"env": env, "parts": environment_parts(_views_under(ix, n, env.id), n)}))
         elif c.kind == "view":
             view = views[c.view]
             plan.append(PageSpec(f"{c.number:02d}-{view.id}.md", n, view.title, "view.md.j2", {"view": view}))
@@ -173,7 +196,7 @@ def _view_pages(ix: ModelIndex, plan: list[PageSpec]) -> dict[str, Md]:
     where: dict[str, Md] = {}
     for spec in plan:
         if spec.template == "environment.md.j2":
-            views = spec.context["views"]
+            views = [v for _, v in spec.context["parts"] if v is not None]
         elif spec.template == "view.md.j2":
             views = [spec.context["view"]]
         elif spec.template == "network.md.j2":
