@@ -102,6 +102,13 @@ def test_views_of_an_environment_keep_the_sections_the_model_gives_them(tmp_path
         "## 2.1 本番環境の特徴", "## 2.2 全体構成図", "## 2.3 二枚目"]
 
 
+def test_the_same_waf_in_both_environments_is_not_announced_again(mini_pages, city_pages):
+    """The mini's WAF protects the ALB in both environments: the second says 'same', lists no rules."""
+    page = mini_pages["05-components.md"].split("## 5.3 Application Load Balancer", 1)[1]
+    assert "### 本番環境（STGと同じ）" in page and page.count("WAF Rules") == 1
+    assert "### 本番環境（POCと同じ + WAF）" in city_pages["05-components.md"]  # only production has one
+
+
 def test_security_groups_follow_their_sections(tmp_path, mini_pages):
     assert [line for line in mini_pages["04-security-groups.md"].splitlines() if line.startswith("## ")] == [
         "## 4.1 ALB Security Group", "## 4.2 App Security Group", "## 4.3 DB Security Group"]

@@ -125,18 +125,24 @@ def _alb(ix: ModelIndex, node) -> dict:
                                      (_("間隔"), _seconds(hc.interval_seconds), ()),
                                      (_("タイムアウト"), _seconds(hc.timeout_seconds), ())])]
     wafs = [w for w in ix.model.nodes if w.waf and w.waf.protects == node.id]
-    groups, first = [], None
+    groups, first, first_waf = [], None, []
     for env in _envs(ix):
         if env.id not in node.at:
             continue
         waf_items = [("WAF Rules", None, [(None, r.name, ()) for r in sorted(w.waf.rules, key=lambda r: r.priority)])
                      for w in wafs if env.id in w.at]
         if first is None:
-            first = env
+            first, first_waf = env, waf_items
             groups.append((env.name, spec + waf_items))
-        else:  # the spec lives on the node, so it is the same: say so
-            same = _("（{env}と同じ + WAF）") if waf_items else _("（{env}と同じ）")
-            groups.append((env.name + same.format(env=first.short), waf_items))
+            continue
+        # the spec lives on the node, so it is the same: say so, and show only a WAF that differs
+        if waf_items == first_waf:
+            same, waf_items = _("（{env}と同じ）"), []
+        elif not first_waf:
+            same = _("（{env}と同じ + WAF）")
+        else:
+            same = _("（{env}と同じ、WAFを除く）") if waf_items else _("（{env}と同じ、WAFなし）")
+        groups.append((env.name + same.format(env=first.short), waf_items))
     return {"title": node.label, "id": node.id, "groups": groups}
 
 
