@@ -170,8 +170,9 @@ class ModelIndex:
 
     # ------------------------------------------------------------ data and its copies
     def data_stores(self, env: str) -> list[Node]:
-        """Components that hold data in ``env`` and exist now: RDS instances with a spec, then S3
-        buckets (an S3 node that is not a part of another S3 node; a part shares its bucket).
+        """Components that hold data in ``env`` and exist now: RDS instances and Aurora clusters
+        with a spec, then S3 buckets (an S3 node that is not a part of another S3 node; a part
+        shares its bucket).
 
         >>> from model.loader import load_model
         >>> ix = ModelIndex(load_model().model)
@@ -181,7 +182,7 @@ class ModelIndex:
         active = [n for n in self.nodes_in(env) if n.at[env].status == "active"]
         buckets = [n for n in active if n.kind is NodeKind.S3
                    and not (n.part_of in self.nodes and self.nodes[n.part_of].kind is NodeKind.S3)]
-        return [n for n in active if n.at[env].rds is not None] + buckets
+        return [n for n in active if n.at[env].rds is not None or n.at[env].aurora is not None] + buckets
 
     def backup_paths(self, node: str, env: str) -> list[tuple[tuple[str, ...], int]]:
         """Every component reached from ``node`` along ``backup`` flows, nearest first, as

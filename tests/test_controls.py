@@ -157,7 +157,12 @@ def test_one_break_fires_exactly(tmp_path, case):
     assert _findings(tmp_path, edits) == expected
 
 
+FIRED_ELSEWHERE = {"RDS_15_CLUSTER_MULTI_AZ", "RDS_27_CLUSTER_ENCRYPTION_AT_REST"}
+"""Aurora's codes: the promises fixture has no Aurora cluster; test_requirements fires them on
+one edit each of the three-tier example, which keeps them silent."""
+
+
 def test_every_control_and_requirement_code_has_a_firing_case():
     fired = {code for _, expected in CASES.values() for _, code, *_ in expected}
-    assert fired == MINE
+    assert fired | FIRED_ELSEWHERE == MINE and not fired & FIRED_ELSEWHERE
     assert all(CODES[c].description and CODES[c].severity for c in MINE)

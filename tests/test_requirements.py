@@ -14,7 +14,9 @@ import pytest
 
 from analysis.requirements import CHECKS
 from analysis.review.requirements import REQUIREMENT_CODES
-from conftest import MINI, PROMISES, analysis_of, variant
+from conftest import MINI, PROMISES, REPO, analysis_of, variant
+from model.i18n import language
+from model.loader import load_model
 from model.errors import ModelError
 from model.index import ModelIndex
 from model.migration import migration_rows
@@ -193,3 +195,45 @@ def test_component_sections_are_headed_by_their_labels_and_never_shared(seed):
     assert titles == ["ECS Fargate", "RDS PostgreSQL", "Amazon Cognito User Pool",
                       "Application Load Balancer（alb）", "Application Load Balancer（alb-admin）",
                       "EventBridge + Batch処理"]
+
+
+# ------------------------------------------------------------------ Aurora clusters
+
+THREE_TIER = REPO / "examples" / "three-tier-web" / "model"
+_AURORA = ("nodes.yaml", "          readers: 1\n          subnet_group: [data-a, data-b, data-c]\n"
+           "          backup_retention_days: 14\n")
+
+
+@pytest.mark.parametrize("edit, expected", [
+    ("          readers: 0\n          subnet_group: [data-a, data-b, data-c]\n          backup_retention_days: 14\n",
+     [("RDS_15_CLUSTER_MULTI_AZ", "multi_az", "aurora: aurora has no reader (readers: 0): an outage of the writer's AZ "
+       "stops it until a new instance is created (AWS Well-Architected REL10: deploy the workloads of an "
+       "environment with role: production across multiple AZs)")]),
+    ("          readers: 1\n          subnet_group: [data-a, data-b, data-c]\n          backup_retention_days: 14\n"
+     "          encryption: false\n",
+     [("RDS_27_CLUSTER_ENCRYPTION_AT_REST", "encryption_at_rest", "aurora: The storage of aurora is not encrypted "
+       "(encryption: false) (AWS Security Hub RDS.3 / RDS.27: encrypt the storage of RDS instances and Aurora "
+       "clusters at rest)")]),
+    ("          readers: 1\n          subnet_group: [data-a, data-b, data-c]\n",
+     [("RDS_11_BACKUP_RETENTION", "backup_retention_days", "aurora: aurora keeps backups for 1 day(s), fewer than 7 "
+       "(AWS Security Hub RDS.11: enable automatic backups with a retention period of at least 7 days)")]),
+])
+def test_an_aurora_cluster_is_held_to_the_database_requirements(tmp_path, edit, expected):
+    """The three-tier example's Aurora cluster keeps every baseline; one edit breaks one."""
+    assert not [f for f in analysis_of(load_model(THREE_TIER).model).findings]
+    m = variant(tmp_path, THREE_TIER, (_AURORA[0], _AURORA[1], edit)).model
+    with language("en"):  # the example's document language
+        found = [(f.code, f.resources[1], f.message) for f in analysis_of(m).findings]
+    assert found == expected
+
+
+def test_an_aurora_cluster_without_a_reader_does_not_survive_an_az_loss(tmp_path):
+    loaded = variant(tmp_path, THREE_TIER, (_AURORA[0], _AURORA[1], _AURORA[1].replace(
+        "readers: 1", "readers: 0")))
+    env = loaded.model.environments[0]
+    reqs = Requirements.model_validate({"survive_az_loss": {"value": True, "statement": "survive one AZ",
+                                                            "seed_ref": "x"}})
+    m = loaded.model.model_copy(update={"environments": (env.model_copy(update={"requirements": reqs}),)})
+    rows = [(r.component, r.status, r.code) for r in analysis_of(m).requirement_checks if r.key == "survive_az_loss"
+            and r.component == "aurora"]
+    assert rows == [("aurora", "broken", "AZ_SINGLE_POINT_OF_FAILURE")]

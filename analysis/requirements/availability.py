@@ -1,10 +1,12 @@
 """Availability requirements: Multi-AZ, surviving the loss of one AZ, minimum tasks, Auto Scaling.
 
-* ``multi_az`` - an RDS instance is Multi-AZ (``RDS_5_MULTI_AZ``, Security Hub RDS.5); an ECS
+* ``multi_az`` - an RDS instance is Multi-AZ (``RDS_5_MULTI_AZ``, Security Hub RDS.5); an Aurora
+  cluster has a reader to fail over to (``RDS_15_CLUSTER_MULTI_AZ``, RDS.15: with no replica, the
+  writer's AZ going down stops the cluster until a new instance is created); an ECS
   service or task has subnets in two or more AZs (``ECS_SERVICE_SINGLE_AZ``, Well-Architected
   REL10).
 * ``survive_az_loss`` - nothing stops with one AZ (``AZ_SINGLE_POINT_OF_FAILURE``): a database
-  is Multi-AZ, a service runs in two AZs with at least two tasks, a load balancer or Client VPN
+  is Multi-AZ (an Aurora cluster has a reader), a service runs in two AZs with at least two tasks, a load balancer or Client VPN
   endpoint spans two AZs, and no subnet sends its internet traffic through a NAT gateway in
   another AZ (that AZ's loss cuts it off).
 * ``min_tasks_per_service`` - ``ECS_SERVICE_MIN_TASKS``; ``autoscaling`` - ``ECS_SERVICE_AUTOSCALING``
@@ -22,7 +24,7 @@ from analysis.requirements.rows import CheckContext, Outcome, check
 from analysis.i18n import N_, Templates, _
 from model.schema import Flag, Node, NodeKind
 
-__all__ = ["rds_instances", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
+__all__ = ["rds_instances", "databases", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
 
 PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: role: production の環境のワークロードは複数のAZに配置する"),
                            seed_ref="AWS Well-Architected")
@@ -32,6 +34,8 @@ _T = Templates({
     "not_required": N_("要求なし（宣言: {statement}）"),
     "rds_multi": N_("Multi-AZ（スタンバイあり）"),
     "rds_single": N_("{label} はSingle-AZ（multi_az: false）"),
+    "aurora_readers": N_("リーダー {readers} 台（別のAZにフェイルオーバーできる）"),
+    "aurora_single": N_("{label} にリーダーがない（readers: 0）: ライターのAZの障害で、新しいインスタンスができるまで止まる"),
     "azs_ok": N_("{count} AZ（{azs}）に配置"),
     "azs_single": N_("{label} のサブネットが {count} AZ（{azs}）のみ"),
     "min_tasks": N_("最小タスク数 {min} < {needed}"),
@@ -48,6 +52,19 @@ _ECS = (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK)
 def rds_instances(c: CheckContext) -> list[Node]:
     """Active RDS instances with a spec (a drawn standby or an on-demand restore has none)."""
     return [n for n in c.nodes() if n.at[c.env].rds is not None]
+
+
+def databases(c: CheckContext) -> list[Node]:
+    """Active RDS instances and Aurora clusters with a spec."""
+    return [n for n in c.nodes() if n.at[c.env].rds is not None or n.at[c.env].aurora is not None]
+
+
+def _aurora(c: CheckContext, n: Node, code: str) -> Outcome:
+    spec = n.at[c.env].aurora
+    where = c.where_node(n.id, "aurora", "readers")
+    if spec.readers >= 1:
+        return Outcome.kept(_T.text("aurora_readers").format(readers=spec.readers), where)
+    return Outcome.broken(_T.text("aurora_single").format(label=n.id), where, code)
 
 
 def services(c: CheckContext) -> list[Node]:
@@ -73,13 +90,15 @@ def production_multi_az(c: CheckContext) -> Flag | None:
     return PRODUCTION_MULTI_AZ if c.eg.ix.envs[c.env].role == "production" else None
 
 
-@check("multi_az", N_("Multi-AZ"), lambda c: rds_instances(c) + [n for n in c.nodes() if n.kind in _ECS],
-       _yes_no, ("RDS_5_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"), default=production_multi_az)
+@check("multi_az", N_("Multi-AZ"), lambda c: databases(c) + [n for n in c.nodes() if n.kind in _ECS],
+       _yes_no, ("RDS_5_MULTI_AZ", "RDS_15_CLUSTER_MULTI_AZ", "ECS_SERVICE_SINGLE_AZ"), default=production_multi_az)
 def multi_az(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     spec = n.at[c.env].rds
     where = c.where_node(n.id, "rds", "multi_az") if spec is not None else c.where_node(n.id, "subnets")
     if not item.value:
         yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement), where)
+    elif n.at[c.env].aurora is not None:
+        yield n.id, _aurora(c, n, "RDS_15_CLUSTER_MULTI_AZ")
     elif spec is not None:
         yield n.id, (Outcome.kept(_T.text("rds_multi"), where) if spec.multi_az else
                      Outcome.broken(_T.text("rds_single").format(label=n.id), where, "RDS_5_MULTI_AZ"))
@@ -102,8 +121,9 @@ def cross_az_nat(c: CheckContext, n: Node) -> list[tuple[str, str, str, str]]:
 
 
 def _spof_components(c: CheckContext) -> list[Node]:
-    return rds_instances(c) + [n for n in c.nodes() if n.id in c.eg.enis and n.kind is not NodeKind.NAT_GATEWAY
-                               and n.at[c.env].rds is None]
+    stores = databases(c)
+    return stores + [n for n in c.nodes() if n.id in c.eg.enis and n.kind is not NodeKind.NAT_GATEWAY
+                     and n not in stores]
 
 
 @check("survive_az_loss", N_("1つのAZの障害で止まらない"), _spof_components, _yes_no, ("AZ_SINGLE_POINT_OF_FAILURE",))
@@ -117,6 +137,9 @@ def survive_az_loss(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outco
         where = c.where_node(n.id, "rds", "multi_az")
         yield n.id, (Outcome.kept(_T.text("rds_multi"), where) if p.rds.multi_az else
                      Outcome.broken(_T.text("rds_single").format(label=n.id), where, code))
+        return
+    if p.aurora is not None:
+        yield n.id, _aurora(c, n, code)
         return
     subnets = n.client_vpn.associated_subnets if n.client_vpn is not None else p.subnets
     azs = sorted({c.eg.ix.subnets[s].az for s in subnets})

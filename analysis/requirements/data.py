@@ -1,15 +1,16 @@
 """Data-protection and DR requirements: encryption at rest, backups, DR copies, RPO and RTO.
 
-Data stores are active RDS instances (with a spec) and S3 buckets (an S3 node that is not a
+Data stores are active RDS instances and Aurora clusters (with a spec) and S3 buckets (an S3 node that is not a
 part of another S3 node: a part such as a backup prefix shares its bucket's settings).
 
 * ``encryption_at_rest`` - RDS storage encrypted (``RDS_3_ENCRYPTION_AT_REST``, RDS.3; RDS
-  encryption always uses AWS KMS keys); an S3 bucket with KMS keys when 'kms' is required
+  encryption always uses AWS KMS keys), an Aurora cluster's storage likewise
+  (``RDS_27_CLUSTER_ENCRYPTION_AT_REST``, RDS.27); an S3 bucket with KMS keys when 'kms' is required
   (``S3_17_KMS_ENCRYPTION``, S3.17). S3 encrypts every new object since January 2023
   (SSE-S3), so 'required' holds for a bucket the design says nothing about, and 'kms' is
   then not decidable. Baseline without a requirement: RDS.3 (encrypted).
 * ``backup_retention_days`` - ``RDS_11_BACKUP_RETENTION`` (RDS.11; baseline 7 days, the
-  control's default ``backupRetentionMinimum``).
+  control's default ``backupRetentionMinimum``), for RDS instances and Aurora clusters alike.
 * ``dr`` - every data store outside the DR region reaches, through ``backup`` flows, a copy
   in the DR region at least as often as required: ``DR_COPY_MISSING``,
   ``DR_OUTSIDE_REGION`` (the copy lands in another region), ``DR_COPY_FREQUENCY``.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from analysis.requirements.availability import rds_instances
+from analysis.requirements.availability import databases
 from analysis.requirements.rows import CheckContext, Outcome, check
 from analysis.i18n import N_, Templates, _
 from model.schema import FREQUENCY_HOURS, Encryption, FlowKind, Node, RetentionDays
@@ -54,7 +55,7 @@ _T = Templates({
 _FREQ = {"continuous": N_("継続的に"), "hourly": N_("毎時"), "daily": N_("日次で"), "weekly": N_("週次で"), "monthly": N_("月次で")}
 _ENC = {"required": N_("必須"), "kms": N_("必須（AWS KMSの鍵）"), "not-required": N_("不要")}
 
-ENCRYPTION_BASELINE = Encryption(value="required", statement=N_("AWS Security Hub RDS.3: RDSのストレージを保存時に暗号化する"),
+ENCRYPTION_BASELINE = Encryption(value="required", statement=N_("AWS Security Hub RDS.3 / RDS.27: RDSのインスタンスとAuroraクラスターのストレージを保存時に暗号化する"),
                                  seed_ref="AWS FSBP RDS.3")
 """What RDS.3 expects where the document states no encryption requirement."""
 RETENTION_BASELINE = RetentionDays(value=7, statement=N_("AWS Security Hub RDS.11: 自動バックアップを保持期間7日以上で有効にする"),
@@ -100,16 +101,19 @@ def _primary_stores(c: CheckContext) -> list[Node]:
 
 
 @check("encryption_at_rest", N_("保存時の暗号化"), data_stores, lambda item: _(_ENC[item.value]),
-       ("RDS_3_ENCRYPTION_AT_REST", "S3_17_KMS_ENCRYPTION"), default=ENCRYPTION_BASELINE)
+       ("RDS_3_ENCRYPTION_AT_REST", "RDS_27_CLUSTER_ENCRYPTION_AT_REST", "S3_17_KMS_ENCRYPTION"),
+       default=ENCRYPTION_BASELINE)
 def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
     p = n.at[c.env]
     if item.value == "not-required":
         where = c.where_node(n.id, "rds", "encryption") if p.rds is not None else c.where_node(n.id)
         yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement), where)
-    elif p.rds is not None:
-        where = c.where_node(n.id, "rds", "encryption")
-        yield n.id, (Outcome.kept(_T.text("rds_encrypted"), where) if p.rds.encryption else
-                     Outcome.broken(_T.text("rds_plain").format(label=n.id), where, "RDS_3_ENCRYPTION_AT_REST"))
+    elif p.rds is not None or p.aurora is not None:
+        spec, key = (p.rds, "rds") if p.rds is not None else (p.aurora, "aurora")
+        code = "RDS_3_ENCRYPTION_AT_REST" if key == "rds" else "RDS_27_CLUSTER_ENCRYPTION_AT_REST"
+        where = c.where_node(n.id, key, "encryption")
+        yield n.id, (Outcome.kept(_T.text("rds_encrypted"), where) if spec.encryption else
+                     Outcome.broken(_T.text("rds_plain").format(label=n.id), where, code))
     elif p.s3 is None:
         yield n.id, (Outcome.kept(_T.text("s3_default")) if item.value == "required" else
                      Outcome.undecidable(_T.text("s3_unknown_kms"), c.where_node(n.id)))
@@ -122,11 +126,13 @@ def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
             yield n.id, Outcome.kept(_T.text("s3_mode").format(mode=p.s3.encryption.upper()), where)
 
 
-@check("backup_retention_days", N_("バックアップ保持期間"), rds_instances, lambda item: _("{value}日以上").format(value=item.value),
+@check("backup_retention_days", N_("バックアップ保持期間"), databases, lambda item: _("{value}日以上").format(value=item.value),
        ("RDS_11_BACKUP_RETENTION",), default=RETENTION_BASELINE)
 def retention(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
-    days = n.at[c.env].rds.backup_retention_days
-    where = c.where_node(n.id, "rds", "backup_retention_days")
+    p = n.at[c.env]
+    spec, key = (p.rds, "rds") if p.rds is not None else (p.aurora, "aurora")
+    days = spec.backup_retention_days
+    where = c.where_node(n.id, key, "backup_retention_days")
     if days >= item.value:
         yield n.id, Outcome.kept(_T.text("retention_ok").format(days=days), where)
     else:

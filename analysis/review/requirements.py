@@ -26,6 +26,8 @@ __all__ = ["rows_of", "REQUIREMENT_CODES"]
 
 REQUIREMENT_CODES: tuple[tuple[str, str, str, str], ...] = (
     ("RDS_5_MULTI_AZ", "error", "an RDS instance is Single-AZ where the environment requires Multi-AZ", "RDS.5"),
+    ("RDS_15_CLUSTER_MULTI_AZ", "error", "an Aurora cluster has no reader to fail over to where the environment requires "
+     "Multi-AZ", "RDS.15"),
     ("ECS_SERVICE_SINGLE_AZ", "error", "an ECS service or task runs in one AZ where the environment requires Multi-AZ",
      "WA REL10-BP01"),
     ("AZ_SINGLE_POINT_OF_FAILURE", "error", "a component stops with the loss of one AZ where the environment must survive it",
@@ -34,8 +36,11 @@ REQUIREMENT_CODES: tuple[tuple[str, str, str, str], ...] = (
     ("ECS_SERVICE_AUTOSCALING", "error", "an ECS service does not scale with load where Auto Scaling is required",
      "WA REL07-BP01"),
     ("RDS_3_ENCRYPTION_AT_REST", "error", "an RDS instance is not encrypted at rest (unless declared not required)", "RDS.3"),
+    ("RDS_27_CLUSTER_ENCRYPTION_AT_REST", "error",
+     "an Aurora cluster is not encrypted at rest (unless declared not required)", "RDS.27"),
     ("S3_17_KMS_ENCRYPTION", "error", "an S3 bucket is not encrypted with AWS KMS keys where KMS is required", "S3.17"),
-    ("RDS_11_BACKUP_RETENTION", "error", "an RDS instance keeps automated backups fewer days than required (baseline 7)",
+    ("RDS_11_BACKUP_RETENTION", "error",
+     "an RDS instance or Aurora cluster keeps automated backups fewer days than required (baseline 7)",
      "RDS.11"),
     ("DR_COPY_MISSING", "error", "a data store has no copy in the declared DR region", "WA REL13-BP02"),
     ("DR_OUTSIDE_REGION", "error", "a data store's DR copy lands outside the declared DR region", "WA REL13-BP02"),
@@ -56,6 +61,8 @@ _T = Templates({
 })
 _FIX = {
     "RDS_5_MULTI_AZ": N_("multi_az: true にする（要件を変えるなら requirements を改める）"),
+    "RDS_15_CLUSTER_MULTI_AZ": N_("別のAZにリーダーを置く（readers: 1 以上。要件を変えるなら requirements を改める）"),
+    "RDS_27_CLUSTER_ENCRYPTION_AT_REST": N_("encryption: true にする（作成後は暗号化スナップショットからの復元が必要）。不要なら要件で not-required と宣言する"),
     "ECS_SERVICE_SINGLE_AZ": N_("別のAZのサブネットを加える"),
     "AZ_SINGLE_POINT_OF_FAILURE": N_("別のAZにも置く（RDSはMulti-AZ、サービスは2AZ・2タスク以上、NATは同じAZのものを使う）"),
     "ECS_SERVICE_MIN_TASKS": N_("最小タスク数を要件の値以上にする"),

@@ -97,6 +97,8 @@ class AuroraSpec(Strict):
     """Subnets of the DB subnet group (two AZs or more)."""
     encryption: StrictBool = True
     """Storage encrypted at rest."""
+    backup_retention_days: Annotated[StrictInt, Field(ge=1, le=35)] = 1
+    """Days of automated backups the cluster keeps (AWS's default: 1)."""
 
 
 class NlbListener(Strict):

@@ -66,6 +66,8 @@ FINDING_GLOSS: dict[str, str] = {
     "RDS_2_PUBLIC_ACCESS": N_("RDSがパブリックにアクセス可能"),
     "RDS_3_ENCRYPTION_AT_REST": N_("RDSが保存時に暗号化されていない"),
     "RDS_5_MULTI_AZ": N_("RDSがSingle-AZ（Multi-AZ要件に反する）"),
+    "RDS_15_CLUSTER_MULTI_AZ": N_("Auroraクラスターにフェイルオーバー先のリーダーがない（Multi-AZ要件に反する）"),
+    "RDS_27_CLUSTER_ENCRYPTION_AT_REST": N_("Auroraクラスターが保存時に暗号化されていない"),
     "RDS_SUBNET_GROUP_SINGLE_AZ": N_("DBサブネットグループが2AZ未満"),
     "S3_17_KMS_ENCRYPTION": N_("S3バケットがKMSで暗号化されていない（KMS要件に反する）"),
     "S3_8_BLOCK_PUBLIC_ACCESS": N_("S3バケットがパブリックアクセスをブロックしていない"),
