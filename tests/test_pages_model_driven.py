@@ -128,8 +128,22 @@ MINI_OPENING = ("モデルのセキュリティグループ・ルートテーブ
 def test_reachability_names_only_the_objects_of_the_model(mini_pages):
     first, second = opening(mini_pages["reachability.md"])
     assert first == MINI_OPENING
-    assert "（Linuxのタスク 32768-60999、NAT Gateway・ALB・インターネットやオンプレミスの利用者 1024-65535）" in second
+    assert "（Linux 32768-60999、NAT Gateway・ALB・インターネットやオンプレミスの利用者 1024-65535）" in second
     assert not any(word in first + second for word in ("Direct Connect", "VIF", "TGW", "Client VPN"))
+
+
+def test_reachability_names_windows_ephemeral_ports_only_where_there_are_windows_hosts(tmp_path):
+    from model.i18n import language
+
+    model = REPO / "examples" / "three-tier-web" / "model"
+    for os_word, ranges in (("linux", "Linux 32768-60999, NAT Gateway, ALB, internet and on-premises users 1024-65535"),
+                            ("windows", "Linux 32768-60999, Windows 49152-65535, NAT Gateway, ALB, internet and "
+                                        "on-premises users 1024-65535")):
+        loaded = variant(tmp_path / os_word, model, ("nodes.yaml", "asg: {instance_type: m7g.large,",
+                                                       f"asg: {{os: {os_word}, instance_type: m7g.large,"))
+        with language("en"):
+            second = opening(pages_of(loaded.model)["reachability.md"])[1]
+        assert f"ephemeral ports ({ranges})." in second
 
 
 def test_reachability_of_the_city_names_its_objects_and_its_vif(city_pages):

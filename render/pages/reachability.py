@@ -190,10 +190,17 @@ def intro(ix: ModelIndex, analysis: AnalysisRows) -> list[Md]:
     clients = [name for kind, name in ((NodeKind.NAT_GATEWAY, "NAT Gateway"), (NodeKind.ALB, "ALB"),
                                        (NodeKind.CLIENT_VPN, "Client VPN")) if _has(ix, kind)]
     clients.append(_("インターネットやオンプレミスの利用者"))
+    # the ranges the analysis gives clients (analysis.forwarding.nacl.ephemeral_of): Linux
+    # workloads in the VPC, Windows instances where the model has any, everything else wide
+    ranges = ["Linux 32768-60999"]
+    if any(spec is not None and spec.os == "windows" for n in ix.model.nodes for p in n.at.values()
+           for spec in (p.ec2, p.asg)):
+        ranges.append("Windows 49152-65535")
+    ranges.append(sep.join(clients) + " 1024-65535")
     second = _("NACLはステートレスとして、サブネットに出入りするたびに（同じサブネット内では評価しない）番号順・最初の一致で評価し、"
-               "応答はクライアントの一時ポート（Linuxのタスク 32768-60999、{clients} 1024-65535）で逆方向のルールに照合する。"
+               "応答はクライアントの一時ポート（{ranges}）で逆方向のルールに照合する。"
                "前提: NACLの記載がないサブネットは既定のNACL（すべて許可）とみなす（ASSUMED_DEFAULT_NACL）。").format(
-        clients=sep.join(clients))
+        ranges=_("、").join(ranges))
     flagged = {r for env in ix.envs for f in analysis.findings_of(env) if f.code == "DXGW_TGW_REQUIRES_TRANSIT_VIF"
                for r in f.resources}
     for node in ix.model.nodes:
