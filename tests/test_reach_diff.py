@@ -59,3 +59,18 @@ def test_mini_named_route_and_nacl_rules():
     assert (r.from_value, r.to_value) == ("local（10.10.0.0/16）", "local（10.20.0.0/16）")
     assert rows[("nacl-rule", "app:live-db-a+live-db-c inbound #100")].to_value == "allow tcp/5432 10.20.10.0/23"
     assert ("nacl", "app:live-db-a+live-db-c") in rows
+
+
+def test_a_node_in_both_environments_differs_attribute_by_attribute():
+    """One row per spec field that differs, written as a reader writes it (no Python dumps)."""
+    d = diff(analysis_of(SRC), "poc", "prod")
+    rows = [(c.key, c.change, c.from_value, c.to_value) for c in d.config if c.kind == "node"
+            and c.key.startswith("backend ")]
+    assert rows == [("backend fargate.autoscaling", "changed", "false", "true"),
+                    ("backend fargate.cpu", "changed", "256", "1024"),
+                    ("backend fargate.memory_mb", "changed", "512", "2048"),
+                    ("backend fargate.tasks.max", "changed", "2", "8"),
+                    ("backend fargate.tasks.min", "changed", "1", "2")]
+    assert ("client-vpn", "only-from", "Client VPN Endpoint", None) in [
+        (c.key, c.change, c.from_value, c.to_value) for c in d.config if c.kind == "node"]
+    assert not [c for c in d.config if "{" in (c.from_value or "") + (c.to_value or "")]

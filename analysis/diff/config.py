@@ -56,17 +56,46 @@ def _subnets(ix: ModelIndex, env: str) -> dict[str, str]:
     return out
 
 
-def _nodes(ix: ModelIndex, env: str) -> dict[str, str]:
+def _text(value) -> str:
+    """A spec value as a reader writes it: true/false, lists joined, nothing as '-'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return "-" if value is None else str(value)
+
+
+def _flat(prefix: str, value, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flat(f"{prefix}.{k}", v, out)
+    else:
+        out[prefix] = _text(value)
+
+
+def _nodes(ix: ModelIndex, env: str) -> dict[str, dict[str, str]]:
+    """Node id -> its attributes in ``env`` (``label``, ``subnets``, ``status``, spec fields as
+    ``fargate.tasks.min``), each as text."""
     out = {}
     for n in ix.nodes_in(env):
         p = n.at[env]
-        subnets = ",".join(f"{ix.vpcs[ix.subnets[s].vpc].role}/{ix.subnets[s].name}" for s in p.subnets)
-        parts = [f"label={p.label or n.label}", f"subnets=[{subnets}]", f"status={p.status}"]
-        for spec in ("fargate", "rds", "batch"):
-            v = getattr(p, spec)
+        attrs = {"label": p.label or n.label, "status": p.status,
+                 "subnets": ", ".join(f"{ix.vpcs[ix.subnets[s].vpc].role}/{ix.subnets[s].name}" for s in p.subnets)}
+        for spec in ("fargate", "rds", "batch", "aurora", "elasticache", "ec2", "asg", "ecs_ec2"):
+            v = getattr(p, spec, None)
             if v is not None:
-                parts.append(f"{spec}={v.model_dump(mode='json', exclude={'subnet_group'})}")
-        out[n.id] = "; ".join(parts)
+                _flat(spec, v.model_dump(mode="json", exclude={"subnet_group"}), attrs)
+        out[n.id] = attrs
+    return out
+
+
+def _node_diffs(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> list[ConfigDiff]:
+    """A node in one environment only is one row; a node in both, one row per attribute that differs."""
+    out = _pair("node", {k: v["label"] for k, v in a.items() if k not in b},
+                {k: v["label"] for k, v in b.items() if k not in a})
+    for k in sorted(set(a) & set(b)):
+        out += _pair("node", {f"{k} {attr}": v for attr, v in a[k].items()},
+                     {f"{k} {attr}": v for attr, v in b[k].items()})
     return out
 
 
@@ -161,7 +190,7 @@ def config_diff(a: EnvGraph, b: EnvGraph) -> list[ConfigDiff]:
     (rka, rkb), (nka, nkb) = _keys(rta, rtb), _keys(na, nb)
     return (_pair("vpc", _vpcs(a.ix, a.env), _vpcs(b.ix, b.env))
             + _pair("subnet", _subnets(a.ix, a.env), _subnets(b.ix, b.env))
-            + _pair("node", _nodes(a.ix, a.env), _nodes(b.ix, b.env))
+            + _node_diffs(_nodes(a.ix, a.env), _nodes(b.ix, b.env))
             + _pair("security-group", {g.id: g.name for g in a.ix.sgs_in(a.env)},
                     {g.id: g.name for g in b.ix.sgs_in(b.env)})
             + _pair("sg-rule", _sg_rules(a), _sg_rules(b))
