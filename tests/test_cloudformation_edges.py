@@ -43,6 +43,25 @@ def test_vpn_to_a_tgw_and_its_customer_gateway():
                                                "StaticRoutesOnly": True, "TransitGatewayId": {"Ref": "TgwTransitGateway"}}
 
 
+def test_a_customer_gateway_placed_at_its_site_is_built_with_its_vpn(tmp_path):
+    """The customer gateway is the on-premises router; AWS's record of it (AWS::EC2::CustomerGateway)
+    is created where its VPN connection is, so a model that places it at its site still exports
+    a template whose VPN connection references a resource that exists (cfn-lint: no E1020)."""
+    from conftest import variant
+    from test_cloudformation import _lint
+
+    loaded = variant(tmp_path, PATTERNS / "vpn-tgw-static", (
+        "10-network.yaml", "label: Data centre router, at: {net: {region: ap-northeast-1}}",
+        "label: Data centre router, at: {net: {site: datacentre}}"))
+    files = export_environment(loaded.model, "net")
+    (name, text), = [(n, t) for n, t in files.items() if n.endswith(".yaml")]
+    r = yaml.safe_load(text)["Resources"]
+    assert r["DcCgwCustomerGateway"]["Type"] == "AWS::EC2::CustomerGateway"
+    assert _props(r, "DcVpnVPNConnection")["CustomerGatewayId"] == {"Ref": "DcCgwCustomerGateway"}
+    assert "dc-cgw" not in files["README.md"]
+    assert [m.rule.id for m in _lint(text, "ap-northeast-1") if m.rule.id.startswith("E")] == []
+
+
 def test_vgw_with_a_static_vpn_and_route_propagation():
     m = load_model(PATTERNS / "vpn-tgw-static").model
     from model.schema import Node, Placement, VpnSpec

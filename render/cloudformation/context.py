@@ -80,6 +80,11 @@ class Context:
             return loc.account
         if node.waf is not None and node.waf.protects in self.ix.nodes:
             return self.account_of_node(self.ix.nodes[node.waf.protects])
+        if node.kind is NodeKind.CUSTOMER_GATEWAY:  # placed at its site: AWS's record of it lives with its VPN
+            vpn = next((n for n in self.ix.nodes_in(self.env) if n.vpn is not None
+                        and n.vpn.customer_gateway == node.id), None)
+            if vpn is not None:
+                return self.account_of_node(vpn)
         accounts = self.ix.accounts_in(self.env)
         return accounts[0].id if len(accounts) == 1 else None
 

@@ -58,7 +58,7 @@ def _place_nodes(ctx: Context) -> None:
         account = ctx.account_of_node(node)
         t = ctx.templates.get(account) if account else None
         first = t or ctx.templates[deploy_order(ctx)[0]]
-        if placement.site is not None:
+        if placement.site is not None and not (node.kind is NodeKind.CUSTOMER_GATEWAY and t is not None):
             first.skip(f"node {node.id}", f"outside AWS (site '{placement.site}')")
         elif placement.status != "active":
             first.skip(f"node {node.id}", f"status '{placement.status}' (not built with the environment)")
