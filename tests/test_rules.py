@@ -220,6 +220,13 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("an environment's VPC in a network account serving it", lambda d: _share_tgw(d) or _item(
         d, "vpcs", "stg-vpc").update(account="net-account"), set()),
     ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
+    ("a WAF that protects a database", lambda d: _item(d, "nodes", "waf")["waf"].update(protects="db"), {"E058"}),
+    ("a VPN connection ending at a service", lambda d: d["sites"].append(
+        {"id": "office", "name": "office", "kind": "onprem", "envs": ["stg"], "cidrs": ["192.168.0.0/16"]}) or d["nodes"].extend([
+        {"id": "cgw", "kind": "customer-gateway", "label": "CGW", "customer_gateway": {"site": "office", "asn": 65000},
+         "at": {"stg": {"region": "ap-northeast-1"}}},
+        {"id": "vpn", "kind": "vpn-connection", "label": "VPN", "vpn": {"customer_gateway": "cgw", "gateway": "app"},
+         "at": {"stg": {"region": "ap-northeast-1"}}}]), {"E058"}),
     ("an API integration that is a database", lambda d: d["nodes"].append(
         {"id": "api", "kind": "api-gateway", "label": "API", "api_gateway": {"type": "http", "integrations": ["db"]},
          "at": {"stg": {"region": "ap-northeast-1"}}}), {"E080"}),

@@ -3,7 +3,7 @@
 Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 (:mod:`~model.rules.network`: CIDRs, containment, overlaps, AZs, ports, specs per kind)
 the reference rules (:mod:`~model.rules.references`: ids, dangling references,
-environments), the label rules (:mod:`~model.rules.labels`: no label states a fact its
+environments; :mod:`~model.rules.kinds`: a reference names a node of a kind it can be), the label rules (:mod:`~model.rules.labels`: no label states a fact its
 spec contradicts), the AWS rules that need the whole model (:mod:`~model.rules.aws`:
 route targets, peering, written addresses, required specs), the approval record rules
 (:mod:`~model.rules.approvals`: versions that exist, approved versions immutable, the
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from model.errors import LOAD_CODES
 from model.rules import (  # noqa: F401  (importing them registers their rules)
-    approvals, aws, labels, network, outline, references, services, sharing)
+    approvals, aws, kinds, labels, network, outline, references, services, sharing)
 from model.rules.registry import RULES, Ctx, Rule, RuleHit, rule, run_rules
 
 __all__ = ["Rule", "Ctx", "RuleHit", "RULES", "CODE_TABLE", "rule", "check"]
