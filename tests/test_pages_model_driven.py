@@ -109,6 +109,31 @@ def test_the_same_waf_in_both_environments_is_not_announced_again(mini_pages, ci
     assert "### 本番環境（POCと同じ + WAF）" in city_pages["05-components.md"]  # only production has one
 
 
+def test_network_acls_are_on_the_routes_page_as_aws_lists_them(mini, mini_pages, city_pages):
+    """The NACL rules the reachability verdicts depend on are shown to the approver: per VPC,
+    associated subnets, rules per direction in number order, and the implicit '*' deny."""
+    from model.schema import Nacl, NaclRule
+
+    acl = Nacl(id="live-db-nacl", vpc="live-vpc", subnets=("live-db-a", "live-db-c"), rules=(
+        NaclRule(number=200, direction="inbound", protocol="all", cidr="10.20.0.0/16", action="deny"),
+        NaclRule(number=100, direction="inbound", protocol="tcp", port=5432, cidr="10.20.10.0/23", action="allow"),
+        NaclRule(number=100, direction="outbound", protocol="tcp", port={"from": 1024, "to": 65535},
+                 cidr="10.20.10.0/23", action="allow")))
+    page = pages_of(mini.model.model_copy(update={"nacls": (acl,)}))["routes.md"]
+    section = page.split("#### ネットワークACL live-db-nacl\n\n", 1)[1]
+    nb = '<span class="nb">{}</span>'.format
+    assert section.splitlines()[:9] == [
+        "関連サブネット: live-db-a、live-db-c", "",
+        "| ルール番号 | 方向 | プロトコル | ポート | CIDR | 許可／拒否 |", "|---|---|---|---|---|---|",
+        f"| 100 | Inbound | TCP | 5432 | {nb('10.20.10.0/23')} | {nb('許可')} |",
+        f"| 200 | Inbound | {nb('すべて')} | - | {nb('10.20.0.0/16')} | {nb('拒否')} |",
+        f"| \\* | Inbound | {nb('すべて')} | - | {nb('0.0.0.0/0')} | {nb('拒否')} |",
+        f"| 100 | Outbound | TCP | {nb('1024-65535')} | {nb('10.20.10.0/23')} | {nb('許可')} |",
+        f"| \\* | Outbound | {nb('すべて')} | - | {nb('0.0.0.0/0')} | {nb('拒否')} |"]
+    assert "ネットワークACL（ステートレス" in page.split("\n## ", 1)[0]
+    assert "ネットワークACL" not in mini_pages["routes.md"] and "ネットワークACL" not in city_pages["routes.md"]
+
+
 def test_security_groups_follow_their_sections(tmp_path, mini_pages):
     assert [line for line in mini_pages["04-security-groups.md"].splitlines() if line.startswith("## ")] == [
         "## 4.1 ALB Security Group", "## 4.2 App Security Group", "## 4.3 DB Security Group"]

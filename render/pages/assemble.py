@@ -172,6 +172,7 @@ def _context(ix: ModelIndex, spec: PageSpec, plan: list[PageSpec], analysis: Ana
         ctx["ch"] = changes_context(loaded, ix, approved)
     elif t == "routes.md.j2":
         ctx["intro"] = page_net.routes_intro(ix)
+        ctx["nacl_header"] = page_net.nacl_header()
         ctx["env_routes"] = [(env, page_net.route_tables_of(ix, env.id), page_net.tgw_tables_of(ix, env.id))
                              for env in envs]
     elif t == "diagrams.md.j2":

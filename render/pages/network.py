@@ -16,7 +16,7 @@ from render.pages.markdown import Md, md_text
 
 __all__ = [
     "subnet_header", "sg_header", "VpcTable", "SgTable", "subnet_tables", "sg_tables",
-    "sg_short", "port_text", "route_tables_of", "tgw_tables_of", "routes_intro",
+    "sg_short", "port_text", "route_tables_of", "tgw_tables_of", "routes_intro", "nacls_of", "nacl_header",
 ]
 
 _DIRECTION = {"inbound": "Inbound", "outbound": "Outbound"}
@@ -145,8 +145,31 @@ def _destination(ix: ModelIndex, env: str, destination: str | None, named: str |
     return destination or "-"
 
 
+_ACTION = {"allow": N_("許可"), "deny": N_("拒否")}
+
+
+def nacls_of(ix: ModelIndex, vpc: str) -> list[dict]:
+    """The VPC's network ACLs: associated subnets, and rules as AWS lists them (per direction in
+    number order, ending with the implicit '*' rule that denies everything)."""
+    out = []
+    for n in (n for n in ix.model.nacls if n.vpc == vpc):
+        rows = []
+        for direction in ("inbound", "outbound"):
+            for r in sorted((r for r in n.rules if r.direction == direction), key=lambda r: r.number):
+                rows.append((str(r.number), _DIRECTION[direction], _(_PROTOCOL[r.protocol]), port_text(r.port),
+                             r.cidr, _(_ACTION[r.action])))
+            rows.append(("*", _DIRECTION[direction], _(_PROTOCOL["all"]), "-", "0.0.0.0/0", _(_ACTION["deny"])))
+        out.append({"id": n.id, "subnets": [ix.subnets[s].name for s in n.subnets if s in ix.subnets], "rows": rows})
+    return out
+
+
+def nacl_header() -> tuple[str, ...]:
+    """A network ACL table's header: ルール番号 | 方向 | プロトコル | ポート | CIDR | 許可／拒否."""
+    return (_("ルール番号"), _("方向"), _("プロトコル"), _("ポート"), "CIDR", _("許可／拒否"))
+
+
 def route_tables_of(ix: ModelIndex, env: str) -> list[dict]:
-    """VPC route tables of ``env``, grouped by VPC in model order."""
+    """VPC route tables of ``env``, grouped by VPC in model order, with the VPC's network ACLs."""
     out = []
     for vpc in ix.vpcs_in(env):
         tables = []
@@ -156,7 +179,7 @@ def route_tables_of(ix: ModelIndex, env: str) -> list[dict]:
                     for r in rt.routes]
             tables.append({"name": rt.name, "id": rt.id, "subnets": subnets, "rows": rows,
                            "assumption": rt.assumption})
-        out.append({"name": vpc.name, "cidr": vpc.cidr, "tables": tables})
+        out.append({"name": vpc.name, "cidr": vpc.cidr, "tables": tables, "nacls": nacls_of(ix, vpc.id)})
     return out
 
 
@@ -179,5 +202,10 @@ def tgw_tables_of(ix: ModelIndex, env: str) -> list[dict]:
 def routes_intro(ix: ModelIndex) -> str:
     """The route table page's opening sentence; it names Transit Gateway only when the model has one."""
     if ix.model.tgw_route_tables or any(n.kind is NodeKind.TGW for n in ix.model.nodes):
-        return _("VPCとTransit Gatewayのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")
-    return _("VPCのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")
+        text = _("VPCとTransit Gatewayのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")
+    else:
+        text = _("VPCのルートテーブルです。設計書にない経路は前提・仮定に根拠を示します。")
+    if ix.model.nacls:
+        text += _("サブネットのネットワークACL（ステートレス。方向ごとに番号の小さい順に評価し、最初に一致したルールで決まる）も"
+                  "VPCごとに示します。NACLの記載がないサブネットは既定のNACL（すべて許可）です。")
+    return text
