@@ -116,3 +116,20 @@ def test_a_rule_that_covers_a_used_rule_is_not_unused(starter):
                 for sg in starter.security_groups)
     codes = _codes(starter.model_copy(update={"security_groups": sgs}))
     assert codes == [("EC2_19_HIGH_RISK_PORT_OPEN", ("db-sg",)), ("SG_RULE_SHADOWED", ("db-sg",))]
+
+
+def test_a_nacl_that_admits_part_of_the_reply_ports_is_a_warning_once_per_flow(starter):
+    """The DB subnets' NACL lets replies out on 49152-65535 only: the app (Linux, 32768-60999)
+    connects only when it picks a port above 49151. The arrow app → db and the intent app-db
+    are one question: one finding, located at the NACL, naming the allowed span."""
+    from model.schema import Nacl, NaclRule
+
+    acl = Nacl(id="db-nacl", vpc="vpc", subnets=("db-a", "db-c"), rules=(
+        NaclRule(number=100, direction="inbound", protocol="tcp", port=5432, cidr="10.0.0.0/16", action="allow"),
+        NaclRule(number=100, direction="outbound", protocol="tcp", port={"from": 49152, "to": 65535},
+                 cidr="10.0.0.0/16", action="allow")))
+    found = [f for f in analysis_of(starter.model_copy(update={"nacls": (acl,)})).findings]
+    assert [(f.code, f.severity, f.resources) for f in found] == [
+        ("NACL_REPLY_PORTS_PARTIAL", "warning", ("app", "db", "db-a"))]
+    assert found[0].message.startswith("app → db（tcp/5432）は一部の接続だけが成立する: ")
+    assert "49152-60999" in found[0].message

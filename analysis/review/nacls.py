@@ -6,6 +6,10 @@
   subnet has exactly one).
 * ``NACL_RULE_SHADOWED`` (info) - an earlier (lower-numbered) rule of the same direction
   matches everything this rule matches (protocol, ports, CIDR), so it is never evaluated.
+* ``NACL_REPLY_PORTS_PARTIAL`` (warning) - a drawn flow or a reach intent works only for the
+  connections whose client port a NACL admits on the way back: the replies of the others are
+  dropped (intermittent failures, the stateless-NACL pitfall AWS documents). ``reach`` calls
+  such a path conditional; this says so in the review, once per flow or intent.
 
 >>> from model.loader import load_model
 >>> from analysis.analyze import analyze
@@ -19,6 +23,7 @@ from collections import Counter
 from typing import Iterator
 
 from analysis.graph.build import net, ports_of
+from analysis.paths.reach import UnknownEndpoint, flow_ports
 from analysis.results import Finding
 from analysis.review.registry import ReviewContext, rule
 from analysis.i18n import _
@@ -63,3 +68,38 @@ def nacl_rules(ctx: ReviewContext) -> Iterator[Finding]:
             yield ctx.finding("NACL_SUBNET_MULTIPLE", (s, *ids),
                           _("サブネット {s} が複数のNACL（{ids}）に関連付けられている（サブネットのNACLは1つ）").format(s=s, ids=', '.join(ids)),
                           eg.where_id("nacls", ids[1]), _("どちらか一方のNACLの subnets から外す"))
+
+
+def _partial(ctx: ReviewContext, source: str, target: str, port: int, protocol: str):
+    try:
+        r = ctx.net.reach(source, target, port, protocol)
+    except UnknownEndpoint:
+        return None
+    return next((b for b in r.blockers if b.code == "NACL_EPHEMERAL_PARTIAL"), None) if r.ok else None
+
+
+@rule(("NACL_REPLY_PORTS_PARTIAL", "warning",
+       "a drawn flow or a reach intent works only for part of the client's ephemeral ports (a NACL drops the other replies)"))
+def reply_ports_partial(ctx: ReviewContext) -> Iterator[Finding]:
+    eg = ctx.eg
+    asked: list[tuple[str, str, str, int, str | None]] = []
+    for i, f in enumerate(eg.model.flows):
+        if eg.env in f.envs:
+            protocol, ports = flow_ports(eg, f)
+            asked += [(f.source, f.target, protocol, port, eg.where("flows", i)) for port in ports]
+    for i, it in enumerate(eg.model.intents):
+        if it.env == eg.env and it.expect == "reach" and it.port is not None and it.target_env in (None, eg.env):
+            asked.append((it.source, it.target, it.protocol, it.port, eg.where("intents", i)))
+    seen: set[tuple[str, str, str, int]] = set()
+    for source, target, protocol, port, where in asked:
+        if (source, target, protocol, port) in seen:
+            continue
+        seen.add((source, target, protocol, port))
+        b = _partial(ctx, source, target, port, protocol)
+        if b is not None:
+            yield ctx.finding("NACL_REPLY_PORTS_PARTIAL", (source, target, b.node),
+                              _("{source} → {target}（{protocol}/{port}）は一部の接続だけが成立する: {reason}").format(
+                                  source=source, target=target, protocol=protocol, port=port, reason=b.message),
+                              b.location or where,
+                              _("NACLの戻り方向のルールでクライアントの一時ポートの範囲をすべて許可する（Linux 32768-60999、"
+                                "Windows 49152-65535、NAT Gateway・ロードバランサー・インターネットの利用者 1024-65535）"))

@@ -54,6 +54,7 @@ FINDING_GLOSS: dict[str, str] = {
     "INTERNET_EXPOSED_UNINTENDED": N_("意図・通信にないポートがインターネットから届く"),
     "MONITORING_ALARMS_NOT_NOTIFIED": N_("通知が必要なのにアラームがない、または誰にも通知しない"),
     "NACL_DUPLICATE_RULE_NUMBER": N_("NACLの同じ方向に同じルール番号が2つある"),
+    "NACL_REPLY_PORTS_PARTIAL": N_("NACLが戻りの一時ポートの一部しか許可せず、接続の一部が失敗する"),
     "NACL_RULE_NEVER_MATCHES": N_("NACLルールの範囲がどのルート・拠点・VPNからも届かない"),
     "NACL_RULE_SHADOWED": N_("NACLのルールが前のルールに隠れて評価されない"),
     "NACL_SUBNET_MULTIPLE": N_("サブネットに複数のNACLが関連付けられている"),
