@@ -242,3 +242,18 @@ def test_export_usage_errors(tmp_path, capsys):
     assert main(["export", "--format", "cloudformation", "--env", "poc", "--out", str(blocker / "d")]) == 2
     assert capsys.readouterr().err.startswith(f"archdoc export: cannot write to {blocker / 'd'}: ")
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_a_tgw_with_attachments_in_other_accounts_accepts_them():
+    """Production: the shared account's TGW serves the production account's VPC attachments
+    (shared through AWS RAM); without auto-accept they would wait in pendingAcceptance and the
+    TGW route table associations would fail. The POC's TGW has only attachments of its own."""
+    model = load_model().model
+
+    def tgw(env: str) -> dict:
+        docs = [yaml.safe_load(text) for name, text in export_environment(model, env).items() if name.endswith(".yaml")]
+        return next(r["Properties"] for d in docs for r in d["Resources"].values()
+                    if r["Type"] == "AWS::EC2::TransitGateway")
+
+    assert tgw("prod").get("AutoAcceptSharedAttachments") == "enable"
+    assert "AutoAcceptSharedAttachments" not in tgw("poc")

@@ -40,16 +40,18 @@ def transit_gateway(ctx: Context, t: Template, node: Node) -> None:
     logical = ctx.logical(node.id, SUFFIX[node.kind])
     # The model writes TGW route tables explicitly, so AWS's default table stays out of the way.
     explicit = any(rt.tgw == node.id and rt.env == ctx.env for rt in ctx.model.tgw_route_tables)
-    props = {"Description": node.label}
-    if explicit:
-        props |= {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
-    props["Tags"] = t.tags(node.id, node.label)
-    t.add(logical, "AWS::EC2::TransitGateway", props)
-    t.output(f"{logical}Id", ref(logical), f"id of {node.label}")
     envs = node.at if node.shared else (ctx.env,)  # a shared TGW serves every environment of its 'at'
     others = sorted({ctx.account_of_vpc(ctx.vpc_of_subnets(a.at[e].subnets))
                      for e in envs for a in ctx.ix.nodes_in(e) if a.kind is NodeKind.TGW_ATTACHMENT
                      and ctx.vpc_of_subnets(a.at[e].subnets)} - {t.account})
+    props = {"Description": node.label}
+    if explicit:
+        props |= {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
+    if others:  # else another account's attachment waits in pendingAcceptance and its association fails
+        props["AutoAcceptSharedAttachments"] = "enable"
+    props["Tags"] = t.tags(node.id, node.label)
+    t.add(logical, "AWS::EC2::TransitGateway", props)
+    t.output(f"{logical}Id", ref(logical), f"id of {node.label}")
     if others:  # attachments in other accounts need the TGW shared with them (AWS RAM)
         principals = [t.parameter(ctx.logical(a, "AwsAccountId"), "String",
                                   f"12-digit AWS account number of {a}", AllowedPattern="^[0-9]{12}$")
