@@ -200,6 +200,19 @@ def test_regional_services_share_their_accounts_region_box():
     assert {n.box for n in spec.nodes if n.id in ("ecr", "logs")} == {regions[0].id}
 
 
+def test_a_peering_connection_without_a_placement_is_drawn_in_its_requesters_region():
+    """pcx-1 and pcx-2 say nothing of where they are: they are the hub VPC's resources, so they
+    are drawn in its account's region box, not at the top level beside the internet's actors."""
+    from conftest import GOOD
+    from model.loader import load_model
+
+    ix = ModelIndex(load_model(GOOD / "patterns" / "hub-spoke-peering").model)
+    spec = select_view(ix, View.model_validate({"id": "t", "title": "T", "section": "9", "envs": ["net"],
+                                                "nesting": ["account", "region", "vpc", "az", "subnet"]}))
+    assert {n.id: n.box for n in spec.nodes if n.id.startswith("pcx")} == {
+        "pcx-1": "account-acct.ap-northeast-1", "pcx-2": "account-acct.ap-northeast-1"}
+
+
 def test_two_environments_in_one_account():
     ix = ModelIndex(_load(_mini(_two_envs_one_account)).model)
     spec = select_view(ix, _view(ix, envs=["stg", "live"], nesting=["account", "region", "vpc"]))

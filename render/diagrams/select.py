@@ -30,7 +30,7 @@ Everything is ordered by model declaration order, so the result is deterministic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from model.index import ModelIndex
 from model.schema import View, rds_engine
@@ -149,6 +149,12 @@ class _Selection:
         loc = ix.locate(item, env)
         if ix.nodes[item].kind.value in _VPC_LEVEL_KINDS and loc.vpc:
             subnets = ()
+        peering = ix.nodes[item].peering
+        if peering is not None and not (loc.account or loc.region) and peering.requester in ix.vpcs:
+            # a peering connection is the requester VPC's resource: drawn in its account's region
+            # box, beside the VPCs it joins, not at the top level with the internet's actors
+            requester = ix.vpcs[peering.requester]
+            loc = replace(loc, account=requester.account, region=requester.region)
         account = loc.account or (self._home_account(env, loc.region) if loc.region else None)
         box = None
         if "env" in lv:
