@@ -213,6 +213,17 @@ def test_a_peering_connection_without_a_placement_is_drawn_in_its_requesters_reg
         "pcx-1": "account-acct.ap-northeast-1", "pcx-2": "account-acct.ap-northeast-1"}
 
 
+def test_actors_no_arrow_reaches_are_not_drawn():
+    """A view of the databases draws no users, and no empty internet box for them."""
+    ix = ModelIndex(_load(_mini()).model)
+    spec = select_view(ix, _view(ix, node_kinds=["rds"], nesting=["site", "account", "region", "vpc"]))
+    assert [n.id for n in spec.nodes if n.kind == "actor"] == []
+    assert [b.id for b in spec.boxes if b.id.startswith("site-")] == []
+    full = select_view(ix, _view(ix, nesting=["site", "account", "region", "vpc"]))
+    assert [(n.id, n.box) for n in full.nodes if n.kind == "actor"] == [("citizen", "site-internet")]
+    assert "site-internet" in [b.id for b in full.boxes]
+
+
 def test_two_environments_in_one_account():
     ix = ModelIndex(_load(_mini(_two_envs_one_account)).model)
     spec = select_view(ix, _view(ix, envs=["stg", "live"], nesting=["account", "region", "vpc"]))

@@ -3,7 +3,8 @@
 A view is data, so this one pure function serves every view. In order:
 
 1. nodes: in one of the view's envs and (kind in ``node_kinds`` or a tag in ``node_tags``
-   or id in ``nodes``; all empty = all); actors of those envs if ``include_actors``;
+   or id in ``nodes``; all empty = all); actors of those envs if ``include_actors`` (those an
+   arrow of the view reaches);
 2. each selected node is represented by itself, by its parent (``part_of``, when
    ``collapse_parts`` and the parent is selected too; a parent in ``part_boxes`` is drawn
    as a box around its parts instead), then by a merge target (``merges``);
@@ -261,6 +262,7 @@ def select_view(ix: ModelIndex, view: View) -> DiagramSpec:
             s.boxes[box_id] = (Box(box_id, b.label, b.style, parent), order)
     edges, dashed_kinds = _edges(s, view, insts)
     edges += mark_edges
+    _drop_lone_actors(s, nodes, edges)
     legend = []
     sep = _("・")
     if any(not e.dashed and not e.placement for e in edges):
@@ -376,6 +378,18 @@ def _edges(s: _Selection, view: View, insts) -> tuple[list[DiagramEdge], list[st
                     if key[3] and flow.kind.value not in dashed_kinds:
                         dashed_kinds.append(flow.kind.value)
     return list(seen.values()), dashed_kinds
+
+
+def _drop_lone_actors(s: _Selection, nodes: dict[str, DiagramNode], edges: list[DiagramEdge]) -> None:
+    """Actors no arrow of the view reaches are not drawn (a view of the DR copy shows no users),
+    nor a site box left empty by them."""
+    ends = {e.src for e in edges} | {e.dst for e in edges}
+    for node_id in [i for i, n in nodes.items() if n.kind == "actor" and i not in ends]:
+        box = nodes.pop(node_id).box
+        while box is not None and box in s.boxes and not any(n.box == box for n in nodes.values()) \
+                and not any(b.parent == box for b, _ in s.boxes.values()):
+            parent = s.boxes.pop(box)[0].parent
+            box = parent
 
 
 def _ordered_boxes(boxes: dict[str, tuple[Box, tuple]]) -> tuple[Box, ...]:
