@@ -4,7 +4,8 @@ E050 says a referenced node exists; this says it is something the reference can 
 connection ends at a Transit Gateway or a virtual private gateway and at a customer gateway;
 a TGW route table belongs to a TGW and lists its attachments (VPC attachments, VPN
 connections, Direct Connect gateways); a DX gateway associates with a TGW or VGWs; a WAF web
-ACL protects an ALB, an API Gateway or a CloudFront distribution. Without this check a NAT
+ACL protects an ALB, an API Gateway or a CloudFront distribution; an intent's target is a node
+(reachability answers for nodes and addresses, not for the people an actor stands for). Without this check a NAT
 gateway named as a VPN's gateway validates, the analysis treats it as a VGW and the
 CloudFormation export writes ``VpnGatewayId: !Ref NatGateway``.
 """
@@ -53,10 +54,14 @@ def _references(c: Ctx) -> Iterator[tuple[tuple, str, tuple[NodeKind, ...], str]
 
 @rule("E058", "a reference names a node of a kind it can be (a VPN's gateway: tgw or vgw; a TGW route table's "
               "attachments: tgw-attachment, vpn-connection or dx-gateway; a WAF protects an alb, api-gateway "
-              "or cloudfront; ...)")
+              "or cloudfront; an intent's target: a node, not an actor; ...)")
 def reference_kinds(c: Ctx) -> Iterator[RuleHit]:
     for path, ident, kinds, what in _references(c):
         node = c.get("nodes", ident)
         if node is not None and node.kind not in kinds:  # an unknown id is E050's
             allowed = " or ".join(k.value for k in kinds)
             yield path, f"{what} must be a node of kind {allowed}; '{ident}' is of kind {node.kind.value}"
+    for i, it in enumerate(c.m.intents):
+        if c.get("nodes", it.target) is None and c.get("actors", it.target) is not None:
+            yield (("intents", i, "target"), f"an intent's target must be a node (reachability answers for nodes "
+                                             f"and addresses); '{it.target}' is an actor")
