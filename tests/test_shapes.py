@@ -213,6 +213,24 @@ def test_a_peering_connection_without_a_placement_is_drawn_in_its_requesters_reg
         "pcx-1": "account-acct.ap-northeast-1", "pcx-2": "account-acct.ap-northeast-1"}
 
 
+def test_a_tgw_attachment_in_subnets_of_its_own_is_marked_in_them():
+    """The egress VPC's attachment has its own /28 subnets (AWS's recommendation): they are drawn,
+    with its mark in each; the attachment itself stays at the VPC's level. The city's attachments
+    share their subnets with the ECS tasks and get no mark (an uncluttered picture)."""
+    from conftest import GOOD
+    from model.loader import load_model
+
+    ix = ModelIndex(load_model(GOOD / "patterns" / "centralised-egress").model)
+    spec = select_view(ix, View.model_validate({"id": "t", "title": "T", "section": "9", "envs": ["net"],
+                                                "nesting": ["account", "region", "vpc", "az", "subnet"]}))
+    nodes = {n.id: n.box for n in spec.nodes}
+    assert (nodes["egress-att"], nodes["egress-att~egress-tgw-a"], nodes["egress-att~egress-tgw-c"]) == (
+        "vpc-egress-vpc", "subnet-egress-tgw-a", "subnet-egress-tgw-c")
+    city = ModelIndex(load_model().model)
+    overview = select_view(city, next(v for v in city.model.views if v.id == "prod-network"))
+    assert not [n for n in overview.nodes if n.kind == "eni" and n.id.startswith("tgw-attach")]
+
+
 def test_actors_no_arrow_reaches_are_not_drawn():
     """A view of the databases draws no users, and no empty internet box for them."""
     ix = ModelIndex(_load(_mini()).model)

@@ -138,7 +138,9 @@ class _Selection:
             self.boxes[box_id] = (Box(box_id, label, style, parent), parent_order + order)
         return box_id
 
-    def container(self, item: str, env: str, subnets: tuple[str, ...]) -> str | None:
+    def container(self, item: str, env: str, subnets: tuple[str, ...], mark: bool = False) -> str | None:
+        """The innermost box of ``item`` (a mark: of its interface in ``subnets``, even for a
+        node drawn at its VPC's level)."""
         ix, lv, m = self.ix, self.levels, self.ix.model
         idx = lambda seq, key: next(i for i, x in enumerate(seq) if x.id == key)  # noqa: E731
         if item in ix.actors:
@@ -148,7 +150,7 @@ class _Selection:
         if place.site:
             return self._site_box(ix.sites[place.site]) if "site" in lv else None
         loc = ix.locate(item, env)
-        if ix.nodes[item].kind.value in _VPC_LEVEL_KINDS and loc.vpc:
+        if ix.nodes[item].kind.value in _VPC_LEVEL_KINDS and loc.vpc and not mark:
             subnets = ()
         peering = ix.nodes[item].peering
         if peering is not None and not (loc.account or loc.region) and peering.requester in ix.vpcs:
@@ -288,7 +290,8 @@ def _placement_marks(s: _Selection, nodes: dict[str, DiagramNode], insts, logica
         return marks, lines
     for (rep, env), group in insts.items():
         node = s.ix.nodes.get(rep)
-        if node is None or node.kind.value in _VPC_LEVEL_KINDS or rep in logical:
+        if node is None or rep in logical or (node.kind.value in _VPC_LEVEL_KINDS
+                                               and not _dedicated_subnets(s, rep, env)):
             continue
         for inst in group:
             if len(inst.subnets) < 2 or inst.id not in nodes or nodes[inst.id].box is None \
@@ -299,9 +302,18 @@ def _placement_marks(s: _Selection, nodes: dict[str, DiagramNode], insts, logica
                 mark = f"{inst.id}~{subnet}"
                 layer = _TIER_LAYER[s.ix.subnets[subnet].tier]
                 marks[mark] = DiagramNode(mark, label, PLACEMENT_KIND, icon_for(PLACEMENT_KIND),
-                                          s.container(rep, env, (subnet,)), nodes[inst.id].dashed, rep, env, (), layer)
+                                          s.container(rep, env, (subnet,), mark=True), nodes[inst.id].dashed, rep, env,
+                                          (), layer)
                 lines.append(DiagramEdge(mark, inst.id, mark, "", False, placement=True))
     return marks, lines
+
+
+def _dedicated_subnets(s: _Selection, rep: str, env: str) -> bool:
+    """A TGW attachment is drawn at its VPC's level; its subnets are drawn (with a mark each) only
+    when they are its own, as AWS recommends (small subnets that hold nothing else), so a picture
+    never hides them, and one whose subnets the workloads share stays uncluttered."""
+    subnets = s.ix.placement(rep, env).subnets
+    return len(subnets) >= 2 and all(n.id == rep for sub in subnets for n in s.ix.nodes_in_subnet(sub, env))
 
 
 def _engine(ix: ModelIndex, rep: str, env: str) -> str | None:
