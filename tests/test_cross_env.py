@@ -164,6 +164,18 @@ def test_a_workload_in_the_network_account_shares_the_account(tmp_path):
         ("broken", "runner がprod環境のアカウント net-account に置かれ、stg環境と共有している")]
 
 
+def test_a_vpc_in_the_other_environments_account_is_named(tmp_path):
+    """stg's CI VPC placed in prod's account (which says it serves stg): the VPC is what shares
+    the account, named at its account line (not the first gateway found there)."""
+    loaded = variant(tmp_path, SHARED, (
+        "10-places.yaml", "  - {id: stg-ci-vpc, env: stg, account: stg-account,",
+        "  - {id: stg-ci-vpc, env: stg, account: prod-account,"), (
+        "10-places.yaml", "  - id: prod-account\n    env: prod\n", "  - id: prod-account\n    env: prod\n    shared_with: [stg]\n"))
+    rows = [r for r in analyze(loaded).requirements if r.key == "must_not_reach"]
+    assert [(r.status, r.reason, r.config_location.rsplit("/", 1)[-1]) for r in rows] == [
+        ("broken", "stg-ci-vpc がprod環境のアカウント prod-account に置かれ、stg環境と共有している", "10-places.yaml:43")]
+
+
 def test_a_shared_tgw_table_that_mixes_environments_is_a_finding(shared, city, tmp_path):
     found = [f for f in shared.findings if f.code == "TGW_RTB_MIXES_ENVIRONMENTS"]
     assert [(f.env, f.severity, f.resources, f.location) for f in found] == [

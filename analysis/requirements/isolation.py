@@ -51,14 +51,18 @@ T = Templates({
 
 
 def accounts_used(c: CheckContext, env: str) -> dict[str, tuple[str, str]]:
-    """Account id -> (component or '', where) for every account ``env`` owns or places a component in
-    (the first component that is not a shared network object, else the first)."""
+    """Account id -> (component or '', where) for every account ``env`` owns or places a VPC or a
+    component in (its VPC, else the first component that is not a shared network object, else
+    the first)."""
     ix = c.eg.ix
     out = {a.id: ("", c.eg.where_id("accounts", a.id)) for a in ix.accounts_in(env)}
+    for v in ix.vpcs_in(env):  # a VPC in another environment's account is what put it there
+        if v.account not in out:
+            out[v.account] = (v.id, c.eg.where_id("vpcs", v.id, "account"))
     for n in ix.nodes_in(env):
         account = ix.locate(n.id, env).account
         first = out.get(account, ("", None))[0]
-        if account and (account not in out or (first and ix.nodes[first].shared and not n.shared)):
+        if account and (account not in out or (first in ix.nodes and ix.nodes[first].shared and not n.shared)):
             out[account] = (n.id, c.eg.where_id("nodes", n.id, "at", env, "account"))
     return out
 
