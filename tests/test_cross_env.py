@@ -97,9 +97,34 @@ def test_environments_that_share_nothing_say_so(city):
     assert (r.verdict, r.codes, r.hops) == ("unreachable", ("DISCONNECTED",), ())
     assert r.blockers[0].message == (
         "環境 poc と環境 prod は共有するネットワーク（TGW・Direct Connect Gateway・Client VPNエンドポイント・VPN接続）"
-        "がなく、poc:frontend から prod:rds への閉域の経路はない（パブリックアドレスへはインターネットからの到達として"
-        "環境 prod で確認する）")
+        "がなく、poc:frontend から prod:rds への閉域の経路はない（パブリックアドレスを持つ宛先へはインターネット経由の"
+        "経路を確認する）")
     assert r.blockers[0].location == city.loaded.where_id("nodes", "frontend")
+
+
+def test_a_public_target_of_an_environment_that_shares_nothing_is_reached_over_the_internet(city):
+    """POC's frontend leaves through its NAT gateway and IGW; production's ALB is reached from the
+    internet through its IGW: two legs, one answer (conditional on production's WAF), the
+    target's hops named prod:id. A private target stays DISCONNECTED, and the isolation check
+    (private addresses only) is not affected."""
+    r = reach_across(city.network("poc"), "prod", "frontend", "alb", 443)
+    assert (r.source, r.target, r.verdict, r.codes) == (
+        "poc:frontend", "prod:alb", "conditional", ("WAF_RATE_BASED_CONDITIONAL", "WAF_GEO_UNDETERMINED"))
+    assert [(h.node, h.action, h.direction) for h in r.hops] == [
+        ("frontend", "ORIGINATED", "forward"), ("frontend", "PERMITTED", "forward"),
+        ("poc-app-private-app-1", "FORWARDED", "forward"), ("nat-a", "TRANSFORMED", "forward"),
+        ("poc-app-public-1", "FORWARDED", "forward"), ("igw", "FORWARDED", "forward"),
+        ("internet", "FORWARDED", "forward"), ("internet", "RECEIVED", "forward"),
+        ("internet", "FORWARDED", "reply"), ("igw", "TRANSFORMED", "reply"), ("nat-a", "TRANSFORMED", "reply"),
+        ("poc-app-public-1", "FORWARDED", "reply"), ("frontend", "RECEIVED", "reply"),
+        ("prod:internet", "ORIGINATED", "forward"), ("prod:igw", "TRANSFORMED", "forward"),
+        ("prod:alb", "PERMITTED", "forward"), ("prod:alb", "PERMITTED", "forward"),
+        ("prod:waf", "PERMITTED", "forward"), ("prod:waf", "PERMITTED", "forward"),
+        ("prod:alb", "FORWARDED", "forward"), ("prod:alb", "FORWARDED", "forward"),
+        ("prod:alb", "RECEIVED", "forward"), ("prod:alb", "MATCHED_SESSION", "reply"),
+        ("prod:prod-public-1", "FORWARDED", "reply"), ("prod:igw", "TRANSFORMED", "reply"),
+        ("prod:internet", "FORWARDED", "reply"), ("prod:internet", "RECEIVED", "reply")]
+    assert reach_across(city.network("poc"), "prod", "frontend", "alb", 443, "tcp", "private").codes == ("DISCONNECTED",)
 
 
 def test_unknown_endpoints_across_environments(shared):

@@ -6,9 +6,11 @@ The path is walked by the same engine: it starts in the source's graph, and a ho
 forwards into the other environment (a shared TGW's route to its attachment, a public
 address it owns) continues in that environment's graph; the reply comes back the same way.
 Components outside the source's environment are named ``env:id`` in the hops. Two
-environments that share no network object are not joined: the answer is ``DISCONNECTED``,
-saying so (a public address of the other environment is the internet's question, asked in
-that environment with its internet actors).
+environments that share no network object have no private path: to a private address the
+answer is ``DISCONNECTED``, saying so. A target with a public address is still reached the
+way AWS reaches it, over the internet: the source's environment is asked for a path out to
+the internet, the target's for a path in from the internet, and the answer joins both (the
+hops of the target's side named ``env:id``).
 
 Endpoints are written ``env:id`` (:func:`split_endpoint`); the result names both so.
 
@@ -38,8 +40,8 @@ __all__ = ["reach_across", "split_endpoint", "qualified", "cross_targets", "cros
 
 T = Templates({
     "apart": N_("環境 {env} と環境 {other} は共有するネットワーク（TGW・Direct Connect Gateway・Client VPNエンドポイント・"
-             "VPN接続）がなく、{source} から {target} への閉域の経路はない（パブリックアドレスへはインターネットからの"
-             "到達として環境 {other} で確認する）"),
+             "VPN接続）がなく、{source} から {target} への閉域の経路はない（パブリックアドレスを持つ宛先へはインターネット"
+             "経由の経路を確認する）"),
 })
 
 
@@ -82,7 +84,12 @@ def reach_across(q, target_env: str, source: str, target: str, port: int, protoc
         raise UnknownEndpoint("target", target, target_env, list(choices))
     src_name, dst_name = qualified(q.env, source), qualified(target_env, target)
     scope = q.eg.scope
-    if scope is None or target_env not in scope.envs:
+    over = None
+    if (scope is None or target_env not in scope.envs) and mode != "private":
+        over = _over_the_internet(q, target_env, source, target, port, protocol, dst_name)
+    if over is not None:
+        r = over
+    elif scope is None or target_env not in scope.envs:
         t = Trace()
         where = q.eg.where_id("actors" if source in q.eg.ix.actors else "nodes", source)
         t.block("DISCONNECTED", src_name, T("apart", env=q.env, other=target_env, source=src_name, target=dst_name),
@@ -101,6 +108,39 @@ def reach_across(q, target_env: str, source: str, target: str, port: int, protoc
         r = replace(r, source=src_name)
     q._memo[key] = r
     return r
+
+
+def _other(q, env: str):
+    """Point queries of an environment outside ``q``'s network scope (built once per query object)."""
+    from analysis.paths.reach import Reachability
+
+    key = ("env", env)
+    if key not in q._memo:
+        q._memo[key] = Reachability(build_graph(q.eg.loaded, env, q.eg.ix))
+    return q._memo[key]
+
+
+def _over_the_internet(q, env: str, source: str, target: str, port: int, protocol: str,
+                       dst_name: str) -> ReachResult | None:
+    """``source`` of ``q``'s environment to the public address of ``target`` in ``env``, two
+    environments that share no network: out to the internet on the source's side, in from the
+    internet on the target's (None when the target has no public address)."""
+    other = _other(q, env)
+    if not other.has_address(target, "public"):
+        return None
+    out = q.reach_ip(port, protocol, source=source, dst_ip=q.eg.addresses.internet) \
+        if source not in q.eg.ix.actors or q.eg.ix.actors[source].site != "internet" else None
+    inn = other.reach_ip(port, protocol, src_ip=other.eg.addresses.internet, target=target)
+
+    def theirs(x):  # the address the target's side asks from is a host on the internet
+        return replace(x, node=qualified(env, "internet" if x.node == "address" else x.node))
+
+    hops = (out.hops if out else ()) + tuple(theirs(h) for h in inn.hops)
+    blockers = (out.blockers if out else ()) + tuple(theirs(b) for b in inn.blockers)
+    return ReachResult(q.env, qualified(q.env, source), dst_name, protocol, port, verdict_of(blockers), hops,
+                       blockers, tuple(sorted(set((out.notes if out else ()) + inn.notes))),
+                       source_address=out.source_address if out else inn.source_address,
+                       target_address=inn.target_address)
 
 
 def cross_targets(q, env: str) -> list[tuple[str, int]]:
