@@ -222,6 +222,8 @@ CASES: list[tuple[str, Callable[[dict], None], set[str]]] = [
     ("public IP that is private", lambda d: _app_stg(d).update(public_ips=["10.10.10.5"]), {"E034"}),
     ("a WAF that protects a database", lambda d: _item(d, "nodes", "waf")["waf"].update(protects="db"), {"E058"}),
     ("an intent whose target is an actor", lambda d: d["intents"][0].update(target="citizen"), {"E058"}),
+    ("a port with protocol all", lambda d: _item(d, "security_groups", "alb-sg")["rules"][0].update(protocol="all"),
+     {"E059"}),
     ("a VPN connection ending at a service", lambda d: d["sites"].append(
         {"id": "office", "name": "office", "kind": "onprem", "envs": ["stg"], "cidrs": ["192.168.0.0/16"]}) or d["nodes"].extend([
         {"id": "cgw", "kind": "customer-gateway", "label": "CGW", "customer_gateway": {"site": "office", "asn": 65000},

@@ -235,6 +235,20 @@ def inverted_ports(c: Ctx) -> Iterator[RuleHit]:
                     yield (section, i, "rules", j, "port"), f"port range {port.start}-{port.end} is inverted (from > to)"
 
 
+@rule("E059", "a port is given only with protocol tcp or udp (protocol 'all' matches every port: SG, NACL and "
+              "Network Firewall rules)")
+def port_without_protocol(c: Ctx) -> Iterator[RuleHit]:
+    rules = [(("security_groups", i, "rules", j), r) for i, g in enumerate(c.m.security_groups)
+             for j, r in enumerate(g.rules)]
+    rules += [(("nacls", i, "rules", j), r) for i, n in enumerate(c.m.nacls) for j, r in enumerate(n.rules)]
+    rules += [(("nodes", i, "firewall", "rules", j), r) for i, n in enumerate(c.m.nodes) if n.firewall
+              for j, r in enumerate(n.firewall.rules)]
+    for path, r in rules:
+        if r.protocol == "all" and r.port is not None:
+            yield path + ("port",), ("a port is given with protocol 'all', which matches every port: write "
+                                     "protocol tcp or udp for the port, or leave the port out")
+
+
 _NODE_SPECS = {"cognito": NodeKind.COGNITO, "alb": NodeKind.ALB, "waf": NodeKind.WAF,
                "schedules": NodeKind.EVENTBRIDGE, "client_vpn": NodeKind.CLIENT_VPN,
                "dx_gateway": NodeKind.DX_GATEWAY, "tgw_attachment": NodeKind.TGW_ATTACHMENT, "nlb": NodeKind.NLB,
