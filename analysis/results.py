@@ -190,13 +190,6 @@ class Finding:
     location: str | None = None
     fix: str = ""
 
-    @property
-    def front_leg_ok(self) -> bool:
-        """True if the request arrives, even when a load balancer on the way then reaches none of
-        its targets (``TARGET_UNREACHABLE``: the client's connection ends at the balancer, which
-        answers 503; the rules that let it in are used, and the cause is the target side)."""
-        return self.ok or all(b.code == "TARGET_UNREACHABLE" for b in self.blockers if not b.conditional)
-
     def to_dict(self) -> dict:
         d = asdict(self)
         d["resources"] = list(self.resources)

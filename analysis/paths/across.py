@@ -30,7 +30,7 @@ from dataclasses import replace
 from analysis.forwarding.trace import Trace
 from analysis.graph.build import build_graph
 from analysis.paths.candidates import UnknownEndpoint, candidates
-from analysis.paths.query import actor_query, node_query
+from analysis.paths.query import ADDRESS_ACTOR, actor_query, node_query
 from analysis.paths.reach import listening_ports, targets
 from analysis.results import ReachResult, verdict_of
 from analysis.i18n import N_, Templates
@@ -133,7 +133,7 @@ def _over_the_internet(q, env: str, source: str, target: str, port: int, protoco
     inn = other.reach_ip(port, protocol, src_ip=other.eg.addresses.internet, target=target)
 
     def theirs(x):  # the address the target's side asks from is a host on the internet
-        return replace(x, node=qualified(env, "internet" if x.node == "address" else x.node))
+        return replace(x, node=qualified(env, "internet" if x.node == ADDRESS_ACTOR else x.node))
 
     hops = (out.hops if out else ()) + tuple(theirs(h) for h in inn.hops)
     blockers = (out.blockers if out else ()) + tuple(theirs(b) for b in inn.blockers)

@@ -29,7 +29,10 @@ from analysis.results import Blocker, ReachResult, verdict_of
 from analysis.i18n import N_, Templates
 from model.schema import Actor
 
-__all__ = ["query", "reach_ip", "address_source", "actor_query", "node_query"]
+__all__ = ["query", "reach_ip", "address_source", "actor_query", "node_query", "ADDRESS_ACTOR"]
+
+ADDRESS_ACTOR = "address"
+"""The id of the pseudo actor that stands for a source address no node has (a site's or the internet's)."""
 
 T = Templates({
     "originated": N_("{node}（{subnet} {net}, {az}）"),
@@ -194,8 +197,8 @@ def address_source(q, addr: Net) -> tuple[str, Actor | None, list[Eni] | None]:
     if site is None and not is_public(addr):
         raise UnknownAddress(f"no node, subnet or site of environment {eg.env} has the address {addr}")
     name = str(addr)
-    return name, Actor(id="address", label=name, role="-", envs=(eg.env,), site=site.id if site else "internet",
-                       persona="address", persona_label=name), None
+    return name, Actor(id=ADDRESS_ACTOR, label=name, role="-", envs=(eg.env,),
+                       site=site.id if site else "internet", persona="address", persona_label=name), None
 
 
 def reach_ip(q, port: int, protocol: str = "tcp", *, source: str | None = None,

@@ -6,9 +6,9 @@
   service or task has subnets in two or more AZs (``ECS_SERVICE_SINGLE_AZ``, Well-Architected
   REL10).
 * ``survive_az_loss`` - nothing stops with one AZ (``AZ_SINGLE_POINT_OF_FAILURE``): a database
-  is Multi-AZ (an Aurora cluster has a reader), a service runs in two AZs with at least two tasks, a load balancer or Client VPN
-  endpoint spans two AZs, and no subnet sends its internet traffic through a NAT gateway in
-  another AZ (that AZ's loss cuts it off).
+  is Multi-AZ (an Aurora cluster has a reader), a service runs in two AZs with at least two
+  tasks, a load balancer or Client VPN endpoint spans two AZs, and no subnet sends its internet
+  traffic through a NAT gateway in another AZ (that AZ's loss cuts it off).
 * ``min_tasks_per_service`` - ``ECS_SERVICE_MIN_TASKS``; ``autoscaling`` - ``ECS_SERVICE_AUTOSCALING``
   (Auto Scaling on and a maximum above the minimum).
 
@@ -18,13 +18,13 @@ environment does not need it (a verification environment that is Single-AZ for c
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from analysis.requirements.rows import CheckContext, Outcome, check
 from analysis.i18n import N_, Templates, _
 from model.schema import Flag, Node, NodeKind
 
-__all__ = ["rds_instances", "databases", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
+__all__ = ["databases", "database_spec", "services", "cross_az_nat", "production_multi_az", "PRODUCTION_MULTI_AZ"]
 
 PRODUCTION_MULTI_AZ = Flag(value=True, statement=N_("AWS Well-Architected REL10: role: production の環境のワークロードは複数のAZに配置する"),
                            seed_ref="AWS Well-Architected")
@@ -49,14 +49,15 @@ _T = Templates({
 _ECS = (NodeKind.ECS_SERVICE, NodeKind.ECS_TASK)
 
 
-def rds_instances(c: CheckContext) -> list[Node]:
-    """Active RDS instances with a spec (a drawn standby or an on-demand restore has none)."""
-    return [n for n in c.nodes() if n.at[c.env].rds is not None]
-
-
 def databases(c: CheckContext) -> list[Node]:
     """Active RDS instances and Aurora clusters with a spec."""
     return [n for n in c.nodes() if n.at[c.env].rds is not None or n.at[c.env].aurora is not None]
+
+
+def database_spec(c: CheckContext, n: Node) -> tuple[Any, str]:
+    """A database's spec in the environment and its key: ``(rds, "rds")`` or ``(aurora, "aurora")``."""
+    p = n.at[c.env]
+    return (p.rds, "rds") if p.rds is not None else (p.aurora, "aurora")
 
 
 def _aurora(c: CheckContext, n: Node, code: str) -> Outcome:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from analysis.requirements.availability import databases
+from analysis.requirements.availability import database_spec, databases
 from analysis.requirements.rows import CheckContext, Outcome, check
 from analysis.i18n import N_, Templates, _
 from model.schema import FREQUENCY_HOURS, Encryption, FlowKind, Node, RetentionDays
@@ -109,7 +109,7 @@ def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
         where = c.where_node(n.id, "rds", "encryption") if p.rds is not None else c.where_node(n.id)
         yield n.id, Outcome.kept(_T.text("not_required").format(statement=item.statement), where)
     elif p.rds is not None or p.aurora is not None:
-        spec, key = (p.rds, "rds") if p.rds is not None else (p.aurora, "aurora")
+        spec, key = database_spec(c, n)
         code = "RDS_3_ENCRYPTION_AT_REST" if key == "rds" else "RDS_27_CLUSTER_ENCRYPTION_AT_REST"
         where = c.where_node(n.id, key, "encryption")
         yield n.id, (Outcome.kept(_T.text("rds_encrypted"), where) if spec.encryption else
@@ -129,8 +129,7 @@ def encryption(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
 @check("backup_retention_days", N_("バックアップ保持期間"), databases, lambda item: _("{value}日以上").format(value=item.value),
        ("RDS_11_BACKUP_RETENTION",), default=RETENTION_BASELINE)
 def retention(c: CheckContext, n: Node, item) -> Iterator[tuple[str, Outcome]]:
-    p = n.at[c.env]
-    spec, key = (p.rds, "rds") if p.rds is not None else (p.aurora, "aurora")
+    spec, key = database_spec(c, n)
     days = spec.backup_retention_days
     where = c.where_node(n.id, key, "backup_retention_days")
     if days >= item.value:

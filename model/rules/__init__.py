@@ -3,7 +3,8 @@
 Holds the registry (:mod:`~model.rules.registry`), the network and shape rules
 (:mod:`~model.rules.network`: CIDRs, containment, overlaps, AZs, ports, specs per kind)
 the reference rules (:mod:`~model.rules.references`: ids, dangling references,
-environments; :mod:`~model.rules.kinds`: a reference names a node of a kind it can be), the label rules (:mod:`~model.rules.labels`: no label states a fact its
+environments; :mod:`~model.rules.kinds`: a reference names a node of a kind it can be),
+the label rules (:mod:`~model.rules.labels`: no label states a fact its
 spec contradicts), the AWS rules that need the whole model (:mod:`~model.rules.aws`:
 route targets, peering, written addresses, required specs), the approval record rules
 (:mod:`~model.rules.approvals`: versions that exist, approved versions immutable, the

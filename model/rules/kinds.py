@@ -5,9 +5,9 @@ connection ends at a Transit Gateway or a virtual private gateway and at a custo
 a TGW route table belongs to a TGW and lists its attachments (VPC attachments, VPN
 connections, Direct Connect gateways); a DX gateway associates with a TGW or VGWs; a WAF web
 ACL protects an ALB, an API Gateway or a CloudFront distribution; an intent's target is a node
-(reachability answers for nodes and addresses, not for the people an actor stands for). Without this check a NAT
-gateway named as a VPN's gateway validates, the analysis treats it as a VGW and the
-CloudFormation export writes ``VpnGatewayId: !Ref NatGateway``.
+(reachability answers for nodes and addresses, not for the people an actor stands for).
+Without this check a NAT gateway named as a VPN's gateway validates, the analysis treats it
+as a VGW and the CloudFormation export writes ``VpnGatewayId: !Ref NatGateway``.
 """
 
 from __future__ import annotations
