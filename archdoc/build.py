@@ -23,7 +23,7 @@ model, the build hashes its inputs (model files, archdoc's code and templates, i
 packages, Graphviz and fonts, ``mkdocs.yml``, hand-written docs) and compares them with
 the record the last build left in the site manifest; when nothing changed and every output
 still has its recorded hash, it says so and writes nothing — no file is renamed or
-rewritten, MkDocs and WeasyPrint do not run. Otherwise, after step 3, a site whose inputs
+rewritten, MkDocs and Typst do not run. Otherwise, after step 3, a site whose inputs
 (the staged docs, ``mkdocs.yml``, code) are those of the current site is not built again,
 and a PDF whose inputs are unchanged is not rendered again: their files are taken over
 from the current site (hard links, so nothing is copied).
@@ -50,7 +50,7 @@ from archdoc import journal, outputs, publish, recovery
 from archdoc.failures import BuildFailure, Refusal, RollbackFailed
 from archdoc.inputs import Fingerprint, fingerprint
 from archdoc.lock import BuildLock
-from archdoc.outputs import PDF_MODULES
+from archdoc.outputs import PDF_FRESH, PDF_MODULES
 from archdoc.publish import MANIFEST
 from archdoc.record import read_record, unchanged
 from archdoc.side_by_side import Worker
@@ -173,7 +173,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    worker = Worker.start(PDF_MODULES) if pdf else None
+    worker = Worker.start(PDF_MODULES, PDF_FRESH) if pdf else None
     try:
         if callable(loaded):
             loaded = loaded()

@@ -9,7 +9,7 @@ the outputs). The inputs, each hashed from its bytes (never from modification ti
 * ``code``: archdoc itself — its version and every file of its packages (templates, page
   assets, the site theme, the print stylesheet included), so a changed template or a
   changed line of code is a change;
-* ``packages``: every installed distribution and its version (WeasyPrint, MkDocs,
+* ``packages``: every installed distribution and its version (Typst, pikepdf, MkDocs,
   Material, Markdown, Pillow, ...) and the Python version;
 * ``graphviz`` and ``fonts``: the Graphviz version and the font files fontconfig resolves
   for the diagrams' and the print's families (:mod:`render.toolchain`): the diagrams' and

@@ -24,9 +24,11 @@ from archdoc.manifest import SITE_MANIFEST, walk_files
 from archdoc.record import PDF_NAME, Record, pdf_key, same_files, site_key
 from archdoc.side_by_side import Worker, side_by_side
 
-__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "PDF_MODULES"]
+__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "PDF_MODULES", "PDF_FRESH"]
 
-PDF_MODULES = ("weasyprint", "render.print.pdf", "model.schema")
+PDF_MODULES = ("typst", "pikepdf", "render.print.pdf", "model.schema")
+PDF_FRESH = ("typst",)
+"""What the PDF worker must import itself (:meth:`archdoc.side_by_side.Worker.start`)."""
 """What the PDF worker imports while the build loads the model (:class:`archdoc.side_by_side.Worker`)."""
 
 

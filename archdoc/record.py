@@ -178,8 +178,8 @@ def site_key(inputs: dict[str, str], docs_digest: str, site_name: str) -> str:
 
 def pdf_key(inputs: dict[str, str], docs_digest: str, document_json: str, order: list[str]) -> str:
     """What the PDF is made of: the staged docs (pages and the images they show), the document
-    metadata, the pages' order, archdoc's code (print HTML, stylesheet), the installed packages
-    (WeasyPrint), the fonts, and the model's files themselves (a PDF that carries the model
+    metadata, the pages' order, archdoc's code (print template), the installed packages
+    (Typst), the fonts, and the model's files themselves (a PDF that carries the model
     must change with any byte of it, even one no page shows)."""
     return _digest("pdf", docs_digest, document_json, "\n".join(order), inputs.get("code", ""),
                    inputs.get("packages", ""), inputs.get("fonts", ""), inputs.get("model", ""))

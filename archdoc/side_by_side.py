@@ -2,10 +2,9 @@
 
 After the gather step and the diagrams, the MkDocs site and the approval PDF need nothing
 from each other. MkDocs runs in a child process (:func:`archdoc.publish.start_mkdocs`);
-the PDF (WeasyPrint: CPU-bound Python) renders in a :class:`Worker`, a child forked from
-this process when the build starts: while this process loads the model, gathers the pages
-and draws the diagrams, the worker imports WeasyPrint (half a second that no longer
-counts), then it waits for its one job. The slower of site and PDF sets the time instead
+the PDF (Typst) renders in a :class:`Worker`, a child forked from this process when the
+build starts: while this process loads the model, gathers the pages and draws the
+diagrams, the worker imports Typst and pikepdf, then it waits for its one job. The slower of site and PDF sets the time instead
 of their sum.
 
 Cancelling is killing: the first of the two to fail ends the other at once (SIGKILL), and
@@ -81,7 +80,7 @@ class Worker:
     The job is named (``"package.module:function"``) and looked up in the child when it runs,
     with its arguments pickled. :meth:`done` polls it, :meth:`result` raises its failure,
     :meth:`kill` ends it (also when no job was ever sent). Use :meth:`start`: None where
-    there is no ``fork``.
+    there is no ``fork``, or where this process has already loaded one of the ``fresh`` modules.
     """
 
     def __init__(self, modules: tuple[str, ...]):
@@ -98,8 +97,14 @@ class Worker:
         self.pid, self.status, self.started = pid, None, None
 
     @classmethod
-    def start(cls, modules: tuple[str, ...]) -> "Worker | None":
-        return cls(modules) if hasattr(os, "fork") else None
+    def start(cls, modules: tuple[str, ...], fresh: tuple[str, ...] = ()) -> "Worker | None":
+        """A worker that imports ``modules``; None (the caller runs the job itself) without
+        ``fork`` or when this process has loaded one of ``fresh``: libraries that start threads
+        (Typst lays out on a pool of threads), which a forked child inherits the memory of but
+        not the threads, so it would wait for them forever."""
+        if not hasattr(os, "fork") or any(name in sys.modules for name in fresh):
+            return None
+        return cls(modules)
 
     @staticmethod
     def _child(modules: tuple[str, ...], job_fd: int, result_fd: int, parent: int) -> None:

@@ -8,7 +8,9 @@ format                 function                                                 
 =====================  =========================================================  ===========================
 Markdown (site pages)  :func:`render.pages.markdown.md_text` (``md_inline``,       page templates (``finalize``)
                        ``md_cell`` for the inline and table-cell contexts)
-HTML (print document)  :func:`html_text` (text and double-quoted attributes)     print template (``finalize``)
+HTML (print chapters)  :func:`html_text` (text and double-quoted attributes)     :mod:`render.print.html`
+Typst (print document) :func:`typst_text` (markup), :func:`typst_string` (code)    :mod:`render.print.typeset`,
+                                                                                  print template (``finalize``)
 MkDocs configuration   :func:`mkdocs_text` (``site_name``)                        :mod:`archdoc.publish`
 DOT (Graphviz)         :func:`render.diagrams.dot_text.quote`                     DOT writer
 Mermaid                :func:`render.diagrams.mermaid.label`                      Mermaid export
@@ -26,6 +28,10 @@ mislead a reviewer who approves the document ("Trojan Source").
 Markup('&lt;a href=&#34;x&#34;&gt;&amp;&lt;/a&gt;')
 >>> mkdocs_text('Title "A" <b>\\nB')
 'Title &#34;A&#34; &lt;b&gt; B'
+>>> print(typst_text("#set text(red) 1. *a* https://x"))
+\\#set text(red) 1\\. \\*a\\* https\\:\\/\\/x
+>>> print(typst_string('say "hi"\\n'))
+"say \\"hi\\"\\n"
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-__all__ = ["plain_text", "html_text", "mkdocs_text", "BIDI_CONTROLS", "THEME_DIR"]
+__all__ = ["plain_text", "html_text", "mkdocs_text", "typst_text", "typst_string", "TypstMarkup", "BIDI_CONTROLS",
+           "THEME_DIR"]
 
 THEME_DIR = Path(__file__).resolve().parent / "pages" / "theme"
 """The MkDocs theme override every archdoc site is built with (``custom_dir``): Material's page
@@ -74,3 +81,34 @@ def mkdocs_text(value: object) -> str:
     hold HTML: the visible name is unchanged, and a quote or a tag cannot break out.
     """
     return str(html_text(" ".join(plain_text(value).split())))
+
+
+class TypstMarkup(str):
+    """Typst markup that archdoc built (from escaped parts): :func:`typst_text` passes it unchanged."""
+
+
+_TYPST_SPECIAL = re.compile(r"""([\\#*_`$<>@=\-+/\[\]~'".:])""")
+"""Every character Typst markup gives a meaning: code (#), strong, emphasis, raw, math, labels
+and references, headings, lists and enumerations ('-', '+', '1.' at a line's start), terms and
+comments ('/'), content brackets, a non-breaking space (~), smart quotes, dashes and the
+ellipsis, and the URL that becomes a link by itself ('https://'). Each is escaped with '\\'."""
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def typst_text(value: object) -> TypstMarkup:
+    """Typst markup that shows ``value`` literally (whitespace runs become one space).
+
+    Markup archdoc built (:class:`TypstMarkup`) passes unchanged: that is how the print
+    template's ``finalize`` leaves converted chapters alone.
+    """
+    if isinstance(value, TypstMarkup):
+        return value
+    return TypstMarkup(_TYPST_SPECIAL.sub(r"\\\1", _SPACES.sub(" ", plain_text(value))))
+
+
+def typst_string(value: object) -> TypstMarkup:
+    """A Typst string literal holding ``value`` (for code: a title, an alt text, a path)."""
+    text = plain_text(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return TypstMarkup(f'"{text}"')

@@ -5,7 +5,7 @@ for the family names we ask for, and the diagrams by the installed Graphviz. The
 drawn by another Graphviz, or with another version of Noto Sans CJK, gives other bytes, so
 a cache of such files is keyed by these identities too (:mod:`render.diagrams.files`,
 :mod:`archdoc.inputs`), and the print's table columns are measured with the very font
-files WeasyPrint will use (:mod:`render.print.columns`).
+files Typst will use (:mod:`render.print.columns`).
 
 Each lookup is one short child process (``dot -V``, ``fc-match``: a few milliseconds),
 done once per process.

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-venv graphviz fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core chromium chromium-driver
-              poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
+              poppler-utils fontconfig)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -165,7 +165,7 @@ def test_an_output_changed_by_hand_is_never_trusted(built, work, where):
         assert "site unchanged (kept)" in step and "PDF unchanged" not in step
     elif where.startswith("site/"):
         assert "site unchanged" not in step and "PDF unchanged (kept)" in step
-    assert target.read_bytes() == (built / where).read_bytes()  # what the build writes (WeasyPrint too)
+    assert target.read_bytes() == (built / where).read_bytes()  # what the build writes (Typst too)
     assert same_files(work / "site", read_record(work / "site").site)
 
 
@@ -262,6 +262,10 @@ def test_a_site_failure_ends_the_pdf_and_writes_nothing(work, monkeypatch, tmp_p
 
     monkeypatch.setattr(outputs, "write_pdf_job", slow_pdf)
     monkeypatch.setattr(publish, "start_mkdocs", failing_site)
+    # the PDF must run in the forked worker; this test process may have used Typst already (then
+    # no worker is forked), but this job never calls Typst, so forking is safe here
+    for name in [m for m in sys.modules if m.split(".")[0] in outputs.PDF_FRESH]:
+        monkeypatch.delitem(sys.modules, name)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: mkdocs build --strict failed:\nERROR    -  injected site failure"
     pid = int(started.read_text(encoding="utf-8"))
@@ -308,3 +312,17 @@ def test_an_input_changed_while_the_build_runs_is_never_vouched_for(work, monkey
     code, lines = run(work, pdf=False)
     assert code == 0 and not lines[0].startswith("up to date")
     assert EDIT[2] in (work / "docs" / "assumptions.md").read_text(encoding="utf-8")
+
+
+def test_no_worker_is_forked_once_this_process_has_a_fresh_module(monkeypatch):
+    """A child forked after Typst ran here would wait forever for Typst's threads: the job runs here."""
+    import sys
+    import types
+
+    from archdoc.side_by_side import Worker
+
+    monkeypatch.setitem(sys.modules, "threaded_library", types.ModuleType("threaded_library"))
+    assert Worker.start(("json",), fresh=("threaded_library",)) is None
+    worker = Worker.start(("json",), fresh=("library_not_loaded_here",))
+    assert worker is not None
+    worker.kill()

@@ -135,36 +135,39 @@ def _pdf_text(pdf: Path) -> str:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_an_english_document_prints_an_english_cover(english):
     """The PDF job runs in the worker forked before the model was loaded: it still prints English."""
-    cover, rest = _pdf_text(english / "site" / "archdoc.pdf").split("Revisionhistory", 1)
+    cover = _pdf_text(english / "site" / "archdoc.pdf").split("Revisionhistory", 1)[0]
     for text in ("Design document", "Web service architecture", "Document number(not entered)",
-                 "Organization(not entered)", "Version0.1", "StatusDraft", "Model digest", "ApprovalCreated2026-01-01",
+                 "Organization(not entered)", "Version0.1", "StatusDraft", "Model digest", "ApprovalCreated",
+                 "2026-01-01",
                  "Approver", "Approval date", "Signature"):
         assert text.replace(" ", "") in cover, text
     assert cover.count("(tobeenteredafter") == 2  # approver and date: not approved yet
-    assert rest.startswith("VersionDateAuthorSummaryApproval0.12026-01-01")
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(english / "site" / "archdoc.pdf"), "-"],
+                            check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Version +Date +Author +Summary +Approval\n+ *0\.1 +2026-01-01 +Architecture team", layout)
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", cover)
 
 
-def test_print_html_in_english_and_in_japanese():
-    from render.print.html import print_html
+def test_print_source_in_english_and_in_japanese():
+    from render.print.document import print_source
 
     doc = load_model().model.document.model_copy(update={"approval_placeholder": None})
-    ja = print_html({}, REPO / "docs", doc)
-    assert '<html lang="ja">' in ja and '<p class="cover-kind">設計書</p>' in ja
-    assert '<meta name="description" content="AWS構成図 第1.0版（承認待ち）">' in ja
-    assert '<tr><th>文書番号</th><td class="placeholder">（未記入）</td></tr>' in ja
-    assert ja.count('<td class="placeholder">（承認後に記入）</td>') == 2
+    ja = print_source({}, REPO / "docs", doc).markup
+    assert 'lang: "ja"' in ja and "[設計書]" in ja
+    assert 'description: "AWS構成図 第1.0版（承認待ち）"' in ja
+    assert 'text(weight: "bold")[文書番号], placeholder[（未記入）],' in ja
+    assert ja.count("placeholder[（承認後に記入）]") == 2
     with i18n.language("en"):
-        en = print_html({}, REPO / "docs", doc)
-    assert '<html lang="en">' in en and '<p class="cover-kind">Design document</p>' in en
-    assert '<meta name="description" content="AWS構成図, version 1.0 (承認待ち)">' in en
-    assert '<tr><th>Document number</th><td class="placeholder">(not entered)</td></tr>' in en
-    assert en.count('<td class="placeholder">(to be entered after approval)</td>') == 2
-    assert ('<thead><tr><th>Created</th><th>Approver</th><th>Approval date</th><th class="seal">Signature</th>'
-            '</tr></thead>') in en
-    assert ('<thead><tr><th>Version</th><th>Date</th><th>Author</th><th>Summary</th><th>Approval</th></tr></thead>'
-            in en)
-    assert '<h2 class="front-title">Revision history</h2>' in en and '<h2 class="front-title">Contents</h2>' in en
+        en = print_source({}, REPO / "docs", doc).markup
+    assert 'lang: "en"' in en and "[Design document]" in en
+    assert 'description: "AWS構成図, version 1.0 (承認待ち)"' in en
+    assert 'text(weight: "bold")[Document number], placeholder[(not entered)],' in en
+    assert en.count("placeholder[(to be entered after approval)]") == 2
+    assert ("table.header([#strong[Created]], [#strong[Approver]], [#strong[Approval date]], "
+            "[#strong[Signature]])") in en
+    assert ("table.header([#strong[Version]], [#strong[Date]], [#strong[Author]], [#strong[Summary]], "
+            "[#strong[Approval]])") in en
+    assert "[Revision history]" in en and "[Contents]" in en
 
 
 def test_figure_captions_follow_the_language(tmp_path):

@@ -25,7 +25,7 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
     """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``.
 
     ``worker``: an :class:`archdoc.side_by_side.Worker` started before the model was loaded
-    (it has imported WeasyPrint meanwhile): it renders the PDF; without one, this process does.
+    (it has imported Typst meanwhile): it renders the PDF; without one, this process does.
     Pages and cover are in the document's language.
     """
     from model.i18n import language
@@ -93,11 +93,11 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         out = out or str(paths.site / "archdoc.pdf")
         if paths.docs is not None and previous_diagrams is None:
             previous_diagrams = str(paths.docs / "diagrams")
-    from archdoc.outputs import PDF_MODULES
+    from archdoc.outputs import PDF_FRESH, PDF_MODULES
     from archdoc.side_by_side import PdfFailure, Worker
 
     start = time.perf_counter()
-    worker = Worker.start(PDF_MODULES)  # imports WeasyPrint while this process loads the model
+    worker = Worker.start(PDF_MODULES, PDF_FRESH)  # imports Typst while this process loads the model
     try:
         loaded = load_checked(model_path, load)
         if loaded is None:
@@ -115,7 +115,7 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         except PdfFailure as exc:
             print(f"archdoc pdf: rendering failed: {str(exc)[:300]}", file=sys.stderr)
             return 1
-        except Exception as exc:  # noqa: BLE001 - Graphviz or WeasyPrint failed: one line, exit 1
+        except Exception as exc:  # noqa: BLE001 - Graphviz or Typst failed: one line, exit 1
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             print(f"archdoc pdf: rendering failed: {detail}", file=sys.stderr)
             return 1

@@ -9,7 +9,7 @@ is and which model produced it:
   document version; when the document was compared with an approved version, that
   version's model too (``approved/<version>/...``), so an extracted copy rebuilds the same
   pages (``archdoc extract``);
-* **XMP metadata** beside what WeasyPrint writes (``pdfaid``, title, creators, dates):
+* **XMP metadata** beside what Typst writes (``pdfaid``, title, creators, dates):
   ``xmpMM`` ids derived from the document and the model (the same inputs give the same
   ids), and the ``archdoc`` schema — document number, organisation, version, status,
   model digest, archdoc version and the approval record — described by a PDF/A extension
@@ -25,6 +25,7 @@ same record gives the same attachments and metadata.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -106,19 +107,21 @@ _PROPERTIES = (
 )
 
 
-def _extension_schema() -> str:
+def _extension_schema_items() -> str:
+    """The PDF/A extension schema of archdoc's properties: one ``rdf:li`` of ``pdfaExtension:schemas``."""
     props = "".join(
         f'<rdf:li rdf:parseType="Resource"><pdfaProperty:name>{name}</pdfaProperty:name>'
         f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType><pdfaProperty:category>external"
         f"</pdfaProperty:category><pdfaProperty:description>{escape(text)}</pdfaProperty:description></rdf:li>"
         for name, kind, text in _PROPERTIES)
-    return ('<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
-            'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
-            'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><pdfaExtension:schemas><rdf:Bag>'
-            '<rdf:li rdf:parseType="Resource"><pdfaSchema:schema>archdoc design document record</pdfaSchema:schema>'
+    return ('<rdf:li rdf:parseType="Resource"><pdfaSchema:schema>archdoc design document record</pdfaSchema:schema>'
             f"<pdfaSchema:namespaceURI>{XMP_NS}</pdfaSchema:namespaceURI><pdfaSchema:prefix>archdoc"
-            f"</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>{props}</rdf:Seq></pdfaSchema:property></rdf:li>"
-            "</rdf:Bag></pdfaExtension:schemas></rdf:Description>")
+            f"</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>{props}</rdf:Seq></pdfaSchema:property></rdf:li>")
+
+
+_EXTENSION_NS = ('xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+                 'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+                 'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"')
 
 
 def xmp_descriptions(document: Any, record: Record) -> str:
@@ -147,12 +150,31 @@ def xmp_descriptions(document: Any, record: Record) -> str:
           f"<xmpMM:DocumentID>{doc_id}</xmpMM:DocumentID><xmpMM:InstanceID>{instance}</xmpMM:InstanceID>"
           f"<xmpMM:VersionID>{escape(document.version)}</xmpMM:VersionID></rdf:Description>")
     own = f'<rdf:Description rdf:about="" xmlns:archdoc="{XMP_NS}">{simple}</rdf:Description>'
-    return _extension_schema() + mm + own
+    return mm + own
 
 
-def merge_xmp(packet: bytes, descriptions: str) -> bytes:
-    """``packet`` (WeasyPrint's XMP) with ``descriptions`` added inside its one rdf:RDF element."""
+_OWN_IDS = re.compile(rb"\s*<xmpMM:(?:DocumentID|InstanceID|VersionID)>[^<]*</xmpMM:(?:DocumentID|InstanceID|VersionID)>")
+_CREATOR = re.compile(rb"<xmp:CreatorTool>[^<]*</xmp:CreatorTool>")
+_SCHEMAS = b"<pdfaExtension:schemas>"
+
+
+def merge_xmp(packet: bytes, document: Any, record: Record, creator: str) -> bytes:
+    """``packet`` (the XMP Typst wrote) with archdoc's properties: the ``archdoc`` record fields
+    and their extension schema (added to the packet's own ``pdfaExtension:schemas`` bag, since
+    a property may appear only once), ``xmpMM`` ids derived from the document and the model
+    (replacing the writer's), and ``creator`` as the creator tool (the PDF's /Creator must
+    say the same)."""
     end = packet.rfind(b"</rdf:RDF>")
     if end < 0:
         raise ValueError("the XMP packet has no rdf:RDF element")
-    return packet[:end] + descriptions.encode("utf-8") + packet[end:]
+    head, tail = _OWN_IDS.sub(b"", packet[:end]), packet[end:]
+    head = _CREATOR.sub(f"<xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool>".encode("utf-8"), head)
+    items = _extension_schema_items().encode("utf-8")
+    at = head.find(_SCHEMAS)
+    bag = head.find(b"<rdf:Bag>", at)
+    if at >= 0 and bag >= 0:
+        head = head[:bag + len(b"<rdf:Bag>")] + items + head[bag + len(b"<rdf:Bag>"):]
+    else:
+        head += (f'<rdf:Description rdf:about="" {_EXTENSION_NS}><pdfaExtension:schemas><rdf:Bag>'.encode("utf-8")
+                 + items + b"</rdf:Bag></pdfaExtension:schemas></rdf:Description>")
+    return head + xmp_descriptions(document, record).encode("utf-8") + tail

@@ -1,19 +1,18 @@
-"""Column widths of the print's tables, computed here so WeasyPrint can lay tables out fixed.
+"""Column widths of the print's tables, computed from their text and the fonts that print it.
 
-WeasyPrint's automatic table layout measures the narrowest and widest width of every cell
-with a Pango line-breaking pass (min- and max-content) before it lays the table out; on
-a document of long tables that is a large share of the whole PDF's time. The tables'
-text is known here, so this module computes what the automatic layout would:
+A table laid out by a typesetter's automatic layout gives a column with one long sentence
+most of the width and can squeeze a column of ids until ``sg-0a1b`` breaks in two. The
+tables' text is known here, so this module computes what a good automatic layout would:
 
 * per cell, the widest piece that cannot wrap (:func:`cell_widths`: a ``.nb`` span, a
   Latin word, two Japanese characters kept together by kinsoku) and the cell's text on one
   line, measured with the font files fontconfig resolves for the print's families (the
-  files WeasyPrint draws with), plus the cell's padding and border;
+  files Typst draws with), plus the cell's padding and border;
 * per column, the largest of each; then the table's width is shared out like CSS 2.1's
   automatic layout (:func:`share`): every column gets at least its narrowest width, the
   rest goes to the columns in proportion to what they would need to print on one line.
 
-The print then uses ``table-layout: fixed`` with these widths (``<col>``). A column is
+The print then uses these widths (``<col>``, as the table's relative column widths). A column is
 never narrower than its widest unbreakable piece (measured with a small safety margin),
 so an id, a code or a file:line never overflows its cell. Without fontconfig or the
 fonts, an estimate is used (Japanese 1 em, Latin 0.62 em: wider than any average).
@@ -33,18 +32,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["text_mm", "cell_widths", "share", "column_widths", "Widths", "BODY_FONT", "MONO_FONT",
+__all__ = ["TABLE_STYLE", "text_mm", "cell_widths", "share", "column_widths", "Widths", "BODY_FONT", "MONO_FONT",
            "SAFETY", "MM_PER_PT"]
 
+TABLE_STYLE = {"normal": (8.5, 1.6, 1.0), "wide": (7.5, 1.0, 0.6), "very-wide": (7.0, 1.0, 0.6)}
+"""The print's tables by class: font size (pt), cell padding left/right and top/bottom (mm)."""
 BODY_FONT = "Noto Sans CJK JP"
 MONO_FONT = "Noto Sans Mono CJK JP"
-"""The families print.css names for text and for ``code``."""
+"""The families the print template names for text and for ``code``."""
 MM_PER_PT = 25.4 / 72
 SAFETY = 1.03
 """Measured widths are widened by 3 % (kerning and shaping only ever narrow Latin text; this
 covers rounding and a font that differs slightly from the one measured)."""
 _CODE_PT = 8.0
-"""``td code`` in print.css."""
+"""Code in a table cell (the print template: the table's size less 0.5 pt, at most)."""
 _BORDER_MM = 0.5 * MM_PER_PT
 _NO_START = set("、。，．,.)）」』】〕〉》ー・：；？！ゃゅょっぁぃぅぇぉャュョッァィゥェォ々]}")
 _NO_END = set("（「『【〔〈《([{")

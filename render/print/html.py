@@ -1,4 +1,4 @@
-"""The whole document as one HTML file for print: cover, revisions, contents, numbered sections.
+"""The pages as the print's numbered chapters: HTML from their Markdown, figures placed, tables measured.
 
 The approval PDF is what an approver signs, so it must hold exactly the generated pages
 (no hand-made copy that can drift) in the seed's order and numbering: sections 1–9 as the
@@ -6,9 +6,9 @@ seed numbers them, then the extra pages (assumptions, intents, ...) numbered 10,
 Each Markdown page becomes one chapter; ids are prefixed per page so that anchors of
 different pages cannot collide, links between pages become in-document links, and images
 point at local files. Diagrams print from their SVG: vector lines and real text (sharp at
-any zoom, searchable), drawn by WeasyPrint faster than it re-encodes the large PNGs.
-Tables print with fixed column widths computed from their text (:mod:`render.print.columns`),
-so WeasyPrint does not measure every cell twice before laying it out.
+any zoom, searchable). Tables print with column widths computed from their text
+(:mod:`render.print.columns`): an id or a code that must not wrap always has room.
+:mod:`render.print.typeset` turns each chapter into Typst markup.
 
 >>> chapter_number("1. POC環境構成図"), chapter_number("前提・仮定"), chapter_number("9 移行")
 ('1', None, '9')
@@ -21,20 +21,15 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-from model.i18n import current
 from render.escape import html_text
-from render.i18n import _, ngettext
-from render.pages.approval import approver_cells, revision_rows
-from render.print.columns import column_widths
+from render.i18n import _
+from render.print.columns import TABLE_STYLE, column_widths
 
-__all__ = ["Chapter", "chapters", "print_html", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
+__all__ = ["Chapter", "chapters", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
            "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -94,7 +89,7 @@ MIN_PRINTED_PT = 6.0
 
 @dataclass(frozen=True)
 class Sheet:
-    """A page a figure can be printed on: its block class (print.css) and the room for the image (mm)."""
+    """A page a figure can be printed on: its block class (the print template's page kind) and the room for the image (mm)."""
 
     css_class: str
     width_mm: float
@@ -104,7 +99,7 @@ class Sheet:
 SHEETS = (Sheet("", 178, 225), Sheet("landscape", 265, 128), Sheet("a3", 392, 240))
 """In order of preference: in the text (A4 portrait), an A4 landscape page, an A3 landscape
 page. The heights leave room for the chapter title, the heading and the caption above and
-below the image on the same page (print.css sets the page margins)."""
+below the image on the same page (the print template sets the page margins)."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +175,7 @@ def _figures(body: str, number: str) -> str:
 
     A diagram prints at the size :func:`place` chooses (its width set in mm, so the scale is
     exact); on a landscape or A3 page it goes, with the heading right above it, into a block
-    that print.css puts on a page of its own: heading, figure and caption stay together.
+    that the print template puts on a page of its own: heading, figure and caption stay together.
     """
     count = 0
 
@@ -201,14 +196,10 @@ def _figures(body: str, number: str) -> str:
     return _FIGURE.sub(fig, body)
 
 
-_FONT_PT = {"normal": 8.5, "wide": 7.5, "very-wide": 7.0}
-"""Table font sizes of print.css by class."""
-_PAD_MM = {"normal": 1.6, "wide": 1.0, "very-wide": 1.0}
-"""Left and right padding of a cell in print.css by class."""
 
 
 def _classify_tables(body: str) -> str:
-    """Mark tables by width so print.css can shrink them, put those that cannot fit the page,
+    """Mark tables by width so the print can shrink them, put those that cannot fit the page,
     and give each its column widths.
 
     A table whose ids, codes and short cells (which never wrap) cannot fit the portrait
@@ -217,7 +208,7 @@ def _classify_tables(body: str) -> str:
     introduce it, so its cells are not squeezed into one-character columns. In a very wide
     table (9+ columns: a reachability matrix) codes may break after '_' (SG_INGRESS_/DENIED).
     The column widths (:func:`render.print.columns.column_widths`, measured with the print's
-    fonts) go into a ``<colgroup>`` and the table is laid out fixed (class ``fixed``).
+    fonts) go into a ``<colgroup>``, and the table prints with them (class ``fixed``).
     """
     def mark(m: re.Match[str]) -> str:
         lead, rows = m.group(1) or "", m.group(2)
@@ -226,7 +217,7 @@ def _classify_tables(body: str) -> str:
         size = "very-wide" if cols >= 9 else "wide" if cols >= 6 else "normal"
         if size == "very-wide":
             rows = re.sub(r"(<td>[^<]*)", lambda c: c.group(1).replace("_", "_<wbr>"), rows)
-        pt, pad = _FONT_PT[size], _PAD_MM[size]
+        pt, pad, _pad_y = TABLE_STYLE[size]
         widths = column_widths(rows, pt, pad)
         need = widths.min_total if widths is not None else 0.0
         sheet = next((s for s in SHEETS if need <= s.width_mm), SHEETS[-1])
@@ -337,36 +328,3 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
         result.append(Chapter(p, anchors[p], number, title or p, body, tuple(toc), bool(opener),
                               opener.group(1) if opener else ""))
     return result
-
-
-def _authors(document: Any) -> list[str]:
-    """The PDF's authors: the issuing organisation, else whoever made a revision (oldest first)."""
-    if document.organization:
-        return [document.organization]
-    return list(dict.fromkeys(r.author for r in document.revisions))
-
-
-def print_html(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None,
-               record: Any = None) -> str:
-    """The complete print HTML (a pure function of its inputs: same pages, same bytes).
-
-    ``record`` (a :class:`render.print.archival.Record`): the cover names its model digest
-    (モデル識別子) and the archdoc version becomes the PDF's creator. Its words are in the
-    current language (:func:`model.i18n.current`, the document's: the caller sets it).
-    """
-    from render.print.archival import modified_date
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=html_text,
-                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(_, ngettext, newstyle=True)
-    css = (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
-    approver, approval_date = approver_cells(document)
-    description = _("{title} 第{version}版（{status}）").format(title=document.title, version=document.version,
-                                                           status=document.status)
-    return env.get_template("document.html.j2").render(
-        lang=current(), description=description,
-        doc=document, chapters=chapters(pages, Path(docs_dir), order), css=css, authors=_authors(document),
-        modified=modified_date(document).isoformat(), revisions=revision_rows(document), approver=approver,
-        approval_date=approval_date, approved=document.approval is not None,
-        model_sha256=record.archive.digest if record is not None else None,
-        generator=f"archdoc {record.archdoc_version}" if record is not None else "archdoc")

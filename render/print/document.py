@@ -1,0 +1,126 @@
+"""The whole approval document as one Typst source: cover, revisions, contents, numbered chapters.
+
+The approval PDF is what an approver signs, so it holds exactly the generated pages (no
+hand-made copy that can drift), in the order and numbering :func:`render.print.html.chapters`
+gives them. This module turns those chapters into Typst markup
+(:mod:`render.print.typeset`) inside the document template (``document.typ.j2``: page
+style, cover with the approval block, revision history, contents with page numbers,
+running header and footer) and lists what the source reads besides itself: the images
+(by their ``src``) and the files attached to the PDF (:mod:`render.print.archival`).
+
+A pure function: the same pages, document and record give the same :class:`PrintSource`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from model.i18n import current
+from render.escape import TypstMarkup, typst_string, typst_text
+from render.i18n import _, ngettext
+from render.pages.approval import approver_cells, revision_rows
+from render.print.archival import MIME, Record, attachments, modified_date
+from render.print.html import TEMPLATE_DIR, Chapter, chapters
+from render.print.typeset import Element, Typesetter, ids, parse
+
+__all__ = ["PrintSource", "Attached", "print_source", "chapter_markup"]
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file the PDF carries: where the source reads it (``att/<n>``) and what it is."""
+
+    name: str
+    file: str
+    data: bytes
+    relationship: str
+    mime: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """Everything Typst compiles: the markup, the images it reads (name -> ``src`` as the page
+    wrote it, a ``file:`` URL after :func:`render.print.html.chapters`) and the attachments."""
+
+    markup: str
+    images: dict[str, str]
+    attachments: tuple[Attached, ...]
+    modified: _dt.date
+
+
+def chapter_markup(chapter: Chapter, label: str, setter: Typesetter, body: Element | None = None) -> TypstMarkup:
+    """One chapter: its title as a level-1 heading (labelled, so links and the contents reach
+    it), then its body. A chapter that opens with a landscape or A3 block has its title on
+    that block's page, so the title is never left alone on a page of its own. ``body``: the
+    chapter's HTML already parsed (:func:`render.print.typeset.parse`), else it is parsed here."""
+    heading = f"#heading(level: 1)[{typst_text(f'{chapter.number}. {chapter.title}')}] <{label}>"
+    body = body if body is not None else parse(chapter.html)
+    if not chapter.landscape_first:
+        return TypstMarkup(heading + "\n\n" + setter.blocks(body.children, top=True))
+    # the block's opening tag is not in the chapter's HTML (chapters() took it out for the title):
+    # it holds everything up to the first end tag of a div that no element inside opened
+    sheet, rest = _split_block(chapter.html)
+    paper = typst_string("a3" if chapter.first_block == "a3" else "a4")
+    return TypstMarkup(f"#sheet({paper})[{heading}\n\n{setter.blocks(sheet.children)}]\n\n"
+                       f"{setter.blocks(rest, top=True)}")
+
+
+def _split_block(fragment: str) -> tuple[Element, list]:
+    """The opening landscape/A3 block of a chapter (its children) and what follows it."""
+    root = parse('<div class="sheet">' + fragment)
+    return root.children[0], root.children[1:]
+
+
+def _authors(document: Any) -> list[str]:
+    """The PDF's authors: the issuing organisation, else whoever made a revision (oldest first)."""
+    if document.organization:
+        return [document.organization]
+    return list(dict.fromkeys(r.author for r in document.revisions))
+
+
+def _attached(record: Record | None) -> tuple[Attached, ...]:
+    out = []
+    for i, a in enumerate(attachments(record) if record is not None else []):
+        mime = MIME.get(Path(a.name).suffix, "application/octet-stream")
+        out.append(Attached(a.name, f"att/{i}", a.data, a.relationship.lower(), mime, a.description))
+    return tuple(out)
+
+
+def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None,
+                 record: Record | None = None) -> PrintSource:
+    """The complete Typst source of the approval PDF, with the images and files it reads.
+
+    ``record``: the cover names its model digest (モデル識別子) and the model files are
+    attached. Words are in the current language
+    (:func:`model.i18n.current`, the document's: the caller sets it).
+    """
+    found = chapters(pages, Path(docs_dir), order)
+    parsed = [None if ch.landscape_first else parse(ch.html) for ch in found]
+    labels: dict[str, str] = {}
+    for ch, body in zip(found, parsed):
+        for ident in [ch.anchor, *(ids(body) if body is not None else ids(parse(ch.html)))]:
+            labels.setdefault(ident, f"l{len(labels) + 1}")
+    images: dict[str, str] = {}
+    setter = Typesetter(labels, images)
+    bodies = [{"markup": chapter_markup(ch, labels[ch.anchor], setter, body)} for ch, body in zip(found, parsed)]
+    attached = _attached(record)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False, finalize=typst_text,
+                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(_, ngettext, newstyle=True)
+    env.filters["str"] = typst_string
+    approver, approval_date = approver_cells(document)
+    description = _("{title} 第{version}版（{status}）").format(title=document.title, version=document.version,
+                                                           status=document.status)
+    modified = modified_date(document)
+    markup = env.get_template("document.typ.j2").render(
+        lang=current(), description=description, doc=document, chapters=bodies, authors=_authors(document),
+        modified=modified, revisions=revision_rows(document), approver=approver, approval_date=approval_date,
+        approved=document.approval is not None, attachments=attached,
+        model_sha256=record.archive.digest if record is not None else None)
+    return PrintSource(markup, {name: src for src, name in images.items()}, attached, modified)
