@@ -35,7 +35,7 @@ from functools import lru_cache
 __all__ = ["TABLE_STYLE", "text_mm", "cell_widths", "share", "column_widths", "Widths", "BODY_FONT", "MONO_FONT",
            "SAFETY", "MM_PER_PT"]
 
-TABLE_STYLE = {"normal": (8.5, 1.6, 1.0), "wide": (7.5, 1.0, 0.6), "very-wide": (7.0, 1.0, 0.6)}
+TABLE_STYLE = {"normal": (8.5, 1.6, 1.5), "wide": (7.5, 1.0, 1.1), "very-wide": (7.0, 1.0, 1.0)}
 """The print's tables by class: font size (pt), cell padding left/right and top/bottom (mm)."""
 BODY_FONT = "Noto Sans CJK JP"
 MONO_FONT = "Noto Sans Mono CJK JP"
