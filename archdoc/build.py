@@ -42,6 +42,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -129,7 +130,8 @@ class _Steps:
 
 
 def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[str]:
-    """Render every view into ``out_dir``; return the doc-relative paths written there."""
+    """Render every view into ``out_dir`` (a folder of its own); return the doc-relative paths
+    (``diagrams/<name>``) of what was written there."""
     from render.diagrams import build_diagrams
 
     build_diagrams(loaded.model, out_dir, previous_dir=previous if previous and previous.is_dir() else None)
@@ -240,17 +242,22 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     """Steps 2-5 under the lock. ``recheck`` hashes the inputs again before publishing: the record
     vouches for the outputs only when nothing changed between the first hashing and the end."""
     previous = read_record(site) if inputs is not None else None
-    generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded),
-                          lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
     site_root = Path(tempfile.mkdtemp(prefix=f"{journal.SITE_STAGE_PREFIX}{os.getpid()}-", dir=site.parent))
     keep = False
+    # Graphviz draws the views (child processes, on the other core) while this process gathers
+    # the pages: the views need only the model. They are drawn into a folder of their own and
+    # moved into the staged docs once those exist.
+    prev_diagrams = docs / "diagrams" if docs is not None else None
+    drawing = ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams")
+    drawn = drawing.submit(_render_diagrams, loaded, stage_root / "diagrams", prev_diagrams)
     try:
+        generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded),
+                              lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
         stage_docs = stage_root / "docs"
         publish.stage_docs(docs, stage_docs, generated.pages)
-        prev_diagrams = docs / "diagrams" if docs is not None else None
-        diagram_files = steps.run("render diagrams", lambda: _render_diagrams(
-            loaded, stage_docs / "diagrams", prev_diagrams), lambda files: f"{len(files)} files")
+        diagram_files = steps.run("render diagrams", lambda: _move_drawn(drawn.result(), stage_root, stage_docs),
+                                  lambda files: f"{len(files)} files")
         files = sorted(set(generated.pages) | set(diagram_files))
         keys = outputs.keys(inputs, loaded.model.document, generated.pages, stage_docs, generated.banner)
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
@@ -269,10 +276,20 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         keep = True  # the journal names them: the next build's recovery needs them
         raise
     finally:
+        drawing.shutdown(wait=True)  # a failed gather still waits for Graphviz before the clean-up
         if not keep:
             shutil.rmtree(stage_root, ignore_errors=True)
             shutil.rmtree(site_root, ignore_errors=True)
     return 0
+
+
+def _move_drawn(rels: list[str], drawn_root: Path, stage_docs: Path) -> list[str]:
+    """Move the drawn views (``diagrams/...`` under ``drawn_root``) into the staged docs."""
+    for rel in rels:
+        target = stage_docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(drawn_root / rel, target)
+    return rels
 
 
 def _gather(loaded: Any) -> Generated:
