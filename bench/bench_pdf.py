@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             times[name], sizes[name] = min(times[name], took), len(pdf)
             if name == "archival":
                 archival_pdf = pdf
-    record_s, final = _best(lambda: writer._with_record(archival_pdf, document, record), a.repeat)
+    record_s, final = _best(lambda: writer.add_record(archival_pdf, document, record), a.repeat)
     import io
 
     import pikepdf

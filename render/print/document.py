@@ -28,7 +28,7 @@ from render.print.archival import MIME, Record, attachments, modified_date
 from render.print.html import TEMPLATE_DIR, Chapter, chapters
 from render.print.typeset import Element, Typesetter, ids, parse
 
-__all__ = ["PrintSource", "Attached", "print_source", "chapter_markup"]
+__all__ = ["PrintSource", "Attached", "print_source", "chapter_body", "chapter_markup"]
 
 
 @dataclass(frozen=True)
@@ -54,27 +54,26 @@ class PrintSource:
     modified: _dt.date
 
 
-def chapter_markup(chapter: Chapter, label: str, setter: Typesetter, body: Element | None = None) -> TypstMarkup:
-    """One chapter: its title as a level-1 heading (labelled, so links and the contents reach
-    it), then its body. A chapter that opens with a landscape or A3 block has its title on
-    that block's page, so the title is never left alone on a page of its own. ``body``: the
-    chapter's HTML already parsed (:func:`render.print.typeset.parse`), else it is parsed here."""
+def chapter_body(chapter: Chapter) -> Element:
+    """The chapter's HTML parsed. A chapter that opens with a landscape or A3 block lost that
+    block's opening tag (:func:`render.print.html.chapters` took it out for the title): it is
+    put back, so the block is the first child and holds everything up to its end tag."""
+    if chapter.landscape_first:
+        return parse(f'<div class="{chapter.first_block}">' + chapter.html)
+    return parse(chapter.html)
+
+
+def chapter_markup(chapter: Chapter, label: str, setter: Typesetter, body: Element) -> TypstMarkup:
+    """One chapter (``body``: :func:`chapter_body`): its title as a level-1 heading (labelled, so
+    links and the contents reach it), then its body. A chapter that opens with a landscape or A3
+    block has its title on that block's page, so the title is never left alone on a page of its own."""
     heading = f"#heading(level: 1)[{typst_text(f'{chapter.number}. {chapter.title}')}] <{label}>"
-    body = body if body is not None else parse(chapter.html)
     if not chapter.landscape_first:
         return TypstMarkup(heading + "\n\n" + setter.blocks(body.children, top=True))
-    # the block's opening tag is not in the chapter's HTML (chapters() took it out for the title):
-    # it holds everything up to the first end tag of a div that no element inside opened
-    sheet, rest = _split_block(chapter.html)
+    sheet, rest = body.children[0], body.children[1:]
     paper = typst_string("a3" if chapter.first_block == "a3" else "a4")
     return TypstMarkup(f"#sheet({paper})[{heading}\n\n{setter.blocks(sheet.children)}]\n\n"
                        f"{setter.blocks(rest, top=True)}")
-
-
-def _split_block(fragment: str) -> tuple[Element, list]:
-    """The opening landscape/A3 block of a chapter (its children) and what follows it."""
-    root = parse('<div class="sheet">' + fragment)
-    return root.children[0], root.children[1:]
 
 
 def _authors(document: Any) -> list[str]:
@@ -101,10 +100,10 @@ def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: li
     (:func:`model.i18n.current`, the document's: the caller sets it).
     """
     found = chapters(pages, Path(docs_dir), order)
-    parsed = [None if ch.landscape_first else parse(ch.html) for ch in found]
+    parsed = [chapter_body(ch) for ch in found]
     labels: dict[str, str] = {}
     for ch, body in zip(found, parsed):
-        for ident in [ch.anchor, *(ids(body) if body is not None else ids(parse(ch.html)))]:
+        for ident in [ch.anchor, *ids(body)]:
             labels.setdefault(ident, f"l{len(labels) + 1}")
     images: dict[str, str] = {}
     setter = Typesetter(labels, images)

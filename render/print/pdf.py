@@ -32,7 +32,8 @@ from urllib.parse import unquote, unquote_to_bytes, urlparse
 from render.print.archival import Record, merge_xmp
 from render.print.document import PrintSource, print_source
 
-__all__ = ["write_pdf", "compile_pdf", "RefusedURL", "PrintFailed", "PDF_VARIANT", "resolve_images"]
+__all__ = ["write_pdf", "compile_pdf", "add_record", "RefusedURL", "PrintFailed", "PDF_VARIANT",
+           "resolve_images"]
 
 PDF_VARIANT = "a-3a"
 """PDF/A-3 (embedded files allowed, as associated files) at level A: Typst tags the document
@@ -117,7 +118,7 @@ def _typst_message(exc: Any) -> str:
     return message + ("".join(f" (hint: {h})" for h in hints) if hints else "")
 
 
-def _with_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
+def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
     """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator
     (a rewrite with pikepdf; the file identifier is computed from the content, so the same
     document gives the same bytes)."""
@@ -149,7 +150,7 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     """
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
     source = print_source(pages, docs_dir, document, order, record)
-    pdf = _with_record(compile_pdf(source, docs_dir), document, record)
+    pdf = add_record(compile_pdf(source, docs_dir), document, record)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".archdoc-", suffix=".pdf", dir=out.parent)
     try:
