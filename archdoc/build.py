@@ -51,7 +51,7 @@ from archdoc import journal, outputs, publish, recovery
 from archdoc.failures import BuildFailure, Refusal, RollbackFailed
 from archdoc.inputs import Fingerprint, fingerprint
 from archdoc.lock import BuildLock
-from archdoc.outputs import PDF_FRESH, PDF_MODULES
+from archdoc.pdf_ahead import PdfAhead
 from archdoc.publish import MANIFEST
 from archdoc.record import read_record, unchanged
 from archdoc.side_by_side import Worker
@@ -85,28 +85,36 @@ def load(model_path: str | os.PathLike[str] | None = None):
     return load_model(model_path)
 
 
-def gather(loaded: Any, analysis: Any = None) -> Generated:
+def gather(loaded: Any, analysis: Any = None, on_page: Callable[[str, str], Any] | None = None,
+           skip: tuple[str, ...] = (), dots: bool = True) -> Generated:
     """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`).
 
     Pure but for reading the approved version's model from the project's approved store
     (:func:`archdoc.records.approved_state`; raises :class:`archdoc.records.RecordError`).
     ``analysis``: the model's :class:`analysis.analyze.Analysis` when the caller already has
-    one (``archdoc check`` reuses it for the intents); computed here otherwise.
+    one (``archdoc check`` reuses it for the intents); computed here otherwise. ``on_page``:
+    called with each Markdown page as soon as it is rendered (the PDF's process starts on it
+    while the next is rendered). ``skip``: pages left out (the PDF alone needs neither the
+    pages it does not print nor, with ``dots=False``, the DOT sources).
     """
     from analysis.analyze import analyze
     from archdoc.records import approved_state
     from render.diagrams import dot_sources
-    from render.pages import render_pages
+    from render.pages import iter_pages
     from render.pages.approval import Approved, banner
     from render.pages.templating import asset_text
 
     analysis = analysis if analysis is not None else analyze(loaded)
     state = approved_state(loaded, analysis)
     shown = Approved(state.approval, state.diff) if state is not None else None
-    pages = dict(render_pages(loaded, analysis, shown))
+    pages = {}
+    for rel, text in iter_pages(loaded, analysis, shown, skip):
+        pages[rel] = text
+        if on_page is not None:
+            on_page(rel, text)
     for name in _ASSET_FILES:
         pages[f"assets/{name}"] = asset_text(name)
-    return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())),
+    return Generated(pages=pages, dots=dict(sorted(dot_sources(loaded.model).items())) if dots else {},
                      banner=banner(loaded.model.document, shown), approved=state)
 
 
@@ -175,7 +183,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    worker = Worker.start(PDF_MODULES, PDF_FRESH) if pdf else None
+    worker = outputs.start_pdf_worker() if pdf else None
     try:
         if callable(loaded):
             loaded = loaded()
@@ -251,9 +259,13 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     prev_diagrams = docs / "diagrams" if docs is not None else None
     drawing = ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams")
     drawn = drawing.submit(_render_diagrams, loaded, stage_root / "diagrams", prev_diagrams)
+    # the PDF's worker takes each page as it is gathered, and the views once drawn (pdf_ahead)
+    ahead = PdfAhead(worker, loaded.model.document, stage_root / "ahead")
+    drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(stage_root))
     try:
-        generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded),
+        generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded, ahead.page),
                               lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
+        ahead.gathered()
         stage_docs = stage_root / "docs"
         publish.stage_docs(docs, stage_docs, generated.pages)
         diagram_files = steps.run("render diagrams", lambda: _move_drawn(drawn.result(), stage_root, stage_docs),
@@ -292,12 +304,12 @@ def _move_drawn(rels: list[str], drawn_root: Path, stage_docs: Path) -> list[str
     return rels
 
 
-def _gather(loaded: Any) -> Generated:
+def _gather(loaded: Any, on_page: Callable[[str, str], Any]) -> Generated:
     """:func:`gather`; an approval record that cannot be honoured refuses the build (exit 2)."""
     from archdoc.records import RecordError
 
     try:
-        return gather(loaded)
+        return gather(loaded, on_page=on_page)
     except RecordError as exc:
         raise Refusal(str(exc)) from None
 

@@ -7,11 +7,13 @@ docs, the site configuration, the document metadata, archdoc's code, packages an
 their recorded hashes, is not built again, and neither is such a PDF; their files are
 hard-linked into the staged site (same bytes, nothing copied). What must be built is built
 side by side (:mod:`archdoc.side_by_side`): MkDocs in its process, the PDF in the worker
-forked when the build started (:data:`PDF_MODULES`: what it imports meanwhile).
+forked when the build started (:func:`start_pdf_worker`), which rendered the pages ahead
+as they were gathered (:mod:`archdoc.pdf_ahead`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -24,12 +26,27 @@ from archdoc.manifest import SITE_MANIFEST, walk_files
 from archdoc.record import PDF_NAME, Record, pdf_key, same_files, site_key
 from archdoc.side_by_side import Worker, side_by_side
 
-__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "PDF_MODULES", "PDF_FRESH"]
+__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "start_pdf_worker", "PDF_MODULES", "PDF_FRESH",
+           "SHARED_MODULES"]
 
-PDF_MODULES = ("typst", "pikepdf", "render.print.pdf", "model.schema")
+SHARED_MODULES = ("model.loader", "render.pages", "analysis.analyze")
+"""What this process imports before it forks the PDF worker: the child needs most of it too
+(the model's types, the pages' helpers) and shares it instead of importing it again."""
+PDF_MODULES = ("typst", "pikepdf", "render.print.pdf")
+"""What the PDF worker imports while this process loads the model."""
 PDF_FRESH = ("typst",)
 """What the PDF worker must import itself (:meth:`archdoc.side_by_side.Worker.start`)."""
-"""What the PDF worker imports while the build loads the model (:class:`archdoc.side_by_side.Worker`)."""
+
+
+def start_pdf_worker() -> Worker | None:
+    """The PDF worker (:class:`archdoc.side_by_side.Worker`), forked once this process has
+    imported :data:`SHARED_MODULES`, with its work ahead of the job (:mod:`archdoc.pdf_ahead`);
+    None where it cannot be forked (the job then runs in this process)."""
+    from archdoc.pdf_ahead import IDLE
+
+    for name in SHARED_MODULES:
+        importlib.import_module(name)
+    return Worker.start(PDF_MODULES, PDF_FRESH, IDLE)
 
 
 def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage_docs: Path,
@@ -110,12 +127,19 @@ def take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
 def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str],
                   record: Any = None) -> None:
     """Write the PDF of ``pages`` (images read from ``docs``) to ``out``, carrying ``record``: the
-    job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one.
+    job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one,
+    in the Typst session that laid the pages out ahead of it (:mod:`archdoc.pdf_ahead`), if any.
 
     The worker was forked before the model was loaded, so it still has the default language:
     the job itself sets the document's (cover, approval block, contents)."""
+    from archdoc.pdf_ahead import rehearsed_session
     from model.i18n import language
     from render.print.pdf import write_pdf
 
-    with language(document.language):
-        write_pdf(pages, docs, out, document, order=order, record=record)
+    session = rehearsed_session()
+    try:
+        with language(document.language):
+            write_pdf(pages, docs, out, document, order=order, record=record, session=session)
+    finally:
+        if session is not None:
+            session.close()

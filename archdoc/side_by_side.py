@@ -24,9 +24,12 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import queue
+import select
 import signal
 import struct
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -75,15 +78,19 @@ def _read_exactly(fd: int, n: int) -> bytes:
 
 
 class Worker:
-    """A forked child that imports ``modules`` at once, then runs the one job :meth:`send` gives it.
+    """A forked child that imports ``modules`` at once, then runs the steps :meth:`feed` gives it
+    and the one job :meth:`send` gives it last.
 
-    The job is named (``"package.module:function"``) and looked up in the child when it runs,
-    with its arguments pickled. :meth:`done` polls it, :meth:`result` raises its failure,
-    :meth:`kill` ends it (also when no job was ever sent). Use :meth:`start`: None where
+    Steps and job are named (``"package.module:function"``) and looked up in the child when
+    they run, with their arguments pickled; steps reach the child in the order they were fed.
+    ``idle`` (named the same way) runs in the child after a step when no other message is
+    waiting: work ahead of the job that only makes it faster. A step, the idle work or the
+    job that raises ends the child: :meth:`result` raises that failure. :meth:`done` polls the
+    child, :meth:`kill` ends it (also when no job was ever sent). Use :meth:`start`: None where
     there is no ``fork``, or where this process has already loaded one of the ``fresh`` modules.
     """
 
-    def __init__(self, modules: tuple[str, ...]):
+    def __init__(self, modules: tuple[str, ...], idle: str | None = None):
         job_read, self._job = os.pipe()
         self._result, result_write = os.pipe()
         parent = os.getpid()
@@ -91,23 +98,26 @@ class Worker:
         if pid == 0:
             os.close(self._job)
             os.close(self._result)
-            self._child(modules, job_read, result_write, parent)
+            self._child(modules, idle, job_read, result_write, parent)
         os.close(job_read)
         os.close(result_write)
         self.pid, self.status, self.started = pid, None, None
+        self._outbox: queue.SimpleQueue[bytes | None] | None = None
+        self._sender: threading.Thread | None = None
+        self._posting = threading.Lock()  # feeds may come from several threads
 
     @classmethod
-    def start(cls, modules: tuple[str, ...], fresh: tuple[str, ...] = ()) -> "Worker | None":
+    def start(cls, modules: tuple[str, ...], fresh: tuple[str, ...] = (), idle: str | None = None) -> "Worker | None":
         """A worker that imports ``modules``; None (the caller runs the job itself) without
         ``fork`` or when this process has loaded one of ``fresh``: libraries that start threads
         (Typst lays out on a pool of threads), which a forked child inherits the memory of but
         not the threads, so it would wait for them forever."""
         if not hasattr(os, "fork") or any(name in sys.modules for name in fresh):
             return None
-        return cls(modules)
+        return cls(modules, idle)
 
     @staticmethod
-    def _child(modules: tuple[str, ...], job_fd: int, result_fd: int, parent: int) -> None:
+    def _child(modules: tuple[str, ...], idle: str | None, job_fd: int, result_fd: int, parent: int) -> None:
         code = 0
         try:
             _tie_to_parent()
@@ -116,13 +126,20 @@ class Worker:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
             for name in modules:
                 importlib.import_module(name)
-            try:
-                size, = struct.unpack("!Q", _read_exactly(job_fd, 8))
-                target, args = pickle.loads(_read_exactly(job_fd, size))
-            except EOFError:  # no job after all
-                os._exit(0)
-            module, _, attr = target.partition(":")
-            getattr(importlib.import_module(module), attr)(*args)
+            fed = False
+            while True:
+                if idle is not None and fed and not select.select([job_fd], [], [], 0)[0]:
+                    fed = False
+                    _call(idle, ())
+                try:
+                    size, = struct.unpack("!Q", _read_exactly(job_fd, 8))
+                    target, args, last = pickle.loads(_read_exactly(job_fd, size))
+                except EOFError:  # no job after all
+                    os._exit(0)
+                _call(target, args)
+                if last:
+                    break
+                fed = True
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
             code = 1
             line = " ".join(f"{type(exc).__name__}: {exc}".split())[:2000]
@@ -133,19 +150,40 @@ class Worker:
         finally:
             os._exit(code)
 
+    def feed(self, target: str, args: tuple[Any, ...]) -> None:
+        """Give the worker a step before its job: ``target`` called with ``args``. Returns at once
+        (a thread of this process writes the message), so a busy worker never holds this one up."""
+        self._post(target, args, last=False)
+
     def send(self, target: str, args: tuple[Any, ...]) -> None:
         """Give the worker its job: ``target`` (``"module:function"``) called with ``args``."""
-        data = pickle.dumps((target, args), protocol=pickle.HIGHEST_PROTOCOL)
         self.started = time.perf_counter()
-        try:
-            os.write(self._job, struct.pack("!Q", len(data)))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._job, view):]
-        except BrokenPipeError:
-            pass  # the worker died before its job: result() says why
-        os.close(self._job)
-        self._job = None
+        self._post(target, args, last=True)
+
+    def _post(self, target: str, args: tuple[Any, ...], last: bool) -> None:
+        with self._posting:
+            self._post_locked(target, args, last)
+
+    def _post_locked(self, target: str, args: tuple[Any, ...], last: bool) -> None:
+        if self._job is None:  # the job was sent (or the worker ended): a late step is moot
+            if last:
+                raise RuntimeError("the worker already has its job")
+            return
+        data = pickle.dumps((target, args, last), protocol=pickle.HIGHEST_PROTOCOL)
+        if self._outbox is None:
+            if last:  # nothing fed before: no thread needed
+                _write_message(self._job, data)
+                os.close(self._job)
+                self._job = None
+                return
+            self._outbox = queue.SimpleQueue()
+            self._sender = threading.Thread(target=_send_all, args=(self._job, self._outbox),
+                                            name="archdoc-pdf-feed", daemon=True)
+            self._sender.start()
+        self._outbox.put(data)
+        if last:
+            self._outbox.put(None)
+            self._job = None  # the thread closes it after the last message
 
     def done(self) -> bool:
         if self.status is None:
@@ -165,6 +203,12 @@ class Worker:
         self._close()
 
     def _close(self) -> None:
+        if self._sender is not None:
+            if self._job is not None:  # no job was sent: tell the thread to stop
+                self._outbox.put(None)
+                self._job = None
+            self._sender.join()  # its writes end: the child is gone, or the pipe is drained
+            self._sender = None
         for fd in (self._job, self._result):
             if fd is not None:
                 os.close(fd)
@@ -186,6 +230,33 @@ class Worker:
         while not self.done():
             time.sleep(_POLL_S)
         self.result()
+
+
+def _call(target: str, args: tuple[Any, ...]) -> None:
+    module, _, attr = target.partition(":")
+    getattr(importlib.import_module(module), attr)(*args)
+
+
+def _write_message(fd: int, data: bytes) -> None:
+    os.write(fd, struct.pack("!Q", len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _send_all(fd: int, outbox: "queue.SimpleQueue[bytes | None]") -> None:
+    """The feeding thread: write each message in turn; close the pipe after the last (None).
+    A worker that died (broken pipe) gets nothing more: :meth:`Worker.result` says why."""
+    try:
+        while (data := outbox.get()) is not None:
+            try:
+                _write_message(fd, data)
+            except OSError:
+                while outbox.get() is not None:  # drop the rest, up to the end marker
+                    pass
+                break
+    finally:
+        os.close(fd)
 
 
 def side_by_side(site: MkDocsRun | None, pdf: Worker | Callable[[], object] | None) -> Timings:

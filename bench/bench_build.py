@@ -10,7 +10,8 @@ docs; no docs/ or site/ yet), each as a new ``archdoc`` process, as a user runs 
 * **one change**: one sentence of the model changed (an assumption's statement): which
   generated files were rewritten, whether any diagram was drawn again, what the site and
   PDF step did;
-* **PDF alone**: ``archdoc pdf`` (cold process; unchanged diagrams reused from docs/);
+* **PDF alone**: ``archdoc pdf`` (cold process; unchanged diagrams reused from docs/), best of
+  ``--repeat``;
 * **baselines**: raw ``dot -Tpng -Tsvg`` on every view's DOT (two at a time, as the build
   runs them) and ``mkdocs build --strict`` alone on the same docs, interleaved with the
   cold builds so background load hits all alike;
@@ -247,9 +248,14 @@ def seed(root: Path, repeat: int) -> dict[str, float]:
     _line("  diagrams drawn again", str(sum(1 for p in rewritten if p.startswith("diagrams/") and
                                             p.endswith((".png", ".svg")))), "goal 0")
     _line("  site and PDF step", _said(output, "build site"))
-    pdf_s, pdf_mb, _ = timed([*ARCHDOC, "pdf", "--out", str(root / "alone.pdf")], project)
+    pdf_s, pdf_mb, pdf_cpu = float("inf"), 0.0, 0.0
+    for _ in range(repeat):
+        seconds, mb, _ = timed([*ARCHDOC, "pdf", "--out", str(root / "alone.pdf")], project)
+        if seconds < pdf_s:
+            pdf_s, pdf_cpu = seconds, CPU["last"]
+        pdf_mb = max(pdf_mb, mb)
     _line("archdoc pdf alone (cold process)", f"{pdf_s:.2f} s", f"goal <= {GOALS['pdf_s']:.1f} s; "
-          f"CPU {CPU['last']:.2f} s")
+          f"CPU {pdf_cpu:.2f} s")
     memory = max(r["memory"], warm_mb, change_mb)
     _line("peak memory (PSS of all processes)", f"{memory:.0f} MB", f"goal <= {GOALS['memory_mb']:.0f} MB")
     _line("  archdoc pdf alone", f"{pdf_mb:.0f} MB")

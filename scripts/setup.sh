@@ -37,3 +37,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+# archdoc's own modules are installed in place (editable): compile them now, so a shell that
+# sets PYTHONDONTWRITEBYTECODE does not make every command compile them again (quick when current)
+.venv/bin/python -m compileall -q archdoc model render analysis aws >/dev/null

@@ -10,6 +10,7 @@ type, the mark info and the structure tree, embedded fonts, the file identifier)
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
@@ -57,6 +58,42 @@ def test_pdfa3a_identification_output_intent_and_ids(reader):
     assert intent["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"  # an ICC profile
     assert len(reader.trailer["/ID"]) == 2
     assert root["/Lang"] == "ja"
+
+
+def test_the_record_is_an_update_appended_to_typsts_file(approved_pdf, tmp_path, monkeypatch):
+    """archdoc's metadata is an incremental update: Typst's file is the record's first bytes,
+    unchanged, followed by one section (the new XMP and information dictionary, their
+    cross-reference section, a trailer pointing back to Typst's); qpdf finds nothing wrong."""
+    import pikepdf
+
+    from archdoc.side_by_side import Worker
+    from render.print import pdf as printing
+
+    typst_bytes: list[bytes] = []
+    real = printing.add_record
+
+    def keep(pdf, document, record):
+        typst_bytes.append(pdf)
+        return real(pdf, document, record)
+
+    monkeypatch.setattr(printing, "add_record", keep)
+    monkeypatch.setattr(Worker, "start", classmethod(lambda cls, *args, **kwargs: None))  # in this process
+    root = approved_pdf.parent
+    monkeypatch.chdir(root)
+    assert main(["pdf", "--out", str(tmp_path / "again.pdf")]) == 0
+    record = (tmp_path / "again.pdf").read_bytes()
+    assert record == approved_pdf.read_bytes()  # the same document gives the same bytes
+    original, = typst_bytes
+    assert record.startswith(original) and original.count(b"startxref") == 1
+    added = record[len(original):]
+    assert added.count(b" obj\n") == 2 and added.count(b"xref\n0 1\n0000000000 65535 f \n") == 1
+    prev = int(re.search(rb"/Prev (\d+) >>", added).group(1))
+    assert original[prev:prev + 4] == b"xref"
+    with pikepdf.open(approved_pdf) as doc:
+        assert doc.check_pdf_syntax() == [] and str(doc.docinfo["/Creator"]).startswith("archdoc ")
+        assert b"archdoc:" in doc.Root.Metadata.read_bytes() and b"archdoc:" not in original
+        with pikepdf.open(io.BytesIO(original)) as before:
+            assert bytes(doc.trailer.ID[0]) == bytes(before.trailer.ID[0])  # the permanent identifier stays
 
 
 def test_tagged_structure_with_diagram_alt_text(reader):

@@ -156,3 +156,36 @@ def loaded_document():
     from model.loader import load_model
 
     return load_model().model.document
+
+
+def _generated_pages(model_folder) -> list[str]:
+    from archdoc.build import gather
+    from model.i18n import language
+    from model.loader import load_model
+
+    loaded = load_model(model_folder)
+    with language(loaded.model.document.language):
+        return [text for rel, text in gather(loaded).pages.items() if rel.endswith(".md")]
+
+
+def test_plain_texts_skip_the_inline_patterns_and_the_html_is_the_same(tmp_path):
+    """:mod:`render.print.plain_text` only saves time: on every generated page of the bundled
+    model, of the examples and of the hostile model (every kind of inline syntax in every text
+    field), Python-Markdown writes the same HTML with it and without it."""
+    import markdown
+    from markdown.extensions.toc import slugify_unicode
+
+    from conftest import REPO
+    from hostile import write_hostile_model
+    from render.print.html import EXTENSIONS
+    from render.print.plain_text import PlainText
+
+    write_hostile_model(REPO / "model" / "data", tmp_path / "hostile")
+    pages = [*_generated_pages(REPO / "model" / "data"), *_generated_pages(tmp_path / "hostile"),
+             *(p for example in sorted((REPO / "examples").iterdir()) if (example / "model").is_dir()
+               for p in _generated_pages(example / "model"))]
+    config = {"toc": {"slugify": slugify_unicode}}
+    differ = [i for i, text in enumerate(pages)
+              if markdown.Markdown(extensions=[*EXTENSIONS, PlainText()], extension_configs=config).convert(text)
+              != markdown.Markdown(extensions=EXTENSIONS, extension_configs=config).convert(text)]
+    assert len(pages) >= 45 and differ == []

@@ -35,21 +35,32 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
 
 
 def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -> Path:
+    from concurrent.futures import ThreadPoolExecutor
+
     from archdoc.build import gather
     from archdoc.outputs import write_pdf_job
+    from archdoc.pdf_ahead import PdfAhead
     from archdoc.records import pdf_record
     from render.diagrams import build_diagrams
+    from render.print.html import PRINT_SKIP
 
-    generated = gather(loaded)
-    pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
     # the pid in the name lets a later build remove the folder if this process is killed
     with tempfile.TemporaryDirectory(prefix=f"archdoc-pdf-{os.getpid()}-") as tmp:
         docs = Path(tmp) / "docs"
+        ahead = PdfAhead(worker, loaded.model.document, Path(tmp) / "ahead")
+        previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
+        # the views (they need only the model) are drawn, or copied, while the pages are
+        # gathered; each page goes to the worker as soon as it is rendered
+        with ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams") as drawing:
+            drawn = drawing.submit(build_diagrams, loaded.model, docs / "diagrams", previous_dir=previous)
+            drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(docs))
+            generated = gather(loaded, on_page=ahead.page, skip=PRINT_SKIP, dots=False)
+            ahead.gathered()
+            drawn.result()
+        pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(text, encoding="utf-8")
-        previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
-        build_diagrams(loaded.model, docs / "diagrams", previous_dir=previous)
         args = (pages, docs, Path(out), loaded.model.document, list(pages), pdf_record(loaded, generated.approved))
         if worker is None:
             write_pdf_job(*args)
@@ -93,11 +104,11 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         out = out or str(paths.site / "archdoc.pdf")
         if paths.docs is not None and previous_diagrams is None:
             previous_diagrams = str(paths.docs / "diagrams")
-    from archdoc.outputs import PDF_FRESH, PDF_MODULES
-    from archdoc.side_by_side import PdfFailure, Worker
+    from archdoc.outputs import start_pdf_worker
+    from archdoc.side_by_side import PdfFailure
 
     start = time.perf_counter()
-    worker = Worker.start(PDF_MODULES, PDF_FRESH)  # imports Typst while this process loads the model
+    worker = start_pdf_worker()  # imports Typst while this process loads the model
     try:
         loaded = load_checked(model_path, load)
         if loaded is None:

@@ -11,7 +11,7 @@ come from the model. Pure: no I/O, same model -> same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from model.index import ModelIndex
 from model.outline import chapters
@@ -28,7 +28,7 @@ from render.pages.reachability import AnalysisRows, intro, isolation_section, re
 from render.pages.requirements import requirement_sections
 from render.pages.templating import render_template
 
-__all__ = ["PageSpec", "render_pages", "plan_pages", "REACH_PAGE", "REQUIREMENTS_PAGE"]
+__all__ = ["PageSpec", "render_pages", "iter_pages", "plan_pages", "REACH_PAGE", "REQUIREMENTS_PAGE"]
 
 REACH_PAGE = "reachability.md"
 REQUIREMENTS_PAGE = "requirements.md"
@@ -225,11 +225,18 @@ def render_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None 
     reachability and requirements pages; nothing here computes them). ``approved``: the
     last approved version and the revision diff from it (adds the changes page).
     """
+    return dict(iter_pages(loaded, analysis, approved))
+
+
+def iter_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None = None,
+               skip: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """:func:`render_pages` one page at a time, as each is rendered, leaving out the paths in
+    ``skip``: a caller can hand a page on (to the PDF's process) while the next is rendered."""
     ix = ModelIndex(_model(loaded))
     plan = plan_pages(ix, approved)
-    pages: dict[str, str] = {}
-    pages["index.md"] = render_template("index.md.j2", **_context(
-        ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis, loaded, approved))
+    if "index.md" not in skip:
+        yield "index.md", render_template("index.md.j2", **_context(
+            ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis, loaded, approved))
     for spec in plan:
-        pages[spec.path] = render_template(spec.template, **_context(ix, spec, plan, analysis, loaded, approved))
-    return pages
+        if spec.path not in skip:
+            yield spec.path, render_template(spec.template, **_context(ix, spec, plan, analysis, loaded, approved))

@@ -164,6 +164,7 @@ def _width(chars: list[tuple[str, _Run]], pt: float) -> float:
     return total
 
 
+@lru_cache(maxsize=65536)  # tables repeat their cells (verdicts, ports, ids)
 def cell_widths(cell_html: str, pt: float, header: bool = False) -> tuple[float, float]:
     """(narrowest, one-line) width of a cell's content in mm, without padding.
 

@@ -14,6 +14,7 @@ A pure function: the same pages, document and record give the same :class:`Print
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,15 @@ def chapter_body(chapter: Chapter) -> Element:
     block's opening tag (:func:`render.print.html.chapters` took it out for the title): it is
     put back, so the block is the first child and holds everything up to its end tag."""
     if chapter.landscape_first:
-        return parse(f'<div class="{chapter.first_block}">' + chapter.html)
-    return parse(chapter.html)
+        return _parsed(f'<div class="{chapter.first_block}">' + chapter.html)
+    return _parsed(chapter.html)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(html: str) -> Element:
+    """:func:`render.print.typeset.parse`, remembered: a document laid out ahead of its job parses
+    the same chapters again. Only read from here on (the typesetter never changes a tree)."""
+    return parse(html)
 
 
 def chapter_markup(chapter: Chapter, label: str, setter: Typesetter, body: Element) -> TypstMarkup:

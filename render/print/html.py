@@ -16,6 +16,7 @@ any zoom, searchable). Tables print with column widths computed from their text
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -28,9 +29,10 @@ from markdown.extensions.toc import slugify_unicode
 from render.escape import html_text
 from render.i18n import _
 from render.print.columns import TABLE_STYLE, column_widths
+from render.print.plain_text import PlainText
 
 __all__ = ["Chapter", "chapters", "chapter_number", "place", "Placement", "Sheet", "SHEETS",
-           "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP"]
+           "MIN_PRINTED_PT", "TEMPLATE_DIR", "EXTENSIONS", "PRINT_SKIP", "page_html"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 EXTENSIONS = ["tables", "attr_list", "toc", "admonition", "def_list", "fenced_code", "md_in_html",
@@ -232,8 +234,12 @@ def _classify_tables(body: str) -> str:
     return _TABLE.sub(mark, body)
 
 
-def _convert(text: str) -> str:
-    md = markdown.Markdown(extensions=EXTENSIONS,
+@functools.lru_cache(maxsize=256)
+def page_html(text: str) -> str:
+    """One page's Markdown as the print's HTML (tables classified and measured), before the
+    document-wide steps of :func:`chapters`. Remembered by text: a process that converts each
+    page as it arrives finds them done when :func:`chapters` runs."""
+    md = markdown.Markdown(extensions=[*EXTENSIONS, PlainText()],
                            extension_configs={"toc": {"slugify": slugify_unicode}})
     return _classify_tables(_FILE_LINKS.sub("", md.convert(text)))
 
@@ -309,7 +315,7 @@ def chapters(pages: dict[str, str], docs_dir: Path, order: list[str] | None = No
     """
     paths = [p for p in (order or list(pages)) if p in pages and p.endswith(".md") and p not in skip]
     anchors = {p: _anchor(p) for p in pages}
-    converted = {p: _rewrite(_convert(pages[p]), p, anchors, docs_dir) for p in paths}
+    converted = {p: _rewrite(page_html(pages[p]), p, anchors, docs_dir) for p in paths}
     firsts = {p: next((html.unescape(_TAGS.sub("", m.group(3))) for m in _HEADING.finditer(converted[p])), p)
               for p in paths}
     numbered = sorted((p for p in paths if chapter_number(firsts[p])),

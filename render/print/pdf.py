@@ -5,7 +5,8 @@ tables and figures are structure elements; each diagram's alternative text is th
 the model), fonts embedded, colours under an sRGB output intent, XMP metadata, and — with
 a :class:`~render.print.archival.Record` — the model it was built from attached as
 associated files (:mod:`render.print.archival`). Typst writes all of that; archdoc then adds
-its own XMP properties (record fields, stable ids) with pikepdf.
+its own XMP properties (record fields, stable ids) as an update appended to Typst's file
+(:func:`add_record`, the file read with pikepdf).
 
 Typst reads only files under the folder it is given as its root, and has no way to fetch
 a URL. The build runs in CI and on laptops with model text typed by people, so that root
@@ -33,7 +34,7 @@ from render.print.archival import Record, merge_xmp
 from render.print.document import PrintSource, print_source
 
 __all__ = ["write_pdf", "compile_pdf", "add_record", "RefusedURL", "PrintFailed", "PDF_VARIANT",
-           "resolve_images"]
+           "resolve_images", "TypstSession"]
 
 PDF_VARIANT = "a-3a"
 """PDF/A-3 (embedded files allowed, as associated files) at level A: Typst tags the document
@@ -84,31 +85,83 @@ def resolve_images(images: dict[str, str], docs_dir: Path) -> dict[str, bytes | 
 def compile_pdf(source: PrintSource, docs_dir: Path, standard: str | None = PDF_VARIANT) -> bytes:
     """The PDF of ``source`` (PDF/A-3a, tagged), before archdoc's XMP is added. ``standard=None``:
     a plain PDF without tags (the baseline of ``bench/bench_pdf.py``)."""
-    import typst
+    with TypstSession() as session:
+        return session.compile(source, docs_dir, standard)
 
-    files = resolve_images(source.images, docs_dir)
-    with tempfile.TemporaryDirectory(prefix="archdoc-print-") as tmp:
-        root = Path(tmp)
+
+class TypstSession:
+    """One Typst compiler and root folder kept for several compiles of a document.
+
+    Typst remembers its layout work by content (paragraphs, tables, images) inside one
+    compiler, so a document laid out earlier with most of its chapters (:meth:`rehearse`,
+    while the last pages are still being made) compiles again in a fraction of the time.
+    What is remembered is keyed by the content itself: the PDF is byte for byte the one a
+    fresh compiler writes; only the time differs. At each compile the root holds exactly the
+    current source, its images and its attachments (what an earlier one left is removed).
+    """
+
+    SOURCE = "main.typ"
+
+    def __init__(self, root: Path | None = None) -> None:
+        """``root``: the (new) folder for Typst's files; a temporary folder without one."""
+        if root is None:
+            self.root = Path(tempfile.mkdtemp(prefix="archdoc-print-"))
+        else:
+            self.root = Path(root)
+            self.root.mkdir(parents=True)
+        self._compiler: Any = None
+        self._placed: set[str] = set()
+
+    def __enter__(self) -> "TypstSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def rehearse(self, source: PrintSource, docs_dir: Path) -> None:
+        """Lay ``source`` out without writing a PDF (Typst's ``query``), for its layout to be
+        remembered. Raises whatever Typst or the images raise: the caller decides."""
+        self._place(source, docs_dir)
+        self._compiler.query("<archdoc-rehearsal>")
+
+    def compile(self, source: PrintSource, docs_dir: Path, standard: str | None = PDF_VARIANT) -> bytes:
+        """The PDF of ``source``: see :func:`compile_pdf`."""
+        import typst
+
+        self._place(source, docs_dir)
+        when = _dt.datetime.combine(source.modified, _dt.time(), _dt.timezone.utc)
+        try:
+            return self._compiler.compile(format="pdf", pdf_standards=[standard] if standard else [],
+                                          timestamp=when, pdf_tags=standard is not None)
+        except typst.TypstError as exc:
+            raise PrintFailed(_typst_message(exc)) from None
+
+    def _place(self, source: PrintSource, docs_dir: Path) -> None:
+        """Write the source and copy what it reads into the root; remove what it does not read."""
+        import typst
+
+        files: dict[str, bytes | Path] = dict(resolve_images(source.images, docs_dir))
+        files.update({a.file: a.data for a in source.attachments})
+        files[self.SOURCE] = source.markup.encode("utf-8")
+        for stale in sorted(self._placed - set(files)):
+            (self.root / stale).unlink(missing_ok=True)
+        self._placed = set()
         for name, content in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            target = self.root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, Path):
                 try:
-                    shutil.copyfile(content, root / name)
+                    shutil.copyfile(content, target)
                 except OSError as exc:
                     raise PrintFailed(f"{content}: {exc.strerror or exc}") from None
             else:
-                (root / name).write_bytes(content)
-        for a in source.attachments:
-            (root / a.file).parent.mkdir(parents=True, exist_ok=True)
-            (root / a.file).write_bytes(a.data)
-        (root / "main.typ").write_text(source.markup, encoding="utf-8")
-        when = _dt.datetime.combine(source.modified, _dt.time(), _dt.timezone.utc)
-        try:
-            compiler = typst.Compiler(str(root / "main.typ"), root=str(root))
-            return compiler.compile(format="pdf", pdf_standards=[standard] if standard else [], timestamp=when,
-                                    pdf_tags=standard is not None)
-        except typst.TypstError as exc:
-            raise PrintFailed(_typst_message(exc)) from None
+                target.write_bytes(content)
+            self._placed.add(name)
+        if self._compiler is None:
+            self._compiler = typst.Compiler(str(self.root / self.SOURCE), root=str(self.root))
 
 
 def _typst_message(exc: Any) -> str:
@@ -119,38 +172,78 @@ def _typst_message(exc: Any) -> str:
 
 
 def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
-    """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator
-    (a rewrite with pikepdf; the file identifier is computed from the content, so the same
-    document gives the same bytes)."""
+    """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator.
+
+    An incremental update (ISO 32000-1 7.5.6; PDF/A allows it, as it does for signatures):
+    the new metadata stream and document information dictionary are appended after Typst's
+    file with a cross-reference section of their own, so nothing Typst wrote is rewritten.
+    Reading the file's structure is pikepdf's (qpdf); only the appended section is written
+    here. The second file identifier is the digest of the content up to it, so the same
+    document gives the same bytes. Without ``record`` the file is Typst's, unchanged.
+    """
+    import hashlib
     import io
 
     import pikepdf
     import typst
 
+    if record is None:
+        return pdf
+    creator = f"archdoc {record.archdoc_version} (Typst {typst.__version__})"
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        if record is not None:
-            creator = f"archdoc {record.archdoc_version} (Typst {typst.__version__})"
-            meta = doc.Root.Metadata
-            meta.write(merge_xmp(meta.read_bytes(), document, record, creator))
-            doc.docinfo["/Creator"] = creator
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
-        return out.getvalue()
+        meta, info = doc.Root.Metadata, doc.trailer.Info
+        if not (meta.is_indirect and info.is_indirect):
+            raise PrintFailed("the PDF's metadata or document information is not an object of its own")
+        xmp = merge_xmp(meta.read_bytes(), document, record, creator)
+        (meta_num, meta_gen), (info_num, info_gen) = meta.objgen, info.objgen
+        new_info = pikepdf.Dictionary({key: info[key] for key in info.keys()})
+        new_info["/Creator"] = pikepdf.String(creator)
+        info_body = new_info.unparse(resolved=True)
+        root, size, first_id = doc.Root.objgen, int(doc.trailer.Size), bytes(doc.trailer.ID[0])
+    last = _STARTXREF.search(pdf[-64:])
+    if last is None:
+        raise PrintFailed("the PDF has no cross-reference offset at its end")
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = {}
+    offsets[meta_num] = (len(out), meta_gen)
+    out += (f"{meta_num} {meta_gen} obj\n<< /Type /Metadata /Subtype /XML /Length {len(xmp)} >>\nstream\n".encode()
+            + xmp + b"\nendstream\nendobj\n")
+    offsets[info_num] = (len(out), info_gen)
+    out += f"{info_num} {info_gen} obj\n".encode() + info_body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"  # the free list's head, as readers expect a section to begin
+    for num in sorted(offsets):
+        at, gen = offsets[num]
+        out += f"{num} 1\n{at:010d} {gen:05d} n \n".encode()
+    second = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest()
+    out += (f"trailer\n<< /Size {size} /Root {root[0]} {root[1]} R /Info {info_num} {info_gen} R "
+            f"/ID [<{first_id.hex()}> <{second}>] /Prev {int(last.group(1))} >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
 
 def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
-              order: list[str] | None = None, record: Record | None = None) -> Path:
+              order: list[str] | None = None, record: Record | None = None,
+              session: "TypstSession | None" = None) -> Path:
     """Render ``pages`` ({doc-relative path: Markdown}) with ``document`` metadata to ``out``.
 
     Images are read from ``docs_dir`` (each diagram from its SVG). ``record``: the
     model to attach and name on the cover (:class:`~render.print.archival.Record`). The file
     is written atomically (a temporary file renamed into place), so a failed run leaves the
     previous PDF untouched. Raises :class:`RefusedURL` when a resource was refused (nothing is
-    written) and :class:`PrintFailed` when Typst could not lay the document out.
+    written) and :class:`PrintFailed` when Typst could not lay the document out. ``session``:
+    a :class:`TypstSession` that rehearsed the document (a fresh one otherwise).
     """
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
     source = print_source(pages, docs_dir, document, order, record)
-    pdf = add_record(compile_pdf(source, docs_dir), document, record)
+    if session is None:
+        pdf = compile_pdf(source, docs_dir)
+    else:
+        pdf = session.compile(source, docs_dir)
+    pdf = add_record(pdf, document, record)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".archdoc-", suffix=".pdf", dir=out.parent)
     try:

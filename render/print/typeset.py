@@ -195,7 +195,7 @@ class Typesetter:
             cols = "(auto,) * " + str(max(columns, 1))
         header = f"table.header({', '.join(head)}), " if head else ""
         rows = ", ".join(r for r in body if r)
-        return (f"#grid-table({pt}pt, (x: {pad_x}mm, y: {pad_y}mm), {len(head)}, {cols}, "
+        return (f"#grid-table({pt}pt, (x: {pad_x}mm, y: {pad_y}mm), {cols}, "
                 f"{header}{rows})")
 
     def cell(self, el: Element) -> str:

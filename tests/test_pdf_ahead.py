@@ -1,0 +1,223 @@
+"""Work ahead of the PDF's job: fed steps, idle work, Typst sessions, pages handed over as gathered.
+
+The PDF worker takes each page as it is rendered and lays out what it has while the model is
+still being analysed (:mod:`archdoc.pdf_ahead`). That may only save time: the PDF must be
+byte for byte the one written without it, whatever was laid out ahead (or failed to be).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import archdoc.pdf_ahead as ahead
+from archdoc.build import gather
+from archdoc.outputs import write_pdf_job
+from archdoc.side_by_side import PdfFailure, Worker
+from conftest import REPO
+from model.i18n import language
+from model.loader import load_model
+from render.print.document import print_source
+from render.print.html import PRINT_SKIP
+from render.print.pdf import TypstSession, compile_pdf
+
+
+@pytest.fixture
+def steps(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "steps.txt"
+    monkeypatch.setenv("ARCHDOC_TEST_STEPS", str(path))
+    return path
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def _until(condition, seconds: float = 20.0) -> None:
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "the worker did not get there"
+        time.sleep(0.01)
+
+
+def test_fed_steps_run_in_order_then_the_idle_work_then_the_job(steps):
+    worker = Worker.start(("worker_steps",), idle="worker_steps:idle")
+    worker.feed("worker_steps:note", ("first",))
+    worker.feed("worker_steps:note", ("second",))
+    _until(lambda: "idle" in _lines(steps))
+    worker.send("worker_steps:note", ("job",))
+    worker.wait()
+    lines = _lines(steps)
+    assert [w for w in lines if w != "idle"] == ["first", "second", "job"]
+    assert lines[-2:] == ["idle", "job"] and lines.count("idle") <= 2 and lines[0] == "first"
+
+
+def test_no_idle_work_before_the_first_step_nor_twice_without_a_step_between(steps):
+    worker = Worker.start(("worker_steps",), idle="worker_steps:idle")
+    worker.feed("worker_steps:note", ("only",))
+    _until(lambda: "idle" in _lines(steps))
+    time.sleep(0.2)  # nothing more is fed: the worker waits, it does not idle again
+    worker.send("worker_steps:note", ("job",))
+    worker.wait()
+    assert _lines(steps) == ["only", "idle", "job"]
+
+
+def test_a_failing_step_is_the_workers_failure_and_the_job_never_runs(steps):
+    worker = Worker.start(("worker_steps",))
+    worker.feed("worker_steps:fail", ("a step broke",))
+    worker.feed("worker_steps:note", ("after",))
+    worker.send("worker_steps:note", ("job",))
+    with pytest.raises(PdfFailure, match="^RuntimeError: a step broke$"):
+        worker.wait()
+    assert _lines(steps) == []
+
+
+def test_a_worker_fed_but_given_no_job_is_killed_at_once(steps):
+    worker = Worker.start(("worker_steps",))
+    for i in range(200):  # more than a pipe holds at once: the feeding thread is still writing
+        worker.feed("worker_steps:note", ("x" * 2000 + str(i),))
+    started = time.monotonic()
+    worker.kill()
+    assert worker.status is not None and time.monotonic() - started < 5
+    worker.feed("worker_steps:note", ("late",))  # a late step is moot, not an error
+
+
+def test_the_job_can_be_sent_once():
+    worker = Worker.start(("json",))
+    worker.send("json:dumps", ([],))
+    with pytest.raises(RuntimeError, match="^the worker already has its job$"):
+        worker.send("json:dumps", ([],))
+    worker.wait()
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """The bundled model's printed pages (in order), and a docs folder with its diagrams."""
+    from render.diagrams import build_diagrams
+
+    loaded = load_model()
+    docs = tmp_path_factory.mktemp("docs")
+    build_diagrams(loaded.model, docs / "diagrams", previous_dir=REPO / "docs" / "diagrams")
+    with language(loaded.model.document.language):
+        generated = gather(loaded)
+    pages = {k: v for k, v in generated.pages.items() if k.endswith(".md")}
+    return loaded, pages, docs
+
+
+def test_the_pdf_alone_gathers_only_the_printed_pages_and_prints_the_same(city):
+    """``archdoc pdf`` leaves out the pages the print skips (and the DOT sources): same source."""
+    loaded, pages, docs = city
+    seen: list[str] = []
+    with language(loaded.model.document.language):
+        alone = gather(loaded, on_page=lambda rel, text: seen.append(rel), skip=PRINT_SKIP, dots=False)
+        printed = {k: v for k, v in alone.pages.items() if k.endswith(".md")}
+        assert printed == {k: v for k, v in pages.items() if k not in PRINT_SKIP} and alone.dots == {}
+        assert seen == list(printed)  # every page handed on as it was rendered, in order
+        document = loaded.model.document
+        assert (print_source(printed, docs, document, list(printed)).markup
+                == print_source(pages, docs, document, list(pages)).markup)
+
+
+def test_a_session_that_laid_out_part_of_the_document_writes_the_same_pdf(city):
+    loaded, pages, docs = city
+    document = loaded.model.document
+    with language(document.language):
+        first = dict(list(pages.items())[:6])
+        part = print_source(first, docs, document, list(first))
+        whole = print_source(pages, docs, document, list(pages))
+        with TypstSession() as session:
+            session.rehearse(part, docs)
+            assert sorted(p.relative_to(session.root).as_posix() for p in session.root.rglob("*") if p.is_file()) \
+                == sorted(["main.typ", *part.images])
+            ahead_pdf = session.compile(whole, docs)
+            assert sorted(p.relative_to(session.root).as_posix() for p in session.root.rglob("*") if p.is_file()) \
+                == sorted(["main.typ", *whole.images])
+            again = session.compile(part, docs)  # what the larger document read is gone again
+            assert {p.relative_to(session.root).as_posix() for p in session.root.rglob("*") if p.is_file()} \
+                == {"main.typ", *part.images}
+        assert ahead_pdf == compile_pdf(whole, docs) and again == compile_pdf(part, docs)
+
+
+@pytest.fixture
+def fresh_ahead(monkeypatch):
+    monkeypatch.setattr(ahead, "_AHEAD", ahead._Ahead())
+    return ahead
+
+
+def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, fresh_ahead):
+    loaded, pages, docs = city
+    document = loaded.model.document
+    printed = [k for k in pages if k not in PRINT_SKIP]
+    alone = tmp_path / "alone.pdf"
+    write_pdf_job(pages, docs, alone, document, list(pages))
+    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    fresh_ahead.rehearse()  # no page yet: the cover, revisions and contents alone
+    root = tmp_path / "scratch" / "typst"
+    assert fresh_ahead._AHEAD.laid_out == 1 and sorted(p.name for p in root.rglob("*")) == ["main.typ"]
+    assert "#heading(level: 1)[" not in (root / "main.typ").read_text(encoding="utf-8")
+    for rel in printed[:-1]:
+        fresh_ahead.take_page(rel, pages[rel])
+    fresh_ahead.rehearse()  # pages, but the diagrams are not drawn yet: nothing
+    assert fresh_ahead._AHEAD.laid_out == 1
+    fresh_ahead.take_images(str(docs))
+    fresh_ahead.rehearse()
+    assert fresh_ahead._AHEAD.laid_out == fresh_ahead._AHEAD.version == len(printed) + 1
+    fresh_ahead.take_page(printed[-1], pages[printed[-1]])
+    ahead_pdf = tmp_path / "ahead.pdf"
+    write_pdf_job(pages, docs, ahead_pdf, document, list(pages))
+    assert ahead_pdf.read_bytes() == alone.read_bytes()
+    assert not (tmp_path / "scratch" / "typst").exists() and fresh_ahead.rehearsed_session() is None
+
+
+def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_path, fresh_ahead):
+    """Diagrams still being drawn (here: none at all) fail the rehearsal, never the PDF."""
+    loaded, pages, docs = city
+    document = loaded.model.document
+    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    for rel in pages:
+        if rel not in PRINT_SKIP:
+            fresh_ahead.take_page(rel, pages[rel])
+    fresh_ahead.take_images(str(tmp_path / "not-drawn-yet"))
+    fresh_ahead.rehearse()  # raises nothing
+    out = tmp_path / "out.pdf"
+    write_pdf_job(pages, docs, out, document, list(pages))
+    alone = tmp_path / "alone.pdf"
+    write_pdf_job(pages, docs, alone, document, list(pages))
+    assert out.read_bytes() == alone.read_bytes()
+
+
+def test_the_commands_with_their_worker_write_the_pdf_of_the_job_alone(tmp_path):
+    """``archdoc build --pdf`` and ``archdoc pdf`` in processes of their own (a worker forked,
+    pages laid out ahead) write the very bytes this process writes without any of that."""
+    import shutil
+    import subprocess
+    import sys
+
+    from archdoc.commands.pdf import pdf_from_model
+    from archdoc.record import PDF_NAME
+    from conftest import MINI
+
+    shutil.copytree(MINI, tmp_path / "model")
+    archdoc = [sys.executable, "-m", "archdoc"]
+    built = subprocess.run([*archdoc, "build", "--model", "model", "--docs-dir", "docs", "--site-dir", "site"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    alone = subprocess.run([*archdoc, "pdf", "--model", "model", "--out", "alone.pdf"], cwd=tmp_path, capture_output=True,
+                           text=True)
+    assert alone.returncode == 0, alone.stderr
+    here = pdf_from_model(load_model(tmp_path / "model"), tmp_path / "here.pdf", tmp_path / "docs" / "diagrams")
+    assert (tmp_path / "site" / PDF_NAME).read_bytes() == here.read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+
+
+def test_once_every_page_is_in_nothing_more_is_laid_out_ahead(city, tmp_path, fresh_ahead):
+    """The job follows the last page at once: a layout started then would only delay it."""
+    loaded, pages, docs = city
+    fresh_ahead.begin(loaded.model.document, str(tmp_path / "scratch"))
+    fresh_ahead.take_images(str(docs))
+    fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
+    fresh_ahead.stop()
+    fresh_ahead.rehearse()
+    assert fresh_ahead._AHEAD.laid_out == 0 and not (tmp_path / "scratch" / "typst" / "main.typ").exists()
+    fresh_ahead.rehearsed_session().close()

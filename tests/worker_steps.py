@@ -1,0 +1,19 @@
+"""Steps for a forked :class:`archdoc.side_by_side.Worker` in the tests: each notes its call in a
+file named by the ``ARCHDOC_TEST_STEPS`` environment variable (the child inherits it)."""
+
+from __future__ import annotations
+
+import os
+
+
+def note(word: str) -> None:
+    with open(os.environ["ARCHDOC_TEST_STEPS"], "a", encoding="utf-8") as handle:
+        handle.write(word + "\n")
+
+
+def idle() -> None:
+    note("idle")
+
+
+def fail(message: str) -> None:
+    raise RuntimeError(message)
