@@ -86,15 +86,17 @@ def load(model_path: str | os.PathLike[str] | None = None):
 
 
 def gather(loaded: Any, analysis: Any = None, on_page: Callable[[str, str], Any] | None = None,
-           skip: tuple[str, ...] = (), dots: bool = True) -> Generated:
+           skip: tuple[str, ...] = (), dots: bool = True, on_plan: Callable[[list[str]], Any] | None = None,
+           on_approved: Callable[[Any], Any] | None = None) -> Generated:
     """All generated pages and DOT sources for ``loaded`` (a :class:`model.loader.Loaded`).
 
     Pure but for reading the approved version's model from the project's approved store
     (:func:`archdoc.records.approved_state`; raises :class:`archdoc.records.RecordError`).
     ``analysis``: the model's :class:`analysis.analyze.Analysis` when the caller already has
-    one (``archdoc check`` reuses it for the intents); computed here otherwise. ``on_page``:
-    called with each Markdown page as soon as it is rendered (the PDF's process starts on it
-    while the next is rendered). ``skip``: pages left out (the PDF alone needs neither the
+    one (``archdoc check`` reuses it for the intents); computed here otherwise. For the PDF's
+    process, which starts on the pages while the next are rendered: ``on_approved`` is called
+    first with the approved state (what :attr:`Generated.approved` will be), ``on_plan`` with
+    the paths of the pages to come, ``on_page`` with each Markdown page as soon as it is rendered. ``skip``: pages left out (the PDF alone needs neither the
     pages it does not print nor, with ``dots=False``, the DOT sources).
     """
     from analysis.analyze import analyze
@@ -106,9 +108,11 @@ def gather(loaded: Any, analysis: Any = None, on_page: Callable[[str, str], Any]
 
     analysis = analysis if analysis is not None else analyze(loaded)
     state = approved_state(loaded, analysis)
+    if on_approved is not None:
+        on_approved(state)
     shown = Approved(state.approval, state.diff) if state is not None else None
     pages = {}
-    for rel, text in iter_pages(loaded, analysis, shown, skip):
+    for rel, text in iter_pages(loaded, analysis, shown, skip, on_plan):
         pages[rel] = text
         if on_page is not None:
             on_page(rel, text)
@@ -183,7 +187,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    worker = outputs.start_pdf_worker() if pdf else None
+    worker = outputs.start_pdf_worker(Path(docs_dir) if docs_dir is not None else None) if pdf else None
     try:
         if callable(loaded):
             loaded = loaded()
@@ -260,10 +264,10 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     drawing = ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams")
     drawn = drawing.submit(_render_diagrams, loaded, stage_root / "diagrams", prev_diagrams)
     # the PDF's worker takes each page as it is gathered, and the views once drawn (pdf_ahead)
-    ahead = PdfAhead(worker, loaded.model.document, stage_root / "ahead")
+    ahead = PdfAhead(worker, loaded, stage_root / "ahead")
     drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(stage_root))
     try:
-        generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded, ahead.page),
+        generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded, ahead),
                               lambda g: f"{len(g.pages)} files, {len(g.dots)} views")
         ahead.gathered()
         stage_docs = stage_root / "docs"
@@ -273,7 +277,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         files = sorted(set(generated.pages) | set(diagram_files))
         keys = outputs.keys(inputs, loaded.model.document, generated.pages, stage_docs, generated.banner)
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
-        record = _pdf_record(loaded, generated) if pdf else None
+        record = (ahead.record or _pdf_record(loaded, generated)) if pdf else None
         steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
                                                      site, previous, keys, pdf, mkdocs, worker,
                                                      banner=generated.banner, record=record), lambda said: said)
@@ -304,12 +308,13 @@ def _move_drawn(rels: list[str], drawn_root: Path, stage_docs: Path) -> list[str
     return rels
 
 
-def _gather(loaded: Any, on_page: Callable[[str, str], Any]) -> Generated:
-    """:func:`gather`; an approval record that cannot be honoured refuses the build (exit 2)."""
+def _gather(loaded: Any, ahead: PdfAhead) -> Generated:
+    """:func:`gather`, the pages handed to the PDF's worker as they come; an approval record
+    that cannot be honoured refuses the build (exit 2)."""
     from archdoc.records import RecordError
 
     try:
-        return gather(loaded, on_page=on_page)
+        return gather(loaded, on_page=ahead.page, on_plan=ahead.plan, on_approved=ahead.approved)
     except RecordError as exc:
         raise Refusal(str(exc)) from None
 

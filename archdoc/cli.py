@@ -323,7 +323,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if verb == "pdf":
         from archdoc.commands.pdf import run_pdf
         return run_pdf(model, args.out if args.out is not None else str(paths.site / "archdoc.pdf"),
-                       str(paths.docs / "diagrams") if paths.docs is not None else None)
+                       str(paths.docs / "diagrams") if paths.docs is not None else None,
+                       str(paths.docs) if paths.docs is not None else None)
     raise AssertionError(verb)  # argparse only lets known verbs through
 
 

@@ -13,7 +13,6 @@ as they were gathered (:mod:`archdoc.pdf_ahead`).
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -26,27 +25,26 @@ from archdoc.manifest import SITE_MANIFEST, walk_files
 from archdoc.record import PDF_NAME, Record, pdf_key, same_files, site_key
 from archdoc.side_by_side import Worker, side_by_side
 
-__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "start_pdf_worker", "PDF_MODULES", "PDF_FRESH",
-           "SHARED_MODULES"]
+__all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "start_pdf_worker", "PDF_MODULES", "PDF_FRESH"]
 
-SHARED_MODULES = ("model.loader", "render.pages", "analysis.analyze")
-"""What this process imports before it forks the PDF worker: the child needs most of it too
-(the model's types, the pages' helpers) and shares it instead of importing it again."""
-PDF_MODULES = ("typst", "pikepdf", "render.print.pdf")
-"""What the PDF worker imports while this process loads the model."""
+PDF_MODULES = ("render.print.html",)
+"""What the PDF worker imports before its first step (the rest as it needs it: Typst when the
+document is begun, :func:`archdoc.pdf_ahead.begin`)."""
 PDF_FRESH = ("typst",)
 """What the PDF worker must import itself (:meth:`archdoc.side_by_side.Worker.start`)."""
 
 
-def start_pdf_worker() -> Worker | None:
-    """The PDF worker (:class:`archdoc.side_by_side.Worker`), forked once this process has
-    imported :data:`SHARED_MODULES`, with its work ahead of the job (:mod:`archdoc.pdf_ahead`);
-    None where it cannot be forked (the job then runs in this process)."""
+def start_pdf_worker(previous: Path | None = None) -> Worker | None:
+    """The PDF worker (:class:`archdoc.side_by_side.Worker`), with its work ahead of the job
+    (:mod:`archdoc.pdf_ahead`): at once, while this process imports and loads the model, the
+    pages of the last build in ``previous`` (a docs folder). None where it cannot be forked
+    (the job then runs in this process)."""
     from archdoc.pdf_ahead import IDLE
 
-    for name in SHARED_MODULES:
-        importlib.import_module(name)
-    return Worker.start(PDF_MODULES, PDF_FRESH, IDLE)
+    worker = Worker.start(PDF_MODULES, PDF_FRESH, IDLE)
+    if worker is not None and previous is not None:
+        worker.feed("archdoc.pdf_ahead:take_previous", (str(previous),))
+    return worker
 
 
 def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage_docs: Path,

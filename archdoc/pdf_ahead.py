@@ -9,6 +9,12 @@ waiting and the diagrams are drawn, lays out the document made of the pages it h
 (:meth:`render.print.pdf.TypstSession.rehearse`). The job then compiles the whole
 document in the same Typst session, which reuses every chapter laid out before.
 
+A project usually has the pages of its last build in its docs folder, and most of them come
+out the same again. So as soon as the page plan is known (:meth:`PdfAhead.plan`), the worker
+reads those previous pages and lays out the document they make (with the diagrams already
+in that folder); each page then gathered either matches its previous version (nothing to
+do) or replaces it, and the worker lays the document out again when it is idle.
+
 Work ahead can only save time: the conversion is remembered by page text and Typst's
 layout by content, so the PDF is byte for byte what a job without it writes (tested). A
 rehearsal that fails (an image still being drawn) is dropped; the job reports its own
@@ -21,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PdfAhead", "begin", "take_page", "take_images", "stop", "rehearse", "rehearsed_session"]
+__all__ = ["PdfAhead", "begin", "take_previous", "take_order", "take_record", "take_page", "take_images", "stop", "rehearse",
+           "rehearsed_session"]
 
 IDLE = "archdoc.pdf_ahead:rehearse"
 """The worker's idle work (:meth:`archdoc.side_by_side.Worker.start`'s ``idle``)."""
@@ -35,16 +42,29 @@ class PdfAhead:
     worker leaves nothing behind elsewhere).
     """
 
-    def __init__(self, worker: Any, document: Any, scratch: Path):
-        self.worker = worker
+    def __init__(self, worker: Any, loaded: Any, scratch: Path):
+        self.worker, self.loaded, self.record = worker, loaded, None
         if worker is not None:
-            worker.feed("archdoc.pdf_ahead:begin", (document, str(scratch)))
+            worker.feed("archdoc.pdf_ahead:begin", (loaded.model.document, str(scratch)))
+
+    def approved(self, state: Any) -> None:
+        """The last approved version (for :func:`archdoc.build.gather`'s ``on_approved``): what
+        the PDF carries is known now (:attr:`record`, the job's too), and it is on the cover and
+        among the first objects of the document, so the layout ahead needs it."""
+        if self.worker is not None:
+            from archdoc.records import pdf_record
+
+            self.record = pdf_record(self.loaded, state)
+            self.worker.feed("archdoc.pdf_ahead:take_record", (self.record,))
+
+    def plan(self, paths: list[str]) -> None:
+        """The pages to come, in order (for :func:`archdoc.build.gather`'s ``on_plan``)."""
+        if self.worker is not None:
+            self.worker.feed("archdoc.pdf_ahead:take_order", ([p for p in paths if _printed(p)],))
 
     def page(self, rel: str, text: str) -> None:
         """A page just rendered (for :func:`archdoc.build.gather`'s ``on_page``)."""
-        from render.print.html import PRINT_SKIP
-
-        if self.worker is not None and rel.endswith(".md") and rel not in PRINT_SKIP:
+        if self.worker is not None and _printed(rel):
             self.worker.feed("archdoc.pdf_ahead:take_page", (rel, text))
 
     def images(self, docs_dir: Path) -> None:
@@ -59,17 +79,28 @@ class PdfAhead:
             self.worker.feed("archdoc.pdf_ahead:stop", ())
 
 
+def _printed(rel: str) -> bool:
+    from render.print.html import PRINT_SKIP
+
+    return rel.endswith(".md") and rel not in PRINT_SKIP
+
+
 @dataclass
 class _Ahead:
     """The worker's state: what it was given, and what it laid out last."""
 
     document: Any = None
+    record: Any = None
     scratch: Path | None = None
     pages: dict[str, str] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    """The printed pages of the plan, in order."""
+    previous: dict[str, str] = field(default_factory=dict)
+    """The last build's version of each planned page that the docs folder has."""
     images: Path | None = None
     session: Any = None
-    version: int = 0
-    laid_out: int = 0
+    laid_out: tuple | None = None
+    """What the last layout was of: the pages and the images' folder."""
     stopped: bool = False
 
 
@@ -82,22 +113,76 @@ def begin(document: Any, scratch: str) -> None:
 
     _AHEAD.document, _AHEAD.scratch = document, Path(scratch)
     _AHEAD.session = TypstSession(Path(scratch) / "typst")
-    _AHEAD.version += 1  # the cover, revisions and contents alone can be laid out already
+
+
+def take_record(record: Any) -> None:
+    """What the PDF carries (:class:`render.print.archival.Record`): its model digest is on the
+    cover and its files are attached at the top of the document."""
+    _AHEAD.record = record
 
 
 def take_page(rel: str, text: str) -> None:
-    """A printed page: converted now (remembered for the job), laid out when the worker is idle."""
+    """A printed page: converted now (remembered for the job), laid out when the worker is idle
+    (unless it is its previous version, laid out already)."""
     from render.print.html import page_html
 
     page_html(text)
     _AHEAD.pages[rel] = text
-    _AHEAD.version += 1
+
+
+PREVIOUS_PAGE_MAX = 8 * 1024 * 1024
+"""A previous page larger than this is not read (it is only a guess)."""
+
+
+def take_previous(docs_dir: str) -> None:
+    """The docs folder of the last build: the printed pages its manifest lists are read and
+    converted now (regular files only: a FIFO or a device would hang the worker; a folder
+    without a manifest of archdoc's gives nothing), and its diagrams serve until the new ones
+    are drawn."""
+    import os
+    import stat
+
+    from archdoc.publish import read_manifest
+    from render.print.html import page_html
+
+    folder = Path(docs_dir)
+    try:
+        listed = sorted(rel for rel in read_manifest(folder) if _printed(rel))
+    except Exception:  # noqa: BLE001 - no manifest, or not archdoc's: nothing to guess from
+        return
+    for rel in listed:
+        try:
+            st = os.stat(folder / rel)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > PREVIOUS_PAGE_MAX:
+                continue
+            text = (folder / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        _AHEAD.previous[rel] = text
+        page_html(text)
+    if _AHEAD.previous:
+        _AHEAD.images = _AHEAD.images or folder
+
+
+def take_order(order: list[str]) -> None:
+    """The printed pages to come, in order (the page plan)."""
+    _AHEAD.order = list(order)
+
+
+def _document() -> dict[str, str]:
+    """What the job will most likely print: each planned page as gathered, else its previous
+    version, in plan order (pages gathered but not planned after them). Before the plan is
+    known, only the pages gathered: the previous pages' order is not known yet."""
+    ahead = _AHEAD
+    pages = {rel: ahead.pages.get(rel, ahead.previous.get(rel)) for rel in ahead.order}
+    pages = {rel: text for rel, text in pages.items() if text is not None}
+    pages.update((rel, text) for rel, text in ahead.pages.items() if rel not in pages)
+    return pages
 
 
 def take_images(docs_dir: str) -> None:
     """Where the pages' images are now."""
     _AHEAD.images = Path(docs_dir)
-    _AHEAD.version += 1
 
 
 def stop() -> None:
@@ -106,22 +191,24 @@ def stop() -> None:
 
 
 def rehearse() -> None:
-    """Lay out the pages taken so far, unless nothing changed since the last time, pages came
-    but the diagrams are not drawn yet, or every page is in (:func:`stop`). Before the first
-    page, the document without chapters is laid out (its fonts loaded, the cover and the
-    contents' style). Never raises: a rehearsal only saves the job time."""
+    """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
+    versions of the others), unless nothing changed since the last time, there are pages but
+    no diagrams yet, or every page is in (:func:`stop`). Before any page, the document
+    without chapters is laid out (its fonts loaded, the cover and the contents' style).
+    Never raises: a rehearsal only saves the job time."""
     from model.i18n import language
     from render.print.document import print_source
 
     ahead = _AHEAD
-    if (ahead.session is None or ahead.stopped or (ahead.pages and ahead.images is None)
-            or ahead.laid_out == ahead.version):
+    pages = _document()
+    what = (tuple(pages.items()), ahead.images, ahead.record is not None)
+    if ahead.session is None or ahead.stopped or (pages and ahead.images is None) or ahead.laid_out == what:
         return
-    ahead.laid_out = ahead.version
+    ahead.laid_out = what
     images = ahead.images or ahead.scratch  # no chapter yet: no image is read
     try:
         with language(ahead.document.language):
-            source = print_source(dict(ahead.pages), images, ahead.document, list(ahead.pages))
+            source = print_source(pages, images, ahead.document, list(pages), ahead.record)
         ahead.session.rehearse(source, images)
     except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
         pass

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from archdoc import build as build_module
-from archdoc import outputs
+from archdoc import outputs, pdf_ahead
 from archdoc import publish
 from archdoc.build import build
 from archdoc.manifest import SITE_MANIFEST
@@ -263,9 +263,11 @@ def test_a_site_failure_ends_the_pdf_and_writes_nothing(work, monkeypatch, tmp_p
     monkeypatch.setattr(outputs, "write_pdf_job", slow_pdf)
     monkeypatch.setattr(publish, "start_mkdocs", failing_site)
     # the PDF must run in the forked worker; this test process may have used Typst already (then
-    # no worker is forked), but this job never calls Typst, so forking is safe here
+    # no worker is forked), but this job never calls Typst, so forking is safe here once the
+    # worker does no layout ahead of it either
     for name in [m for m in sys.modules if m.split(".")[0] in outputs.PDF_FRESH]:
         monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(pdf_ahead, "IDLE", None)
     code, lines = run(work)
     assert code == 1 and lines[-1] == "error: mkdocs build --strict failed:\nERROR    -  injected site failure"
     pid = int(started.read_text(encoding="utf-8"))

@@ -7,6 +7,8 @@ byte for byte the one written without it, whatever was laid out ahead (or failed
 
 from __future__ import annotations
 
+import re
+import shutil
 import time
 from pathlib import Path
 
@@ -146,6 +148,11 @@ def fresh_ahead(monkeypatch):
     return ahead
 
 
+def _typst_files(tmp_path) -> list[str]:
+    root = tmp_path / "scratch" / "typst"
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, fresh_ahead):
     loaded, pages, docs = city
     document = loaded.model.document
@@ -154,21 +161,90 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     write_pdf_job(pages, docs, alone, document, list(pages))
     fresh_ahead.begin(document, str(tmp_path / "scratch"))
     fresh_ahead.rehearse()  # no page yet: the cover, revisions and contents alone
-    root = tmp_path / "scratch" / "typst"
-    assert fresh_ahead._AHEAD.laid_out == 1 and sorted(p.name for p in root.rglob("*")) == ["main.typ"]
-    assert "#heading(level: 1)[" not in (root / "main.typ").read_text(encoding="utf-8")
+    assert fresh_ahead._AHEAD.laid_out == ((), None, False) and _typst_files(tmp_path) == ["main.typ"]
+    assert "#heading(level: 1)[" not in (tmp_path / "scratch" / "typst" / "main.typ").read_text(encoding="utf-8")
+    fresh_ahead.take_order(printed)
     for rel in printed[:-1]:
         fresh_ahead.take_page(rel, pages[rel])
     fresh_ahead.rehearse()  # pages, but the diagrams are not drawn yet: nothing
-    assert fresh_ahead._AHEAD.laid_out == 1
+    assert fresh_ahead._AHEAD.laid_out == ((), None, False)
     fresh_ahead.take_images(str(docs))
     fresh_ahead.rehearse()
-    assert fresh_ahead._AHEAD.laid_out == fresh_ahead._AHEAD.version == len(printed) + 1
+    assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs, False)
     fresh_ahead.take_page(printed[-1], pages[printed[-1]])
     ahead_pdf = tmp_path / "ahead.pdf"
     write_pdf_job(pages, docs, ahead_pdf, document, list(pages))
     assert ahead_pdf.read_bytes() == alone.read_bytes()
     assert not (tmp_path / "scratch" / "typst").exists() and fresh_ahead.rehearsed_session() is None
+
+
+def _layouts(monkeypatch) -> list[tuple[str, ...]]:
+    """The chapters of each document the worker lays out ahead, as they are laid out."""
+    done: list[tuple[str, ...]] = []
+    real = TypstSession.rehearse
+
+    def count(self, source, docs_dir):
+        done.append(tuple(re.findall(r"#heading\(level: 1\)\[([^\]]*)\]", source.markup)))
+        return real(self, source, docs_dir)
+
+    monkeypatch.setattr(TypstSession, "rehearse", count)
+    return done
+
+
+def test_the_last_builds_pages_are_laid_out_before_the_new_ones_come(city, tmp_path, fresh_ahead, monkeypatch):
+    """The docs folder holds the pages of the last build: the worker reads them (those its manifest
+    lists), lays out the document they make once the plan is known, and a page gathered the same
+    as before costs no layout; one that differs is laid out again. The PDF is the job's own."""
+    loaded, pages, docs = city
+    document = loaded.model.document
+    printed = [k for k in pages if k not in PRINT_SKIP]
+    previous = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", previous)
+    (previous / "routes.md").write_text(pages["routes.md"].replace("ルート", "経路", 1), encoding="utf-8")
+    layouts = _layouts(monkeypatch)
+    fresh_ahead.take_previous(str(previous))
+    assert sorted(fresh_ahead._AHEAD.previous) == sorted(printed)
+    assert fresh_ahead._AHEAD.images == previous  # its diagrams serve until the new ones are drawn
+    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    fresh_ahead.rehearse()  # the order of the previous pages is not known yet: no chapter
+    fresh_ahead.take_order(printed)
+    fresh_ahead.rehearse()
+    assert len(layouts) == 2 and layouts[0] == () and len(layouts[1]) == len(printed)
+    for rel in printed:
+        if rel != "routes.md":
+            fresh_ahead.take_page(rel, pages[rel])
+            fresh_ahead.rehearse()
+    assert len(layouts) == 2  # the same pages as before: nothing more to lay out
+    fresh_ahead.take_page("routes.md", pages["routes.md"])
+    fresh_ahead.rehearse()  # not the same as before
+    assert len(layouts) == 3
+    out = tmp_path / "out.pdf"
+    write_pdf_job(pages, docs, out, document, list(pages))
+    alone = tmp_path / "alone.pdf"
+    write_pdf_job(pages, docs, alone, document, list(pages))
+    assert out.read_bytes() == alone.read_bytes()
+
+
+def test_only_regular_files_the_manifest_lists_are_read_as_previous_pages(tmp_path, fresh_ahead):
+    import json
+    import os
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "01-a.md").write_text("# A\n", encoding="utf-8")
+    (docs / "02-b.md").write_text("# B\n", encoding="utf-8")  # hand-written: not listed
+    os.mkfifo(docs / "03-c.md")  # would hang a reader
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")  # listed, but never printed
+    fresh_ahead.take_previous(str(docs))
+    assert fresh_ahead._AHEAD.previous == {} and fresh_ahead._AHEAD.images is None  # no manifest: no guess
+    (docs / ".archdoc-generated.json").write_text(json.dumps(
+        {"generator": "archdoc build", "files": ["01-a.md", "03-c.md", "index.md"]}), encoding="utf-8")
+    fresh_ahead.take_previous(str(docs))
+    assert fresh_ahead._AHEAD.previous == {"01-a.md": "# A\n"} and fresh_ahead._AHEAD.images == docs
+    (docs / ".archdoc-generated.json").write_text("{not json", encoding="utf-8")
+    fresh_ahead._AHEAD.previous.clear()
+    fresh_ahead.take_previous(str(docs))
+    assert fresh_ahead._AHEAD.previous == {}
 
 
 def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_path, fresh_ahead):
@@ -188,29 +264,6 @@ def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_pa
     assert out.read_bytes() == alone.read_bytes()
 
 
-def test_the_commands_with_their_worker_write_the_pdf_of_the_job_alone(tmp_path):
-    """``archdoc build --pdf`` and ``archdoc pdf`` in processes of their own (a worker forked,
-    pages laid out ahead) write the very bytes this process writes without any of that."""
-    import shutil
-    import subprocess
-    import sys
-
-    from archdoc.commands.pdf import pdf_from_model
-    from archdoc.record import PDF_NAME
-    from conftest import MINI
-
-    shutil.copytree(MINI, tmp_path / "model")
-    archdoc = [sys.executable, "-m", "archdoc"]
-    built = subprocess.run([*archdoc, "build", "--model", "model", "--docs-dir", "docs", "--site-dir", "site"],
-                           cwd=tmp_path, capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout + built.stderr
-    alone = subprocess.run([*archdoc, "pdf", "--model", "model", "--out", "alone.pdf"], cwd=tmp_path, capture_output=True,
-                           text=True)
-    assert alone.returncode == 0, alone.stderr
-    here = pdf_from_model(load_model(tmp_path / "model"), tmp_path / "here.pdf", tmp_path / "docs" / "diagrams")
-    assert (tmp_path / "site" / PDF_NAME).read_bytes() == here.read_bytes() == (tmp_path / "alone.pdf").read_bytes()
-
-
 def test_once_every_page_is_in_nothing_more_is_laid_out_ahead(city, tmp_path, fresh_ahead):
     """The job follows the last page at once: a layout started then would only delay it."""
     loaded, pages, docs = city
@@ -219,5 +272,56 @@ def test_once_every_page_is_in_nothing_more_is_laid_out_ahead(city, tmp_path, fr
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.stop()
     fresh_ahead.rehearse()
-    assert fresh_ahead._AHEAD.laid_out == 0 and not (tmp_path / "scratch" / "typst" / "main.typ").exists()
+    assert fresh_ahead._AHEAD.laid_out is None and not (tmp_path / "scratch" / "typst" / "main.typ").exists()
+    fresh_ahead.rehearsed_session().close()
+
+
+class _Feeds:
+    """Stands in for the worker: notes what would be sent to it."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, tuple]] = []
+
+    def feed(self, target: str, args: tuple) -> None:
+        self.sent.append((target.split(":")[1], args))
+
+
+def test_this_process_hands_over_the_printed_pages_the_plan_and_the_record(tmp_path):
+    from archdoc.records import pdf_record
+
+    loaded = load_model(REPO / "tests" / "fixtures" / "good" / "mini")
+    feeds = _Feeds()
+    sent = ahead.PdfAhead(feeds, loaded, tmp_path)
+    sent.plan(["index.md", "01-a.md", "schema.md", "assets/extra.css", "sub/02-b.md"])
+    sent.approved(None)
+    sent.page("index.md", "home")
+    sent.page("01-a.md", "A")
+    sent.images(tmp_path / "docs")
+    sent.gathered()
+    assert [name for name, _ in feeds.sent] == ["begin", "take_order", "take_record", "take_page", "take_images",
+                                                 "stop"]
+    assert feeds.sent[0][1] == (loaded.model.document, str(tmp_path))
+    assert feeds.sent[1][1] == (["01-a.md", "sub/02-b.md"],) and feeds.sent[3][1] == ("01-a.md", "A")
+    assert sent.record == feeds.sent[2][1][0] and sent.record.archive == pdf_record(loaded, None).archive
+    idle = ahead.PdfAhead(None, loaded, tmp_path)  # no worker: nothing is computed, nothing sent
+    idle.plan(["01-a.md"])
+    idle.approved(None)
+    idle.page("01-a.md", "A")
+    assert idle.record is None
+
+
+def test_the_record_is_laid_out_ahead_too(city, tmp_path, fresh_ahead):
+    """What the PDF carries is on the cover and among the document's first objects: laid out
+    without it, every chapter after would be laid out again by the job."""
+    from archdoc.records import pdf_record
+    from render.print.archival import attachments
+
+    loaded, pages, docs = city
+    record = pdf_record(loaded, None)
+    fresh_ahead.begin(loaded.model.document, str(tmp_path / "scratch"))
+    fresh_ahead.take_record(record)
+    fresh_ahead.rehearse()
+    count = len(attachments(record))
+    assert count >= 2 and _typst_files(tmp_path) == sorted(["main.typ", *(f"att/{i}" for i in range(count))])
+    assert record.archive.digest in (tmp_path / "scratch" / "typst" / "main.typ").read_text(encoding="utf-8")
     fresh_ahead.rehearsed_session().close()

@@ -25,8 +25,9 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
     """Write the PDF of ``loaded`` to ``out`` via a temporary docs folder; return ``out``.
 
     ``worker``: an :class:`archdoc.side_by_side.Worker` started before the model was loaded
-    (it has imported Typst meanwhile): it renders the PDF; without one, this process does.
-    Pages and cover are in the document's language.
+    (:func:`archdoc.outputs.start_pdf_worker`): it is handed each page as it is gathered and
+    renders the PDF; without one, this process does. Pages and cover are in the document's
+    language.
     """
     from model.i18n import language
 
@@ -47,21 +48,23 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
     # the pid in the name lets a later build remove the folder if this process is killed
     with tempfile.TemporaryDirectory(prefix=f"archdoc-pdf-{os.getpid()}-") as tmp:
         docs = Path(tmp) / "docs"
-        ahead = PdfAhead(worker, loaded.model.document, Path(tmp) / "ahead")
+        ahead = PdfAhead(worker, loaded, Path(tmp) / "ahead")
         previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
         # the views (they need only the model) are drawn, or copied, while the pages are
         # gathered; each page goes to the worker as soon as it is rendered
         with ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams") as drawing:
             drawn = drawing.submit(build_diagrams, loaded.model, docs / "diagrams", previous_dir=previous)
             drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(docs))
-            generated = gather(loaded, on_page=ahead.page, skip=PRINT_SKIP, dots=False)
+            generated = gather(loaded, on_page=ahead.page, on_plan=ahead.plan, on_approved=ahead.approved,
+                               skip=PRINT_SKIP, dots=False)
             ahead.gathered()
             drawn.result()
         pages = {rel: text for rel, text in generated.pages.items() if rel.endswith(".md")}
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(text, encoding="utf-8")
-        args = (pages, docs, Path(out), loaded.model.document, list(pages), pdf_record(loaded, generated.approved))
+        record = ahead.record or pdf_record(loaded, generated.approved)
+        args = (pages, docs, Path(out), loaded.model.document, list(pages), record)
         if worker is None:
             write_pdf_job(*args)
         else:
@@ -84,11 +87,13 @@ def _unwritable(out: Path) -> str | None:
     return None
 
 
-def run_pdf(model_path: str | None = None, out: str | None = None, previous_diagrams: str | None = None) -> int:
+def run_pdf(model_path: str | None = None, out: str | None = None, previous_diagrams: str | None = None,
+            previous_docs: str | None = None) -> int:
     """Write the approval PDF of the model at ``model_path`` to ``out``.
 
     Without arguments the working directory's project decides: its model, ``archdoc.pdf`` in
-    its site folder, and its docs' diagrams as a cache of unchanged views.
+    its site folder, and its docs' diagrams as a cache of unchanged views. ``previous_docs``:
+    the docs folder of the last build, whose pages are laid out ahead (:mod:`archdoc.pdf_ahead`).
     """
     from archdoc.build import load
     from archdoc.common import fail, load_checked
@@ -104,11 +109,12 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
         out = out or str(paths.site / "archdoc.pdf")
         if paths.docs is not None and previous_diagrams is None:
             previous_diagrams = str(paths.docs / "diagrams")
+            previous_docs = previous_docs or str(paths.docs)
     from archdoc.outputs import start_pdf_worker
     from archdoc.side_by_side import PdfFailure
 
     start = time.perf_counter()
-    worker = start_pdf_worker()  # imports Typst while this process loads the model
+    worker = start_pdf_worker(Path(previous_docs) if previous_docs else None)  # works while the model loads
     try:
         loaded = load_checked(model_path, load)
         if loaded is None:

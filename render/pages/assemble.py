@@ -11,7 +11,7 @@ come from the model. Pure: no I/O, same model -> same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from model.index import ModelIndex
 from model.outline import chapters
@@ -229,11 +229,15 @@ def render_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None 
 
 
 def iter_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None = None,
-               skip: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+               skip: tuple[str, ...] = (), on_plan: Callable[[list[str]], Any] | None = None
+               ) -> Iterator[tuple[str, str]]:
     """:func:`render_pages` one page at a time, as each is rendered, leaving out the paths in
-    ``skip``: a caller can hand a page on (to the PDF's process) while the next is rendered."""
+    ``skip``: a caller can hand a page on (to the PDF's process) while the next is rendered.
+    ``on_plan`` is called first with the paths of the pages to come, in order."""
     ix = ModelIndex(_model(loaded))
     plan = plan_pages(ix, approved)
+    if on_plan is not None:
+        on_plan([p for p in ["index.md", *(spec.path for spec in plan)] if p not in skip])
     if "index.md" not in skip:
         yield "index.md", render_template("index.md.j2", **_context(
             ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis, loaded, approved))
