@@ -1,5 +1,3 @@
-import sys
+from archdoc.cli import run
 
-from archdoc.cli import main
-
-sys.exit(main())
+run()

@@ -388,3 +388,21 @@ def test_help_examples_name_no_id_of_the_citys_model():
              if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
     assert leaks == set()
     assert "archdoc reach --env ENV --from ACTOR --to NODE --port 443" in _help_texts()["archdoc"]
+
+
+def test_the_command_ends_with_the_verbs_code_and_its_output_flushed(tmp_path):
+    """``archdoc`` (:func:`archdoc.cli.run`) skips the interpreter's teardown: the exit code
+    is still the verb's, and what it printed, unterminated lines included, is all there."""
+    import subprocess
+    import sys
+
+    from conftest import MINI
+
+    ok = subprocess.run([sys.executable, "-m", "archdoc", "validate", "--model", str(MINI)], capture_output=True,
+                        text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: model valid") and ok.stderr == ""
+    schema = subprocess.run([sys.executable, "-m", "archdoc", "schema"], capture_output=True, text=True)
+    assert schema.returncode == 0 and json.loads(schema.stdout)["title"] == "Model"
+    missing = subprocess.run([sys.executable, "-m", "archdoc", "validate", "--model", str(tmp_path / "none")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stdout == "" and missing.stderr.endswith("\n")
