@@ -141,12 +141,37 @@ class _Steps:
         return result
 
 
-def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None) -> list[str]:
-    """Render every view into ``out_dir`` (a folder of its own); return the doc-relative paths
-    (``diagrams/<name>``) of what was written there."""
-    from render.diagrams import build_diagrams
+DRAW_MODULES = ("render.diagrams.files",)
+"""What the diagrams' worker imports while this process loads the model."""
 
-    build_diagrams(loaded.model, out_dir, previous_dir=previous if previous and previous.is_dir() else None)
+
+@dataclass
+class _Workers:
+    """The build's processes forked before the model is loaded: the PDF's (it works ahead,
+    :mod:`archdoc.pdf_ahead`) and the diagrams' (Graphviz, and the Python that finishes each
+    image, which in a thread here would hold up the gathering of the pages)."""
+
+    pdf: Worker | None = None
+    draw: Worker | None = None
+
+    def kill(self) -> None:
+        for worker in (self.pdf, self.draw):
+            if worker is not None:
+                worker.kill()
+
+
+def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None, drawer: Worker | None = None) -> list[str]:
+    """Render every view into ``out_dir`` (a folder of its own), in ``drawer``'s process if
+    given; return the doc-relative paths (``diagrams/<name>``) of what was written there."""
+    from render.diagrams import dot_sources
+    from render.diagrams.files import render_views
+
+    dots, reuse = dot_sources(loaded.model), previous if previous and previous.is_dir() else None
+    if drawer is None:
+        render_views(dots, out_dir, previous_dir=reuse)
+    else:
+        drawer.send("render.diagrams.files:render_views", (dots, out_dir, 2, reuse))
+        drawer.wait()
     return sorted(f"diagrams/{p.name}" for p in out_dir.iterdir() if p.is_file())
 
 
@@ -187,17 +212,17 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    worker = outputs.start_pdf_worker(Path(docs_dir) if docs_dir is not None else None) if pdf else None
+    workers = _Workers(draw=Worker.start(DRAW_MODULES))
     try:
+        workers.pdf = outputs.start_pdf_worker(Path(docs_dir) if docs_dir is not None else None) if pdf else None
         if callable(loaded):
             loaded = loaded()
             if loaded is None:
                 return 2  # the loader reported the model's problems
         return _locked(model_path, loaded, docs, site, site_dir, steps, progress, pdf, force, no_wait, mkdocs,
-                       inputs, worker, lambda: fingerprint(model_root, docs, mkdocs, pdf))
+                       inputs, workers, lambda: fingerprint(model_root, docs, mkdocs, pdf))
     finally:
-        if worker is not None:
-            worker.kill()
+        workers.kill()
 
 
 def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait: bool,
@@ -216,7 +241,7 @@ def _nothing_changed(inputs: Fingerprint, docs: Path | None, site: Path, no_wait
 
 def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_dir: Any, steps: _Steps,
             progress: Callable[[str], Any], pdf: bool, force: bool, no_wait: bool, mkdocs: Path,
-            inputs: Fingerprint | None, worker: Worker | None, recheck: Callable[[], Fingerprint | None]) -> int:
+            inputs: Fingerprint | None, workers: _Workers, recheck: Callable[[], Fingerprint | None]) -> int:
     """Validate, then build under the lock (after finishing or rolling back an interrupted build)."""
     from model.errors import ModelError
 
@@ -239,7 +264,7 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
             if docs is not None and docs.is_dir():
                 publish.hand_written(docs, publish.read_manifest(docs))
             with language(loaded.model.document.language):  # also when a library caller gave no loader
-                return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, worker, recheck)
+                return _build(loaded, docs, site, steps, progress, pdf, mkdocs, inputs, workers, recheck)
     except BuildFailure as exc:
         progress(f"error: {exc}")
         return exc.exit_code
@@ -249,7 +274,7 @@ def _locked(model_path: Any, loaded: Any, docs: Path | None, site: Path, site_di
 
 
 def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: Callable[[str], Any],
-           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, worker: Worker | None,
+           pdf: bool, mkdocs: Path, inputs: Fingerprint | None, workers: _Workers,
            recheck: Callable[[], Fingerprint | None]) -> int:
     """Steps 2-5 under the lock. ``recheck`` hashes the inputs again before publishing: the record
     vouches for the outputs only when nothing changed between the first hashing and the end."""
@@ -257,13 +282,14 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     stage_root = Path(tempfile.mkdtemp(prefix=f"{journal.STAGE_PREFIX}{os.getpid()}-", dir=(docs or site).parent))
     site_root = Path(tempfile.mkdtemp(prefix=f"{journal.SITE_STAGE_PREFIX}{os.getpid()}-", dir=site.parent))
     keep = False
-    # Graphviz draws the views (child processes, on the other core) while this process gathers
-    # the pages: the views need only the model. They are drawn into a folder of their own and
-    # moved into the staged docs once those exist.
+    # The views are drawn (in the diagrams' worker: Graphviz on the other core) while this process
+    # gathers the pages: the views need only the model. They are drawn into a folder of their
+    # own and moved into the staged docs once those exist.
     prev_diagrams = docs / "diagrams" if docs is not None else None
     drawing = ThreadPoolExecutor(1, thread_name_prefix="archdoc-diagrams")
-    drawn = drawing.submit(_render_diagrams, loaded, stage_root / "diagrams", prev_diagrams)
+    drawn = drawing.submit(_render_diagrams, loaded, stage_root / "diagrams", prev_diagrams, workers.draw)
     # the PDF's worker takes each page as it is gathered, and the views once drawn (pdf_ahead)
+    worker = workers.pdf
     ahead = PdfAhead(worker, loaded, stage_root / "ahead")
     drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(stage_root))
     try:

@@ -32,6 +32,8 @@ PDF_MODULES = ("render.print.html",)
 document is begun, :func:`archdoc.pdf_ahead.begin`)."""
 PDF_FRESH = ("typst",)
 """What the PDF worker must import itself (:meth:`archdoc.side_by_side.Worker.start`)."""
+PDF_NICE = 10
+"""How much lower the PDF worker's priority is than the build's (``nice``)."""
 
 
 def start_pdf_worker(previous: Path | None = None) -> Worker | None:
@@ -41,7 +43,9 @@ def start_pdf_worker(previous: Path | None = None) -> Worker | None:
     (the job then runs in this process)."""
     from archdoc.pdf_ahead import IDLE
 
-    worker = Worker.start(PDF_MODULES, PDF_FRESH, IDLE)
+    # its work ahead must not slow down what it waits for (the pages, the diagrams); when it
+    # has its job, this process only waits and MkDocs has the other processor
+    worker = Worker.start(PDF_MODULES, PDF_FRESH, IDLE, nice=PDF_NICE)
     if worker is not None and previous is not None:
         worker.feed("archdoc.pdf_ahead:take_previous", (str(previous),))
     return worker

@@ -192,24 +192,22 @@ def stop() -> None:
 
 def rehearse() -> None:
     """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
-    versions of the others), unless nothing changed since the last time, there are pages but
-    no diagrams yet, or every page is in (:func:`stop`). Before any page, the document
-    without chapters is laid out (its fonts loaded, the cover and the contents' style).
-    Never raises: a rehearsal only saves the job time."""
+    versions of the others), unless nothing changed since the last time, there is no page or
+    no diagram yet, or every page is in (:func:`stop`). Never raises: a rehearsal only saves
+    the job time."""
     from model.i18n import language
     from render.print.document import print_source
 
     ahead = _AHEAD
     pages = _document()
     what = (tuple(pages.items()), ahead.images, ahead.record is not None)
-    if ahead.session is None or ahead.stopped or (pages and ahead.images is None) or ahead.laid_out == what:
+    if ahead.session is None or ahead.stopped or not pages or ahead.images is None or ahead.laid_out == what:
         return
     ahead.laid_out = what
-    images = ahead.images or ahead.scratch  # no chapter yet: no image is read
     try:
         with language(ahead.document.language):
-            source = print_source(pages, images, ahead.document, list(pages), ahead.record)
-        ahead.session.rehearse(source, images)
+            source = print_source(pages, ahead.images, ahead.document, list(pages), ahead.record)
+        ahead.session.rehearse(source, ahead.images)
     except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
         pass
 

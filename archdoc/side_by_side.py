@@ -37,13 +37,14 @@ from typing import Any, Callable
 from archdoc.failures import BuildFailure
 from archdoc.publish import MkDocsRun
 
-__all__ = ["side_by_side", "Timings", "Worker", "PdfFailure"]
+__all__ = ["side_by_side", "Timings", "Worker", "WorkerFailure"]
 
 _POLL_S = 0.01
 
 
-class PdfFailure(BuildFailure):
-    """The PDF failed in its own process: the message is its ``Type: message`` line."""
+class WorkerFailure(BuildFailure):
+    """A worker's job (the PDF, the diagrams) failed in its process: the message is its
+    ``Type: message`` line."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Worker:
     there is no ``fork``, or where this process has already loaded one of the ``fresh`` modules.
     """
 
-    def __init__(self, modules: tuple[str, ...], idle: str | None = None):
+    def __init__(self, modules: tuple[str, ...], idle: str | None = None, nice: int = 0):
         job_read, self._job = os.pipe()
         self._result, result_write = os.pipe()
         parent = os.getpid()
@@ -98,7 +99,7 @@ class Worker:
         if pid == 0:
             os.close(self._job)
             os.close(self._result)
-            self._child(modules, idle, job_read, result_write, parent)
+            self._child(modules, idle, nice, job_read, result_write, parent)
         os.close(job_read)
         os.close(result_write)
         self.pid, self.status, self.started = pid, None, None
@@ -107,23 +108,28 @@ class Worker:
         self._posting = threading.Lock()  # feeds may come from several threads
 
     @classmethod
-    def start(cls, modules: tuple[str, ...], fresh: tuple[str, ...] = (), idle: str | None = None) -> "Worker | None":
+    def start(cls, modules: tuple[str, ...], fresh: tuple[str, ...] = (), idle: str | None = None,
+              nice: int = 0) -> "Worker | None":
         """A worker that imports ``modules``; None (the caller runs the job itself) without
         ``fork`` or when this process has loaded one of ``fresh``: libraries that start threads
         (Typst lays out on a pool of threads), which a forked child inherits the memory of but
-        not the threads, so it would wait for them forever."""
+        not the threads, so it would wait for them forever. ``nice``: how much lower the
+        child's scheduling priority is (work ahead yields the processor to the rest)."""
         if not hasattr(os, "fork") or any(name in sys.modules for name in fresh):
             return None
-        return cls(modules, idle)
+        return cls(modules, idle, nice)
 
     @staticmethod
-    def _child(modules: tuple[str, ...], idle: str | None, job_fd: int, result_fd: int, parent: int) -> None:
+    def _child(modules: tuple[str, ...], idle: str | None, nice: int, job_fd: int, result_fd: int,
+               parent: int) -> None:
         code = 0
         try:
             _tie_to_parent()
             if os.getppid() != parent:
                 os._exit(1)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
+            if nice:
+                os.nice(nice)
             for name in modules:
                 importlib.import_module(name)
             fed = False
@@ -215,7 +221,7 @@ class Worker:
         self._job = self._result = None
 
     def result(self) -> None:
-        """Nothing when the job succeeded; else :class:`PdfFailure` with its line."""
+        """Nothing when the job succeeded; else :class:`WorkerFailure` with its line."""
         chunks = []
         while chunk := os.read(self._result, 65536):
             chunks.append(chunk)
@@ -223,7 +229,7 @@ class Worker:
         code = os.waitstatus_to_exitcode(self.status)
         if code != 0:
             line = b"".join(chunks).decode("utf-8", "replace")
-            raise PdfFailure(line or f"the PDF process ended with status {code}")
+            raise WorkerFailure(line or f"the worker process ended with status {code}")
 
     def wait(self) -> None:
         """Wait for the job's end; raise its failure."""

@@ -164,3 +164,27 @@ def test_library_build_refuses_a_site_dir_that_holds_other_files(tmp_path, monke
     assert lines == [f"error: --site-dir . would replace the working directory ({tmp_path.resolve()}); "
                      "the build replaces the whole site folder, so give a separate folder such as ./site"]
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_graphviz_failing_in_the_diagrams_process_is_one_line_and_writes_nothing(built, tmp_path, monkeypatch):
+    """The views are drawn in a process of their own (:data:`archdoc.build.DRAW_MODULES`): a
+    view Graphviz cannot draw there fails the build with its message, nothing written."""
+    from render.diagrams import files
+    from render.diagrams.files import RenderError
+
+    docs, _, _ = built
+    work_docs = tmp_path / "docs"
+    shutil.copytree(docs, work_docs)
+    for svg in (work_docs / "diagrams").glob("*.svg"):  # nothing to reuse: every view is drawn
+        svg.unlink()
+    before = snapshot(work_docs)
+
+    def broken_dot(view, dot_text, out_dir, icon_dir):
+        raise RenderError(view, "Error: syntax error in line 1\n")
+
+    monkeypatch.setattr(files, "_run_dot", broken_dot)  # before the build forks its workers
+    lines: list[str] = []
+    assert build(MINI, site_dir=tmp_path / "site", docs_dir=work_docs, progress=lines.append, pdf=False) == 1
+    assert snapshot(work_docs) == before and not (tmp_path / "site").exists()
+    assert re.fullmatch(r"error: RenderError: [a-z0-9-]+: Error: syntax error in line 1", lines[-1]), lines[-1]
+    assert lines[-2].startswith("[3/5] render diagrams ... FAILED")

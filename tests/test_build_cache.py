@@ -117,8 +117,8 @@ def test_one_changed_sentence_rewrites_its_page_and_rebuilds_site_and_pdf(work, 
 
 def _no_new_drawings(real):
     """``_render_diagrams`` that fails if any view was drawn again (not reused)."""
-    def wrapper(loaded, out_dir, previous):
-        files = real(loaded, out_dir, previous)
+    def wrapper(loaded, out_dir, previous, *drawer):
+        files = real(loaded, out_dir, previous, *drawer)
         manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         old = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
         assert manifest == old, "a diagram was drawn again"

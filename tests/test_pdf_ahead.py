@@ -17,7 +17,7 @@ import pytest
 import archdoc.pdf_ahead as ahead
 from archdoc.build import gather
 from archdoc.outputs import write_pdf_job
-from archdoc.side_by_side import PdfFailure, Worker
+from archdoc.side_by_side import WorkerFailure, Worker
 from conftest import REPO
 from model.i18n import language
 from model.loader import load_model
@@ -71,7 +71,7 @@ def test_a_failing_step_is_the_workers_failure_and_the_job_never_runs(steps):
     worker.feed("worker_steps:fail", ("a step broke",))
     worker.feed("worker_steps:note", ("after",))
     worker.send("worker_steps:note", ("job",))
-    with pytest.raises(PdfFailure, match="^RuntimeError: a step broke$"):
+    with pytest.raises(WorkerFailure, match="^RuntimeError: a step broke$"):
         worker.wait()
     assert _lines(steps) == []
 
@@ -160,14 +160,13 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     alone = tmp_path / "alone.pdf"
     write_pdf_job(pages, docs, alone, document, list(pages))
     fresh_ahead.begin(document, str(tmp_path / "scratch"))
-    fresh_ahead.rehearse()  # no page yet: the cover, revisions and contents alone
-    assert fresh_ahead._AHEAD.laid_out == ((), None, False) and _typst_files(tmp_path) == ["main.typ"]
-    assert "#heading(level: 1)[" not in (tmp_path / "scratch" / "typst" / "main.typ").read_text(encoding="utf-8")
+    fresh_ahead.rehearse()  # no page yet: nothing
+    assert fresh_ahead._AHEAD.laid_out is None and _typst_files(tmp_path) == []
     fresh_ahead.take_order(printed)
     for rel in printed[:-1]:
         fresh_ahead.take_page(rel, pages[rel])
     fresh_ahead.rehearse()  # pages, but the diagrams are not drawn yet: nothing
-    assert fresh_ahead._AHEAD.laid_out == ((), None, False)
+    assert fresh_ahead._AHEAD.laid_out is None
     fresh_ahead.take_images(str(docs))
     fresh_ahead.rehearse()
     assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs, False)
@@ -206,18 +205,18 @@ def test_the_last_builds_pages_are_laid_out_before_the_new_ones_come(city, tmp_p
     assert sorted(fresh_ahead._AHEAD.previous) == sorted(printed)
     assert fresh_ahead._AHEAD.images == previous  # its diagrams serve until the new ones are drawn
     fresh_ahead.begin(document, str(tmp_path / "scratch"))
-    fresh_ahead.rehearse()  # the order of the previous pages is not known yet: no chapter
+    fresh_ahead.rehearse()  # the order of the previous pages is not known yet: nothing
     fresh_ahead.take_order(printed)
     fresh_ahead.rehearse()
-    assert len(layouts) == 2 and layouts[0] == () and len(layouts[1]) == len(printed)
+    assert len(layouts) == 1 and len(layouts[0]) == len(printed)
     for rel in printed:
         if rel != "routes.md":
             fresh_ahead.take_page(rel, pages[rel])
             fresh_ahead.rehearse()
-    assert len(layouts) == 2  # the same pages as before: nothing more to lay out
+    assert len(layouts) == 1  # the same pages as before: nothing more to lay out
     fresh_ahead.take_page("routes.md", pages["routes.md"])
     fresh_ahead.rehearse()  # not the same as before
-    assert len(layouts) == 3
+    assert len(layouts) == 2
     out = tmp_path / "out.pdf"
     write_pdf_job(pages, docs, out, document, list(pages))
     alone = tmp_path / "alone.pdf"
@@ -320,8 +319,21 @@ def test_the_record_is_laid_out_ahead_too(city, tmp_path, fresh_ahead):
     record = pdf_record(loaded, None)
     fresh_ahead.begin(loaded.model.document, str(tmp_path / "scratch"))
     fresh_ahead.take_record(record)
+    fresh_ahead.take_images(str(docs))
+    fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.rehearse()
     count = len(attachments(record))
-    assert count >= 2 and _typst_files(tmp_path) == sorted(["main.typ", *(f"att/{i}" for i in range(count))])
+    files = _typst_files(tmp_path)
+    assert count >= 2 and [f for f in files if not f.startswith("img/")] == sorted(
+        ["main.typ", *(f"att/{i}" for i in range(count))])
     assert record.archive.digest in (tmp_path / "scratch" / "typst" / "main.typ").read_text(encoding="utf-8")
     fresh_ahead.rehearsed_session().close()
+
+
+def test_a_worker_started_nicer_yields_the_processor(steps):
+    import os
+
+    worker = Worker.start(("worker_steps",), nice=3)
+    worker.send("worker_steps:note_niceness", ())
+    worker.wait()
+    assert _lines(steps) == [f"nice={min(os.nice(0) + 3, 19)}"]

@@ -17,3 +17,7 @@ def idle() -> None:
 
 def fail(message: str) -> None:
     raise RuntimeError(message)
+
+
+def note_niceness() -> None:
+    note(f"nice={os.nice(0)}")

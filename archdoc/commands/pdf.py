@@ -111,7 +111,7 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
             previous_diagrams = str(paths.docs / "diagrams")
             previous_docs = previous_docs or str(paths.docs)
     from archdoc.outputs import start_pdf_worker
-    from archdoc.side_by_side import PdfFailure
+    from archdoc.side_by_side import WorkerFailure
 
     start = time.perf_counter()
     worker = start_pdf_worker(Path(previous_docs) if previous_docs else None)  # works while the model loads
@@ -129,7 +129,7 @@ def run_pdf(model_path: str | None = None, out: str | None = None, previous_diag
             return fail("pdf", str(exc))
         except OSError as exc:
             return fail("pdf", f"cannot write {target}: {exc.strerror or exc}")
-        except PdfFailure as exc:
+        except WorkerFailure as exc:
             print(f"archdoc pdf: rendering failed: {str(exc)[:300]}", file=sys.stderr)
             return 1
         except Exception as exc:  # noqa: BLE001 - Graphviz or Typst failed: one line, exit 1
