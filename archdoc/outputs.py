@@ -27,9 +27,9 @@ from archdoc.side_by_side import Worker, side_by_side
 
 __all__ = ["keys", "site_and_pdf", "take_over", "write_pdf_job", "start_pdf_worker", "PDF_MODULES", "PDF_FRESH"]
 
-PDF_MODULES = ("render.print.html",)
-"""What the PDF worker imports before its first step (the rest as it needs it: Typst when the
-document is begun, :func:`archdoc.pdf_ahead.begin`)."""
+PDF_MODULES = ("render.print.pdf", "typst", "pikepdf")
+"""What the PDF worker imports before its first step, while this process imports and loads
+the model (all of it is needed before the worker can lay anything out)."""
 PDF_FRESH = ("typst",)
 """What the PDF worker must import itself (:meth:`archdoc.side_by_side.Worker.start`)."""
 PDF_NICE = 10
