@@ -91,7 +91,6 @@ class _Ahead:
 
     document: Any = None
     record: Any = None
-    scratch: Path | None = None
     pages: dict[str, str] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     """The printed pages of the plan, in order."""
@@ -111,7 +110,7 @@ def begin(document: Any, scratch: str) -> None:
     """The document whose pages follow (its cover and language); Typst's files go in ``scratch``."""
     from render.print.pdf import TypstSession
 
-    _AHEAD.document, _AHEAD.scratch = document, Path(scratch)
+    _AHEAD.document = document
     _AHEAD.session = TypstSession(Path(scratch) / "typst")
 
 

@@ -80,9 +80,8 @@ def test_a_worker_fed_but_given_no_job_is_killed_at_once(steps):
     worker = Worker.start(("worker_steps",))
     for i in range(200):  # more than a pipe holds at once: the feeding thread is still writing
         worker.feed("worker_steps:note", ("x" * 2000 + str(i),))
-    started = time.monotonic()
-    worker.kill()
-    assert worker.status is not None and time.monotonic() - started < 5
+    worker.kill()  # the feeding thread stops writing to the dead worker: kill returns
+    assert worker.status is not None
     worker.feed("worker_steps:note", ("late",))  # a late step is moot, not an error
 
 
