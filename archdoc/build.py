@@ -306,7 +306,9 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         record = (ahead.record or _pdf_record(loaded, generated)) if pdf else None
         steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
                                                      site, previous, keys, pdf, mkdocs, worker,
-                                                     banner=generated.banner, record=record), lambda said: said)
+                                                     banner=generated.banner, record=record,
+                                                     cover=ahead.cover if record is ahead.record else None),
+                  lambda said: said)
         if keys is not None and recheck() != inputs:
             keys = None  # an input changed while the build ran: publish what was built, vouch for nothing
         warnings = steps.run("publish", lambda: publish.publish(stage_root, docs, files, site_root, site,

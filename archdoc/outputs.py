@@ -72,7 +72,7 @@ def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage
 def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, site_root: Path, site: Path,
                  previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path,
                  worker: Worker | None = None, banner: dict[str, str] | None = None,
-                 record: Any = None) -> str:
+                 record: Any = None, cover: Any = None) -> str:
     """Build the staged site and PDF side by side, taking over from ``site`` what is unchanged.
 
     Returns what was done ("site 1.02 s, PDF 4.31 s", "site unchanged (kept)", ...). Without
@@ -80,7 +80,9 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     (its inputs did not change), and left out otherwise; ``keys["pdf_key"]`` becomes None then.
     The PDF is rendered by ``worker`` (forked when the build started), or here without one.
     ``banner``: the approval banner of every page; ``record``: what the approval PDF carries
-    (:class:`render.print.archival.Record`, sent to the worker as it is: plain, picklable data).
+    (:class:`render.print.archival.Record`, sent to the worker as it is: plain, picklable data);
+    ``cover``: the document as the print shows it (:func:`render.print.cover.print_cover` of
+    ``document`` and ``record``, made here without it: the worker never loads the model's types).
     """
     stage_docs, stage_site = stage_root / "docs", site_root / "site"
     reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
@@ -95,8 +97,10 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
     job: Worker | Callable[[], None] | None = None
     if pdf and not reuse_pdf:
+        from render.print.cover import print_cover
+
         pages = {k: v for k, v in generated.items() if k.endswith(".md")}
-        args = (pages, stage_docs, new_pdf, document, list(pages), record)
+        args = (pages, stage_docs, new_pdf, cover or print_cover(document, record), list(pages), record)
         if worker is not None:
             worker.send("archdoc.outputs:write_pdf_job", args)
             job = worker
@@ -126,22 +130,23 @@ def take_over(site: Path, stage_site: Path, rels: list[str]) -> None:
             shutil.copy2(site / rel, target)
 
 
-def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, document: Any, order: list[str],
+def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, cover: Any, order: list[str],
                   record: Any = None) -> None:
     """Write the PDF of ``pages`` (images read from ``docs``) to ``out``, carrying ``record``: the
     job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one,
     in the Typst session that laid the pages out ahead of it (:mod:`archdoc.pdf_ahead`), if any.
+    ``cover``: the document as the print shows it (:class:`render.print.document.PrintCover`).
 
     The worker was forked before the model was loaded, so it still has the default language:
-    the job itself sets the document's (cover, approval block, contents)."""
+    the job itself sets the document's (contents, captions, the words between chapters)."""
     from archdoc.pdf_ahead import rehearsed_session
     from model.i18n import language
     from render.print.pdf import write_pdf
 
     session = rehearsed_session()
     try:
-        with language(document.language):
-            write_pdf(pages, docs, out, document, order=order, record=record, session=session)
+        with language(cover.language):
+            write_pdf(pages, docs, out, cover, order=order, record=record, session=session)
     finally:
         if session is not None:
             session.close()

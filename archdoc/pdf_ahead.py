@@ -43,19 +43,23 @@ class PdfAhead:
     """
 
     def __init__(self, worker: Any, loaded: Any, scratch: Path):
-        self.worker, self.loaded, self.record = worker, loaded, None
+        self.worker, self.loaded, self.record, self.cover = worker, loaded, None, None
         if worker is not None:
-            worker.feed("archdoc.pdf_ahead:begin", (loaded.model.document, str(scratch)))
+            worker.feed("archdoc.pdf_ahead:begin", (str(scratch),))
 
     def approved(self, state: Any) -> None:
         """The last approved version (for :func:`archdoc.build.gather`'s ``on_approved``): what
-        the PDF carries is known now (:attr:`record`, the job's too), and it is on the cover and
-        among the first objects of the document, so the layout ahead needs it."""
+        the PDF carries is known now (:attr:`record`) and how the document shows on its cover
+        (:attr:`cover`, :func:`render.print.cover.print_cover`: the worker never loads the
+        model's types), both the job's too; they are on the cover and among the first objects
+        of the document, so the layout ahead needs them. Called in the document's language."""
         if self.worker is not None:
             from archdoc.records import pdf_record
+            from render.print.cover import print_cover
 
             self.record = pdf_record(self.loaded, state)
-            self.worker.feed("archdoc.pdf_ahead:take_record", (self.record,))
+            self.cover = print_cover(self.loaded.model.document, self.record)
+            self.worker.feed("archdoc.pdf_ahead:take_record", (self.record, self.cover))
 
     def plan(self, paths: list[str]) -> None:
         """The pages to come, in order (for :func:`archdoc.build.gather`'s ``on_plan``)."""
@@ -89,7 +93,8 @@ def _printed(rel: str) -> bool:
 class _Ahead:
     """The worker's state: what it was given, and what it laid out last."""
 
-    document: Any = None
+    cover: Any = None
+    """The document as the print shows it (:class:`render.print.document.PrintCover`)."""
     record: Any = None
     pages: dict[str, str] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
@@ -106,18 +111,18 @@ class _Ahead:
 _AHEAD = _Ahead()
 
 
-def begin(document: Any, scratch: str) -> None:
-    """The document whose pages follow (its cover and language); Typst's files go in ``scratch``."""
+def begin(scratch: str) -> None:
+    """A document's pages follow; Typst's files go in ``scratch``."""
     from render.print.pdf import TypstSession
 
-    _AHEAD.document = document
     _AHEAD.session = TypstSession(Path(scratch) / "typst")
 
 
-def take_record(record: Any) -> None:
-    """What the PDF carries (:class:`render.print.archival.Record`): its model digest is on the
-    cover and its files are attached at the top of the document."""
-    _AHEAD.record = record
+def take_record(record: Any, cover: Any) -> None:
+    """What the PDF carries (:class:`render.print.archival.Record`: its model digest is on the
+    cover and its files are attached at the top of the document) and the document as the print
+    shows it (:class:`render.print.document.PrintCover`, in the document's language)."""
+    _AHEAD.record, _AHEAD.cover = record, cover
 
 
 def take_page(rel: str, text: str) -> None:
@@ -191,21 +196,22 @@ def stop() -> None:
 
 def rehearse() -> None:
     """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
-    versions of the others), unless nothing changed since the last time, there is no page or
-    no diagram yet, or every page is in (:func:`stop`). Never raises: a rehearsal only saves
+    versions of the others), unless nothing changed since the last time, there is no page, no
+    diagram or no cover (:func:`take_record`) yet, or every page is in (:func:`stop`). Never raises: a rehearsal only saves
     the job time."""
     from model.i18n import language
     from render.print.document import print_source
 
     ahead = _AHEAD
     pages = _document()
-    what = (tuple(pages.items()), ahead.images, ahead.record is not None)
-    if ahead.session is None or ahead.stopped or not pages or ahead.images is None or ahead.laid_out == what:
+    what = (tuple(pages.items()), ahead.images)
+    if (ahead.session is None or ahead.stopped or ahead.cover is None or not pages or ahead.images is None
+            or ahead.laid_out == what):
         return
     ahead.laid_out = what
     try:
-        with language(ahead.document.language):
-            source = print_source(pages, ahead.images, ahead.document, list(pages), ahead.record)
+        with language(ahead.cover.language):
+            source = print_source(pages, ahead.images, ahead.cover, list(pages), ahead.record)
         ahead.session.rehearse(source, ahead.images)
     except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
         pass

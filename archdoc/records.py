@@ -224,13 +224,13 @@ def approved_state(loaded: Any, analysis: Any, store_root: Path | None = None) -
     store is missing or does not hold the model the approval names, and when the current
     version is the approved one but its model differs (an approved version is immutable).
     """
-    from analysis.analyze import analyze
-    from analysis.diff import revision_diff
-
     doc = loaded.model.document
     a = doc.last_approved
     if a is None:
         return None
+    from analysis.analyze import analyze
+    from analysis.diff import revision_diff
+
     where = loaded.where("document", "approvals", doc.approvals.index(a)) or "document.approvals"
     if not safe_part(a.version):
         raise RecordError(f"{where}: version {a.version!r} cannot name the folder of its approved model "

@@ -21,6 +21,7 @@ from archdoc.side_by_side import WorkerFailure, Worker
 from conftest import REPO
 from model.i18n import language
 from model.loader import load_model
+from render.print.cover import print_cover
 from render.print.document import print_source
 from render.print.html import PRINT_SKIP
 from render.print.pdf import TypstSession, compile_pdf
@@ -147,6 +148,13 @@ def fresh_ahead(monkeypatch):
     return ahead
 
 
+def _begin(fresh, loaded, tmp_path, record=None) -> None:
+    """What this process sends first: the scratch folder, then the record and the cover."""
+    fresh.begin(str(tmp_path / "scratch"))
+    with language(loaded.model.document.language):
+        fresh.take_record(record, print_cover(loaded.model.document, record))
+
+
 def _typst_files(tmp_path) -> list[str]:
     root = tmp_path / "scratch" / "typst"
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -158,17 +166,19 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     printed = [k for k in pages if k not in PRINT_SKIP]
     alone = tmp_path / "alone.pdf"
     write_pdf_job(pages, docs, alone, document, list(pages))
-    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    fresh_ahead.begin(str(tmp_path / "scratch"))
     fresh_ahead.rehearse()  # no page yet: nothing
     assert fresh_ahead._AHEAD.laid_out is None and _typst_files(tmp_path) == []
     fresh_ahead.take_order(printed)
     for rel in printed[:-1]:
         fresh_ahead.take_page(rel, pages[rel])
-    fresh_ahead.rehearse()  # pages, but the diagrams are not drawn yet: nothing
-    assert fresh_ahead._AHEAD.laid_out is None
     fresh_ahead.take_images(str(docs))
+    fresh_ahead.rehearse()  # pages and diagrams, but no cover yet: nothing
+    assert fresh_ahead._AHEAD.laid_out is None
+    with language(document.language):
+        fresh_ahead.take_record(None, print_cover(document))
     fresh_ahead.rehearse()
-    assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs, False)
+    assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs)
     fresh_ahead.take_page(printed[-1], pages[printed[-1]])
     ahead_pdf = tmp_path / "ahead.pdf"
     write_pdf_job(pages, docs, ahead_pdf, document, list(pages))
@@ -203,7 +213,7 @@ def test_the_last_builds_pages_are_laid_out_before_the_new_ones_come(city, tmp_p
     fresh_ahead.take_previous(str(previous))
     assert sorted(fresh_ahead._AHEAD.previous) == sorted(printed)
     assert fresh_ahead._AHEAD.images == previous  # its diagrams serve until the new ones are drawn
-    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    _begin(fresh_ahead, loaded, tmp_path)
     fresh_ahead.rehearse()  # the order of the previous pages is not known yet: nothing
     fresh_ahead.take_order(printed)
     fresh_ahead.rehearse()
@@ -249,7 +259,7 @@ def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_pa
     """Diagrams still being drawn (here: none at all) fail the rehearsal, never the PDF."""
     loaded, pages, docs = city
     document = loaded.model.document
-    fresh_ahead.begin(document, str(tmp_path / "scratch"))
+    _begin(fresh_ahead, loaded, tmp_path)
     for rel in pages:
         if rel not in PRINT_SKIP:
             fresh_ahead.take_page(rel, pages[rel])
@@ -265,7 +275,7 @@ def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_pa
 def test_once_every_page_is_in_nothing_more_is_laid_out_ahead(city, tmp_path, fresh_ahead):
     """The job follows the last page at once: a layout started then would only delay it."""
     loaded, pages, docs = city
-    fresh_ahead.begin(loaded.model.document, str(tmp_path / "scratch"))
+    _begin(fresh_ahead, loaded, tmp_path)
     fresh_ahead.take_images(str(docs))
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.stop()
@@ -298,14 +308,16 @@ def test_this_process_hands_over_the_printed_pages_the_plan_and_the_record(tmp_p
     sent.gathered()
     assert [name for name, _ in feeds.sent] == ["begin", "take_order", "take_record", "take_page", "take_images",
                                                  "stop"]
-    assert feeds.sent[0][1] == (loaded.model.document, str(tmp_path))
+    assert feeds.sent[0][1] == (str(tmp_path),)  # nothing of the model: the worker never loads its types
     assert feeds.sent[1][1] == (["01-a.md", "sub/02-b.md"],) and feeds.sent[3][1] == ("01-a.md", "A")
-    assert sent.record == feeds.sent[2][1][0] and sent.record.archive == pdf_record(loaded, None).archive
+    assert (sent.record, sent.cover) == feeds.sent[2][1] and sent.record.archive == pdf_record(loaded, None).archive
+    with language(loaded.model.document.language):
+        assert sent.cover == print_cover(loaded.model.document, sent.record)
     idle = ahead.PdfAhead(None, loaded, tmp_path)  # no worker: nothing is computed, nothing sent
     idle.plan(["01-a.md"])
     idle.approved(None)
     idle.page("01-a.md", "A")
-    assert idle.record is None
+    assert idle.record is None and idle.cover is None
 
 
 def test_the_record_is_laid_out_ahead_too(city, tmp_path, fresh_ahead):
@@ -316,8 +328,7 @@ def test_the_record_is_laid_out_ahead_too(city, tmp_path, fresh_ahead):
 
     loaded, pages, docs = city
     record = pdf_record(loaded, None)
-    fresh_ahead.begin(loaded.model.document, str(tmp_path / "scratch"))
-    fresh_ahead.take_record(record)
+    _begin(fresh_ahead, loaded, tmp_path, record)
     fresh_ahead.take_images(str(docs))
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.rehearse()

@@ -43,6 +43,7 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
     from archdoc.pdf_ahead import PdfAhead
     from archdoc.records import pdf_record
     from render.diagrams import build_diagrams
+    from render.print.cover import print_cover
     from render.print.html import PRINT_SKIP
 
     # the pid in the name lets a later build remove the folder if this process is killed
@@ -64,7 +65,8 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(text, encoding="utf-8")
         record = ahead.record or pdf_record(loaded, generated.approved)
-        args = (pages, docs, Path(out), loaded.model.document, list(pages), record)
+        cover = ahead.cover if record is ahead.record else print_cover(loaded.model.document, record)
+        args = (pages, docs, Path(out), cover, list(pages), record)
         if worker is None:
             write_pdf_job(*args)
         else:

@@ -158,8 +158,9 @@ _CREATOR = re.compile(rb"<xmp:CreatorTool>[^<]*</xmp:CreatorTool>")
 _SCHEMAS = b"<pdfaExtension:schemas>"
 
 
-def merge_xmp(packet: bytes, document: Any, record: Record, creator: str) -> bytes:
-    """``packet`` (the XMP Typst wrote) with archdoc's properties: the ``archdoc`` record fields
+def merge_xmp(packet: bytes, descriptions: str, creator: str) -> bytes:
+    """``packet`` (the XMP Typst wrote) with archdoc's properties (``descriptions``:
+    :func:`xmp_descriptions` of the document and its record): the ``archdoc`` record fields
     and their extension schema (added to the packet's own ``pdfaExtension:schemas`` bag, since
     a property may appear only once), ``xmpMM`` ids derived from the document and the model
     (replacing the writer's), and ``creator`` as the creator tool (the PDF's /Creator must
@@ -177,4 +178,4 @@ def merge_xmp(packet: bytes, document: Any, record: Record, creator: str) -> byt
     else:
         head += (f'<rdf:Description rdf:about="" {_EXTENSION_NS}><pdfaExtension:schemas><rdf:Bag>'.encode("utf-8")
                  + items + b"</rdf:Bag></pdfaExtension:schemas></rdf:Description>")
-    return head + xmp_descriptions(document, record).encode("utf-8") + tail
+    return head + descriptions.encode("utf-8") + tail

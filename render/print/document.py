@@ -24,12 +24,63 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from model.i18n import current
 from render.escape import TypstMarkup, typst_string, typst_text
 from render.i18n import _, ngettext
-from render.pages.approval import approver_cells, revision_rows
-from render.print.archival import MIME, Record, attachments, modified_date
+from render.print.archival import MIME, Record, attachments
 from render.print.html import TEMPLATE_DIR, Chapter, chapters
 from render.print.typeset import Element, Typesetter, ids, parse
 
-__all__ = ["PrintSource", "Attached", "print_source", "chapter_body", "chapter_markup"]
+__all__ = ["PrintSource", "PrintCover", "CoverStamp", "Attached", "print_source", "as_cover", "chapter_body",
+           "chapter_markup"]
+
+
+@dataclass(frozen=True)
+class CoverStamp:
+    """One box of the approval block: the role, and who stamped it when (None: blank)."""
+
+    role: str
+    name: str | None
+    date: _dt.date | None
+
+
+@dataclass(frozen=True)
+class PrintCover:
+    """What the print shows of the document besides its chapters, worded in its language: the
+    cover and approval block, the revision history, the running header and the file's
+    metadata. Plain values (:func:`render.print.cover.print_cover` makes it from the model's
+    document), so a process that never loads the model's types can print the document."""
+
+    language: str
+    title: str
+    number: str | None
+    organization: str | None
+    version: str
+    status: str
+    created: _dt.date
+    blank_text: str
+    """What an empty field shows."""
+    stamps: tuple[CoverStamp, ...]
+    description: str
+    """The file's description (title, version, status)."""
+    authors: tuple[str, ...]
+    modified: _dt.date
+    revisions: tuple[tuple[str, str, str, str, str], ...]
+    """(version, date, author, summary, decisions) rows of the revision history."""
+    approver: str
+    approval_date: str
+    approved: bool
+    xmp: str | None
+    """archdoc's XMP descriptions (:func:`render.print.archival.xmp_descriptions`); None when
+    it was made without the record."""
+
+
+def as_cover(document: Any, record: Record | None = None) -> PrintCover:
+    """``document`` itself when it is a :class:`PrintCover`, else the model's document worded now
+    (:func:`render.print.cover.print_cover`, imported only then: the PDF worker, which is handed
+    covers, never loads the model's types)."""
+    if isinstance(document, PrintCover):
+        return document
+    from render.print.cover import print_cover
+
+    return print_cover(document, record)
 
 
 @dataclass(frozen=True)
@@ -84,13 +135,6 @@ def chapter_markup(chapter: Chapter, label: str, setter: Typesetter, body: Eleme
                        f"{setter.blocks(rest, top=True)}")
 
 
-def _authors(document: Any) -> list[str]:
-    """The PDF's authors: the issuing organisation, else whoever made a revision (oldest first)."""
-    if document.organization:
-        return [document.organization]
-    return list(dict.fromkeys(r.author for r in document.revisions))
-
-
 def _attached(record: Record | None) -> tuple[Attached, ...]:
     out = []
     for i, a in enumerate(attachments(record) if record is not None else []):
@@ -103,10 +147,12 @@ def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: li
                  record: Record | None = None) -> PrintSource:
     """The complete Typst source of the approval PDF, with the images and files it reads.
 
+    ``document``: a :class:`PrintCover`, or the model's document (worded by :func:`as_cover`).
     ``record``: the cover names its model digest (モデル識別子) and the model files are
     attached. Words are in the current language
     (:func:`model.i18n.current`, the document's: the caller sets it).
     """
+    cover = as_cover(document, record)
     found = chapters(pages, Path(docs_dir), order)
     parsed = [chapter_body(ch) for ch in found]
     labels: dict[str, str] = {}
@@ -121,13 +167,9 @@ def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: li
                       undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(_, ngettext, newstyle=True)
     env.filters["str"] = typst_string
-    approver, approval_date = approver_cells(document)
-    description = _("{title} 第{version}版（{status}）").format(title=document.title, version=document.version,
-                                                           status=document.status)
-    modified = modified_date(document)
     markup = env.get_template("document.typ.j2").render(
-        lang=current(), description=description, doc=document, chapters=bodies, authors=_authors(document),
-        modified=modified, revisions=revision_rows(document), approver=approver, approval_date=approval_date,
-        approved=document.approval is not None, attachments=attached,
+        lang=current(), description=cover.description, doc=cover, chapters=bodies, authors=cover.authors,
+        modified=cover.modified, revisions=cover.revisions, approver=cover.approver,
+        approval_date=cover.approval_date, approved=cover.approved, attachments=attached,
         model_sha256=record.archive.digest if record is not None else None)
-    return PrintSource(markup, {name: src for src, name in images.items()}, attached, modified)
+    return PrintSource(markup, {name: src for src, name in images.items()}, attached, cover.modified)

@@ -85,6 +85,7 @@ _FIGURE = re.compile(r'(<h[2-4]\b[^>]*>(?:(?!</h).)*</h[2-4]>\s*)?<p>\s*(<img\b[
 _SRC = re.compile(r'\bsrc="file://([^"]+)"')
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(?:pt|px)?"[^>]*?\bheight="([\d.]+)(?:pt|px)?"', re.S)
 _FONTSIZE = re.compile(r'fontsize="(\d+(?:\.\d+)?)"')
+_DPI = re.compile(r'\bdpi="(\d+(?:\.\d+)?)"')
 MIN_PRINTED_PT = 6.0
 """The smallest label of a diagram prints at least this size (pt): below it an approver cannot read it."""
 
@@ -157,19 +158,20 @@ def _natural_size(path: Path) -> tuple[float, float]:
 
 
 def _placement(img_tag: str) -> Placement | None:
-    """The placement of a local diagram (size from its SVG or PNG, fonts from the DOT beside it)."""
-    from render.diagrams.dot import DPI
-
+    """The placement of a local diagram (size from its SVG or PNG, fonts and resolution from the
+    DOT beside it: the graph's ``dpi``, what the image was drawn at). None without them."""
     m = _SRC.search(img_tag)
     if not m:
         return None
     path = Path(unquote(m.group(1)))
     try:
         width, height = _natural_size(path)
-        fonts = [float(f) for f in _FONTSIZE.findall(path.with_suffix(".dot").read_text(encoding="utf-8"))]
+        dot = path.with_suffix(".dot").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    return place(width, height, min(fonts), DPI) if fonts else None
+    fonts = [float(f) for f in _FONTSIZE.findall(dot)]
+    dpi = _DPI.search(dot)
+    return place(width, height, min(fonts), float(dpi.group(1))) if fonts and dpi else None
 
 
 def _figures(body: str, number: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlparse
 
 from render.print.archival import Record, merge_xmp
-from render.print.document import PrintSource, print_source
+from render.print.document import PrintSource, as_cover, print_source
 
 __all__ = ["write_pdf", "compile_pdf", "add_record", "RefusedURL", "PrintFailed", "PDF_VARIANT",
            "resolve_images", "TypstSession"]
@@ -172,7 +172,9 @@ def _typst_message(exc: Any) -> str:
 
 
 def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
-    """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator.
+    """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator
+    (``document``: a :class:`~render.print.document.PrintCover` made with ``record``, or the
+    model's document).
 
     An incremental update (ISO 32000-1 7.5.6; PDF/A allows it, as it does for signatures):
     the new metadata stream and document information dictionary are appended after Typst's
@@ -189,12 +191,15 @@ def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
 
     if record is None:
         return pdf
+    descriptions = as_cover(document, record).xmp
+    if descriptions is None:
+        raise ValueError("the document's print cover was made without the record the PDF carries")
     creator = f"archdoc {record.archdoc_version} (Typst {typst.__version__})"
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         meta, info = doc.Root.Metadata, doc.trailer.Info
         if not (meta.is_indirect and info.is_indirect):
             raise PrintFailed("the PDF's metadata or document information is not an object of its own")
-        xmp = merge_xmp(meta.read_bytes(), document, record, creator)
+        xmp = merge_xmp(meta.read_bytes(), descriptions, creator)
         (meta_num, meta_gen), (info_num, info_gen) = meta.objgen, info.objgen
         new_info = pikepdf.Dictionary({key: info[key] for key in info.keys()})
         new_info["/Creator"] = pikepdf.String(creator)
@@ -238,12 +243,13 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     a :class:`TypstSession` that rehearsed the document (a fresh one otherwise).
     """
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
-    source = print_source(pages, docs_dir, document, order, record)
+    cover = as_cover(document, record)
+    source = print_source(pages, docs_dir, cover, order, record)
     if session is None:
         pdf = compile_pdf(source, docs_dir)
     else:
         pdf = session.compile(source, docs_dir)
-    pdf = add_record(pdf, document, record)
+    pdf = add_record(pdf, cover, record)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".archdoc-", suffix=".pdf", dir=out.parent)
     try:
