@@ -81,7 +81,7 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     The PDF is rendered by ``worker`` (forked when the build started), or here without one.
     ``banner``: the approval banner of every page; ``record``: what the approval PDF carries
     (:class:`render.print.archival.Record`, sent to the worker as it is: plain, picklable data);
-    ``cover``: the document as the print shows it (:func:`render.print.cover.print_cover` of
+    ``cover``: the document as the print shows it (:func:`render.print.from_model.print_cover` of
     ``document`` and ``record``, made here without it: the worker never loads the model's types).
     """
     stage_docs, stage_site = stage_root / "docs", site_root / "site"
@@ -97,7 +97,7 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
     job: Worker | Callable[[], None] | None = None
     if pdf and not reuse_pdf:
-        from render.print.cover import print_cover
+        from render.print.from_model import print_cover
 
         pages = {k: v for k, v in generated.items() if k.endswith(".md")}
         args = (pages, stage_docs, new_pdf, cover or print_cover(document, record), list(pages), record)

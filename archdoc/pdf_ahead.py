@@ -50,12 +50,12 @@ class PdfAhead:
     def approved(self, state: Any) -> None:
         """The last approved version (for :func:`archdoc.build.gather`'s ``on_approved``): what
         the PDF carries is known now (:attr:`record`) and how the document shows on its cover
-        (:attr:`cover`, :func:`render.print.cover.print_cover`: the worker never loads the
+        (:attr:`cover`, :func:`render.print.from_model.print_cover`: the worker never loads the
         model's types), both the job's too; they are on the cover and among the first objects
         of the document, so the layout ahead needs them. Called in the document's language."""
         if self.worker is not None:
             from archdoc.records import pdf_record
-            from render.print.cover import print_cover
+            from render.print.from_model import print_cover
 
             self.record = pdf_record(self.loaded, state)
             self.cover = print_cover(self.loaded.model.document, self.record)

@@ -21,7 +21,7 @@ from archdoc.side_by_side import WorkerFailure, Worker
 from conftest import REPO
 from model.i18n import language
 from model.loader import load_model
-from render.print.cover import print_cover
+from render.print.from_model import print_cover
 from render.print.document import print_source
 from render.print.html import PRINT_SKIP
 from render.print.pdf import TypstSession, compile_pdf

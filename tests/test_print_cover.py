@@ -1,4 +1,4 @@
-"""The document as the print shows it (:class:`render.print.document.PrintCover`), and a PDF
+"""The document as the print shows it (:class:`render.print.cover.PrintCover`), and a PDF
 worker that never loads the model's types.
 
 The PDF worker is forked before the model is loaded; it starts on the last build's pages at
@@ -21,8 +21,9 @@ from archdoc.records import pdf_record
 from conftest import REPO
 from model.i18n import language
 from model.loader import load_model
-from render.print.cover import print_cover
-from render.print.document import PrintCover, print_source
+from render.print.cover import PrintCover
+from render.print.document import print_source
+from render.print.from_model import print_cover
 from render.print.html import _placement
 from render.print.pdf import add_record
 

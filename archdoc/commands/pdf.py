@@ -43,7 +43,7 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
     from archdoc.pdf_ahead import PdfAhead
     from archdoc.records import pdf_record
     from render.diagrams import build_diagrams
-    from render.print.cover import print_cover
+    from render.print.from_model import print_cover
     from render.print.html import PRINT_SKIP
 
     # the pid in the name lets a later build remove the folder if this process is killed

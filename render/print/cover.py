@@ -1,54 +1,57 @@
-"""The document as the print shows it: :func:`print_cover` words the model's document once.
+"""The document as the print shows it besides its chapters: plain values, worded in its language.
 
 The cover, the approval block, the revision history, the running header and the file's
 metadata need the model's document and its approval record; the chapters need only the
-pages. So the document is worded here, in the process that loaded the model and in the
-document's language, into a :class:`~render.print.document.PrintCover` of plain values,
-and the process that lays the print out (the PDF worker, :mod:`archdoc.pdf_ahead`) never
-loads the model's types: it is forked before they are imported and starts on the pages
-at once.
-
->>> from model.loader import load_model
->>> from model.i18n import language
->>> doc = load_model().model.document
->>> with language(doc.language):
-...     cover = print_cover(doc)
->>> cover.approver, cover.approved, cover.xmp is None
-('（承認後に記入）', False, True)
+pages. The process that loaded the model words the document
+(:func:`render.print.from_model.print_cover`) into a :class:`PrintCover`, and the process
+that lays the print out (the PDF worker, :mod:`archdoc.pdf_ahead`) is handed it: it never
+loads the model's types, so it is forked before they are imported and starts on the pages
+at once. Nothing but the standard library here (the worker unpickles these classes).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as _dt
+from dataclasses import dataclass
 
-from render.i18n import _
-from render.pages.approval import approver_cells, revision_rows
-from render.print.archival import Record, modified_date, xmp_descriptions
-from render.print.document import CoverStamp, PrintCover
-
-__all__ = ["print_cover"]
+__all__ = ["PrintCover", "CoverStamp"]
 
 
-def _authors(document: Any) -> tuple[str, ...]:
-    """The PDF's authors: the issuing organisation, else whoever made a revision (oldest first)."""
-    if document.organization:
-        return (document.organization,)
-    return tuple(dict.fromkeys(r.author for r in document.revisions))
+@dataclass(frozen=True)
+class CoverStamp:
+    """One box of the approval block: the role, and who stamped it when (None: blank)."""
+
+    role: str
+    name: str | None
+    date: _dt.date | None
 
 
-def print_cover(document: Any, record: Record | None = None) -> PrintCover:
-    """``document`` (:class:`model.schema.Document`) as the print shows it, in the current
-    language (the document's: the caller sets it). ``record``: the XMP of the file names
-    its model (:func:`render.print.archival.xmp_descriptions`); without one there is none."""
-    approver, approval_date = approver_cells(document)
-    description = _("{title} 第{version}版（{status}）").format(title=document.title, version=document.version,
-                                                           status=document.status)
-    return PrintCover(
-        language=document.language, title=document.title, number=document.number,
-        organization=document.organization, version=document.version, status=document.status,
-        created=document.created, blank_text=document.blank_text,
-        stamps=tuple(CoverStamp(s.role, s.name, s.date) for s in document.stamps),
-        description=description, authors=_authors(document), modified=modified_date(document),
-        revisions=tuple(revision_rows(document)), approver=approver, approval_date=approval_date,
-        approved=document.approval is not None,
-        xmp=xmp_descriptions(document, record) if record is not None else None)
+@dataclass(frozen=True)
+class PrintCover:
+    """What the print shows of the document besides its chapters, worded in its language: the
+    cover and approval block, the revision history, the running header and the file's
+    metadata. Plain values (:func:`render.print.from_model.print_cover` makes it from the model's
+    document), so a process that never loads the model's types can print the document."""
+
+    language: str
+    title: str
+    number: str | None
+    organization: str | None
+    version: str
+    status: str
+    created: _dt.date
+    blank_text: str
+    """What an empty field shows."""
+    stamps: tuple[CoverStamp, ...]
+    description: str
+    """The file's description (title, version, status)."""
+    authors: tuple[str, ...]
+    modified: _dt.date
+    revisions: tuple[tuple[str, str, str, str, str], ...]
+    """(version, date, author, summary, decisions) rows of the revision history."""
+    approver: str
+    approval_date: str
+    approved: bool
+    xmp: str | None
+    """archdoc's XMP descriptions (:func:`render.print.archival.xmp_descriptions`); None when
+    it was made without the record."""

@@ -25,60 +25,20 @@ from model.i18n import current
 from render.escape import TypstMarkup, typst_string, typst_text
 from render.i18n import _, ngettext
 from render.print.archival import MIME, Record, attachments
+from render.print.cover import PrintCover
 from render.print.html import TEMPLATE_DIR, Chapter, chapters
 from render.print.typeset import Element, Typesetter, ids, parse
 
-__all__ = ["PrintSource", "PrintCover", "CoverStamp", "Attached", "print_source", "as_cover", "chapter_body",
-           "chapter_markup"]
-
-
-@dataclass(frozen=True)
-class CoverStamp:
-    """One box of the approval block: the role, and who stamped it when (None: blank)."""
-
-    role: str
-    name: str | None
-    date: _dt.date | None
-
-
-@dataclass(frozen=True)
-class PrintCover:
-    """What the print shows of the document besides its chapters, worded in its language: the
-    cover and approval block, the revision history, the running header and the file's
-    metadata. Plain values (:func:`render.print.cover.print_cover` makes it from the model's
-    document), so a process that never loads the model's types can print the document."""
-
-    language: str
-    title: str
-    number: str | None
-    organization: str | None
-    version: str
-    status: str
-    created: _dt.date
-    blank_text: str
-    """What an empty field shows."""
-    stamps: tuple[CoverStamp, ...]
-    description: str
-    """The file's description (title, version, status)."""
-    authors: tuple[str, ...]
-    modified: _dt.date
-    revisions: tuple[tuple[str, str, str, str, str], ...]
-    """(version, date, author, summary, decisions) rows of the revision history."""
-    approver: str
-    approval_date: str
-    approved: bool
-    xmp: str | None
-    """archdoc's XMP descriptions (:func:`render.print.archival.xmp_descriptions`); None when
-    it was made without the record."""
+__all__ = ["PrintSource", "Attached", "print_source", "as_cover", "chapter_body", "chapter_markup"]
 
 
 def as_cover(document: Any, record: Record | None = None) -> PrintCover:
     """``document`` itself when it is a :class:`PrintCover`, else the model's document worded now
-    (:func:`render.print.cover.print_cover`, imported only then: the PDF worker, which is handed
-    covers, never loads the model's types)."""
+    (:func:`render.print.from_model.print_cover`, imported only then: the PDF worker, which is
+    handed covers, never loads the model's types)."""
     if isinstance(document, PrintCover):
         return document
-    from render.print.cover import print_cover
+    from render.print.from_model import print_cover
 
     return print_cover(document, record)
 
@@ -143,6 +103,17 @@ def _attached(record: Record | None) -> tuple[Attached, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> Any:
+    """The document template, compiled once per process (a document laid out ahead of its job
+    is made twice). Its words are looked up when it renders, in the current language."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False, finalize=typst_text,
+                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(_, ngettext, newstyle=True)
+    env.filters["str"] = typst_string
+    return env.get_template("document.typ.j2")
+
+
 def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: list[str] | None = None,
                  record: Record | None = None) -> PrintSource:
     """The complete Typst source of the approval PDF, with the images and files it reads.
@@ -163,11 +134,7 @@ def print_source(pages: dict[str, str], docs_dir: Path, document: Any, order: li
     setter = Typesetter(labels, images)
     bodies = [{"markup": chapter_markup(ch, labels[ch.anchor], setter, body)} for ch, body in zip(found, parsed)]
     attached = _attached(record)
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False, finalize=typst_text,
-                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(_, ngettext, newstyle=True)
-    env.filters["str"] = typst_string
-    markup = env.get_template("document.typ.j2").render(
+    markup = _template().render(
         lang=current(), description=cover.description, doc=cover, chapters=bodies, authors=cover.authors,
         modified=cover.modified, revisions=cover.revisions, approver=cover.approver,
         approval_date=cover.approval_date, approved=cover.approved, attachments=attached,
