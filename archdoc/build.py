@@ -291,6 +291,7 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
     # the PDF's worker takes each page as it is gathered, and the views once drawn (pdf_ahead)
     worker = workers.pdf
     ahead = PdfAhead(worker, loaded, stage_root / "ahead")
+    ahead.unapproved()
     drawn.add_done_callback(lambda done: done.exception() is None and ahead.images(stage_root))
     try:
         generated = steps.run("gather pages and diagram sources", lambda: _gather(loaded, ahead),

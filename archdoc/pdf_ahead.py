@@ -53,13 +53,20 @@ class PdfAhead:
         (:attr:`cover`, :func:`render.print.from_model.print_cover`: the worker never loads the
         model's types), both the job's too; they are on the cover and among the first objects
         of the document, so the layout ahead needs them. Called in the document's language."""
-        if self.worker is not None:
+        if self.worker is not None and not (state is None and self.record is not None):  # not sent already
             from archdoc.records import pdf_record
             from render.print.from_model import print_cover
 
             self.record = pdf_record(self.loaded, state)
             self.cover = print_cover(self.loaded.model.document, self.record)
             self.worker.feed("archdoc.pdf_ahead:take_record", (self.record, self.cover))
+
+    def unapproved(self) -> None:
+        """Hand over at once what the PDF carries when the document was never approved: there is
+        no approved version to compare with, so it is known as soon as the model is loaded, before
+        anything is analysed (:meth:`approved` with no state then sends nothing again)."""
+        if self.loaded.model.document.last_approved is None:
+            self.approved(None)
 
     def plan(self, paths: list[str]) -> None:
         """The pages to come, in order (for :func:`archdoc.build.gather`'s ``on_plan``)."""
@@ -102,9 +109,15 @@ class _Ahead:
     previous: dict[str, str] = field(default_factory=dict)
     """The last build's version of each planned page that the docs folder has."""
     images: Path | None = None
+    drawn: bool = False
+    """:attr:`images` is this build's folder (its diagrams are drawn), not the last build's."""
     session: Any = None
     laid_out: tuple | None = None
     """What the last layout was of: the pages and the images' folder."""
+    source: Any = None
+    """The source of that layout (:class:`render.print.document.PrintSource`), None if it failed."""
+    written: tuple | None = None
+    """What the last PDF written ahead was of (as :attr:`laid_out`)."""
     stopped: bool = False
 
 
@@ -185,36 +198,52 @@ def _document() -> dict[str, str]:
 
 
 def take_images(docs_dir: str) -> None:
-    """Where the pages' images are now."""
-    _AHEAD.images = Path(docs_dir)
+    """Where the pages' images are now: this build's diagrams are drawn."""
+    _AHEAD.images, _AHEAD.drawn = Path(docs_dir), True
 
 
 def stop() -> None:
-    """No more layout ahead: the job is on its way."""
+    """Every page is in: the job is on its way. From now on the document is laid out ahead only
+    when it is the job's own (this build's diagrams are drawn): the job would wait for any other."""
     _AHEAD.stopped = True
 
 
-def rehearse() -> None:
+def rehearse() -> bool:
     """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
-    versions of the others), unless nothing changed since the last time, there is no page, no
-    diagram or no cover (:func:`take_record`) yet, or every page is in (:func:`stop`). Never raises: a rehearsal only saves
-    the job time."""
+    versions of the others), unless there is no page, no diagram or no cover
+    (:func:`take_record`) yet, or every page is in (:func:`stop`) while this build's diagrams
+    are still being drawn (the job would wait for a layout it cannot use). When nothing changed since
+    that layout and this build's diagrams are drawn, write its PDF ahead instead: if the job
+    prints the same (the usual case once the diagrams are drawn), Typst's writing is done too
+    (:meth:`render.print.pdf.TypstSession.compile` keeps the last PDF). Returns True when there
+    may be more to do (the worker calls again if no message waits). Never raises: work ahead
+    only saves the job time."""
     from model.i18n import language
     from render.print.document import print_source
 
     ahead = _AHEAD
     pages = _document()
     what = (tuple(pages.items()), ahead.images)
-    if (ahead.session is None or ahead.stopped or ahead.cover is None or not pages or ahead.images is None
-            or ahead.laid_out == what):
-        return
-    ahead.laid_out = what
-    try:
-        with language(ahead.cover.language):
-            source = print_source(pages, ahead.images, ahead.cover, list(pages), ahead.record)
-        ahead.session.rehearse(source, ahead.images)
-    except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
-        pass
+    if (ahead.session is None or (ahead.stopped and not ahead.drawn) or ahead.cover is None or not pages
+            or ahead.images is None):
+        return False
+    if ahead.laid_out != what:
+        ahead.laid_out, ahead.source = what, None
+        try:
+            with language(ahead.cover.language):
+                source = print_source(pages, ahead.images, ahead.cover, list(pages), ahead.record)
+            ahead.session.rehearse(source, ahead.images)
+            ahead.source = source
+        except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
+            pass
+        return ahead.source is not None and ahead.drawn
+    if ahead.drawn and ahead.source is not None and ahead.written != what:
+        ahead.written = what
+        try:
+            ahead.session.compile(ahead.source, ahead.images)
+        except Exception:  # noqa: BLE001 - as above
+            pass
+    return False
 
 
 def rehearsed_session() -> Any:

@@ -85,7 +85,8 @@ class Worker:
     Steps and job are named (``"package.module:function"``) and looked up in the child when
     they run, with their arguments pickled; steps reach the child in the order they were fed.
     ``idle`` (named the same way) runs in the child after a step when no other message is
-    waiting: work ahead of the job that only makes it faster. A step, the idle work or the
+    waiting, and again as long as it returns true and no message is waiting: work ahead of
+    the job that only makes it faster. A step, the idle work or the
     job that raises ends the child: :meth:`result` raises that failure. :meth:`done` polls the
     child, :meth:`kill` ends it (also when no job was ever sent). Use :meth:`start`: None where
     there is no ``fork``, or where this process has already loaded one of the ``fresh`` modules.
@@ -134,9 +135,10 @@ class Worker:
                 importlib.import_module(name)
             fed = False
             while True:
-                if idle is not None and fed and not select.select([job_fd], [], [], 0)[0]:
-                    fed = False
-                    _call(idle, ())
+                # the idle work runs after a step while no message waits, again as long as it
+                # returns true (it has more to do)
+                while idle is not None and fed and not select.select([job_fd], [], [], 0)[0]:
+                    fed = bool(_call(idle, ()))
                 try:
                     size, = struct.unpack("!Q", _read_exactly(job_fd, 8))
                     target, args, last = pickle.loads(_read_exactly(job_fd, size))
@@ -238,9 +240,9 @@ class Worker:
         self.result()
 
 
-def _call(target: str, args: tuple[Any, ...]) -> None:
+def _call(target: str, args: tuple[Any, ...]) -> Any:
     module, _, attr = target.partition(":")
-    getattr(importlib.import_module(module), attr)(*args)
+    return getattr(importlib.import_module(module), attr)(*args)
 
 
 def _write_message(fd: int, data: bytes) -> None:

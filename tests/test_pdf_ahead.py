@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -65,6 +66,37 @@ def test_no_idle_work_before_the_first_step_nor_twice_without_a_step_between(ste
     worker.send("worker_steps:note", ("job",))
     worker.wait()
     assert _lines(steps) == ["only", "idle", "job"]
+
+
+def test_idle_work_with_more_to_do_is_called_again_until_it_says_it_is_done(steps):
+    worker = Worker.start(("worker_steps",), idle="worker_steps:idle_thrice")
+    worker.feed("worker_steps:note", ("only",))
+    _until(lambda: "idle3" in _lines(steps))
+    time.sleep(0.2)  # it said it was done: the worker waits for a message
+    worker.send("worker_steps:note", ("job",))
+    worker.wait()
+    assert _lines(steps) == ["only", "idle1", "idle2", "idle3", "job"]
+
+
+def test_a_session_writes_again_when_anything_typst_reads_changed(city, tmp_path):
+    """:meth:`TypstSession.compile` keeps its last PDF for the same source, images and attachments
+    byte for byte: one byte more in one image, or another standard, and Typst writes again."""
+    loaded, pages, docs = city
+    own = tmp_path / "docs"
+    shutil.copytree(docs, own)
+    first = {"01-poc.md": pages["01-poc.md"]}
+    with language(loaded.model.document.language):
+        source = print_source(first, own, loaded.model.document, list(first))
+    with TypstSession() as session:
+        pdf = session.compile(source, own)
+        counted = session._compiler = _Counted(session._compiler)
+        assert session.compile(source, own) is pdf and counted.written == 0
+        image = Path(unquote(urlparse(sorted(source.images.values())[0]).path))
+        image.write_bytes(image.read_bytes() + b"\n")
+        again = session.compile(source, own)
+        assert counted.written == 1 and session.compile(source, own) is again
+        session.compile(source, own, standard=None)
+        assert counted.written == 2
 
 
 def test_a_failing_step_is_the_workers_failure_and_the_job_never_runs(steps):
@@ -272,16 +304,55 @@ def test_a_rehearsal_that_fails_is_dropped_and_the_job_still_prints(city, tmp_pa
     assert out.read_bytes() == alone.read_bytes()
 
 
-def test_once_every_page_is_in_nothing_more_is_laid_out_ahead(city, tmp_path, fresh_ahead):
-    """The job follows the last page at once: a layout started then would only delay it."""
+def test_once_every_page_is_in_only_the_jobs_own_document_is_laid_out_ahead(city, tmp_path, fresh_ahead):
+    """After the last page the job follows at once: a layout it cannot use (this build's
+    diagrams are still being drawn) would only delay it."""
     loaded, pages, docs = city
     _begin(fresh_ahead, loaded, tmp_path)
-    fresh_ahead.take_images(str(docs))
+    fresh_ahead.take_previous(str(REPO / "docs"))  # the last build's diagrams, not this build's
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.stop()
-    fresh_ahead.rehearse()
+    assert fresh_ahead.rehearse() is False
     assert fresh_ahead._AHEAD.laid_out is None and not (tmp_path / "scratch" / "typst" / "main.typ").exists()
     fresh_ahead.rehearsed_session().close()
+
+
+class _Counted:
+    """Stands in for Typst's compiler: counts the PDFs it writes."""
+
+    def __init__(self, real):
+        self.real, self.written = real, 0
+
+    def query(self, *args, **kwargs):
+        return self.real.query(*args, **kwargs)
+
+    def compile(self, *args, **kwargs):
+        self.written += 1
+        return self.real.compile(*args, **kwargs)
+
+
+def test_the_jobs_own_document_is_written_ahead_and_the_job_takes_that_pdf(city, tmp_path, fresh_ahead):
+    """Every page in and this build's diagrams drawn: the document is the job's own, so its PDF is
+    written ahead when the worker is idle, and the job writes those bytes (the same as alone)."""
+    loaded, pages, docs = city
+    first = {"01-poc.md": pages["01-poc.md"]}
+    document = loaded.model.document
+    with language(document.language):
+        cover = print_cover(document)
+    alone = tmp_path / "alone.pdf"
+    write_pdf_job(first, docs, alone, cover, list(first))
+    _begin(fresh_ahead, loaded, tmp_path)
+    fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
+    fresh_ahead.take_images(str(docs))
+    fresh_ahead.stop()
+    assert fresh_ahead.rehearse() is True  # laid out: the worker calls again when nothing waits
+    counted = fresh_ahead._AHEAD.session._compiler = _Counted(fresh_ahead._AHEAD.session._compiler)
+    assert fresh_ahead.rehearse() is False and counted.written == 1  # written ahead
+    assert fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
+    assert fresh_ahead.rehearse() is False and counted.written == 1  # nothing new: nothing more
+    out = tmp_path / "out.pdf"
+    write_pdf_job(first, docs, out, cover, list(first))
+    assert counted.written == 1 and out.read_bytes() == alone.read_bytes()
 
 
 class _Feeds:

@@ -36,20 +36,22 @@ def pdf_from_model(loaded, out: Path, previous_diagrams: Path | None = None, wor
 
 
 def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -> Path:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from archdoc.build import gather
-    from archdoc.outputs import write_pdf_job
     from archdoc.pdf_ahead import PdfAhead
-    from archdoc.records import pdf_record
-    from render.diagrams import build_diagrams
-    from render.print.from_model import print_cover
-    from render.print.html import PRINT_SKIP
 
     # the pid in the name lets a later build remove the folder if this process is killed
     with tempfile.TemporaryDirectory(prefix=f"archdoc-pdf-{os.getpid()}-") as tmp:
         docs = Path(tmp) / "docs"
         ahead = PdfAhead(worker, loaded, Path(tmp) / "ahead")
+        ahead.unapproved()  # first: the worker lays the document out while the rest is imported
+        from concurrent.futures import ThreadPoolExecutor
+
+        from archdoc.build import gather
+        from archdoc.outputs import write_pdf_job
+        from archdoc.records import pdf_record
+        from render.diagrams import build_diagrams
+        from render.print.from_model import print_cover
+        from render.print.html import PRINT_SKIP
+
         previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
         # the views (they need only the model) are drawn, or copied, while the pages are
         # gathered; each page goes to the worker as soon as it is rendered

@@ -14,6 +14,17 @@ May import: :mod:`model` (and the rows the analysis hands over). Never :mod:`arc
 
 from __future__ import annotations
 
-from render.pages.assemble import REACH_PAGE, REQUIREMENTS_PAGE, PageSpec, iter_pages, plan_pages, render_pages
+from typing import Any
 
 __all__ = ["render_pages", "iter_pages", "plan_pages", "PageSpec", "REACH_PAGE", "REQUIREMENTS_PAGE"]
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, from :mod:`~render.pages.assemble` when first asked for: a module of this
+    package (the approval words the PDF's cover needs, :mod:`~render.pages.approval`) imports
+    without the templates and the page builders (0.1 s)."""
+    if name in __all__:
+        from render.pages import assemble
+
+        return getattr(assemble, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

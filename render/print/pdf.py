@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import hashlib
 import os
 import re
 import shutil
@@ -111,6 +112,10 @@ class TypstSession:
             self.root.mkdir(parents=True)
         self._compiler: Any = None
         self._placed: set[str] = set()
+        self._digest = ""
+        """SHA-256 of everything placed in the root last (names and bytes): what Typst reads."""
+        self._last: tuple[tuple[Any, ...], bytes] | None = None
+        """The last PDF written, and what it was written from (:meth:`compile`)."""
 
     def __enter__(self) -> "TypstSession":
         return self
@@ -128,19 +133,27 @@ class TypstSession:
         self._compiler.query("<archdoc-rehearsal>")
 
     def compile(self, source: PrintSource, docs_dir: Path, standard: str | None = PDF_VARIANT) -> bytes:
-        """The PDF of ``source``: see :func:`compile_pdf`."""
+        """The PDF of ``source``: see :func:`compile_pdf`. Compiled ahead already (the same
+        markup, images and attachments, byte for byte, and the same standard): that PDF, as
+        Typst would write it again."""
         import typst
 
         self._place(source, docs_dir)
         when = _dt.datetime.combine(source.modified, _dt.time(), _dt.timezone.utc)
+        key = (self._digest, standard, when)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         try:
-            return self._compiler.compile(format="pdf", pdf_standards=[standard] if standard else [],
-                                          timestamp=when, pdf_tags=standard is not None)
+            pdf = self._compiler.compile(format="pdf", pdf_standards=[standard] if standard else [],
+                                         timestamp=when, pdf_tags=standard is not None)
         except typst.TypstError as exc:
             raise PrintFailed(_typst_message(exc)) from None
+        self._last = (key, pdf)
+        return pdf
 
     def _place(self, source: PrintSource, docs_dir: Path) -> None:
-        """Write the source and copy what it reads into the root; remove what it does not read."""
+        """Write the source and copy what it reads into the root; remove what it does not read.
+        Everything placed is hashed (:attr:`_digest`): the same digest, the same PDF."""
         import typst
 
         files: dict[str, bytes | Path] = dict(resolve_images(source.images, docs_dir))
@@ -149,17 +162,20 @@ class TypstSession:
         for stale in sorted(self._placed - set(files)):
             (self.root / stale).unlink(missing_ok=True)
         self._placed = set()
-        for name, content in files.items():
-            target = self.root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        for name, content in sorted(files.items()):
             if isinstance(content, Path):
                 try:
-                    shutil.copyfile(content, target)
+                    content = content.read_bytes()
                 except OSError as exc:
                     raise PrintFailed(f"{content}: {exc.strerror or exc}") from None
-            else:
-                target.write_bytes(content)
+            digest.update(f"{name}\0{len(content)}\0".encode("utf-8"))
+            digest.update(content)
+            target = self.root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
             self._placed.add(name)
+        self._digest = digest.hexdigest()
         if self._compiler is None:
             self._compiler = typst.Compiler(str(self.root / self.SOURCE), root=str(self.root))
 
@@ -183,7 +199,6 @@ def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
     here. The second file identifier is the digest of the content up to it, so the same
     document gives the same bytes. Without ``record`` the file is Typst's, unchanged.
     """
-    import hashlib
     import io
 
     import pikepdf
