@@ -212,8 +212,9 @@ def rehearse() -> bool:
     """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
     versions of the others), unless there is no page, no diagram or no cover
     (:func:`take_record`) yet, or every page is in (:func:`stop`) while this build's diagrams
-    are still being drawn (the job would wait for a layout it cannot use). When nothing changed since
-    that layout and this build's diagrams are drawn, write its PDF ahead instead: if the job
+    are still being drawn (the job would wait for a layout it cannot use). When nothing changed
+    since that layout, this build's diagrams are drawn and the document has every planned page
+    (:func:`_whole`), write its PDF ahead instead: if the job
     prints the same (the usual case once the diagrams are drawn), Typst's writing is done too
     (:meth:`render.print.pdf.TypstSession.compile` keeps the last PDF). Returns True when there
     may be more to do (the worker calls again if no message waits). Never raises: work ahead
@@ -236,14 +237,21 @@ def rehearse() -> bool:
             ahead.source = source
         except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
             pass
-        return ahead.source is not None and ahead.drawn
-    if ahead.drawn and ahead.source is not None and ahead.written != what:
+        return ahead.source is not None and ahead.drawn and _whole(pages)
+    if ahead.drawn and ahead.source is not None and ahead.written != what and _whole(pages):
         ahead.written = what
         try:
             ahead.session.compile(ahead.source, ahead.images)
         except Exception:  # noqa: BLE001 - as above
             pass
     return False
+
+
+def _whole(pages: dict[str, str]) -> bool:
+    """Every planned page is in ``pages`` (gathered, or its previous version): the document may
+    well be the job's. A part of it (a first build, its pages still coming) is never written
+    ahead: Typst's writing of it would be lost."""
+    return bool(_AHEAD.order) and all(rel in pages for rel in _AHEAD.order)
 
 
 def rehearsed_session() -> Any:

@@ -212,6 +212,8 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     fresh_ahead.rehearse()
     assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs)
     fresh_ahead.take_page(printed[-1], pages[printed[-1]])
+    assert fresh_ahead.rehearse() is True  # the whole document laid out: its PDF may be written next
+    assert fresh_ahead.rehearse() is False and fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
     ahead_pdf = tmp_path / "ahead.pdf"
     write_pdf_job(pages, docs, ahead_pdf, document, list(pages))
     assert ahead_pdf.read_bytes() == alone.read_bytes()
@@ -342,12 +344,15 @@ def test_the_jobs_own_document_is_written_ahead_and_the_job_takes_that_pdf(city,
     alone = tmp_path / "alone.pdf"
     write_pdf_job(first, docs, alone, cover, list(first))
     _begin(fresh_ahead, loaded, tmp_path)
+    fresh_ahead.take_order(["01-poc.md", "02-prod.md"])
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.take_images(str(docs))
-    fresh_ahead.stop()
-    assert fresh_ahead.rehearse() is True  # laid out: the worker calls again when nothing waits
+    assert fresh_ahead.rehearse() is False  # a part of the document (a first build): laid out only
+    assert fresh_ahead.rehearse() is False and fresh_ahead._AHEAD.written is None
     counted = fresh_ahead._AHEAD.session._compiler = _Counted(fresh_ahead._AHEAD.session._compiler)
-    assert fresh_ahead.rehearse() is False and counted.written == 1  # written ahead
+    fresh_ahead.take_order(["01-poc.md"])  # (the plan, in this test, is the one page)
+    fresh_ahead.stop()
+    assert fresh_ahead.rehearse() is False and counted.written == 1  # the whole document: written ahead
     assert fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
     assert fresh_ahead.rehearse() is False and counted.written == 1  # nothing new: nothing more
     out = tmp_path / "out.pdf"
