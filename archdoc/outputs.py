@@ -139,14 +139,15 @@ def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, cover: Any, orde
 
     The worker was forked before the model was loaded, so it still has the default language:
     the job itself sets the document's (contents, captions, the words between chapters)."""
-    from archdoc.pdf_ahead import rehearsed_session
+    from archdoc.pdf_ahead import rehearsed_session, rehearsed_source
     from model.i18n import language
     from render.print.pdf import write_pdf
 
     session = rehearsed_session()
+    source = rehearsed_source(pages, docs, cover, order, record) if session is not None else None
     try:
         with language(cover.language):
-            write_pdf(pages, docs, out, cover, order=order, record=record, session=session)
+            write_pdf(pages, docs, out, cover, order=order, record=record, session=session, source=source)
     finally:
         if session is not None:
             session.close()

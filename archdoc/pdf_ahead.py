@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["PdfAhead", "begin", "take_previous", "take_order", "take_record", "take_page", "take_images", "stop", "rehearse",
-           "rehearsed_session"]
+           "rehearsed_session", "rehearsed_source"]
 
 IDLE = "archdoc.pdf_ahead:rehearse"
 """The worker's idle work (:meth:`archdoc.side_by_side.Worker.start`'s ``idle``)."""
@@ -62,11 +62,15 @@ class PdfAhead:
             self.worker.feed("archdoc.pdf_ahead:take_record", (self.record, self.cover))
 
     def unapproved(self) -> None:
-        """Hand over at once what the PDF carries when the document was never approved: there is
-        no approved version to compare with, so it is known as soon as the model is loaded, before
-        anything is analysed (:meth:`approved` with no state then sends nothing again)."""
-        if self.loaded.model.document.last_approved is None:
+        """Hand over at once what the PDF carries and the page plan when the document was never
+        approved: there is no approved version to compare with, so both are known as soon as the
+        model is loaded, before anything is analysed (:meth:`approved` with no state then sends
+        nothing again; the plan the gathering gives is the same)."""
+        if self.worker is not None and self.loaded.model.document.last_approved is None:
+            from render.pages import page_paths
+
             self.approved(None)
+            self.plan(page_paths(self.loaded))
 
     def plan(self, paths: list[str]) -> None:
         """The pages to come, in order (for :func:`archdoc.build.gather`'s ``on_plan``)."""
@@ -252,6 +256,19 @@ def _whole(pages: dict[str, str]) -> bool:
     well be the job's. A part of it (a first build, its pages still coming) is never written
     ahead: Typst's writing of it would be lost."""
     return bool(_AHEAD.order) and all(rel in pages for rel in _AHEAD.order)
+
+
+def rehearsed_source(pages: dict[str, str], docs: Path, cover: Any, order: list[str], record: Any) -> Any:
+    """The source laid out last (:class:`render.print.document.PrintSource`) when it was made of
+    exactly these pages in this order, images folder, cover and record (the job's arguments),
+    else None: the job need not make it again."""
+    ahead = _AHEAD
+    if ahead.source is None or ahead.laid_out is None:
+        return None
+    laid_pages, images = ahead.laid_out
+    same = (dict(laid_pages) == pages and [rel for rel, _ in laid_pages] == list(order)
+            and Path(images).resolve() == Path(docs).resolve() and ahead.cover == cover and ahead.record == record)
+    return ahead.source if same else None
 
 
 def rehearsed_session() -> Any:

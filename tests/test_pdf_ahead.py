@@ -335,7 +335,10 @@ class _Counted:
 
 def test_the_jobs_own_document_is_written_ahead_and_the_job_takes_that_pdf(city, tmp_path, fresh_ahead):
     """Every page in and this build's diagrams drawn: the document is the job's own, so its PDF is
-    written ahead when the worker is idle, and the job writes those bytes (the same as alone)."""
+    written ahead when the worker is idle, and the job writes those bytes (the same as alone), from
+    the source laid out ahead (made of exactly the job's arguments)."""
+    from archdoc.records import pdf_record
+
     loaded, pages, docs = city
     first = {"01-poc.md": pages["01-poc.md"]}
     document = loaded.model.document
@@ -355,6 +358,11 @@ def test_the_jobs_own_document_is_written_ahead_and_the_job_takes_that_pdf(city,
     assert fresh_ahead.rehearse() is False and counted.written == 1  # the whole document: written ahead
     assert fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
     assert fresh_ahead.rehearse() is False and counted.written == 1  # nothing new: nothing more
+    laid = fresh_ahead._AHEAD.source
+    assert fresh_ahead.rehearsed_source(first, docs, cover, ["01-poc.md"], None) is laid is not None
+    assert fresh_ahead.rehearsed_source({**first, "index.md": "# Home\n"}, docs, cover, ["01-poc.md"], None) is None
+    assert fresh_ahead.rehearsed_source(first, tmp_path, cover, ["01-poc.md"], None) is None
+    assert fresh_ahead.rehearsed_source(first, docs, cover, ["01-poc.md"], pdf_record(loaded, None)) is None
     out = tmp_path / "out.pdf"
     write_pdf_job(first, docs, out, cover, list(first))
     assert counted.written == 1 and out.read_bytes() == alone.read_bytes()
@@ -368,6 +376,21 @@ class _Feeds:
 
     def feed(self, target: str, args: tuple) -> None:
         self.sent.append((target.split(":")[1], args))
+
+
+def test_a_document_never_approved_hands_over_its_record_and_plan_once_loaded(tmp_path):
+    from render.pages import page_paths
+
+    loaded = load_model(REPO / "tests" / "fixtures" / "good" / "mini")
+    assert loaded.model.document.last_approved is None
+    feeds = _Feeds()
+    sent = ahead.PdfAhead(feeds, loaded, tmp_path)
+    with language(loaded.model.document.language):
+        sent.unapproved()
+        assert [name for name, _ in feeds.sent] == ["begin", "take_record", "take_order"]
+        assert feeds.sent[2][1] == ([p for p in page_paths(loaded) if p not in PRINT_SKIP],)
+        sent.approved(None)  # the gathering's call: already sent
+    assert [name for name, _ in feeds.sent] == ["begin", "take_record", "take_order"]
 
 
 def test_this_process_hands_over_the_printed_pages_the_plan_and_the_record(tmp_path):

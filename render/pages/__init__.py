@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_pages", "iter_pages", "plan_pages", "PageSpec", "REACH_PAGE", "REQUIREMENTS_PAGE"]
+__all__ = ["render_pages", "iter_pages", "plan_pages", "page_paths", "PageSpec", "REACH_PAGE", "REQUIREMENTS_PAGE"]
 
 
 def __getattr__(name: str) -> Any:

@@ -28,7 +28,7 @@ from render.pages.reachability import AnalysisRows, intro, isolation_section, re
 from render.pages.requirements import requirement_sections
 from render.pages.templating import render_template
 
-__all__ = ["PageSpec", "render_pages", "iter_pages", "plan_pages", "REACH_PAGE", "REQUIREMENTS_PAGE"]
+__all__ = ["page_paths", "PageSpec", "render_pages", "iter_pages", "plan_pages", "REACH_PAGE", "REQUIREMENTS_PAGE"]
 
 REACH_PAGE = "reachability.md"
 REQUIREMENTS_PAGE = "requirements.md"
@@ -228,6 +228,21 @@ def render_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None 
     return dict(iter_pages(loaded, analysis, approved))
 
 
+def _paths(plan: list[PageSpec], skip: tuple[str, ...] = ()) -> list[str]:
+    return [p for p in ["index.md", *(spec.path for spec in plan)] if p not in skip]
+
+
+def page_paths(loaded: Any, approved: Approved | None = None) -> list[str]:
+    """The paths of the pages :func:`iter_pages` renders, in order (the home page first), known
+    before anything is analysed: what the PDF's process lays out first.
+
+    >>> from model.loader import load_model
+    >>> page_paths(load_model())[:4]
+    ['index.md', '01-poc.md', '02-prod.md', '03-network.md']
+    """
+    return _paths(plan_pages(ModelIndex(_model(loaded)), approved))
+
+
 def iter_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None = None,
                skip: tuple[str, ...] = (), on_plan: Callable[[list[str]], Any] | None = None
                ) -> Iterator[tuple[str, str]]:
@@ -237,7 +252,7 @@ def iter_pages(loaded: Any, analysis: AnalysisRows, approved: Approved | None = 
     ix = ModelIndex(_model(loaded))
     plan = plan_pages(ix, approved)
     if on_plan is not None:
-        on_plan([p for p in ["index.md", *(spec.path for spec in plan)] if p not in skip])
+        on_plan(_paths(plan, skip))
     if "index.md" not in skip:
         yield "index.md", render_template("index.md.j2", **_context(
             ix, PageSpec("index.md", None, ix.model.document.title, "index.md.j2"), plan, analysis, loaded, approved))

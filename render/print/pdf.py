@@ -247,7 +247,7 @@ _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
 def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
               order: list[str] | None = None, record: Record | None = None,
-              session: "TypstSession | None" = None) -> Path:
+              session: "TypstSession | None" = None, source: PrintSource | None = None) -> Path:
     """Render ``pages`` ({doc-relative path: Markdown}) with ``document`` metadata to ``out``.
 
     Images are read from ``docs_dir`` (each diagram from its SVG). ``record``: the
@@ -255,11 +255,13 @@ def write_pdf(pages: dict[str, str], docs_dir: Path, out: Path, document: Any,
     is written atomically (a temporary file renamed into place), so a failed run leaves the
     previous PDF untouched. Raises :class:`RefusedURL` when a resource was refused (nothing is
     written) and :class:`PrintFailed` when Typst could not lay the document out. ``session``:
-    a :class:`TypstSession` that rehearsed the document (a fresh one otherwise).
+    a :class:`TypstSession` that rehearsed the document (a fresh one otherwise); ``source``: the
+    :func:`~render.print.document.print_source` of exactly these arguments, made ahead with it.
     """
     docs_dir, out = Path(docs_dir).resolve(), Path(out)
     cover = as_cover(document, record)
-    source = print_source(pages, docs_dir, cover, order, record)
+    if source is None:
+        source = print_source(pages, docs_dir, cover, order, record)
     if session is None:
         pdf = compile_pdf(source, docs_dir)
     else:
