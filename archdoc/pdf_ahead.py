@@ -214,11 +214,11 @@ def stop() -> None:
 
 def rehearse() -> bool:
     """Lay out the likeliest document (:func:`_document`: the pages taken so far, the previous
-    versions of the others), unless there is no page, no diagram or no cover
-    (:func:`take_record`) yet, or every page is in (:func:`stop`) while this build's diagrams
-    are still being drawn (the job would wait for a layout it cannot use). When nothing changed
-    since that layout, this build's diagrams are drawn and the document has every planned page
-    (:func:`_whole`), write its PDF ahead instead: if the job
+    versions of the others), unless it lacks a planned page (:func:`_whole`), there is no
+    diagram or no cover (:func:`take_record`) yet, or every page is in (:func:`stop`) while
+    this build's diagrams are still being drawn (the job would wait for a layout it cannot
+    use). When nothing changed since that layout and this build's diagrams are drawn, write
+    its PDF ahead instead: if the job
     prints the same (the usual case once the diagrams are drawn), Typst's writing is done too
     (:meth:`render.print.pdf.TypstSession.compile` keeps the last PDF). Returns True when there
     may be more to do (the worker calls again if no message waits). Never raises: work ahead
@@ -230,7 +230,7 @@ def rehearse() -> bool:
     pages = _document()
     what = (tuple(pages.items()), ahead.images)
     if (ahead.session is None or (ahead.stopped and not ahead.drawn) or ahead.cover is None or not pages
-            or ahead.images is None):
+            or ahead.images is None or not _whole(pages)):
         return False
     if ahead.laid_out != what:
         ahead.laid_out, ahead.source = what, None
@@ -241,8 +241,8 @@ def rehearse() -> bool:
             ahead.source = source
         except Exception:  # noqa: BLE001 - e.g. a diagram still being drawn: the job does it again
             pass
-        return ahead.source is not None and ahead.drawn and _whole(pages)
-    if ahead.drawn and ahead.source is not None and ahead.written != what and _whole(pages):
+        return ahead.source is not None and ahead.drawn
+    if ahead.drawn and ahead.source is not None and ahead.written != what:
         ahead.written = what
         try:
             ahead.session.compile(ahead.source, ahead.images)
@@ -253,8 +253,9 @@ def rehearse() -> bool:
 
 def _whole(pages: dict[str, str]) -> bool:
     """Every planned page is in ``pages`` (gathered, or its previous version): the document may
-    well be the job's. A part of it (a first build, its pages still coming) is never written
-    ahead: Typst's writing of it would be lost."""
+    well be the job's. A part of it (a first build, its pages still coming) is never laid out
+    ahead: each page more would set the whole print again, processor time the gathering and
+    Graphviz need, for a job that runs beside MkDocs anyway."""
     return bool(_AHEAD.order) and all(rel in pages for rel in _AHEAD.order)
 
 
