@@ -450,3 +450,14 @@ def test_a_worker_started_nicer_yields_the_processor(steps):
     worker.send("worker_steps:note_niceness", ())
     worker.wait()
     assert _lines(steps) == [f"nice={min(os.nice(0) + 3, 19)}"]
+
+
+def test_the_pdf_worker_yields_to_mkdocs_beside_it(steps):
+    """While MkDocs builds the site beside the PDF's job, the worker runs at the lowest priority."""
+    from archdoc.outputs import PDF_NICE_BESIDE_SITE, yield_to_site
+
+    worker = Worker.start(("worker_steps",), nice=3)
+    yield_to_site(worker)
+    worker.send("worker_steps:note_niceness", ())
+    worker.wait()
+    assert PDF_NICE_BESIDE_SITE == 19 and _lines(steps) == ["nice=19"]
