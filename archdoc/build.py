@@ -304,11 +304,10 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         files = sorted(set(generated.pages) | set(diagram_files))
         keys = outputs.keys(inputs, loaded.model.document, generated.pages, stage_docs, generated.banner)
         name = "build site (mkdocs --strict) and PDF, side by side" if pdf else "build site (mkdocs --strict)"
-        record = (ahead.record or _pdf_record(loaded, generated)) if pdf else None
+        record, cover = ahead.carried(generated.approved) if pdf else (None, None)
         steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
                                                      site, previous, keys, pdf, mkdocs, worker,
-                                                     banner=generated.banner, record=record,
-                                                     cover=ahead.cover if record is ahead.record else None),
+                                                     banner=generated.banner, record=record, cover=cover),
                   lambda said: said)
         if keys is not None and recheck() != inputs:
             keys = None  # an input changed while the build ran: publish what was built, vouch for nothing
@@ -346,13 +345,6 @@ def _gather(loaded: Any, ahead: PdfAhead) -> Generated:
         return gather(loaded, on_page=ahead.page, on_plan=ahead.plan, on_approved=ahead.approved)
     except RecordError as exc:
         raise Refusal(str(exc)) from None
-
-
-def _pdf_record(loaded: Any, generated: Generated) -> Any:
-    """What the approval PDF carries (the model as built, its manifest, the approved version)."""
-    from archdoc.records import pdf_record
-
-    return pdf_record(loaded, generated.approved)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for python -m

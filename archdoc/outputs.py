@@ -151,7 +151,7 @@ def write_pdf_job(pages: dict[str, str], docs: Path, out: Path, cover: Any, orde
     """Write the PDF of ``pages`` (images read from ``docs``) to ``out``, carrying ``record``: the
     job of the PDF worker (:class:`archdoc.side_by_side.Worker`), or of this process without one,
     in the Typst session that laid the pages out ahead of it (:mod:`archdoc.pdf_ahead`), if any.
-    ``cover``: the document as the print shows it (:class:`render.print.document.PrintCover`).
+    ``cover``: the document as the print shows it (:class:`render.print.cover.PrintCover`).
 
     The worker was forked before the model was loaded, so it still has the default language:
     the job itself sets the document's (contents, captions, the words between chapters)."""

@@ -54,12 +54,20 @@ class PdfAhead:
         model's types), both the job's too; they are on the cover and among the first objects
         of the document, so the layout ahead needs them. Called in the document's language."""
         if self.worker is not None and not (state is None and self.record is not None):  # not sent already
-            from archdoc.records import pdf_record
-            from render.print.from_model import print_cover
-
-            self.record = pdf_record(self.loaded, state)
-            self.cover = print_cover(self.loaded.model.document, self.record)
+            self.record, self.cover = self._made(state)
             self.worker.feed("archdoc.pdf_ahead:take_record", (self.record, self.cover))
+
+    def carried(self, state: Any) -> tuple[Any, Any]:
+        """The job's record and cover for the approved ``state``: those the worker was handed
+        (:meth:`approved`), or made now when none was (no worker)."""
+        return (self.record, self.cover) if self.record is not None else self._made(state)
+
+    def _made(self, state: Any) -> tuple[Any, Any]:
+        from archdoc.records import pdf_record
+        from render.print.from_model import print_cover
+
+        record = pdf_record(self.loaded, state)
+        return record, print_cover(self.loaded.model.document, record)
 
     def unapproved(self) -> None:
         """Hand over at once what the PDF carries and the page plan when the document was never
@@ -105,7 +113,7 @@ class _Ahead:
     """The worker's state: what it was given, and what it laid out last."""
 
     cover: Any = None
-    """The document as the print shows it (:class:`render.print.document.PrintCover`)."""
+    """The document as the print shows it (:class:`render.print.cover.PrintCover`)."""
     record: Any = None
     pages: dict[str, str] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
@@ -138,8 +146,10 @@ def begin(scratch: str) -> None:
 def take_record(record: Any, cover: Any) -> None:
     """What the PDF carries (:class:`render.print.archival.Record`: its model digest is on the
     cover and its files are attached at the top of the document) and the document as the print
-    shows it (:class:`render.print.document.PrintCover`, in the document's language)."""
+    shows it (:class:`render.print.cover.PrintCover`, in the document's language). What was laid
+    out before them is laid out again (its source names neither)."""
     _AHEAD.record, _AHEAD.cover = record, cover
+    _AHEAD.laid_out = _AHEAD.source = None
 
 
 def take_page(rel: str, text: str) -> None:
@@ -218,11 +228,10 @@ def rehearse() -> bool:
     diagram or no cover (:func:`take_record`) yet, or every page is in (:func:`stop`) while
     this build's diagrams are still being drawn (the job would wait for a layout it cannot
     use). When nothing changed since that layout and this build's diagrams are drawn, write
-    its PDF ahead instead: if the job
-    prints the same (the usual case once the diagrams are drawn), Typst's writing is done too
-    (:meth:`render.print.pdf.TypstSession.compile` keeps the last PDF). Returns True when there
-    may be more to do (the worker calls again if no message waits). Never raises: work ahead
-    only saves the job time."""
+    its PDF ahead instead: if the job prints the same (the usual case once the diagrams are
+    drawn), Typst's writing is done too (:meth:`render.print.pdf.TypstSession.compile` keeps
+    the last PDF). Returns True when there may be more to do (the worker calls again if no
+    message waits). Never raises: work ahead only saves the job time."""
     from model.i18n import language
     from render.print.document import print_source
 

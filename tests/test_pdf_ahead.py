@@ -214,6 +214,10 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     fresh_ahead.take_page(printed[-1], pages[printed[-1]])
     assert fresh_ahead.rehearse() is True  # the whole document laid out: its PDF may be written next
     assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed), docs)
+    with language(document.language):
+        fresh_ahead.take_record(None, print_cover(document))  # a new cover: that layout is not of it
+    assert fresh_ahead._AHEAD.laid_out is None and fresh_ahead._AHEAD.source is None
+    assert fresh_ahead.rehearse() is True
     assert fresh_ahead.rehearse() is False and fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
     ahead_pdf = tmp_path / "ahead.pdf"
     write_pdf_job(pages, docs, ahead_pdf, document, list(pages))
@@ -420,6 +424,10 @@ def test_this_process_hands_over_the_printed_pages_the_plan_and_the_record(tmp_p
     idle.approved(None)
     idle.page("01-a.md", "A")
     assert idle.record is None and idle.cover is None
+    with language(loaded.model.document.language):
+        record, cover = idle.carried(None)  # the job's, made now
+        assert sent.carried(None) == (sent.record, sent.cover)  # the ones the worker was handed
+    assert record.archive == sent.record.archive and cover == sent.cover
 
 
 def test_the_record_is_laid_out_ahead_too(city, tmp_path, fresh_ahead):

@@ -47,9 +47,7 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
 
         from archdoc.build import gather
         from archdoc.outputs import write_pdf_job
-        from archdoc.records import pdf_record
         from render.diagrams import build_diagrams
-        from render.print.from_model import print_cover
         from render.print.html import PRINT_SKIP
 
         previous = previous_diagrams if previous_diagrams is not None and previous_diagrams.is_dir() else None
@@ -66,8 +64,7 @@ def _pdf_from_model(loaded, out: Path, previous_diagrams: Path | None, worker) -
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(text, encoding="utf-8")
-        record = ahead.record or pdf_record(loaded, generated.approved)
-        cover = ahead.cover if record is ahead.record else print_cover(loaded.model.document, record)
+        record, cover = ahead.carried(generated.approved)
         args = (pages, docs, Path(out), cover, list(pages), record)
         if worker is None:
             write_pdf_job(*args)

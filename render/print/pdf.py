@@ -189,7 +189,7 @@ def _typst_message(exc: Any) -> str:
 
 def add_record(pdf: bytes, document: Any, record: Record | None) -> bytes:
     """``pdf`` with archdoc's XMP properties added to Typst's and archdoc named as its creator
-    (``document``: a :class:`~render.print.document.PrintCover` made with ``record``, or the
+    (``document``: a :class:`~render.print.cover.PrintCover` made with ``record``, or the
     model's document).
 
     An incremental update (ISO 32000-1 7.5.6; PDF/A allows it, as it does for signatures):
