@@ -5,7 +5,8 @@ code as its Japanese source text — the language of the documents archdoc was m
 with a domain's ``gettext`` (conventionally bound to ``_``). A catalog per layer and language,
 ``<package>/locale/<lang>/LC_MESSAGES/<domain>.po``, translates it; ``ja`` needs no catalog. The
 ``.po`` files are the only source: they are compiled in memory on first use (Babel's
-``write_mo``), so no binary ``.mo`` lives in the repository and a catalog edit takes effect at once.
+``write_mo``), so no binary ``.mo`` lives in the repository; a catalog edit takes effect the next
+time the language is set (every command sets it once it has loaded the model).
 
 One build renders one document in one language, so the language is process-wide state, set by
 the entry point that loaded the model (:func:`language`) and read by every ``gettext`` call. A
@@ -53,6 +54,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _lock = threading.Lock()
 _DOMAINS: dict[str, "Domain"] = {}
 _language = SOURCE_LANGUAGE
+_generation = 0
+"""Bumped by :func:`set_language`: a domain looks its catalog up again after it changed."""
 
 
 def current() -> str:
@@ -62,11 +65,12 @@ def current() -> str:
 
 def set_language(lang: str) -> None:
     """Make ``lang`` the language of everything generated from now on (entry points only)."""
-    global _language
+    global _language, _generation
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     with _lock:
         _language = lang
+        _generation += 1
 
 
 @contextmanager
@@ -110,7 +114,7 @@ class Domain:
         self.name = name
         self.locale_dir = Path(locale_dir)
         self.sources = tuple(Path(s) for s in sources) or (self.locale_dir.parent,)
-        self._paths: dict[str, Path] = {}
+        self._resolved: dict[str, tuple[int, _gettext.NullTranslations]] = {}
         if not name.startswith("demo"):
             _DOMAINS.setdefault(name, self)
 
@@ -123,21 +127,24 @@ class Domain:
 
     def translations(self, lang: str | None = None) -> _gettext.NullTranslations:
         """The translations into ``lang`` (default: :func:`current`); identity for the source language."""
-        # Called for every message (tens of thousands per build): no path is built and at most
-        # one stat is made per call; the mtime still notices a catalog edited meanwhile.
+        # Called for every message (hundreds of thousands in a large build): the catalog is looked
+        # up (a stat, and compiled when new or edited) once per language setting, not per message.
         lang = lang or current()
         if lang == SOURCE_LANGUAGE:
             return _IDENTITY
-        path = self._paths.get(lang)
-        if path is None:
-            path = self._paths[lang] = self.catalog_path(lang)
+        generation = _generation
+        resolved = self._resolved.get(lang)
+        if resolved is not None and resolved[0] == generation:
+            return resolved[1]
+        path = self.catalog_path(lang)
         try:
             info = os.stat(path)
         except OSError:
-            return _IDENTITY
-        if not stat.S_ISREG(info.st_mode):
-            return _IDENTITY
-        return _compiled(path, info.st_mtime_ns)
+            found = _IDENTITY
+        else:
+            found = _compiled(path, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else _IDENTITY
+        self._resolved[lang] = (generation, found)
+        return found
 
     def gettext(self, message: str) -> str:
         """``message`` in the current language (the msgid itself when the catalog lacks it)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -64,3 +65,35 @@ def test_language_switch_translates_and_restores():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="unknown language 'fr'; expected one of ja, en"):
         i18n.set_language("fr")
+
+
+def _write_catalog(locale: Path, text: str) -> None:
+    path = locale / "en" / "LC_MESSAGES" / "demo-edit.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    f'msgid "表"\nmsgstr "{text}"\n', encoding="utf-8")
+
+
+def test_catalog_is_looked_up_once_per_language_setting(tmp_path, monkeypatch):
+    """Each message does not stat its catalog (issue 10: 690k stats in a large English build); an
+    edited catalog is taken the next time the language is set, as the next command does."""
+    domain = i18n.Domain("demo-edit", tmp_path)
+    _write_catalog(tmp_path, "Table")
+    stats = []
+    real_stat = i18n.os.stat
+    catalog = domain.catalog_path("en")
+
+    def counting_stat(path, *args, **kwargs):
+        stats.extend([path] if Path(path) == catalog else [])
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(i18n.os, "stat", counting_stat)
+    with i18n.language("en"):
+        assert [domain.gettext("表") for _ in range(3)] == ["Table"] * 3
+        assert len(stats) == 1
+        _write_catalog(tmp_path, "Chart")
+        os.utime(catalog, ns=(1, 1))  # a distinct mtime whatever the clock's grain
+        assert domain.gettext("表") == "Table"
+    with i18n.language("en"):
+        assert domain.gettext("表") == "Chart"
+    assert len(stats) == 2
