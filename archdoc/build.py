@@ -56,6 +56,7 @@ from archdoc.publish import MANIFEST
 from archdoc.record import read_record, unchanged
 from archdoc.side_by_side import Worker
 from archdoc.site_guard import check_site, unsafe_site
+from archdoc.site_runner import Standby
 from model.i18n import language
 
 __all__ = ["Generated", "gather", "build", "load", "MANIFEST", "BuildFailure"]
@@ -153,11 +154,15 @@ class _Workers:
 
     pdf: Worker | None = None
     draw: Worker | None = None
+    site: Standby | None = None
+    """MkDocs' child, importing while the model is loaded and the pages gathered."""
 
     def kill(self) -> None:
         for worker in (self.pdf, self.draw):
             if worker is not None:
                 worker.kill()
+        if self.site is not None:
+            self.site.close()
 
 
 def _render_diagrams(loaded: Any, out_dir: Path, previous: Path | None, drawer: Worker | None = None) -> list[str]:
@@ -212,7 +217,7 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    workers = _Workers(draw=Worker.start(DRAW_MODULES))
+    workers = _Workers(draw=Worker.start(DRAW_MODULES), site=Standby())
     try:
         workers.pdf = outputs.start_pdf_worker(Path(docs_dir) if docs_dir is not None else None) if pdf else None
         if callable(loaded):
@@ -307,7 +312,8 @@ def _build(loaded: Any, docs: Path | None, site: Path, steps: _Steps, progress: 
         record, cover = ahead.carried(generated.approved) if pdf else (None, None)
         steps.run(name, lambda: outputs.site_and_pdf(loaded.model.document, generated.pages, stage_root, site_root,
                                                      site, previous, keys, pdf, mkdocs, worker,
-                                                     banner=generated.banner, record=record, cover=cover),
+                                                     banner=generated.banner, record=record, cover=cover,
+                                                     standby=workers.site),
                   lambda said: said)
         if keys is not None and recheck() != inputs:
             keys = None  # an input changed while the build ran: publish what was built, vouch for nothing

@@ -75,7 +75,7 @@ def keys(inputs: Fingerprint | None, document: Any, pages: dict[str, str], stage
 def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, site_root: Path, site: Path,
                  previous: Record | None, keys: dict[str, Any] | None, pdf: bool, mkdocs: Path,
                  worker: Worker | None = None, banner: dict[str, str] | None = None,
-                 record: Any = None, cover: Any = None) -> str:
+                 record: Any = None, cover: Any = None, standby: Any = None) -> str:
     """Build the staged site and PDF side by side, taking over from ``site`` what is unchanged.
 
     Returns what was done ("site 1.02 s, PDF 4.31 s", "site unchanged (kept)", ...). Without
@@ -85,7 +85,8 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     ``banner``: the approval banner of every page; ``record``: what the approval PDF carries
     (:class:`render.print.archival.Record`, sent to the worker as it is: plain, picklable data);
     ``cover``: the document as the print shows it (:func:`render.print.from_model.print_cover` of
-    ``document`` and ``record``, made here without it: the worker never loads the model's types).
+    ``document`` and ``record``, made here without it: the worker never loads the model's types);
+    ``standby``: the MkDocs child started with the build (:class:`archdoc.site_runner.Standby`).
     """
     stage_docs, stage_site = stage_root / "docs", site_root / "site"
     reuse_site = (previous is not None and keys is not None and previous.site_key == keys["site_key"]
@@ -96,7 +97,7 @@ def site_and_pdf(document: Any, generated: dict[str, str], stage_root: Path, sit
     if keys is not None and not pdf and not reuse_pdf:
         keys["pdf_key"] = None
     run = None if reuse_site else publish.start_mkdocs(stage_root, stage_docs, stage_site, document.title, mkdocs,
-                                                       banner, document.language)
+                                                       banner, document.language, standby)
     new_pdf = site_root / PDF_NAME  # outside the staged site: MkDocs empties its folder first
     job: Worker | Callable[[], None] | None = None
     if pdf and not reuse_pdf:

@@ -14,7 +14,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -22,7 +21,7 @@ import yaml
 from archdoc import journal
 from archdoc.failures import BuildFailure, Refusal
 from archdoc.manifest import DOCS_MANIFEST, SITE_MANIFEST, listing_text, read_listing, symlink_on_the_way, walk_files
-from render.children import tied
+from archdoc.site_runner import Standby
 
 __all__ = ["MANIFEST", "BuildFailure", "read_manifest", "hand_written", "stage_docs", "run_mkdocs", "start_mkdocs",
            "MkDocsRun", "plan", "publish"]
@@ -122,7 +121,8 @@ class MkDocsRun:
 
 
 def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
-                 banner: dict[str, str] | None = None, language: str | None = None) -> MkDocsRun:
+                 banner: dict[str, str] | None = None, language: str | None = None,
+                 standby: Standby | None = None) -> MkDocsRun:
     """Start ``mkdocs build --strict`` of ``stage`` into ``site`` with the project's ``mkdocs.yml``.
 
     The configuration is copied with ``docs_dir``/``site_dir`` pointing into staging,
@@ -133,9 +133,9 @@ def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdo
     file says, and, with ``language`` (the document's), the theme and the search in that
     language (:func:`archdoc.site_language.apply_language`).
     The run's output goes to a temporary file (a pipe nobody reads could fill and stall it).
+    MkDocs runs in ``standby`` (:class:`archdoc.site_runner.Standby`, started when the build
+    started, its imports done) or in a child started now.
     """
-    import tempfile
-
     from render.escape import THEME_DIR, mkdocs_text
 
     try:
@@ -158,16 +158,13 @@ def start_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdo
         theme["custom_dir"] = str(THEME_DIR)
     cfg = stage_root / "mkdocs.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    output = tempfile.TemporaryFile()
-    try:
-        proc = subprocess.Popen(tied([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]),
-                                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env,
-                                cwd=stage_root)
-    except BaseException:
-        output.close()
-        raise
-    return MkDocsRun(proc, output, stage)
+    args = ["build", "--strict", "-f", str(cfg)]
+    if standby is None or not standby.go(stage_root, args):
+        standby = Standby()
+        if not standby.go(stage_root, args):
+            standby.close()
+            raise BuildFailure("mkdocs build --strict could not be started")
+    return MkDocsRun(standby.proc, standby.output, stage)
 
 
 def run_mkdocs(stage_root: Path, stage: Path, site: Path, site_name: str, mkdocs_config: Path,
