@@ -148,6 +148,8 @@ class Domain:
 
     def gettext(self, message: str) -> str:
         """``message`` in the current language (the msgid itself when the catalog lacks it)."""
+        if _language == SOURCE_LANGUAGE:  # the msgid: the common case, asked per hop of every path
+            return message
         return self.translations().gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

@@ -16,11 +16,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_site
-from analysis.forwarding.trace import Packet
+from analysis.forwarding.trace import Packet, changed
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.types import net
 from analysis.i18n import N_, Templates
@@ -77,7 +76,7 @@ def _peering(w: Walk, p: Packet, vpc: str, pcx: str) -> Packet | None:
         return None
     w.step(pcx, "FORWARDED", T("pcx", pcx=pcx, vpc=vpc, peer=peer), w.where(pcx))
     w.move(p, None)
-    return deliver_local(w, replace(p, subnet=None, via="peering"), peer)
+    return deliver_local(w, changed(p, subnet=None, via="peering"), peer)
 
 
 def _connections_of_vgw(eg, vgw: str) -> list[str]:
@@ -113,7 +112,7 @@ def vgw_in(w: Walk, p: Packet) -> Packet | None:
         w.block("NO_ROUTE", p.node, T("vgw_not_vpc", dst=w.show(p.h.dst), vpc=vpc), w.where(p.node))
         return None
     w.step(p.node, "FORWARDED", T("vgw_in", vgw=p.node, vpc=vpc), w.where(p.node))
-    return deliver_local(w, replace(p, subnet=None, via="vgw"), vpc)
+    return deliver_local(w, changed(p, subnet=None, via="vgw"), vpc)
 
 
 def _to_site(w: Walk, p: Packet, key: str, **values) -> Packet | None:

@@ -14,11 +14,10 @@ query picks it as the target), and :mod:`analysis.forwarding.balancers` delivers
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS, deliver_local
 from analysis.forwarding.services import arrive_service
-from analysis.forwarding.trace import Packet
+from analysis.forwarding.trace import Packet, changed
 from analysis.forwarding.walk import Walk, hop
 from analysis.i18n import N_, Templates
 from model.schema import NodeKind
@@ -47,7 +46,7 @@ def _gateway(w: Walk, p: Packet, vpc: str, ep: str) -> Packet | None:
     w.move(p, None)
     w.open("gateway-endpoint", ep, vpc)
     service = h.service or spec.service
-    arrive_service(w, service, replace(p, at="service", node=service, subnet=None))
+    arrive_service(w, service, changed(p, at="service", node=service, subnet=None))
     return None
 
 
@@ -59,7 +58,7 @@ def gateway_back(w: Walk, p: Packet) -> Packet | None:
     if s is not None:
         w.consume(s)
     w.step(p.node, "FORWARDED", T("back", ep=p.node, vpc=vpc), w.where(p.node))
-    return deliver_local(w, replace(p, subnet=None, via="endpoint"), vpc)
+    return deliver_local(w, changed(p, subnet=None, via="endpoint"), vpc)
 
 
 ROUTE_TARGETS[NodeKind.VPC_ENDPOINT.value] = _gateway

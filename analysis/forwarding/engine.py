@@ -10,13 +10,12 @@ request set up; a stateful firewall the reply did not pass is an asymmetric path
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 # the hop modules register their forwarding functions with the walk
 from analysis.forwarding import balancers, edges, endpoints, eni, firewall, gateways, routing, tgw  # noqa: F401
 from analysis.forwarding.entry import from_site, site_connections
-from analysis.forwarding.trace import Packet, Trace
+from analysis.forwarding.trace import Packet, Trace, changed
 from analysis.forwarding.walk import Walk, run
 from analysis.graph.build import EnvGraph
 
@@ -29,7 +28,7 @@ def reply_start(w: Walk, back: Walk) -> Packet | None:
     h = p.h.reversed()
     if p.at == "eni-in":
         e = w.target
-        return Packet("eni-out", e.node, e.subnet, e.az, replace(h, src_sgs=e.sgs), e)
+        return Packet("eni-out", e.node, e.subnet, e.az, changed(h, src_sgs=e.sgs), e)
     gwe = next((s for s in reversed(w.sessions) if s[0] == "gateway-endpoint"), None)
     if gwe is not None:
         return Packet("gateway-endpoint-back", gwe[1].rsplit(":", 1)[-1], None, None, h)

@@ -24,12 +24,11 @@ connections, or a Client VPN client through the endpoint.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from analysis.forwarding.edges import connection_site
 from analysis.forwarding.services import vpn_transport
 from analysis.forwarding.tgw import associated_table
-from analysis.forwarding.trace import Header, Packet
+from analysis.forwarding.trace import Header, Packet, changed
 from analysis.forwarding.walk import Walk
 from analysis.graph.types import Eni, Net, net
 from analysis.i18n import N_, Templates
@@ -205,5 +204,5 @@ def through_cvpn(w: Walk, cvpn, h: Header, actor=None) -> Packet:
     w.step(cvpn.id, "TRANSFORMED", T("snat", client=client, subnet=s.subnet, net=s.net), eg.where("nodes", ci, "client_vpn"))
     w.note("CVPN_SNAT_SOURCE_IS_ENI")
     w.open("cvpn", cvpn.id)
-    h2 = replace(h, src=s.net, src_sgs=s.sgs)
+    h2 = changed(h, src=s.net, src_sgs=s.sgs)
     return Packet("eni-out", s.node, s.subnet, s.az, h2, s)

@@ -14,10 +14,9 @@ subnet's route table forwards the packet.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from analysis.forwarding.routing import ROUTE_TARGETS
-from analysis.forwarding.trace import Packet
+from analysis.forwarding.trace import Packet, changed
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import proto_match
 from analysis.graph.types import net, ports_of
@@ -61,7 +60,7 @@ def _to_firewall(w: Walk, p: Packet, vpc: str, fw: str) -> Packet | None:
     if az not in subnets:
         w.step(fw, "NOTE", T("other_az", fw=fw, az=az, used=w.eg.subnet_az[sub]), w.where(fw))
     w.move(p, sub)
-    return replace(p, at="firewall", node=fw, subnet=sub, az=w.eg.subnet_az[sub])
+    return changed(p, at="firewall", node=fw, subnet=sub, az=w.eg.subnet_az[sub])
 
 
 def _stage(spec, engine: str, default: str, h):

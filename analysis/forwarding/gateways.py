@@ -19,10 +19,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from analysis.forwarding.services import arrive_service, arrive_site
-from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet
+from analysis.forwarding.trace import EPHEMERAL_WIDE, Packet, changed
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.addresses import is_public
 from analysis.graph.types import net
@@ -112,11 +111,11 @@ def igw_in(w: Walk, p: Packet) -> Packet | None:
         elif owner not in plan.has_public:
             w.block("NO_PUBLIC_ADDRESS", owner.node, T("no_public_in", node=owner.node), w.where(owner.node))
     w.step(p.node, "TRANSFORMED", T("dnat", public=w.show(p.h.dst), private=owner.net), w.where(p.node))
-    h = replace(p.h, dst=owner.net)
+    h = changed(p.h, dst=owner.net)
     nxt = Packet("nat" if node.kind is NodeKind.NAT_GATEWAY else "eni-in", owner.node, None, None, h, p.sender,
                  via="igw")
     w.move(nxt, owner.subnet)
-    return replace(nxt, subnet=owner.subnet, az=owner.az, sender=None)
+    return changed(nxt, subnet=owner.subnet, az=owner.az, sender=None)
 
 
 @hop("igw-out")
@@ -133,7 +132,7 @@ def igw_out(w: Walk, p: Packet) -> Packet | None:
         elif s not in plan.has_public and not w.reply:
             w.block("NO_PUBLIC_ADDRESS", s.node, T("no_public_out", node=s.node), w.where(s.node))
         if s is not None and s in plan.public:
-            h = replace(h, src=plan.public[s], src_sgs=())
+            h = changed(h, src=plan.public[s], src_sgs=())
         w.step(p.node, "TRANSFORMED", T("snat", private=w.show(p.h.src), public=w.show(h.src)), w.where(p.node))
     if not is_public(h.dst):
         w.block("IGW_PRIVATE_DESTINATION", p.node, T("private_dst", dst=w.show(h.dst)),
@@ -155,14 +154,14 @@ def nat(w: Walk, p: Packet) -> Packet | None:
         w.consume(s)
         _, _, src, eph = s
         w.step(p.node, "TRANSFORMED", T("nat_back", node=p.node, dst=w.show(src)), w.where(p.node))
-        return Packet("router", p.node, eni.subnet, eni.az, replace(h, dst=src, eph=eph), p.sender, via="nat")
+        return Packet("router", p.node, eni.subnet, eni.az, changed(h, dst=src, eph=eph), p.sender, via="nat")
     if h.dst in (public, eni.net):
         w.block("NAT_INBOUND_NOT_ALLOWED", p.node, T("nat_inbound"), w.where(p.node))
         return None
     w.step(p.node, "TRANSFORMED", T("nat_snat" if public is not None else "nat_private_snat", src=w.show(h.src),
                                     node=p.node), w.where(p.node))
     w.open("nat", p.node, h.src, h.eph)
-    h2 = replace(h, src=public if public is not None else eni.net, eph=EPHEMERAL_WIDE, src_sgs=())
+    h2 = changed(h, src=public if public is not None else eni.net, eph=EPHEMERAL_WIDE, src_sgs=())
     return Packet("router", p.node, eni.subnet, eni.az, h2, eni, via="nat")
 
 

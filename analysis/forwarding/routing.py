@@ -15,9 +15,8 @@ not use, means the reply cannot come back (``NO_RETURN_PATH``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 
-from analysis.forwarding.trace import Packet
+from analysis.forwarding.trace import Packet, changed
 from analysis.forwarding.walk import Walk, hop
 from analysis.graph.filters import lookup
 from analysis.graph.routes import is_default_main_rt
@@ -71,7 +70,7 @@ def router(w: Walk, p: Packet) -> Packet | None:
     if ep is not None and (e is None or e.net.prefixlen == 0):
         w.step(subnet, "FORWARDED", T("pl_route", rt=rt, service=h.service, target=ep),
                w.where(ep, "endpoint", "route_tables"))
-        return ROUTE_TARGETS["vpc-endpoint"](w, replace(p, rt=rt, route=None), vpc, ep)
+        return ROUTE_TARGETS["vpc-endpoint"](w, changed(p, rt=rt, route=None), vpc, ep)
     name = rt_name(eg, rt)
     if e is None:
         if w.reply:
@@ -80,7 +79,7 @@ def router(w: Walk, p: Packet) -> Packet | None:
             w.block("NO_ROUTE", subnet, T("no_route", rt=name, dst=w.show(h.dst)), eg.rt_location.get(rt))
         return None
     w.step(subnet, "FORWARDED", T("route", rt=name, net=e.net, target=e.target), e.location)
-    p = replace(p, rt=name, route=e)
+    p = changed(p, rt=name, route=e)
     if e.target == "local":
         return deliver_local(w, p, vpc)
     node = eg.ix.nodes.get(e.target)
@@ -109,7 +108,7 @@ def deliver_local(w: Walk, p: Packet, vpc: str) -> Packet | None:
         if sub is not None and not w.reply and w.target is None:
             w.move(p, sub.id)
             w.step(sub.id, "RECEIVED", T("subnet_received", subnet=sub.id, dst=h.dst, proto=h.proto, port=h.port))
-            w.delivered = replace(p, subnet=sub.id, az=eg.subnet_az[sub.id])
+            w.delivered = changed(p, subnet=sub.id, az=eg.subnet_az[sub.id])
             return None
         w.block("NO_ROUTE", p.subnet, T("not_in_vpc", dst=w.show(h.dst)), p.route.location if p.route else None)
         return None
@@ -122,7 +121,7 @@ def _igw(w: Walk, p: Packet, vpc: str, target: str) -> Packet | None:
         w.block("NO_ROUTE", p.subnet, T("wrong_igw", target=target, vpc=vpc), p.route.location)
         return None
     w.move(p, None)
-    return replace(p, at="igw-out", node=target, subnet=None)
+    return changed(p, at="igw-out", node=target, subnet=None)
 
 
 def _nat(w: Walk, p: Packet, vpc: str, target: str) -> Packet | None:
@@ -139,7 +138,7 @@ def _nat(w: Walk, p: Packet, vpc: str, target: str) -> Packet | None:
         w.block("NGW_REQUIRES_SOURCE_IN_VPC", target, T("nat_other_vpc"), w.where(target))
     elif p.via in ("peering", "vgw", "dx") and not w.reply:
         w.block("NGW_REQUIRES_SOURCE_IN_VPC", target, T("nat_edge"), w.where(target))
-    return replace(p, at="nat", node=target, subnet=nat.subnet, az=nat.az)
+    return changed(p, at="nat", node=target, subnet=nat.subnet, az=nat.az)
 
 
 ROUTE_TARGETS[NodeKind.IGW.value] = _igw
