@@ -204,13 +204,17 @@ def test_pages_laid_out_ahead_give_the_same_pdf_as_a_job_alone(city, tmp_path, f
     fresh_ahead.take_order(printed)
     for rel in printed[:-1]:
         fresh_ahead.take_page(rel, pages[rel])
-    fresh_ahead.take_images(str(docs))
+    fresh_ahead._AHEAD.images = docs  # the last build's diagrams, while this build's are drawn
     fresh_ahead.rehearse()  # pages and diagrams, but no cover yet: nothing
     assert fresh_ahead._AHEAD.laid_out is None
     with language(document.language):
         fresh_ahead.take_record(None, print_cover(document))
-    fresh_ahead.rehearse()  # a planned page is missing (a first build, pages still coming): nothing
+    fresh_ahead.rehearse()  # a planned page is missing (a first build) and Graphviz still runs: nothing
     assert fresh_ahead._AHEAD.laid_out is None
+    fresh_ahead.take_images(str(docs))
+    assert fresh_ahead.rehearse() is True  # this build's diagrams drawn: the part laid out (an idle processor)
+    assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed[:-1]), docs)
+    assert fresh_ahead.rehearse() is False and fresh_ahead._AHEAD.written is None  # a part's PDF: not written
     fresh_ahead.take_page(printed[-1], pages[printed[-1]])
     assert fresh_ahead.rehearse() is True  # the whole document laid out: its PDF may be written next
     assert fresh_ahead._AHEAD.laid_out == (tuple((rel, pages[rel]) for rel in printed), docs)
@@ -356,13 +360,13 @@ def test_the_jobs_own_document_is_written_ahead_and_the_job_takes_that_pdf(city,
     fresh_ahead.take_order(["01-poc.md", "02-prod.md"])
     fresh_ahead.take_page("01-poc.md", pages["01-poc.md"])
     fresh_ahead.take_images(str(docs))
-    assert fresh_ahead.rehearse() is False  # a part of the document (a first build): nothing ahead
-    assert fresh_ahead._AHEAD.laid_out is None and fresh_ahead._AHEAD.written is None
+    assert fresh_ahead.rehearse() is True  # a part of the document, this build's diagrams drawn: laid out
+    counted = fresh_ahead._AHEAD.session._compiler = _Counted(fresh_ahead._AHEAD.session._compiler)
+    assert fresh_ahead.rehearse() is False and counted.written == 0  # a part: its PDF is not written
+    assert fresh_ahead._AHEAD.laid_out == ((("01-poc.md", pages["01-poc.md"]),), docs)
     fresh_ahead.take_order(["01-poc.md"])  # (the plan, in this test, is the one page)
     fresh_ahead.stop()
-    assert fresh_ahead.rehearse() is True  # the whole document, the job's own: laid out
-    counted = fresh_ahead._AHEAD.session._compiler = _Counted(fresh_ahead._AHEAD.session._compiler)
-    assert fresh_ahead.rehearse() is False and counted.written == 1  # then written ahead
+    assert fresh_ahead.rehearse() is False and counted.written == 1  # the job's own document: written ahead
     assert fresh_ahead._AHEAD.written == fresh_ahead._AHEAD.laid_out
     assert fresh_ahead.rehearse() is False and counted.written == 1  # nothing new: nothing more
     laid = fresh_ahead._AHEAD.source
