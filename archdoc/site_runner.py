@@ -1,5 +1,5 @@
 """``mkdocs build`` in a child started ahead: its imports done while the build gathers, its
-theme's compiled templates kept between builds.
+theme's compiled templates kept between builds (:mod:`render.cache`).
 
 A cold build's site step is MkDocs' whole run: the interpreter, MkDocs, Material and Markdown
 imported (about 0.15 s on the reference machine), Material's 40 templates compiled by Jinja (about
@@ -7,12 +7,10 @@ imported (about 0.15 s on the reference machine), Material's 40 templates compil
 starts; the child imports what every MkDocs build needs and waits for one line of JSON on its
 standard input (:meth:`Standby.go`): the folder to run in and the arguments of MkDocs' command
 line. It then runs that command line as ``python -m mkdocs`` would (same output, same exit
-status), with a Jinja bytecode cache (:func:`template_cache_dir`) on the theme's environment.
+status), with a Jinja bytecode cache (:func:`render.cache.template_cache`) on the theme's environment.
 An empty standard input (the build needed no site, or failed first) ends the child at once.
 
-Jinja keys each compiled template by its name and file and checks the source's checksum and its
-own and Python's version before using it, so an edited or upgraded theme is compiled again; the
-folder's name also carries Jinja's version. The cache changes no byte of the site.
+The cache changes no byte of the site.
 """
 
 from __future__ import annotations
@@ -25,23 +23,13 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-__all__ = ["Standby", "template_cache_dir", "WARM_MODULES"]
+__all__ = ["Standby", "WARM_MODULES"]
 
 WARM_MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.contrib.search",
                 "material.plugins.search.plugin", "markdown.extensions.toc", "markdown.extensions.tables",
                 "markdown.extensions.attr_list", "markdown.extensions.md_in_html", "markdown.extensions.admonition")
 """What the child imports before it is told what to build (MkDocs, the Material theme's search,
 the Markdown extensions archdoc's ``mkdocs.yml`` names; others are imported when the run needs them)."""
-
-
-def template_cache_dir() -> Path:
-    """Where the theme's compiled templates are kept (``$ARCHDOC_CACHE`` or ``~/.cache/archdoc``,
-    like the resized icons), per Jinja version."""
-    import jinja2
-
-    base = os.environ.get("ARCHDOC_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archdoc")
-    return Path(base) / f"mkdocs-templates-jinja-{jinja2.__version__}"
 
 
 class Standby:
@@ -64,6 +52,8 @@ class Standby:
 
     def go(self, cwd: Path, args: list[str]) -> bool:
         """Run ``mkdocs *args`` in ``cwd``; False when the child is gone (start another)."""
+        from render.cache import template_cache_dir
+
         line = json.dumps({"cwd": str(cwd), "args": args, "cache": str(template_cache_dir())}) + "\n"
         try:
             self.proc.stdin.write(line.encode("utf-8"))
@@ -91,12 +81,16 @@ def _cache_templates(folder: str) -> None:
     import jinja2
     from mkdocs.theme import Theme
 
-    Path(folder).mkdir(parents=True, exist_ok=True)
+    from render.cache import template_cache
+
+    cache = template_cache(Path(folder))
+    if cache is None:
+        return  # no cache folder (a read-only home): the templates are compiled as before
     make_env = Theme.get_env
 
     def get_env(theme: Theme) -> jinja2.Environment:
         env = make_env(theme)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
+        env.bytecode_cache = cache
         return env
 
     Theme.get_env = get_env
@@ -113,10 +107,7 @@ def main() -> int:
     order = json.loads(line)
     os.chdir(order["cwd"])
     if order.get("cache"):
-        try:
-            _cache_templates(order["cache"])
-        except OSError:
-            pass  # no cache folder (read-only home): the templates are compiled as before
+        _cache_templates(order["cache"])
     from mkdocs.__main__ import cli
 
     sys.argv = ["mkdocs", *order["args"]]

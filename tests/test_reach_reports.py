@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,19 @@ def test_mini_model():
         assert len(matrix(q)) > 0
     assert not [f for f in a.findings if f.severity == "error"]
     assert reach_page(src).count("### 到達性マトリクス") == len(a.envs)
+
+
+def test_networkx_is_imported_only_for_a_pipeline_with_an_approval():
+    """The approval-bypass rule is the one user of networkx (0.1-0.2 s to import): a model with
+    no approval step in a pipeline (the three-tier example) is reviewed without importing it."""
+    script = ("import sys\n"
+              "from model.loader import load_model\n"
+              "from analysis.analyze import analyze\n"
+              "findings = analyze(load_model(sys.argv[1])).findings\n"
+              "print(len(findings), 'networkx' in sys.modules)\n")
+    example = Path(__file__).resolve().parent.parent / "examples" / "three-tier-web" / "model"
+    for model, imported in ((str(example), "False"), ("model/data", "True")):
+        out = subprocess.run([sys.executable, "-c", script, model], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split()[1] == imported, model

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from archdoc import publish
-from archdoc.site_runner import Standby, template_cache_dir
+from archdoc.site_runner import Standby
+from render.cache import template_cache_dir
 
 CONFIG = """site_name: Runner
 docs_dir: docs

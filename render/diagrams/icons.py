@@ -150,10 +150,10 @@ def icon_cache_dir(px: int = ICON_PX) -> Path:
     """
     import diagrams
 
-    base = os.environ.get("ARCHDOC_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archdoc")
+    from render.cache import cache_root
+
     version = getattr(diagrams, "__version__", "0")
-    return Path(base) / f"icons-diagrams-{version}-{px}px"
+    return cache_root() / f"icons-diagrams-{version}-{px}px"
 
 
 def prepare_icons(tokens: set[str], folder: Path, px: int = ICON_PX) -> Path:

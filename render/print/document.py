@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from model.i18n import current
+from render.cache import template_cache
 from render.escape import TypstMarkup, typst_string, typst_text
 from render.i18n import _, ngettext
 from render.print.archival import MIME, Record, attachments
@@ -108,7 +109,8 @@ def _template() -> Any:
     """The document template, compiled once per process (a document laid out ahead of its job
     is made twice). Its words are looked up when it renders, in the current language."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False, finalize=typst_text,
-                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"],
+                      bytecode_cache=template_cache())
     env.install_gettext_callables(_, ngettext, newstyle=True)
     env.filters["str"] = typst_string
     return env.get_template("document.typ.j2")
