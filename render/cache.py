@@ -12,10 +12,26 @@ upgrade is compiled again; the folder's name carries Jinja's version too. Like P
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-__all__ = ["cache_root", "template_cache", "template_cache_dir"]
+__all__ = ["cache_root", "template_cache", "template_cache_dir", "keep_nothing"]
+
+_keep = True
+"""False in a read-only command (:func:`keep_nothing`): the cache is read, never written."""
+
+
+@contextmanager
+def keep_nothing() -> Iterator[None]:
+    """Inside the block, the cache is read but nothing is written into it (``archdoc check``
+    writes nothing anywhere; it still uses templates an earlier command kept)."""
+    global _keep
+    was, _keep = _keep, False
+    try:
+        yield
+    finally:
+        _keep = was
 
 
 def cache_root() -> Path:
@@ -45,12 +61,16 @@ def template_cache(folder: Path | None = None) -> Any:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: Any) -> None:
+            if not _keep:
+                return
             try:
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
 
     folder = folder if folder is not None else template_cache_dir()
+    if not _keep:
+        return QuietBytecodeCache(str(folder))  # a missing folder: every template is a miss
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -54,3 +54,26 @@ def test_pages_and_print_templates_are_kept_and_read_back(tmp_path):
     second = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.cache")} == kept
+
+
+def test_check_reads_kept_templates_and_writes_none(tmp_path, monkeypatch):
+    """``archdoc check`` writes nothing anywhere, the cache folder included; inside
+    :func:`keep_nothing` a kept template is still read."""
+    from render.cache import keep_nothing
+
+    monkeypatch.setenv("ARCHDOC_CACHE", str(tmp_path / "cache"))
+    script = ("import sys\n"
+              "from archdoc.commands.check import run_check\n"
+              "sys.exit(run_check(fix='archdoc build'))\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert not (tmp_path / "cache").exists()
+    folder = tmp_path / "kept"
+    env = Environment(loader=DictLoader({"t": "{{ a }}"}), bytecode_cache=template_cache(folder))
+    env.get_template("t")
+    kept = sorted(folder.iterdir())
+    with keep_nothing():
+        again = Environment(loader=DictLoader({"t": "{{ a }}", "u": "{{ b }}"}), bytecode_cache=template_cache(folder))
+        assert again.get_template("t").render(a=1) == "1" and again.get_template("u").render(b=2) == "2"
+    assert sorted(folder.iterdir()) == kept  # "u" was compiled, not kept

@@ -94,6 +94,13 @@ def run_check(model_path: str | None = None, docs_dir: str | None = None, strict
     Without ``model_path`` the working directory's project names both. ``fix``: the command
     the advice names (the CLI passes the same flags it was given).
     """
+    from render.cache import keep_nothing
+
+    with keep_nothing():  # compiled templates kept by a build are read, none is written
+        return _check(model_path, docs_dir, strict, out, fix)
+
+
+def _check(model_path: str | None, docs_dir: str | None, strict: bool, out: TextIO | None, fix: str | None) -> int:
     from analysis.analyze import analyze
     from archdoc.build import gather, load
     from archdoc.common import load_checked
