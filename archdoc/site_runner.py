@@ -83,10 +83,13 @@ def _cache_templates(folder: str) -> None:
 
     from render.cache import template_cache
 
+    # MkDocs' on_env event would need a plugin named in the site's configuration (the project's
+    # file, which Zensical also reads); this child wraps the one method that makes the theme's
+    # environment instead, and does without the cache if a later MkDocs has no such method
     cache = template_cache(Path(folder))
-    if cache is None:
+    make_env = getattr(Theme, "get_env", None)
+    if cache is None or make_env is None:
         return  # no cache folder (a read-only home): the templates are compiled as before
-    make_env = Theme.get_env
 
     def get_env(theme: Theme) -> jinja2.Environment:
         env = make_env(theme)
@@ -100,7 +103,10 @@ def main() -> int:
     import importlib
 
     for name in WARM_MODULES:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # only a head start: MkDocs imports what its configuration names, and says what is missing
     line = sys.stdin.readline()
     if not line.strip():
         return 0
