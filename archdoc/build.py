@@ -217,9 +217,10 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
                  f"nothing was written ({time.perf_counter() - start:.2f} s)")
         return 0
     steps = _Steps(5, progress)
-    workers = _Workers(draw=Worker.start(DRAW_MODULES), site=Standby())
+    workers = _Workers(draw=Worker.start(DRAW_MODULES))
     try:
         workers.pdf = outputs.start_pdf_worker(Path(docs_dir) if docs_dir is not None else None) if pdf else None
+        workers.site = Standby()  # after the forks: no forked worker holds its input open
         if callable(loaded):
             loaded = loaded()
             if loaded is None:

@@ -114,3 +114,25 @@ def test_a_standby_gone_is_replaced(tmp_path, cache):
                                standby=Standby())
     run.finish()
     assert (stage_root / "site" / "index.html").is_file()
+
+
+def test_a_build_runs_mkdocs_with_the_theme_cached(tmp_path):
+    """``archdoc build`` (an example project, in a process of its own) runs MkDocs in its
+    standby child: the Material theme's templates land in the cache folder it was given, under
+    the key Jinja gives each (its name and file)."""
+    import shutil
+
+    import jinja2
+    import material
+
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "three-tier-web", project)
+    env = dict(os.environ, ARCHDOC_CACHE=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, "-m", "archdoc", "build", "--no-pdf"], cwd=project, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    base = Path(material.__file__).parent / "templates" / "base.html"
+    key = jinja2.BytecodeCache().get_cache_key("base.html", str(base))
+    folder = tmp_path / "cache" / f"templates-jinja-{jinja2.__version__}"
+    assert (folder / f"__jinja2_{key}.cache").is_file()
+    assert (project / "site" / "index.html").is_file()
