@@ -196,9 +196,9 @@ def build(model_path: str | os.PathLike[str] | None = None, site_dir: str | os.P
     of these from the project (:mod:`archdoc.paths`).
     """
     from archdoc.paths import DEFAULT_MKDOCS
-    from model.loader import DEFAULT_MODEL
+    from model.project import BUNDLED_MODEL
 
-    model_root = Path(model_path) if model_path is not None else DEFAULT_MODEL
+    model_root = Path(model_path) if model_path is not None else BUNDLED_MODEL
     mkdocs = Path(mkdocs_config) if mkdocs_config is not None else DEFAULT_MKDOCS
     why = unsafe_site(os.fspath(site_dir), os.fspath(docs_dir) if docs_dir is not None else None, model_root)
     if why:  # before anything runs: the site folder is replaced as a whole

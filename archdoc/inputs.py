@@ -125,7 +125,7 @@ def _model_part(model: Path) -> str:
         root = model
     else:
         names, root = [model.name], model.parent
-    try:  # locations on the pages are relative to the project (model.loader.default_display_root)
+    try:  # locations on the pages are relative to the project (model.project.default_display_root)
         project = find_project(root)
     except ModelError:
         project = None

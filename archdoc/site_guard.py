@@ -34,7 +34,7 @@ def unsafe_site(site_dir: str, docs_dir: str | None, model_root: str | os.PathLi
     that is or holds the working directory, the project, the docs or the model would take
     them with it.
     """
-    from model.loader import default_display_root
+    from model.project import default_display_root
 
     site = Path(site_dir).resolve()
     if not os.fspath(site_dir).strip():

@@ -25,14 +25,14 @@ from pydantic import ValidationError
 
 from model import rules
 from model.errors import ModelError, Problem, did_you_mean
-from model.project import find_project
+from model.project import BUNDLED_MODEL, default_display_root
 from model.schema import Model
 from model.schema.messages import translate
 from model.yaml import Located, load_file
 
 __all__ = ["Loaded", "load_model", "load_located", "DEFAULT_MODEL", "SECTIONS", "default_display_root"]
 
-DEFAULT_MODEL = Path(__file__).parent / "data"
+DEFAULT_MODEL = BUNDLED_MODEL
 SECTIONS: tuple[str, ...] = tuple(Model.model_fields)
 _SUFFIXES = (".yaml", ".yml")
 
@@ -146,19 +146,6 @@ def _display(file: str, base: Path | None) -> str:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
-
-
-def default_display_root(root: Path) -> Path:
-    """Where a model's locations are shown from: the folder of the nearest project around
-    the model (``archdoc.toml`` or ``[tool.archdoc]``; the city's ``model/data`` gives
-    ``model/data/shared.yaml:42``), else the model folder itself (the file's folder). Moving a
-    project, or a model folder outside any project, leaves every location unchanged."""
-    base = root if root.is_dir() else root.parent
-    try:
-        found = find_project(base)
-    except ModelError:  # an invalid configuration is reported by the verb that resolves the project
-        found = None
-    return found.root if found is not None else base
 
 
 def _files(path: Path) -> list[Path]:

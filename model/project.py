@@ -38,13 +38,15 @@ from typing import Any
 
 from model.errors import ModelError, Problem, did_you_mean
 
-__all__ = ["Project", "find_project", "read_project", "CONFIG_FILE", "KEYS"]
+__all__ = ["Project", "find_project", "read_project", "default_display_root", "BUNDLED_MODEL", "CONFIG_FILE", "KEYS"]
 
 CONFIG_FILE = "archdoc.toml"
 KEYS: dict[str, str] = {"model": "model", "docs": "docs", "site": "site", "mkdocs": "mkdocs.yml",
                         "approved": "approved"}
 """Configuration keys and their defaults (paths relative to the project folder)."""
 _MAX_BYTES = 1 << 20
+BUNDLED_MODEL = Path(__file__).parent / "data"
+"""The city's model, shipped with archdoc (the default model of a verb run outside any project)."""
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,16 @@ def find_project(start: Path | None = None) -> Project | None:
             if candidate.is_file() and (name == CONFIG_FILE or _table(candidate) is not None):
                 return read_project(candidate)
     return None
+
+
+def default_display_root(root: Path) -> Path:
+    """Where a model's locations are shown from: the folder of the nearest project around
+    the model (``archdoc.toml`` or ``[tool.archdoc]``; the city's ``model/data`` gives
+    ``model/data/shared.yaml:42``), else the model folder itself (the file's folder). Moving a
+    project, or a model folder outside any project, leaves every location unchanged."""
+    base = root if root.is_dir() else root.parent
+    try:
+        found = find_project(base)
+    except ModelError:  # an invalid configuration is reported by the verb that resolves the project
+        found = None
+    return found.root if found is not None else base

@@ -328,3 +328,28 @@ def test_no_worker_is_forked_once_this_process_has_a_fresh_module(monkeypatch):
     worker = Worker.start(("json",), fresh=("library_not_loaded_here",))
     assert worker is not None
     worker.kill()
+
+
+def test_workers_are_forked_before_the_model_schema_is_imported(tmp_path):
+    """The diagrams' and the PDF's workers start before the model is loaded (their imports use the
+    second core meanwhile) and neither needs the model's types: the build forks them before the
+    schema is imported, and the diagrams' worker's module does not import it."""
+    script = (
+        "import sys\n"
+        "from archdoc import build as b\n"
+        "from archdoc.commands.build import run_build\n"
+        "def start(*args, **kwargs):\n"
+        "    print('schema at fork:', 'model.schema' in sys.modules)\n"
+        "    raise SystemExit(0)\n"
+        "b.Worker.start = start\n"
+        f"run_build({str(MINI)!r}, site_dir={str(tmp_path / 'site')!r}, docs_dir={str(tmp_path / 'docs')!r}, pdf=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(Path(build_module.__file__).parents[1])})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "schema at fork: False\n", "")
+    assert not (tmp_path / "site").exists() and not (tmp_path / "docs").exists()
+    worker = subprocess.run([sys.executable, "-P", "-c", "import sys, render.diagrams.files; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'model'))"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(Path(build_module.__file__).parents[1])})
+    assert (worker.returncode, worker.stdout) == (0, "[]\n")

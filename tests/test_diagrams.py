@@ -330,3 +330,12 @@ def test_measure_counts_crossings_and_overlaps():
     m = measure(layout)
     assert (m.edges, m.crossings, m.min_font, m.size) == (2, 1, 11.0, (200.0, 200.0))
     assert m.overlaps == ("text 'L' over node b",)
+
+
+def test_every_node_kind_has_an_icon():
+    """The icon table covers the schema's node kinds (checked here, not when the icons'
+    module is imported: the diagrams' worker imports it before the model is loaded)."""
+    from model.schema import NodeKind
+    from render.diagrams.icons import ICONS
+
+    assert sorted({kind.value for kind in NodeKind} - set(ICONS)) == []

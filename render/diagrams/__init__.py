@@ -29,20 +29,25 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from model.index import ModelIndex
-from model.schema import Model
-from render.diagrams.dot import to_dot
-from render.diagrams.files import RenderReport, render_views
-from render.diagrams.dot_read import dot_summary
-from render.diagrams.select import select_view
+if TYPE_CHECKING:
+    from model.schema import Model
+    from render.diagrams.files import RenderReport
 
 __all__ = ["dot_sources", "build_diagrams", "dot_summary"]
 
+# The modules behind these functions are imported when first called, not with the package: the
+# diagrams' worker of a build imports render.diagrams.files alone, before the model is loaded
+# (archdoc.build), and would otherwise import the model's schema for nothing.
 
 
 def dot_sources(model: Model) -> dict[str, str]:
     """View id -> DOT source, for every view of ``model`` (pure and deterministic)."""
+    from model.index import ModelIndex
+    from render.diagrams.dot import to_dot
+    from render.diagrams.select import select_view
+
     ix = ModelIndex(model)
     return {view.id: to_dot(select_view(ix, view)) for view in model.views}
 
@@ -50,4 +55,14 @@ def dot_sources(model: Model) -> dict[str, str]:
 def build_diagrams(model: Model, out_dir: Path, previous_dir: Path | None = None,
                    jobs: int = 2) -> RenderReport:
     """Render every view of ``model`` into ``out_dir`` (reusing unchanged outputs of ``previous_dir``)."""
+    from render.diagrams.files import render_views
+
     return render_views(dot_sources(model), Path(out_dir), jobs=jobs, previous_dir=previous_dir)
+
+
+def dot_summary(dot_text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]], set[tuple[str, str]]]:
+    """``(nodes, edges, boxes)`` of a DOT file written by :func:`render.diagrams.dot.to_dot` (see
+    :func:`render.diagrams.dot_read.dot_summary`)."""
+    from render.diagrams.dot_read import dot_summary as summary
+
+    return summary(dot_text)

@@ -22,8 +22,6 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from model.schema import NodeKind
-
 __all__ = ["ICONS", "ENGINE_ICONS", "ICON_PX", "icon_for", "resources_dir", "prepare_icons", "icon_cache_dir"]
 
 ICON_PX = 56
@@ -112,10 +110,6 @@ ICONS: dict[str, str] = {kind: _token(path) for kind, path in _CLASSES.items()}
 """Node kind (or 'actor', or 'eni' for a placement mark) -> icon token relative to the diagrams resources folder."""
 ENGINE_ICONS: dict[str, str] = {key: _token(path) for key, path in _ENGINE_CLASSES.items()}
 """``kind:engine`` -> icon token (see ``_ENGINE_CLASSES``)."""
-
-_missing = {k.value for k in NodeKind} - set(ICONS)
-assert not _missing, f"node kinds without an icon: {sorted(_missing)}"
-
 
 _TOKEN = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_.-]+)*\.png$")
 
