@@ -115,6 +115,8 @@ class Domain:
         self.locale_dir = Path(locale_dir)
         self.sources = tuple(Path(s) for s in sources) or (self.locale_dir.parent,)
         self._resolved: dict[str, tuple[int, _gettext.NullTranslations]] = {}
+        self._texts: tuple[int, dict[str, str]] = (-1, {})
+        """The messages translated under language setting ``[0]`` (a generation): msgid -> text."""
         if not name.startswith("demo"):
             _DOMAINS.setdefault(name, self)
 
@@ -150,7 +152,15 @@ class Domain:
         """``message`` in the current language (the msgid itself when the catalog lacks it)."""
         if _language == SOURCE_LANGUAGE:  # the msgid: the common case, asked per hop of every path
             return message
-        return self.translations().gettext(message)
+        # remembered per language setting: an all-pairs analysis asks the same few hundred
+        # messages hundreds of thousands of times, and the catalog's lookup is the costlier part
+        generation, texts = self._texts
+        if generation != _generation:
+            generation, texts = self._texts = (_generation, {})
+        text = texts.get(message)
+        if text is None:
+            text = texts[message] = self.translations().gettext(message)
+        return text
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """Plural-aware lookup: ``singular`` or ``plural`` by ``n``, translated."""

@@ -71,7 +71,7 @@ def free_addresses(prefixes, count: int) -> list[Net]:
     cursor = 0
     for lo, hi in spans + [(2 ** 32, 2 ** 32)]:
         while cursor < lo and len(out) < count:
-            out.append(ipaddress.IPv4Network((cursor, 32)))
+            out.append(net(f"{ipaddress.IPv4Address(cursor)}/32"))
             cursor += 1
         if len(out) >= count:
             break

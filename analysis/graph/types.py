@@ -29,10 +29,63 @@ interface endpoint in the VPC. A Lambda function is invoked through the Lambda A
 not it is attached to a VPC: its ENIs there only send its own requests."""
 
 
+class _Remembered:
+    """A network that computes its hash and its text once: a walk hashes and compares the same
+    few addresses at every hop (its loop check, the caches it consults) and words them in every
+    message, and :mod:`ipaddress` computes both from the integers each time. Equal to, and
+    hashed like, the plain :mod:`ipaddress` network; a copy (pickle) computes its own."""
+
+    def __hash__(self) -> int:
+        state = self.__dict__
+        value = state.get("_hash")
+        if value is None:
+            value = state["_hash"] = super().__hash__()
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if isinstance(other, _Remembered) and hash(self) != hash(other):
+            return False  # the usual answer, without comparing the addresses
+        return super().__eq__(other)
+
+    def __str__(self) -> str:
+        state = self.__dict__
+        value = state.get("_text")
+        if value is None:
+            value = state["_text"] = super().__str__()
+        return value
+
+    def __repr__(self) -> str:
+        return f"IPv{self.version}Network({str(self)!r})"  # as ipaddress shows it
+
+
+class _Net4(_Remembered, ipaddress.IPv4Network):
+    pass
+
+
+class _Net6(_Remembered, ipaddress.IPv6Network):
+    pass
+
+
 @lru_cache(maxsize=65536)
 def net(text: str) -> Net:
-    """Parse a CIDR leniently (host bits allowed); cached, networks are immutable."""
-    return ipaddress.ip_network(text, strict=False)
+    """Parse a CIDR leniently (host bits allowed); cached, networks are immutable.
+
+    >>> net("10.0.1.7/24"), net("10.0.1.0/24") == ipaddress.ip_network("10.0.1.0/24")
+    (IPv4Network('10.0.1.0/24'), True)
+    >>> hash(net("2001:db8::/32")) == hash(ipaddress.ip_network("2001:db8::/32")), str(net("2001:db8::1/32"))
+    (True, '2001:db8::/32')
+    >>> net("10.0.0.300/8")
+    Traceback (most recent call last):
+    ValueError: '10.0.0.300/8' does not appear to be an IPv4 or IPv6 network
+    """
+    for kind in (_Net4, _Net6):
+        try:
+            return kind(text, strict=False)
+        except (ipaddress.AddressValueError, ipaddress.NetmaskValueError):
+            pass
+    raise ValueError(f"{text!r} does not appear to be an IPv4 or IPv6 network")
 
 
 @contextmanager
