@@ -289,8 +289,10 @@ def scale(root: Path, factor: int, repeat: int) -> None:
         _line(f"scale {s}: {nodes} nodes, {views} views, {count.group(1) if count else '?'} PDF pages",
               f"cold {r['cold']:.2f} s", f"dot {r['dot']:.2f} s, mkdocs {r['mkdocs']:.2f} s; "
               f"CPU {r['cold_cpu']:.2f} s")
+        # the 2.0 goal is a model the city's size; a larger model's analysis (all pairs of each
+        # environment, no part of the baseline) grows with it: printed, judged by the time ratio
         _line("  cold / (dot + mkdocs)", f"{r['cold'] / (r['dot'] + r['mkdocs']):.2f}",
-              f"goal <= {GOALS['cold']:.1f}")
+              f"goal <= {GOALS['cold']:.1f}" if s == 1 else f"printed (the goal is scale {factor} / scale 1)")
         _line("  peak memory (PSS)", f"{r['memory']:.0f} MB")
     _line(f"scale {factor} / scale 1 (cold)", f"{rows[factor]['cold'] / rows[1]['cold']:.2f}",
           f"goal <= {factor:.0f} (no super-linear step); in CPU seconds "
