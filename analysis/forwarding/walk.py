@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from analysis.forwarding import nacl as nacl_hop
 from analysis.forwarding.trace import Header, Packet, Trace
 from analysis.graph.build import EnvGraph
 from analysis.graph.types import Eni, Net
@@ -152,11 +153,10 @@ class Walk:
 
     # ------------------------------------------------------------ filters
     def nacl(self, subnet: str, direction: str, h: Header) -> None:
-        from analysis.forwarding import nacl
         if self.recorder is not None:
             self.recorder.append(("nacl", subnet, direction, h.dst if direction == "outbound" else h.src, h.reply, h.eph))
             return
-        nacl.check(self, subnet, direction, h)
+        nacl_hop.check(self, subnet, direction, h)
 
     def move(self, p: Packet, subnet: str | None) -> None:
         """The packet goes from the subnet it is in to ``subnet`` (None: out of every subnet):
