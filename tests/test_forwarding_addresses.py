@@ -191,3 +191,25 @@ def test_an_address_in_a_subnet_of_several_nodes_names_them():
         address_source(analysis_of(model).network("prod"), net("10.0.10.9/32"))
     assert str(exc.value) == ("10.0.10.9/32 is in subnet app-a, which holds several nodes (app, worker): "
                               "ask with --from NODE, or write the node's address in the model")
+
+
+def test_parsed_networks_stand_in_for_plain_ipaddress_networks():
+    """net() remembers a network's hash and text (issue 10): it must still be the same value as
+    the ipaddress network for every use the engine makes of it - keys, sets, order, copies."""
+    import ipaddress
+    import pickle
+
+    plain = ipaddress.ip_network("10.1.0.0/16")
+    kept = net("10.1.2.3/16")
+    assert kept == plain and plain == kept and hash(kept) == hash(plain)
+    assert {plain: "vpc"}[kept] == "vpc" and kept in {plain} and len({kept, plain}) == 1
+    assert kept == net("10.1.0.0/16") and kept is not net("10.1.0.0/16")  # two parses, one value
+    assert kept != net("10.1.0.0/24") and kept != ipaddress.ip_network("10.2.0.0/16")
+    assert sorted([net("10.2.0.0/16"), plain, net("10.0.0.0/8")]) == [
+        ipaddress.ip_network(t) for t in ("10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16")]
+    assert net("10.1.9.0/24").subnet_of(kept) and kept.overlaps(ipaddress.ip_network("10.1.5.0/24"))
+    copy = pickle.loads(pickle.dumps(kept))
+    assert (copy, hash(copy), str(copy), repr(copy)) == (plain, hash(plain), "10.1.0.0/16", "IPv4Network('10.1.0.0/16')")
+    assert net("2001:db8::1/64") == ipaddress.ip_network("2001:db8::/64") != kept
+    with pytest.raises(ValueError, match="^'10.1.0.0/33' does not appear to be an IPv4 or IPv6 network$"):
+        net("10.1.0.0/33")
