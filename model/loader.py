@@ -73,6 +73,10 @@ class Loaded:
     def _where_memo(self) -> dict[tuple, str | None]:
         return {}
 
+    @cached_property
+    def _where_id_memo(self) -> dict[tuple, str | None]:
+        return {}
+
     def index_of(self, section: str, item_id: str) -> int | None:
         """Index of the first item of a top-level list section with that id, or None."""
         return self._ids.get(section, {}).get(item_id)
@@ -94,8 +98,14 @@ class Loaded:
 
     def where_id(self, section: str, item_id: str, *more: Any) -> str | None:
         """:meth:`where` of the item of ``section`` with that id (and ``more`` keys below it)."""
-        index = self.index_of(section, item_id)
-        return None if index is None else self.where(section, index, *more)
+        # asked at every hop of every path the analysis walks (a hop names where its setting is
+        # written): remembered by id as :meth:`where` is by index
+        key = (section, item_id, *more)
+        memo = self._where_id_memo
+        if key not in memo:
+            index = self.index_of(section, item_id)
+            memo[key] = None if index is None else self.where(section, index, *more)
+        return memo[key]
 
     def _where(self, keys: tuple) -> tuple[int, tuple] | None:
         if len(keys) >= 2 and (keys[0], keys[1]) in self.origins:

@@ -108,17 +108,7 @@ class EnvGraph:
         return self.loaded.where(*keys)
 
     def where_id(self, section: str, item_id: str, *more: Any) -> str | None:
-        # asked at every hop of every path (a hop names where its setting is written)
-        key = (section, item_id, *more)
-        memo = self._where_ids
-        if key in memo:
-            return memo[key]
-        found = memo[key] = self.loaded.where_id(section, item_id, *more)
-        return found
-
-    @cached_property
-    def _where_ids(self) -> dict[tuple, str | None]:
-        return {}
+        return self.loaded.where_id(section, item_id, *more)
 
     @cached_property
     def sg_members(self) -> dict[str, frozenset[str]]:

@@ -10,7 +10,7 @@ import gc
 import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from model.schema import NodeKind, SgRule
@@ -35,12 +35,16 @@ class _Remembered:
     message, and :mod:`ipaddress` computes both from the integers each time. Equal to, and
     hashed like, the plain :mod:`ipaddress` network; a copy (pickle) computes its own."""
 
+    @cached_property
+    def _hash_once(self) -> int:
+        return super().__hash__()
+
+    @cached_property
+    def _text_once(self) -> str:
+        return super().__str__()
+
     def __hash__(self) -> int:
-        state = self.__dict__
-        value = state.get("_hash")
-        if value is None:
-            value = state["_hash"] = super().__hash__()
-        return value
+        return self._hash_once
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -50,11 +54,7 @@ class _Remembered:
         return super().__eq__(other)
 
     def __str__(self) -> str:
-        state = self.__dict__
-        value = state.get("_text")
-        if value is None:
-            value = state["_text"] = super().__str__()
-        return value
+        return self._text_once
 
     def __repr__(self) -> str:
         return f"IPv{self.version}Network({str(self)!r})"  # as ipaddress shows it
